@@ -1,0 +1,72 @@
+// git porch check-message <file|->: is this commit message valid under the protocol?
+#include "command.hpp"
+
+#include "error.hpp"
+#include "protocol/message.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace porch::cli {
+
+namespace {
+
+std::string read_input(const std::string& path) {
+    std::ostringstream ss;
+    if (path == "-") {
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(ExitCode::fatal, "cannot read '" + path + "': " + std::strerror(errno));
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+protocol::CommentStyle comment_style(const std::string& cwd) {
+    protocol::CommentStyle style;
+    try {
+        git::Repo repo = git::Repo::discover(cwd);
+        if (auto s = repo.config_string("core.commentString"))
+            style.prefix = *s;
+        else if (auto c = repo.config_string("core.commentChar"))
+            style.prefix = *c;
+    } catch (const Error&) {
+        // Outside a repository git's default applies.
+    }
+    if (style.prefix.empty())
+        style.prefix = "#";
+    return style;
+}
+
+class CheckMessage : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_option("file", m_file, "The message file (as commit-msg receives it), or - for stdin")
+            ->required();
+    }
+
+    int run(Env& env) override {
+        auto msg = protocol::parse_message(read_input(m_file), comment_style(env.cwd));
+        if (msg.kind == protocol::Kind::empty)
+            throw Error(ExitCode::failure, "the commit message is empty",
+                        "valid subjects look like:\n" + std::string(protocol::protocol_examples()));
+        if (msg.kind == protocol::Kind::invalid)
+            throw Error(ExitCode::failure, msg.error,
+                        "valid subjects look like:\n" + std::string(protocol::protocol_examples()));
+        return 0;
+    }
+
+private:
+    std::string m_file;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_check_message() { return std::make_unique<CheckMessage>(); }
+
+} // namespace porch::cli

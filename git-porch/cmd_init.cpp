@@ -1,0 +1,38 @@
+// git porch init: idempotent set-up of the repository.
+#include "command.hpp"
+
+#include "workers/init.hpp"
+
+#include <iostream>
+
+namespace porch::cli {
+
+namespace {
+
+class Init : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_flag("-q,--quiet", m_quiet, "Print nothing on success");
+    }
+
+    int run(Env& env) override {
+        auto done = workers::init_repository(*env.ctx);
+        if (m_quiet)
+            return 0;
+        for (const auto& line : done)
+            std::cout << line << '\n';
+        if (done.empty())
+            std::cout << "porch is already set up here\n";
+        std::cout << "next: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints\n";
+        return 0;
+    }
+
+private:
+    bool m_quiet = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_init() { return std::make_unique<Init>(); }
+
+} // namespace porch::cli

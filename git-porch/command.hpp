@@ -1,0 +1,44 @@
+// The command table: every `git porch <name>` with its summary, whether it needs a repository,
+// and how to make it. Commands are thin: parse options, call the library, render.
+#pragma once
+
+#include "workers/context.hpp"
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace porch::cli {
+
+struct Env {
+    std::string cwd;
+    std::optional<workers::Context> ctx; // opened before run() when the command needs it
+    bool color = false;                  // colour on stdout
+};
+
+class Command {
+public:
+    virtual ~Command() = default;
+    virtual void setup(CLI::App& app) = 0;
+    // Returns the exit code; throws porch::Error for failures.
+    virtual int run(Env& env) = 0;
+};
+
+struct CommandInfo {
+    std::string_view name;
+    std::string_view summary;
+    bool needs_repo;
+    std::unique_ptr<Command> (*make)();
+};
+
+std::span<const CommandInfo> commands();
+
+std::unique_ptr<Command> make_check_message();
+std::unique_ptr<Command> make_init();
+std::unique_ptr<Command> make_spawn();
+std::unique_ptr<Command> make_status();
+
+} // namespace porch::cli

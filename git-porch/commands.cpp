@@ -1,0 +1,18 @@
+#include "command.hpp"
+
+#include <array>
+
+namespace porch::cli {
+
+std::span<const CommandInfo> commands() {
+    static const std::array table{
+        CommandInfo{"init", "Set up porch in this repository (idempotent)", true, make_init},
+        CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
+        CommandInfo{"status", "Show every worker's state", true, make_status},
+        CommandInfo{"check-message", "Check a commit message against the protocol", false,
+                    make_check_message},
+    };
+    return table;
+}
+
+} // namespace porch::cli

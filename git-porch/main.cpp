@@ -1,0 +1,131 @@
+// git-porch: the front end. Parses the command line, opens the repository for the commands
+// that need one, and turns porch::Error into git's messages and exit codes.
+#include "command.hpp"
+#include "error.hpp"
+#include "render.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#ifndef PORCH_VERSION
+#define PORCH_VERSION "unknown"
+#endif
+
+namespace porch::cli {
+
+namespace {
+
+std::string top_usage() {
+    std::ostringstream out;
+    out << "usage: git porch <command> [<options>]\n\ncommands:\n";
+    for (const auto& c : commands())
+        out << "   " << pad(c.name, 15) << c.summary << '\n';
+    out << "\nSee 'git porch <command> -h' for a command's options and 'git porch --help' for the "
+           "manual.\n";
+    return out.str();
+}
+
+// `git porch --help` reaches us only when run as `git-porch --help`; git itself turns
+// `git porch --help` into `man git-porch`. Either way the manual is the answer.
+int show_manual() {
+    std::cout.flush();
+    if (isatty(STDOUT_FILENO) == 1) {
+        execlp("man", "man", "git-porch", static_cast<char*>(nullptr));
+    }
+    std::cout << top_usage();
+    return 0;
+}
+
+void print_error(const Error& e) {
+    const char* label = e.code() == ExitCode::fatal ? "fatal: " : "error: ";
+    std::cerr << label << display(e.what()) << '\n';
+    if (!e.hint().empty()) {
+        std::istringstream lines(e.hint());
+        std::string line;
+        while (std::getline(lines, line))
+            std::cerr << "hint: " << display(line) << '\n';
+    }
+}
+
+int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << top_usage();
+        return static_cast<int>(ExitCode::usage);
+    }
+    if (args[0] == "--help")
+        return show_manual();
+    if (args[0] == "-h") {
+        std::cout << top_usage();
+        return 0;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+        std::cout << "git porch version " << PORCH_VERSION << '\n';
+        return 0;
+    }
+    if (args[0] == "help") {
+        if (args.size() == 1)
+            return show_manual();
+        args = {args[1], "-h"};
+    }
+
+    const CommandInfo* info = nullptr;
+    for (const auto& c : commands())
+        if (c.name == args[0])
+            info = &c;
+    if (info == nullptr) {
+        throw Error(ExitCode::usage,
+                    (args[0].starts_with("-") ? "unknown option " : "'") +
+                        (args[0].starts_with("-") ? args[0] : args[0] + "' is not a git porch command"),
+                    "see 'git porch -h' for the list of commands");
+    }
+
+    std::unique_ptr<Command> command = info->make();
+    CLI::App app{std::string(info->summary), "git porch " + std::string(info->name)};
+    app.set_help_flag("-h,--help", "Print this help and exit");
+    command->setup(app);
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    std::reverse(rest.begin(), rest.end()); // CLI11 takes a reversed vector
+    try {
+        app.parse(rest);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app.help();
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        throw Error(ExitCode::usage, std::string(info->name) + ": " + e.what(),
+                    "see 'git porch " + std::string(info->name) + " -h'");
+    }
+
+    Env env;
+    std::error_code ec;
+    env.cwd = std::filesystem::current_path(ec).string();
+    if (ec)
+        throw Error(ExitCode::fatal, "cannot read the current directory: " + ec.message());
+    if (info->needs_repo)
+        env.ctx.emplace(workers::open_context(env.cwd));
+    env.color = color_enabled(STDOUT_FILENO, env.ctx ? &env.ctx->repo : nullptr);
+    return command->run(env);
+}
+
+} // namespace
+
+} // namespace porch::cli
+
+int main(int argc, char** argv) {
+    // Writing to a closed pipe (`git porch status | head`) must end quietly, not kill us midway
+    // through a child's output.
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        return porch::cli::run(argc, argv);
+    } catch (const porch::Error& e) {
+        porch::cli::print_error(e);
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "fatal: " << porch::cli::display(e.what()) << '\n';
+        return static_cast<int>(porch::ExitCode::fatal);
+    }
+}

@@ -1,0 +1,29 @@
+// Terminal rendering helpers: colour decisions and styled text.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace porch::git {
+class Repo;
+}
+
+namespace porch::cli {
+
+// Colour on `fd` per NO_COLOR, color.porch, color.ui (auto|always|never|true|false) and isatty.
+bool color_enabled(int fd, const git::Repo* repo);
+
+enum class Tone { plain, bold, dim, red, green, yellow, blue, magenta, cyan };
+std::string paint(std::string_view text, Tone tone, bool color);
+
+// The colour of a worker state in tables.
+Tone state_tone(std::string_view state);
+
+// Text from commits, notes or arguments, safe for a terminal and cut to `width` columns.
+std::string display(std::string_view text, std::size_t width = 0);
+
+// Pads (by code points, not bytes) to `width`.
+std::string pad(std::string_view text, std::size_t width);
+
+} // namespace porch::cli

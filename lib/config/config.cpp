@@ -1,0 +1,214 @@
+#include "config/config.hpp"
+
+#include "error.hpp"
+#include "protocol/naming.hpp"
+#include "util/text.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace porch::config {
+
+namespace {
+
+[[noreturn]] void fail_at(std::string_view source, const toml::source_region& where,
+                          const std::string& message) {
+    throw Error(ExitCode::fatal, std::string(source) + ":" + std::to_string(where.begin.line) +
+                                     ":" + std::to_string(where.begin.column) + ": " + message,
+                "fix " + std::string(file_name) + ", or see 'git porch help config'");
+}
+
+std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    default: return "a date or time";
+    }
+}
+
+class Reader {
+public:
+    explicit Reader(std::string_view source) : m_source(source) {}
+
+    std::string string(const toml::node& node, const std::string& key) {
+        if (auto v = node.value<std::string>(); v && node.is_string())
+            return *v;
+        fail_at(m_source, node.source(), "'" + key + "' must be a string, not " + type_name(node));
+    }
+
+    std::string branch_template(const toml::node& node, const std::string& key) {
+        std::string text = string(node, key);
+        try {
+            protocol::Template t(text, key);
+            std::string sample = t.expand("1", "sample");
+            if (!is_valid_branch_name(sample))
+                fail_at(m_source, node.source(),
+                        "'" + key + "' does not make a valid branch name (e.g. " +
+                            protocol::quote(sample) + ")");
+        } catch (const Error& e) {
+            if (std::string_view(e.what()).starts_with(m_source))
+                throw;
+            fail_at(m_source, node.source(), e.what());
+        }
+        return text;
+    }
+
+    std::string path_template(const toml::node& node, const std::string& key) {
+        std::string text = string(node, key);
+        try {
+            protocol::Template t(text, key);
+        } catch (const Error& e) {
+            fail_at(m_source, node.source(), e.what());
+        }
+        std::filesystem::path p(text);
+        bool escapes = p.is_absolute() || text.empty();
+        for (const auto& part : p)
+            escapes = escapes || part == "..";
+        if (escapes)
+            fail_at(m_source, node.source(),
+                    "'" + key + "' must be a relative path inside the repository");
+        return text;
+    }
+
+    [[noreturn]] void unknown(const toml::node& node, const std::string& key) {
+        fail_at(m_source, node.source(), "unknown key '" + key + "'");
+    }
+
+    std::string_view source() const { return m_source; }
+
+private:
+    std::string_view m_source;
+};
+
+void read_naming(Reader& r, const toml::table& table, Config& cfg) {
+    for (const auto& [k, node] : table) {
+        std::string key(k.str());
+        if (key == "worktree")
+            cfg.worktree_template = r.path_template(node, "naming.worktree");
+        else if (key == "branch")
+            cfg.branch_template = r.branch_template(node, "naming.branch");
+        else if (key == "integration") {
+            std::string text = r.string(node, "naming.integration");
+            std::string sample = text;
+            auto pos = sample.find("{feature}");
+            if (pos == std::string::npos || sample.find('{', pos + 1) != std::string::npos ||
+                sample.find('{') < pos)
+                fail_at(r.source(), node.source(),
+                        "'naming.integration' must contain {feature} and no other placeholder");
+            sample.replace(pos, 9, "sample");
+            if (!is_valid_branch_name(sample))
+                fail_at(r.source(), node.source(),
+                        "'naming.integration' does not make a valid branch name");
+            cfg.integration_template = text;
+        } else
+            r.unknown(node, "naming." + key);
+    }
+}
+
+} // namespace
+
+Config parse(std::string_view toml_text, std::string_view source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& e) {
+        fail_at(source_name, e.source(), std::string(e.description()));
+    }
+    Config cfg;
+    Reader r(source_name);
+    for (const auto& [k, node] : root) {
+        std::string key(k.str());
+        if (key == "base_branch") {
+            std::string base = r.string(node, key);
+            if (!is_valid_branch_name(base))
+                fail_at(source_name, node.source(), "'base_branch' is not a valid branch name");
+            cfg.base_branch = base;
+        } else if (key == "stall_after") {
+            std::optional<std::int64_t> seconds;
+            if (node.is_integer())
+                seconds = node.value<std::int64_t>();
+            else if (node.is_string())
+                seconds = util::parse_duration(*node.value<std::string>());
+            else
+                fail_at(source_name, node.source(),
+                        "'stall_after' must be a duration such as \"2h\" or \"90m\", not " +
+                            type_name(node));
+            if (!seconds || *seconds <= 0)
+                fail_at(source_name, node.source(),
+                        "'stall_after' must be a positive duration such as \"2h\" or \"90m\"");
+            cfg.stall_after_seconds = *seconds;
+        } else if (key == "naming") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'naming' must be a table");
+            read_naming(r, *node.as_table(), cfg);
+        } else {
+            r.unknown(node, key);
+        }
+    }
+    return cfg;
+}
+
+Config load(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (!std::filesystem::exists(path))
+            return {};
+        throw Error(ExitCode::fatal, "cannot read " + path);
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), file_name);
+}
+
+std::string_view default_file_text() {
+    return R"(# git porch team settings. Commit this file: everyone on the team shares it.
+# Personal settings live in git config under porch.* instead.
+# Every key below is commented out at its default value.
+
+# The branch workers start from and are integrated into.
+# Default: main, else master, else the branch checked out in the main worktree.
+# base_branch = "main"
+
+# A worker with no commit for this long is reported as stalled (s, m, h, d, w).
+# stall_after = "2h"
+
+[naming]
+# Where worker worktrees go, relative to the main worktree. {id} and {desc} are filled in.
+# worktree = "worktrees/task-{id}-{desc}"
+# Worker branches.
+# branch = "work/task-{id}-{desc}"
+# Integration branches.
+# integration = "integration/{feature}"
+)";
+}
+
+bool is_valid_branch_name(std::string_view name) {
+    if (name.empty() || name.front() == '/' || name.back() == '/' || name.back() == '.' ||
+        name.front() == '-' || name == "HEAD" || name.find("..") != std::string_view::npos ||
+        name.find("//") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
+        name == "@")
+        return false;
+    for (unsigned char c : name)
+        if (c < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+            c == '*' || c == '[' || c == '\\')
+            return false;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        auto end = name.find('/', start);
+        auto part = name.substr(start, end == std::string_view::npos ? end : end - start);
+        if (part.empty() || part.front() == '.' || part.ends_with(".lock"))
+            return false;
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    return true;
+}
+
+} // namespace porch::config

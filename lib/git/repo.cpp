@@ -1,0 +1,479 @@
+#include "git/repo.hpp"
+
+#include "error.hpp"
+#include "git/handles.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace porch::git {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+namespace {
+
+git_oid to_raw(const Oid& id) {
+    git_oid raw;
+    std::copy(id.bytes.begin(), id.bytes.end(), raw.id);
+    return raw;
+}
+
+Oid from_raw(const git_oid* raw) {
+    Oid out;
+    std::copy(raw->id, raw->id + out.bytes.size(), out.bytes.begin());
+    return out;
+}
+
+std::string strip_trailing_slash(std::string path) {
+    while (path.size() > 1 && path.back() == '/')
+        path.pop_back();
+    return path;
+}
+
+std::string str(std::string_view s) { return std::string(s); }
+
+std::optional<std::string> read_small_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Parses the content of a HEAD file: "ref: refs/heads/x\n" or a detached id.
+std::optional<std::string> symbolic_head(const std::optional<std::string>& content) {
+    if (!content || content->rfind("ref: ", 0) != 0)
+        return std::nullopt;
+    std::string target = content->substr(5);
+    while (!target.empty() && (target.back() == '\n' || target.back() == '\r'))
+        target.pop_back();
+    return target;
+}
+
+} // namespace
+
+struct Repo::Impl {
+    RepoPtr repo;
+    mutable ConfigPtr config; // snapshot, taken on first use
+};
+
+Repo::Repo(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Repo::Repo(Repo&&) noexcept = default;
+Repo& Repo::operator=(Repo&&) noexcept = default;
+Repo::~Repo() = default;
+
+Repo Repo::discover(const std::string& start) {
+    ensure_init();
+    git_repository* raw = nullptr;
+    int rc = git_repository_open_ext(&raw, start.c_str(), 0, nullptr);
+    if (rc == GIT_ENOTFOUND)
+        throw Error(ExitCode::fatal,
+                    "not a git repository (or any of the parent directories): " + start,
+                    "run git porch inside a clone, or create one with 'git init'");
+    check(rc, "cannot open repository at " + start);
+    auto impl = std::make_unique<Impl>();
+    impl->repo.reset(raw);
+    return Repo(std::move(impl));
+}
+
+std::string Repo::git_dir() const {
+    return strip_trailing_slash(git_repository_path(m_impl->repo.get()));
+}
+
+std::string Repo::common_dir() const {
+    return strip_trailing_slash(git_repository_commondir(m_impl->repo.get()));
+}
+
+std::optional<std::string> Repo::workdir() const {
+    const char* wd = git_repository_workdir(m_impl->repo.get());
+    if (wd == nullptr)
+        return std::nullopt;
+    return strip_trailing_slash(wd);
+}
+
+std::optional<std::string> Repo::main_workdir() const {
+    if (!git_repository_is_worktree(m_impl->repo.get()))
+        return workdir();
+    git_repository* raw = nullptr;
+    check(git_repository_open(&raw, common_dir().c_str()), "cannot open the main repository");
+    RepoPtr main(raw);
+    const char* wd = git_repository_workdir(main.get());
+    if (wd == nullptr)
+        return std::nullopt;
+    return strip_trailing_slash(wd);
+}
+
+bool Repo::is_bare() const { return git_repository_is_bare(m_impl->repo.get()) == 1; }
+
+bool Repo::is_shallow() const { return git_repository_is_shallow(m_impl->repo.get()) == 1; }
+
+bool Repo::has_no_commits() const {
+    int rc = git_repository_is_empty(m_impl->repo.get());
+    check(rc, "cannot inspect HEAD");
+    return rc == 1;
+}
+
+std::optional<std::string> Repo::head_ref() const {
+    git_reference* raw = nullptr;
+    check(git_reference_lookup(&raw, m_impl->repo.get(), "HEAD"), "cannot read HEAD");
+    RefPtr head(raw);
+    if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC)
+        return std::nullopt;
+    return std::string(git_reference_symbolic_target(head.get()));
+}
+
+std::optional<Oid> Repo::head_commit() const { return resolve_commit("HEAD"); }
+
+std::optional<Oid> Repo::resolve_commit(std::string_view rev) const {
+    git_object* raw = nullptr;
+    int rc = git_revparse_single(&raw, m_impl->repo.get(), str(rev).c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC ||
+        rc == GIT_EUNBORNBRANCH)
+        return std::nullopt;
+    check(rc, "cannot resolve '" + str(rev) + "'");
+    ObjectPtr obj(raw);
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) < 0)
+        return std::nullopt;
+    ObjectPtr commit(peeled);
+    return from_raw(git_object_id(commit.get()));
+}
+
+std::optional<Oid> Repo::ref_target(std::string_view full_name) const {
+    git_oid raw;
+    int rc = git_reference_name_to_id(&raw, m_impl->repo.get(), str(full_name).c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
+        return std::nullopt;
+    check(rc, "cannot read " + str(full_name));
+    return from_raw(&raw);
+}
+
+bool Repo::ref_exists(std::string_view full_name) const {
+    git_reference* raw = nullptr;
+    int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());
+    RefPtr ref(raw);
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
+        return false;
+    check(rc, "cannot read " + str(full_name));
+    return true;
+}
+
+std::vector<Ref> Repo::refs(std::string_view prefix) const {
+    git_reference_iterator* raw_iter = nullptr;
+    std::string glob = str(prefix) + "*";
+    check(git_reference_iterator_glob_new(&raw_iter, m_impl->repo.get(), glob.c_str()),
+          "cannot list " + glob);
+    RefIterPtr iter(raw_iter);
+    std::vector<Ref> out;
+    git_reference* raw = nullptr;
+    int rc;
+    while ((rc = git_reference_next(&raw, iter.get())) == 0) {
+        RefPtr ref(raw);
+        std::string name = git_reference_name(ref.get());
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        git_object* peeled = nullptr;
+        if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) == 0) {
+            ObjectPtr obj(peeled);
+            out.push_back({std::move(name), from_raw(git_object_id(obj.get()))});
+        } else if (const git_oid* target = git_reference_target(ref.get())) {
+            out.push_back({std::move(name), from_raw(target)});
+        }
+    }
+    if (rc != GIT_ITEROVER)
+        check(rc, "cannot list " + glob);
+    std::sort(out.begin(), out.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
+    return out;
+}
+
+std::string Commit::subject() const {
+    auto start = message.find_first_not_of("\r\n");
+    if (start == std::string::npos)
+        return {};
+    auto end = message.find('\n', start);
+    std::string line = message.substr(start, end == std::string::npos ? end : end - start);
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+namespace {
+
+Commit to_commit(const git_commit* c) {
+    Commit out;
+    out.id = from_raw(git_commit_id(c));
+    const char* msg = git_commit_message_raw(c);
+    out.message = msg ? msg : "";
+    out.time = static_cast<std::int64_t>(git_commit_time(c));
+    out.offset_minutes = git_commit_time_offset(c);
+    out.parent_count = git_commit_parentcount(c);
+    return out;
+}
+
+} // namespace
+
+Commit Repo::commit(const Oid& id) const {
+    git_oid raw = to_raw(id);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_impl->repo.get(), &raw), "cannot read commit " + id.hex());
+    CommitPtr commit(c);
+    return to_commit(commit.get());
+}
+
+void Repo::walk(const Oid& tip, const std::optional<Oid>& hide,
+                const std::function<bool(const Commit&)>& visit) const {
+    git_revwalk* raw_walk = nullptr;
+    check(git_revwalk_new(&raw_walk, m_impl->repo.get()), "cannot walk history");
+    RevwalkPtr walker(raw_walk);
+    // Time order (not topological) keeps the walk incremental: it stops as soon as the visitor
+    // has what it needs instead of reading the whole history first.
+    git_revwalk_sorting(walker.get(), GIT_SORT_TIME);
+    git_oid raw_tip = to_raw(tip);
+    check(git_revwalk_push(walker.get(), &raw_tip), "cannot walk from " + tip.hex());
+    if (hide) {
+        git_oid raw_hide = to_raw(*hide);
+        check(git_revwalk_hide(walker.get(), &raw_hide), "cannot walk history");
+    }
+    git_oid next;
+    int rc;
+    while ((rc = git_revwalk_next(&next, walker.get())) == 0) {
+        git_commit* c = nullptr;
+        check(git_commit_lookup(&c, m_impl->repo.get(), &next), "cannot read commit");
+        CommitPtr commit(c);
+        if (!visit(to_commit(commit.get())))
+            return;
+    }
+    if (rc != GIT_ITEROVER)
+        check(rc, "cannot walk history");
+}
+
+std::size_t Repo::count_ahead(const Oid& tip, const Oid& base) const {
+    std::size_t ahead = 0, behind = 0;
+    git_oid a = to_raw(tip), b = to_raw(base);
+    check(git_graph_ahead_behind(&ahead, &behind, m_impl->repo.get(), &a, &b),
+          "cannot compare " + tip.short_hex() + " with " + base.short_hex());
+    return ahead;
+}
+
+bool Repo::is_ancestor(const Oid& ancestor, const Oid& descendant) const {
+    if (ancestor == descendant)
+        return true;
+    git_oid a = to_raw(ancestor), d = to_raw(descendant);
+    int rc = git_graph_descendant_of(m_impl->repo.get(), &d, &a);
+    check(rc, "cannot compare commits");
+    return rc == 1;
+}
+
+bool Repo::create_branch(std::string_view name, const Oid& target) {
+    std::string full = "refs/heads/" + str(name);
+    return update_ref_cas(full, target, std::nullopt, "porch: create " + str(name)) ==
+           CasResult::updated;
+}
+
+bool Repo::delete_ref_if(std::string_view full_name, const Oid& expected) {
+    git_reference* raw = nullptr;
+    int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());
+    if (rc == GIT_ENOTFOUND)
+        return false;
+    check(rc, "cannot read " + str(full_name));
+    RefPtr ref(raw);
+    const git_oid* target = git_reference_target(ref.get());
+    if (target == nullptr || from_raw(target) != expected)
+        return false;
+    // git_reference_delete checks the old value under the ref lock, so this is a CAS delete.
+    rc = git_reference_delete(ref.get());
+    if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED)
+        return false;
+    check(rc, "cannot delete " + str(full_name));
+    return true;
+}
+
+CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
+                               const std::optional<Oid>& expected, std::string_view log_message) {
+    int valid = 0;
+    std::string name = str(full_name);
+    check(git_reference_name_is_valid(&valid, name.c_str()), "cannot check ref name");
+    if (!valid)
+        throw Error(ExitCode::fatal, "'" + name + "' is not a valid ref name");
+    git_oid raw_target = to_raw(target);
+    git_reference* raw = nullptr;
+    int rc;
+    std::string log = str(log_message);
+    if (expected) {
+        git_oid raw_expected = to_raw(*expected);
+        rc = git_reference_create_matching(&raw, m_impl->repo.get(), name.c_str(), &raw_target,
+                                           1, &raw_expected, log.c_str());
+    } else {
+        rc = git_reference_create(&raw, m_impl->repo.get(), name.c_str(), &raw_target, 0,
+                                  log.c_str());
+    }
+    RefPtr ref(raw);
+    if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED || rc == GIT_EEXISTS)
+        return CasResult::conflict;
+    check(rc, "cannot update " + name);
+    return CasResult::updated;
+}
+
+std::vector<Worktree> Repo::worktrees() const {
+    std::vector<Worktree> out;
+    fs::path common = common_dir();
+    if (auto main = main_workdir()) {
+        Worktree w;
+        w.path = *main;
+        w.head = symbolic_head(read_small_file(common / "HEAD"));
+        w.is_main = true;
+        out.push_back(std::move(w));
+    }
+    StrArray names;
+    check(git_worktree_list(&names.value, m_impl->repo.get()), "cannot list worktrees");
+    for (std::size_t i = 0; i < names.value.count; ++i) {
+        Worktree w;
+        w.name = names.value.strings[i];
+        git_worktree* raw = nullptr;
+        if (git_worktree_lookup(&raw, m_impl->repo.get(), w.name.c_str()) < 0)
+            continue;
+        WorktreePtr wt(raw);
+        w.path = strip_trailing_slash(git_worktree_path(wt.get()));
+        w.locked = git_worktree_is_locked(nullptr, wt.get()) > 0;
+        w.missing = !fs::exists(w.path);
+        // The HEAD file format is stable and documented; reading it directly also works for a
+        // worktree whose branch no longer exists, where libgit2's lookup would fail.
+        w.head = symbolic_head(read_small_file(common / "worktrees" / w.name / "HEAD"));
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
+namespace {
+
+git_config* snapshot(const RepoPtr& repo, ConfigPtr& cache) {
+    if (!cache) {
+        git_config* raw = nullptr;
+        check(git_repository_config_snapshot(&raw, repo.get()), "cannot read git config");
+        cache.reset(raw);
+    }
+    return cache.get();
+}
+
+} // namespace
+
+std::optional<std::string> Repo::config_string(std::string_view key) const {
+    git_config* cfg = snapshot(m_impl->repo, m_impl->config);
+    const char* value = nullptr;
+    int rc = git_config_get_string(&value, cfg, str(key).c_str());
+    if (rc == GIT_ENOTFOUND)
+        return std::nullopt;
+    check(rc, "cannot read config " + str(key));
+    return std::string(value);
+}
+
+std::optional<bool> Repo::config_bool(std::string_view key) const {
+    git_config* cfg = snapshot(m_impl->repo, m_impl->config);
+    int value = 0;
+    int rc = git_config_get_bool(&value, cfg, str(key).c_str());
+    if (rc == GIT_ENOTFOUND)
+        return std::nullopt;
+    check(rc, "bad boolean config value for " + str(key));
+    return value != 0;
+}
+
+void Repo::set_config_string(std::string_view key, std::string_view value) {
+    git_config* raw = nullptr;
+    check(git_repository_config(&raw, m_impl->repo.get()), "cannot open git config");
+    ConfigPtr all(raw);
+    git_config* local_raw = nullptr;
+    check(git_config_open_level(&local_raw, all.get(), GIT_CONFIG_LEVEL_LOCAL),
+          "cannot open the repository's config");
+    ConfigPtr local(local_raw);
+    check(git_config_set_string(local.get(), str(key).c_str(), str(value).c_str()),
+          "cannot write config " + str(key));
+    m_impl->config.reset(); // the snapshot is stale now
+}
+
+Signature Repo::default_signature() const {
+    git_signature* raw = nullptr;
+    if (git_signature_default(&raw, m_impl->repo.get()) == 0) {
+        SignaturePtr sig(raw);
+        return {sig->name, sig->email};
+    }
+    return {"git porch", "porch@localhost"};
+}
+
+std::optional<std::string> Repo::read_blob(const Oid& id) const {
+    git_oid raw = to_raw(id);
+    git_blob* b = nullptr;
+    if (git_blob_lookup(&b, m_impl->repo.get(), &raw) < 0)
+        return std::nullopt;
+    BlobPtr blob(b);
+    auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+    return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+}
+
+std::optional<std::string> Repo::read_file_at(const Oid& commit_id, std::string_view path) const {
+    git_oid raw = to_raw(commit_id);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_impl->repo.get(), &raw), "cannot read commit");
+    CommitPtr commit(c);
+    git_tree* t = nullptr;
+    check(git_commit_tree(&t, commit.get()), "cannot read tree");
+    TreePtr tree(t);
+    git_tree_entry* entry = nullptr;
+    if (git_tree_entry_bypath(&entry, tree.get(), str(path).c_str()) < 0)
+        return std::nullopt;
+    std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>> owned(entry);
+    if (git_tree_entry_type(owned.get()) != GIT_OBJECT_BLOB)
+        return std::nullopt;
+    return read_blob(from_raw(git_tree_entry_id(owned.get())));
+}
+
+Oid Repo::write_blob(std::string_view content) {
+    git_oid raw;
+    check(git_blob_create_from_buffer(&raw, m_impl->repo.get(), content.data(), content.size()),
+          "cannot write object");
+    return from_raw(&raw);
+}
+
+std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target) const {
+    git_oid raw_commit = to_raw(notes_commit);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_impl->repo.get(), &raw_commit), "cannot read notes commit");
+    CommitPtr commit(c);
+    git_oid raw_target = to_raw(target);
+    git_note* n = nullptr;
+    int rc = git_note_commit_read(&n, m_impl->repo.get(), commit.get(), &raw_target);
+    if (rc == GIT_ENOTFOUND)
+        return std::nullopt;
+    check(rc, "cannot read note for " + target.hex());
+    NotePtr note(n);
+    const char* msg = git_note_message(note.get());
+    return std::string(msg ? msg : "");
+}
+
+Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,
+                            std::string_view content) {
+    CommitPtr parent_commit;
+    if (parent) {
+        git_oid raw_parent = to_raw(*parent);
+        git_commit* c = nullptr;
+        check(git_commit_lookup(&c, m_impl->repo.get(), &raw_parent), "cannot read notes commit");
+        parent_commit.reset(c);
+    }
+    Signature who = default_signature();
+    git_signature* raw_sig = nullptr;
+    check(git_signature_now(&raw_sig, who.name.c_str(), who.email.c_str()),
+          "cannot make a signature");
+    SignaturePtr sig(raw_sig);
+    git_oid raw_target = to_raw(target);
+    git_oid out_commit, out_blob;
+    std::string note = str(content);
+    check(git_note_commit_create(&out_commit, &out_blob, m_impl->repo.get(), parent_commit.get(),
+                                 sig.get(), sig.get(), &raw_target, note.c_str(), 1),
+          "cannot write note");
+    return from_raw(&out_commit);
+}
+
+} // namespace porch::git

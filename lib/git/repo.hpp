@@ -1,0 +1,122 @@
+// In-process access to a repository through libgit2: reads, object writes and compare-and-swap
+// ref updates. Network operations and checkouts go through the git CLI (lib/process).
+#pragma once
+
+#include "git/oid.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace porch::git {
+
+struct Commit {
+    Oid id;
+    std::string message;      // raw, as stored
+    std::int64_t time = 0;    // committer time, seconds since the epoch
+    int offset_minutes = 0;   // committer time zone
+    std::size_t parent_count = 0;
+
+    // First line of the message, as `git log --format=%s` would print a one-line subject.
+    std::string subject() const;
+};
+
+struct Ref {
+    std::string name; // full name, e.g. refs/heads/work/task-1-api
+    Oid target;       // peeled to a commit when it is a tag
+};
+
+struct Worktree {
+    std::string name;                // git's administrative name; empty for the main worktree
+    std::string path;                // absolute, without trailing slash
+    std::optional<std::string> head; // full ref name HEAD points to; nullopt when detached
+    bool missing = false;            // the folder is gone (git would call it prunable)
+    bool locked = false;
+    bool is_main = false;
+};
+
+struct Signature {
+    std::string name;
+    std::string email;
+};
+
+enum class CasResult { updated, conflict };
+
+class Repo {
+public:
+    // Finds the repository containing `start` (like git does from the current directory).
+    // Throws a fatal Error when there is none.
+    static Repo discover(const std::string& start);
+
+    Repo(Repo&&) noexcept;
+    Repo& operator=(Repo&&) noexcept;
+    ~Repo();
+
+    std::string git_dir() const;     // this worktree's git dir
+    std::string common_dir() const;  // shared by all worktrees
+    std::optional<std::string> workdir() const; // this worktree's root; nullopt when bare
+    std::optional<std::string> main_workdir() const; // the main worktree's root
+    bool is_bare() const;
+    bool is_shallow() const;
+    // True when HEAD is unborn and no branch has a commit: nothing to branch from.
+    bool has_no_commits() const;
+
+    // The full ref name HEAD of this worktree points to, nullopt when detached.
+    std::optional<std::string> head_ref() const;
+    std::optional<Oid> head_commit() const;
+    // Resolves any revision git understands (`main`, `HEAD~2`, an id) to a commit.
+    std::optional<Oid> resolve_commit(std::string_view rev) const;
+    std::optional<Oid> ref_target(std::string_view full_name) const;
+    bool ref_exists(std::string_view full_name) const;
+    // All refs whose name starts with `prefix`, sorted by name, peeled to commits where possible.
+    std::vector<Ref> refs(std::string_view prefix) const;
+
+    Commit commit(const Oid& id) const;
+    // Walks from `tip` newest first (topological, then time), never into `hide`'s history.
+    // The visitor returns false to stop.
+    void walk(const Oid& tip, const std::optional<Oid>& hide,
+              const std::function<bool(const Commit&)>& visit) const;
+    // Commits reachable from `tip` and not from `base`.
+    std::size_t count_ahead(const Oid& tip, const Oid& base) const;
+    bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;
+
+    // Creates refs/heads/<name> at `target`. Returns false, changing nothing, if it exists.
+    bool create_branch(std::string_view name, const Oid& target);
+    // Deletes `full_name` only if it still points at `expected`.
+    bool delete_ref_if(std::string_view full_name, const Oid& expected);
+    // Points `full_name` at `target` only if it still points at `expected` (nullopt: only if it
+    // does not exist yet). A concurrent writer or a held lock reports a conflict.
+    CasResult update_ref_cas(std::string_view full_name, const Oid& target,
+                             const std::optional<Oid>& expected, std::string_view log_message);
+
+    std::vector<Worktree> worktrees() const;
+
+    std::optional<std::string> config_string(std::string_view key) const;
+    std::optional<bool> config_bool(std::string_view key) const;
+    // Writes to this repository's own config file (.git/config).
+    void set_config_string(std::string_view key, std::string_view value);
+    Signature default_signature() const;
+
+    // Reads a blob's content; nullopt if `id` is not a blob here.
+    std::optional<std::string> read_blob(const Oid& id) const;
+    // The content of `path` in the tree of `commit`, nullopt if absent.
+    std::optional<std::string> read_file_at(const Oid& commit, std::string_view path) const;
+    Oid write_blob(std::string_view content);
+
+    // Notes, without touching any ref: reads from a notes commit, and builds a notes commit with
+    // one note set so the caller can publish it with update_ref_cas.
+    std::optional<std::string> read_note(const Oid& notes_commit, const Oid& target) const;
+    Oid build_note_commit(const std::optional<Oid>& parent, const Oid& target,
+                          std::string_view content);
+
+private:
+    struct Impl;
+    explicit Repo(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace porch::git

@@ -1,0 +1,54 @@
+// The commit-message protocol: what a worker's commit subject says about its state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace porch::protocol {
+
+enum class Status { checkpoint, blocked, needs, complete };
+
+std::string_view to_string(Status status);
+
+// What a message is, for the purpose of the protocol.
+enum class Kind {
+    protocol, // one of the four status tags
+    merge,    // `Merge ...`: git's own merge messages pass the hook
+    revert,   // `Revert "..."`
+    fixup,    // `fixup! `, `squash! `, `amend! `: folded into another commit later
+    empty,    // nothing but comments and blank lines: git aborts such a commit itself
+    invalid,
+};
+
+struct Message {
+    Kind kind = Kind::invalid;
+    Status status = Status::checkpoint; // meaningful when kind == protocol
+    std::string reason;                 // BLOCKED
+    std::string needs_worker;           // NEEDS: "task-<id>"
+    std::string needs_item;             // NEEDS
+    std::string text;                   // what follows the tag
+    std::string subject;                // the first line that counts
+    std::string error;                  // kind == invalid: what is wrong, one line
+};
+
+// How git strips comments from the raw message that commit-msg receives.
+struct CommentStyle {
+    // `core.commentString`, else `core.commentChar`; "auto" makes git choose per message.
+    std::string prefix = "#";
+};
+
+// Parses a subject line (already the first meaningful line).
+Message classify_subject(std::string_view subject);
+
+// Parses a raw message as commit-msg receives it: comment lines dropped, stops at the scissors
+// line, leading blank lines skipped, CRLF accepted.
+Message parse_message(std::string_view raw, const CommentStyle& style = {});
+
+// The comment prefix git used in `raw` when configured as "auto".
+std::string detect_auto_comment_prefix(std::string_view raw);
+
+// A one-line summary of the protocol with a valid example for each tag, for error output.
+std::string_view protocol_examples();
+
+} // namespace porch::protocol

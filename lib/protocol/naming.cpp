@@ -1,0 +1,147 @@
+#include "protocol/naming.hpp"
+
+#include "error.hpp"
+#include "util/regex.hpp"
+#include "util/text.hpp"
+
+namespace porch::protocol {
+
+namespace {
+
+constexpr std::string_view id_pattern = "[a-z0-9]{1,32}";
+constexpr std::string_view desc_pattern = "[a-z0-9]+(?:-[a-z0-9]+)*";
+
+const util::Regex& id_regex() {
+    static const util::Regex re(id_pattern);
+    return re;
+}
+
+const util::Regex& desc_regex() {
+    static const util::Regex re(desc_pattern);
+    return re;
+}
+
+const util::Regex& feature_regex() {
+    static const util::Regex re("[a-z0-9]+(?:[-._][a-z0-9]+)*(?:/[a-z0-9]+(?:[-._][a-z0-9]+)*)*");
+    return re;
+}
+
+std::string escape_regex(std::string_view literal) {
+    std::string out;
+    for (char c : literal) {
+        if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos)
+            out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+} // namespace
+
+std::string quote(std::string_view input) {
+    constexpr std::size_t limit = 40;
+    std::string shown = util::sanitize_for_terminal(input.substr(0, limit));
+    if (input.size() > limit)
+        shown += "...";
+    return "'" + shown + "'";
+}
+
+std::optional<std::string> validate_id(std::string_view id) {
+    if (id.empty())
+        return "the worker id is empty: use 1 to 32 lowercase letters and digits, e.g. 7";
+    if (id.size() > max_id_length)
+        return "worker id " + quote(id) + " is longer than 32 characters";
+    if (!id_regex().match(id))
+        return "invalid worker id " + quote(id) +
+               ": use only lowercase letters and digits (a-z, 0-9), e.g. 7 or auth";
+    return std::nullopt;
+}
+
+std::optional<std::string> validate_desc(std::string_view desc) {
+    if (desc.empty())
+        return "the description is empty: use a lowercase slug such as api-endpoints";
+    if (desc.size() > max_desc_length)
+        return "description " + quote(desc) + " is longer than 48 characters";
+    if (!desc_regex().match(desc))
+        return "invalid description " + quote(desc) +
+               ": use lowercase letters and digits separated by single hyphens, e.g. api-endpoints";
+    return std::nullopt;
+}
+
+std::optional<std::string> validate_feature(std::string_view feature) {
+    if (feature.empty() || feature.size() > 64 || !feature_regex().match(feature))
+        return "invalid feature name " + quote(feature) +
+               ": use lowercase letters, digits and single '-', '.', '_' or '/' separators "
+               "(at most 64), e.g. analytics-dashboard";
+    return std::nullopt;
+}
+
+std::optional<std::string> normalize_id(std::string_view id_or_worker) {
+    if (id_or_worker.starts_with("task-") && !validate_id(id_or_worker.substr(5)))
+        return std::string(id_or_worker.substr(5));
+    if (!validate_id(id_or_worker))
+        return std::string(id_or_worker);
+    return std::nullopt;
+}
+
+Template::Template(std::string text, std::string_view what) : m_text(std::move(text)) {
+    std::string pattern;
+    int ids = 0, descs = 0;
+    std::size_t i = 0;
+    while (i < m_text.size()) {
+        auto open = m_text.find('{', i);
+        pattern += escape_regex(std::string_view(m_text).substr(i, open == std::string::npos
+                                                                       ? std::string::npos
+                                                                       : open - i));
+        if (open == std::string::npos)
+            break;
+        auto close = m_text.find('}', open);
+        std::string name =
+            close == std::string::npos ? std::string() : m_text.substr(open + 1, close - open - 1);
+        if (name == "id") {
+            ++ids;
+            pattern += "(" + std::string(id_pattern) + ")";
+        } else if (name == "desc") {
+            ++descs;
+            pattern += "(" + std::string(desc_pattern) + ")";
+        } else {
+            throw Error(ExitCode::fatal, std::string(what) + " template " + quote(m_text) +
+                                             " has an unknown placeholder; use {id} and {desc}");
+        }
+        i = close + 1;
+    }
+    if (ids != 1 || descs > 1)
+        throw Error(ExitCode::fatal, std::string(what) + " template " + quote(m_text) +
+                                         " must contain {id} exactly once and {desc} at most once");
+    if (descs == 1 && m_text.find("{id}") > m_text.find("{desc}"))
+        throw Error(ExitCode::fatal,
+                    std::string(what) + " template " + quote(m_text) + " must put {id} before {desc}");
+    m_pattern = std::make_shared<const util::Regex>(pattern);
+}
+
+std::string Template::expand(std::string_view id, std::string_view desc) const {
+    std::string out = m_text;
+    auto replace = [&](std::string_view key, std::string_view value) {
+        auto pos = out.find(key);
+        if (pos != std::string::npos)
+            out.replace(pos, key.size(), value);
+    };
+    replace("{id}", id);
+    replace("{desc}", desc);
+    return out;
+}
+
+std::string Template::literal_prefix() const { return m_text.substr(0, m_text.find('{')); }
+
+std::optional<Template::Parts> Template::match(std::string_view name) const {
+    auto groups = m_pattern->match(name);
+    if (!groups)
+        return std::nullopt;
+    Parts parts;
+    parts.id = (*groups)[1];
+    if (groups->size() > 2)
+        parts.desc = (*groups)[2];
+    return parts;
+}
+
+} // namespace porch::protocol

@@ -1,0 +1,140 @@
+#include "util/text.hpp"
+
+#include <ctime>
+
+namespace porch::util {
+
+namespace {
+constexpr std::string_view whitespace = " \t\r\n\f\v";
+}
+
+std::string trim(std::string_view s) {
+    auto start = s.find_first_not_of(whitespace);
+    if (start == std::string_view::npos)
+        return {};
+    auto end = s.find_last_not_of(whitespace);
+    return std::string(s.substr(start, end - start + 1));
+}
+
+std::string trim_right(std::string_view s) {
+    auto end = s.find_last_not_of(whitespace);
+    return end == std::string_view::npos ? std::string() : std::string(s.substr(0, end + 1));
+}
+
+std::string to_upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        auto line = text.substr(start, end == std::string_view::npos ? end : end - start);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        lines.push_back(line);
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string sanitize_for_terminal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            out.push_back((c < 0x20 && c != '\t') || c == 0x7f ? '?' : static_cast<char>(c));
+            ++i;
+            continue;
+        }
+        // Validate one UTF-8 sequence; reject overlongs, surrogates and C1 controls.
+        std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+        if (len == 0 || c > 0xf4 || i + len > text.size()) {
+            out.push_back('?');
+            ++i;
+            continue;
+        }
+        std::uint32_t cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+        bool ok = true;
+        for (std::size_t k = 1; k < len; ++k) {
+            auto cc = static_cast<unsigned char>(text[i + k]);
+            if ((cc & 0xc0) != 0x80) {
+                ok = false;
+                break;
+            }
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        static constexpr std::uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+        ok = ok && cp >= min_for_len[len] && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) &&
+             !(cp >= 0x80 && cp <= 0x9f) && cp != 0x2028 && cp != 0x2029 &&
+             !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069);
+        if (!ok) {
+            out.push_back('?');
+            ++i;
+            continue;
+        }
+        out.append(text.substr(i, len));
+        i += len;
+    }
+    return out;
+}
+
+std::string format_age(std::int64_t seconds) {
+    if (seconds < 0)
+        seconds = 0;
+    if (seconds < 60)
+        return std::to_string(seconds) + "s";
+    if (seconds < 3600)
+        return std::to_string(seconds / 60) + "m";
+    if (seconds < 86400)
+        return std::to_string(seconds / 3600) + "h";
+    return std::to_string(seconds / 86400) + "d";
+}
+
+std::optional<std::int64_t> parse_duration(std::string_view text) {
+    if (text.empty())
+        return std::nullopt;
+    std::int64_t total = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::int64_t n = 0;
+        std::size_t digits = 0;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 12) {
+            n = n * 10 + (text[i] - '0');
+            ++i;
+            ++digits;
+        }
+        if (digits == 0 || i >= text.size())
+            return std::nullopt;
+        switch (text[i]) {
+        case 's': total += n; break;
+        case 'm': total += n * 60; break;
+        case 'h': total += n * 3600; break;
+        case 'd': total += n * 86400; break;
+        case 'w': total += n * 7 * 86400; break;
+        default: return std::nullopt;
+        }
+        ++i;
+    }
+    return total;
+}
+
+std::string format_iso8601_utc(std::int64_t epoch_seconds) {
+    std::time_t t = static_cast<std::time_t>(epoch_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+} // namespace porch::util

@@ -1,0 +1,27 @@
+// Small string helpers shared across the library.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace porch::util {
+
+std::string trim(std::string_view s);
+std::string trim_right(std::string_view s);
+std::string to_upper(std::string_view s);
+// Splits on '\n'; a trailing '\r' is dropped from each line (CRLF input). No final empty line.
+std::vector<std::string_view> split_lines(std::string_view text);
+// Replaces terminal control characters (C0, DEL, C1) and invalid UTF-8 with '?', so text that
+// came from someone else cannot move the cursor or change colours when printed.
+std::string sanitize_for_terminal(std::string_view text);
+// "3m", "2h", "5d": a short age for tables.
+std::string format_age(std::int64_t seconds);
+// Parses "90s", "15m", "2h", "1d", "1h30m"; nullopt when malformed.
+std::optional<std::int64_t> parse_duration(std::string_view text);
+// 2026-11-22T02:30:00Z
+std::string format_iso8601_utc(std::int64_t epoch_seconds);
+
+} // namespace porch::util

@@ -1,0 +1,48 @@
+#include "workers/context.hpp"
+
+#include "error.hpp"
+
+#include <filesystem>
+
+namespace porch::workers {
+
+namespace {
+
+config::Config load_config(const git::Repo& repo, const std::optional<std::string>& root) {
+    if (root)
+        return config::load((std::filesystem::path(*root) / config::file_name).string());
+    // A bare repository has no checkout: read the committed file from HEAD.
+    if (auto head = repo.head_commit())
+        if (auto text = repo.read_file_at(*head, config::file_name))
+            return config::parse(*text, config::file_name);
+    return {};
+}
+
+} // namespace
+
+Context open_context(const std::string& cwd) {
+    git::Repo repo = git::Repo::discover(cwd);
+    std::optional<std::string> root = repo.is_bare() ? std::nullopt : repo.main_workdir();
+    config::Config cfg = load_config(repo, root);
+    protocol::Template worktree_t(cfg.worktree_template, "naming.worktree");
+    protocol::Template branch_t(cfg.branch_template, "naming.branch");
+    return Context{std::move(repo), std::move(cfg), std::move(worktree_t), std::move(branch_t),
+                   std::move(root)};
+}
+
+std::string Context::base_branch() const {
+    if (config.base_branch)
+        return *config.base_branch;
+    for (const char* name : {"main", "master"})
+        if (repo.ref_exists(std::string("refs/heads/") + name))
+            return name;
+    for (const auto& wt : repo.worktrees())
+        if (wt.is_main && wt.head && wt.head->starts_with("refs/heads/"))
+            return wt.head->substr(11);
+    if (auto head = repo.head_ref(); head && head->starts_with("refs/heads/"))
+        return head->substr(11);
+    throw Error(ExitCode::fatal, "cannot tell which branch is the base branch",
+                "set one in .porch.toml: base_branch = \"main\"");
+}
+
+} // namespace porch::workers

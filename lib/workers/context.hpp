@@ -1,0 +1,30 @@
+// What every command that works on workers needs: the repository, the team config, the naming
+// templates and the base branch, loaded once.
+#pragma once
+
+#include "config/config.hpp"
+#include "git/repo.hpp"
+#include "protocol/naming.hpp"
+
+#include <optional>
+#include <string>
+
+namespace porch::workers {
+
+struct Context {
+    git::Repo repo;
+    config::Config config;
+    protocol::Template worktree_template;
+    protocol::Template branch_template;
+    std::optional<std::string> root; // the main worktree; nullopt in a bare repository
+
+    // The configured base branch, or main, master, or the main worktree's branch.
+    std::string base_branch() const;
+    // refs/heads/... of every worker branch share this prefix.
+    std::string branch_ref_prefix() const { return "refs/heads/" + branch_template.literal_prefix(); }
+};
+
+// Opens the repository containing `cwd` and its `.porch.toml`.
+Context open_context(const std::string& cwd);
+
+} // namespace porch::workers

@@ -1,0 +1,96 @@
+#include "workers/init.hpp"
+
+#include "error.hpp"
+#include "util/text.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace porch::workers {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Creates `path` with `content` only if it does not exist (O_EXCL: never overwrites, even when
+// two inits race). Returns false when it was already there.
+bool create_exclusive(const fs::path& path, std::string_view content) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return false;
+        throw Error(ExitCode::fatal, "cannot create " + path.string() + ": " + std::strerror(errno));
+    }
+    std::size_t done = 0;
+    while (done < content.size()) {
+        ssize_t w = ::write(fd, content.data() + done, content.size() - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int saved = errno;
+            ::close(fd);
+            ::unlink(path.c_str());
+            throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + std::strerror(saved));
+        }
+        done += static_cast<std::size_t>(w);
+    }
+    if (::close(fd) != 0)
+        throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + std::strerror(errno));
+    return true;
+}
+
+// The pattern that keeps worker worktrees out of `git status`: the worktree template's first
+// folder, anchored at the root.
+std::string exclude_pattern(const protocol::Template& worktree_template) {
+    std::string text = worktree_template.text();
+    auto slash = text.find('/');
+    std::string first = slash == std::string::npos ? text : text.substr(0, slash);
+    if (first.find('{') != std::string::npos)
+        return "/" + worktree_template.literal_prefix() + "*";
+    return "/" + first + "/";
+}
+
+bool ensure_line(const fs::path& file, const std::string& line) {
+    std::string content;
+    if (std::ifstream in(file, std::ios::binary); in) {
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        content = ss.str();
+    }
+    for (auto existing : util::split_lines(content))
+        if (util::trim(existing) == line)
+            return false;
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    std::ofstream out(file, std::ios::binary | std::ios::app);
+    if (!content.empty() && content.back() != '\n')
+        out << '\n';
+    out << line << '\n';
+    if (!out)
+        throw Error(ExitCode::fatal, "cannot write " + file.string());
+    return true;
+}
+
+} // namespace
+
+std::vector<std::string> init_repository(Context& ctx) {
+    std::vector<std::string> done;
+    if (!ctx.root)
+        throw Error(ExitCode::fatal, "cannot init a bare repository: porch needs a main worktree",
+                    "clone it and run git porch init in the clone");
+    fs::path config_path = fs::path(*ctx.root) / config::file_name;
+    if (create_exclusive(config_path, config::default_file_text()))
+        done.push_back("wrote " + std::string(config::file_name) + " (commit it to share it)");
+    fs::path exclude = fs::path(ctx.repo.common_dir()) / "info" / "exclude";
+    std::string pattern = exclude_pattern(ctx.worktree_template);
+    if (ensure_line(exclude, pattern))
+        done.push_back("added " + pattern + " to .git/info/exclude");
+    return done;
+}
+
+} // namespace porch::workers

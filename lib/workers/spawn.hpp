@@ -1,0 +1,34 @@
+// Creating a worker: its branch, its worktree, and the `spawned` event.
+#pragma once
+
+#include "workers/context.hpp"
+
+#include <string>
+#include <vector>
+
+namespace porch::workers {
+
+struct SpawnRequest {
+    std::string id;   // with or without "task-"
+    std::string desc;
+    std::string base; // empty: the base branch
+    std::vector<std::string> needs;  // worker ids this one depends on
+    std::vector<std::string> scopes; // paths it may change; empty: anything
+};
+
+struct SpawnResult {
+    std::string worker;   // task-<id>
+    std::string branch;   // short name
+    std::string worktree; // absolute path
+    std::string base;     // what it was created from, as given
+    std::string base_commit;
+};
+
+// Validates everything before changing anything; on a failure after the branch exists, the
+// branch is removed again so a refused spawn leaves the repository as it was.
+SpawnResult spawn(Context& ctx, const SpawnRequest& request);
+
+// Normalises a scope path (relative to the repository root); throws when it leaves the repository.
+std::string normalise_scope(std::string_view path);
+
+} // namespace porch::workers

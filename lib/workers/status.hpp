@@ -1,0 +1,51 @@
+// The state of every worker, derived from its branch, its worktree and its events.
+#pragma once
+
+#include "workers/context.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace porch::workers {
+
+struct Need {
+    std::string worker; // task-<id>
+    std::string item;
+};
+
+struct LastCommit {
+    std::string id;
+    std::string subject;
+    std::int64_t time = 0;
+};
+
+struct WorkerStatus {
+    std::string worker; // task-<id>
+    std::string id;
+    std::string desc;
+    std::string branch; // short name, e.g. work/task-1-api
+    std::optional<std::string> worktree; // absolute path of the worktree that has it checked out
+    bool worktree_missing = false;       // that worktree's folder is gone
+    std::string state = "new";           // new, checkpoint, blocked, needs, complete
+    std::string reason;                  // blocked
+    std::vector<Need> needs;             // needs
+    std::size_t commits_ahead = 0;       // commits on the branch and not on the base
+    LastCommit last_commit;
+    std::vector<std::string> scope;         // declared at spawn
+    std::vector<std::string> declared_needs; // declared at spawn
+};
+
+struct StatusReport {
+    std::string base_branch;
+    std::vector<WorkerStatus> workers; // sorted by worker id (numbers in numeric order)
+};
+
+// One worker, or every worker when `only` is empty.
+StatusReport collect_status(const Context& ctx, const std::string& only = {});
+
+// Orders worker ids so that task-2 comes before task-10.
+bool worker_id_less(const std::string& a, const std::string& b);
+
+} // namespace porch::workers
