@@ -1,6 +1,7 @@
 // git porch init: idempotent set-up of the repository.
 #include "command.hpp"
 
+#include "render.hpp"
 #include "workers/init.hpp"
 
 #include <iostream>
@@ -16,12 +17,14 @@ public:
     }
 
     int run(Env& env) override {
-        auto done = workers::init_repository(*env.ctx);
+        auto result = workers::init_repository(*env.ctx, env.binary);
+        for (const auto& note : result.notes)
+            std::cerr << "note: " << display(note) << '\n';
         if (m_quiet)
             return 0;
-        for (const auto& line : done)
-            std::cout << line << '\n';
-        if (done.empty())
+        for (const auto& line : result.actions)
+            std::cout << display(line) << '\n';
+        if (result.actions.empty())
             std::cout << "porch is already set up here\n";
         std::cout << "next: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints\n";
         return 0;

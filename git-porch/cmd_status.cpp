@@ -50,6 +50,7 @@ json to_json(const workers::StatusReport& report, std::int64_t now) {
               {"age", std::max<std::int64_t>(0, now - w.last_commit.time)}}},
             {"scope", w.scope},
             {"declared_needs", w.declared_needs},
+            {"unvalidated", w.unvalidated},
         });
     }
     return {{"version", 1}, {"base", report.base_branch}, {"workers", workers}};
@@ -136,6 +137,10 @@ private:
             for (const auto& n : w.needs)
                 alerts.push_back(paint(w.worker, Tone::bold, c) + " " + paint("needs", Tone::yellow, c) +
                                  " " + display(n.item, 60) + " from " + display(n.worker));
+            if (w.unvalidated > 0)
+                alerts.push_back(paint(w.worker, Tone::bold, c) + ": " + std::to_string(w.unvalidated) +
+                                 (w.unvalidated == 1 ? " commit bypassed" : " commits bypassed") +
+                                 " the protocol hooks (see git porch log " + w.worker + ")");
             if (w.worktree_missing)
                 alerts.push_back(paint(w.worker, Tone::bold, c) + ": worktree folder is missing: " +
                                  display(*w.worktree));

@@ -17,6 +17,7 @@ struct Env {
     std::string cwd;
     std::optional<workers::Context> ctx; // opened before run() when the command needs it
     bool color = false;                  // colour on stdout
+    std::string binary;                  // absolute path of this git-porch
 };
 
 class Command {
@@ -37,6 +38,10 @@ struct CommandInfo {
 std::span<const CommandInfo> commands();
 
 std::unique_ptr<Command> make_check_message();
+std::unique_ptr<Command> make_hook();
+std::unique_ptr<Command> make_hooks();
+std::unique_ptr<Command> make_log();
+std::unique_ptr<Command> make_reindex();
 std::unique_ptr<Command> make_init();
 std::unique_ptr<Command> make_spawn();
 std::unique_ptr<Command> make_status();

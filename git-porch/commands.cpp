@@ -9,6 +9,11 @@ std::span<const CommandInfo> commands() {
         CommandInfo{"init", "Set up porch in this repository (idempotent)", true, make_init},
         CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
         CommandInfo{"status", "Show every worker's state", true, make_status},
+        CommandInfo{"log", "Show the event timeline of one worker or all", true, make_log},
+        CommandInfo{"reindex", "Rebuild workers' events from their branch history", true,
+                    make_reindex},
+        CommandInfo{"hooks", "Install, remove or inspect porch's git hooks", true, make_hooks},
+        CommandInfo{"hook", "Run one hook (called by the installed shims)", false, make_hook},
         CommandInfo{"check-message", "Check a commit message against the protocol", false,
                     make_check_message},
     };

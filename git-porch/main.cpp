@@ -105,6 +105,8 @@ int run(int argc, char** argv) {
     env.cwd = std::filesystem::current_path(ec).string();
     if (ec)
         throw Error(ExitCode::fatal, "cannot read the current directory: " + ec.message());
+    std::error_code self_ec;
+    env.binary = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
     if (info->needs_repo)
         env.ctx.emplace(workers::open_context(env.cwd));
     env.color = color_enabled(STDOUT_FILENO, env.ctx ? &env.ctx->repo : nullptr);

@@ -98,6 +98,11 @@ std::optional<std::string> Repo::workdir() const {
 std::optional<std::string> Repo::main_workdir() const {
     if (!git_repository_is_worktree(m_impl->repo.get()))
         return workdir();
+    // The common case, <root>/.git, needs no second repository open (hooks run on every commit).
+    fs::path common = common_dir();
+    if (common.filename() == ".git" && fs::is_regular_file(common / "HEAD") &&
+        !git_repository_is_bare(m_impl->repo.get()))
+        return common.parent_path().string();
     git_repository* raw = nullptr;
     check(git_repository_open(&raw, common_dir().c_str()), "cannot open the main repository");
     RepoPtr main(raw);
@@ -211,6 +216,8 @@ Commit to_commit(const git_commit* c) {
     out.time = static_cast<std::int64_t>(git_commit_time(c));
     out.offset_minutes = git_commit_time_offset(c);
     out.parent_count = git_commit_parentcount(c);
+    if (out.parent_count > 0)
+        out.first_parent = from_raw(git_commit_parent_id(c, 0));
     return out;
 }
 
@@ -266,6 +273,15 @@ bool Repo::is_ancestor(const Oid& ancestor, const Oid& descendant) const {
     int rc = git_graph_descendant_of(m_impl->repo.get(), &d, &a);
     check(rc, "cannot compare commits");
     return rc == 1;
+}
+
+std::optional<Oid> Repo::merge_base(const Oid& a, const Oid& b) const {
+    git_oid out, ra = to_raw(a), rb = to_raw(b);
+    int rc = git_merge_base(&out, m_impl->repo.get(), &ra, &rb);
+    if (rc == GIT_ENOTFOUND)
+        return std::nullopt;
+    check(rc, "cannot find a merge base");
+    return from_raw(&out);
 }
 
 bool Repo::create_branch(std::string_view name, const Oid& target) {
@@ -346,6 +362,54 @@ std::vector<Worktree> Repo::worktrees() const {
         out.push_back(std::move(w));
     }
     return out;
+}
+
+std::vector<std::string> Repo::staged_paths() const {
+    git_index* raw_index = nullptr;
+    check(git_repository_index(&raw_index, m_impl->repo.get()), "cannot read the index");
+    std::unique_ptr<git_index, Deleter<git_index_free>> index(raw_index);
+    TreePtr tree;
+    if (auto head = head_commit()) {
+        git_oid raw = to_raw(*head);
+        git_commit* c = nullptr;
+        check(git_commit_lookup(&c, m_impl->repo.get(), &raw), "cannot read HEAD");
+        CommitPtr commit(c);
+        git_tree* t = nullptr;
+        check(git_commit_tree(&t, commit.get()), "cannot read HEAD's tree");
+        tree.reset(t);
+    }
+    git_diff* raw_diff = nullptr;
+    check(git_diff_tree_to_index(&raw_diff, m_impl->repo.get(), tree.get(), index.get(), nullptr),
+          "cannot compare the index with HEAD");
+    std::unique_ptr<git_diff, Deleter<git_diff_free>> diff(raw_diff);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+        if (d->old_file.path && d->status != GIT_DELTA_ADDED)
+            out.emplace_back(d->old_file.path);
+        if (d->new_file.path && (out.empty() || out.back() != d->new_file.path))
+            out.emplace_back(d->new_file.path);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string Repo::operation_in_progress() const {
+    switch (git_repository_state(m_impl->repo.get())) {
+    case GIT_REPOSITORY_STATE_MERGE: return "merge";
+    case GIT_REPOSITORY_STATE_REVERT:
+    case GIT_REPOSITORY_STATE_REVERT_SEQUENCE: return "revert";
+    case GIT_REPOSITORY_STATE_CHERRYPICK:
+    case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE: return "cherry-pick";
+    case GIT_REPOSITORY_STATE_REBASE:
+    case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+    case GIT_REPOSITORY_STATE_REBASE_MERGE: return "rebase";
+    case GIT_REPOSITORY_STATE_BISECT: return "bisect";
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE: return "am";
+    default: return {};
+    }
 }
 
 namespace {

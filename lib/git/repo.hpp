@@ -20,6 +20,7 @@ struct Commit {
     std::int64_t time = 0;    // committer time, seconds since the epoch
     int offset_minutes = 0;   // committer time zone
     std::size_t parent_count = 0;
+    std::optional<Oid> first_parent;
 
     // First line of the message, as `git log --format=%s` would print a one-line subject.
     std::string subject() const;
@@ -83,6 +84,7 @@ public:
     // Commits reachable from `tip` and not from `base`.
     std::size_t count_ahead(const Oid& tip, const Oid& base) const;
     bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;
+    std::optional<Oid> merge_base(const Oid& a, const Oid& b) const;
 
     // Creates refs/heads/<name> at `target`. Returns false, changing nothing, if it exists.
     bool create_branch(std::string_view name, const Oid& target);
@@ -94,6 +96,12 @@ public:
                              const std::optional<Oid>& expected, std::string_view log_message);
 
     std::vector<Worktree> worktrees() const;
+
+    // Paths that the index changes relative to HEAD (both sides of a rename), for this worktree.
+    std::vector<std::string> staged_paths() const;
+    // An operation in progress in this worktree: "merge", "revert", "cherry-pick", "rebase",
+    // "bisect", "am", or empty.
+    std::string operation_in_progress() const;
 
     std::optional<std::string> config_string(std::string_view key) const;
     std::optional<bool> config_bool(std::string_view key) const;

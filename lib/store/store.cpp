@@ -3,18 +3,21 @@
 #include "error.hpp"
 #include "git/repo.hpp"
 #include "util/random.hpp"
+#include "util/regex.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 namespace porch::store {
 
 namespace {
 
 constexpr int max_attempts = 200;
+constexpr std::size_t max_archives = 100000; // a bound on probing, never reached in practice
 
 std::int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -22,9 +25,11 @@ std::int64_t now_seconds() {
         .count();
 }
 
+using Lines = std::set<std::string>;
+
 // Sorted, unique lines: the form `git notes merge -s cat_sort_uniq` produces, so a note written
 // by porch and one merged by git are byte-identical.
-std::string normalise(std::set<std::string> lines) {
+std::string join(const Lines& lines) {
     std::string out;
     for (const auto& line : lines) {
         out += line;
@@ -33,17 +38,75 @@ std::string normalise(std::set<std::string> lines) {
     return out;
 }
 
-std::set<std::string> line_set(std::string_view text) {
-    std::set<std::string> lines;
+Lines line_set(std::string_view text) {
+    Lines lines;
     for (auto line : util::split_lines(text))
         if (!line.empty())
             lines.emplace(line);
     return lines;
 }
 
+git::Oid anchor(const std::string& content) { return git::Oid::of_blob(content); }
+
+Lines note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip, const git::Oid& target) {
+    if (!tip)
+        return {};
+    auto note = repo.read_note(*tip, target);
+    return note ? line_set(*note) : Lines{};
+}
+
+std::size_t archive_count(const git::Repo& repo, const git::Oid& tip, const std::string& worker) {
+    std::size_t n = 0;
+    while (n < max_archives && repo.read_note(tip, anchor(archive_anchor_content(worker, n + 1))))
+        ++n;
+    return n;
+}
+
+const util::Regex& worker_name_pattern() {
+    static const util::Regex re("task-[a-z0-9]{1,32}");
+    return re;
+}
+
+// Moves all but the newest `compact_keep` commit events out of `live`; spawned events and
+// lines this version does not understand stay.
+Lines compact(Lines& live) {
+    std::vector<std::pair<Event, std::string>> commits;
+    for (const auto& line : live)
+        if (auto e = from_line(line); e && e->type == "commit")
+            commits.emplace_back(std::move(*e), line);
+    Lines moved;
+    if (commits.size() <= compact_keep)
+        return moved;
+    std::sort(commits.begin(), commits.end(),
+              [](const auto& a, const auto& b) { return before(a.first, b.first); });
+    for (std::size_t i = 0; i + compact_keep < commits.size(); ++i) {
+        moved.insert(commits[i].second);
+        live.erase(commits[i].second);
+    }
+    return moved;
+}
+
+void parse_into(const Lines& lines, const std::string& worker, std::vector<Event>& out,
+                std::unordered_set<std::string>& seen, std::size_t* skipped) {
+    for (const auto& line : lines) {
+        auto e = from_line(line);
+        if (!e || e->worker != worker) {
+            if (skipped)
+                ++*skipped;
+            continue;
+        }
+        if (seen.insert(e->id).second)
+            out.push_back(std::move(*e));
+    }
+}
+
 } // namespace
 
 std::string anchor_content(const std::string& worker) { return "porch worker " + worker + "\n"; }
+
+std::string archive_anchor_content(const std::string& worker, std::size_t n) {
+    return "porch worker " + worker + " archive " + std::to_string(n) + "\n";
+}
 
 std::string clone_id(git::Repo& repo) {
     if (auto id = repo.config_string("porch.cloneId"); id && !id->empty())
@@ -52,62 +115,101 @@ std::string clone_id(git::Repo& repo) {
     return repo.config_string("porch.cloneId").value_or("unknown");
 }
 
-Event append(git::Repo& repo, Event event) {
-    git::Oid anchor = git::Oid::of_blob(anchor_content(event.worker));
-    event.clone = clone_id(repo);
-    event.id = util::random_hex(16);
-    if (event.time == 0)
-        event.time = now_seconds();
+std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
+    if (events.empty())
+        return events;
+    const std::string worker = events.front().worker;
+    for (const auto& e : events)
+        if (e.worker != worker)
+            throw Error(ExitCode::fatal, "internal error: one append, several workers");
+    const git::Oid live_anchor = anchor(anchor_content(worker));
+    const git::Oid registry_anchor = anchor(std::string(registry_anchor_content));
+    const std::string clone = clone_id(repo);
+    const std::int64_t now = now_seconds();
+    for (auto& e : events) {
+        e.clone = clone;
+        e.id = util::random_hex(16);
+        if (e.time == 0)
+            e.time = now;
+    }
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(notes_ref);
-        std::set<std::string> lines;
+        Lines live = note_lines(repo, tip, live_anchor);
         std::uint64_t clock = 0;
-        if (tip) {
-            if (auto note = repo.read_note(*tip, anchor)) {
-                lines = line_set(*note);
-                for (const auto& line : lines)
-                    if (auto e = from_line(line))
-                        clock = std::max(clock, e->lamport);
+        for (const auto& line : live)
+            if (auto e = from_line(line))
+                clock = std::max(clock, e->lamport);
+        for (auto& e : events) {
+            e.lamport = ++clock;
+            live.insert(to_line(e));
+        }
+
+        std::optional<git::Oid> commit = tip;
+        Lines registry = note_lines(repo, tip, registry_anchor);
+        if (registry.insert(worker).second)
+            commit = repo.build_note_commit(commit, registry_anchor, join(registry));
+        if (live.size() > compact_threshold) {
+            Lines moved = compact(live);
+            if (!moved.empty()) {
+                std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
+                commit = repo.build_note_commit(commit, anchor(archive_anchor_content(worker, n)),
+                                                join(moved));
             }
         }
-        event.lamport = clock + 1;
-        lines.insert(to_line(event));
-        git::Oid commit = repo.build_note_commit(tip, anchor, normalise(std::move(lines)));
-        if (repo.update_ref_cas(notes_ref, commit, tip, "porch: " + event.type) ==
+        commit = repo.build_note_commit(commit, live_anchor, join(live));
+        if (repo.update_ref_cas(notes_ref, *commit, tip, "porch: " + events.front().type) ==
             git::CasResult::updated)
-            return event;
+            return events;
         // Another process won the race: back off a random, growing amount, then redo the
         // read-modify-write on the new tip.
         int cap_ms = std::min(2 + attempt * 2, 50);
         std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, cap_ms)));
     }
-    throw Error(ExitCode::fatal, "cannot record event: " + std::string(notes_ref) +
-                                     " kept changing under " + std::to_string(max_attempts) +
-                                     " attempts",
+    throw Error(ExitCode::fatal,
+                "cannot record event: " + std::string(notes_ref) + " kept changing under " +
+                    std::to_string(max_attempts) + " attempts",
                 "retry the command; if it persists, look for a process holding " +
                     std::string(notes_ref) + ".lock");
 }
 
+Event append(git::Repo& repo, Event event) {
+    std::vector<Event> one;
+    one.push_back(std::move(event));
+    return append(repo, std::move(one)).front();
+}
+
 std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
+    std::unordered_set<std::string> seen;
+    parse_into(note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))), worker,
+               out, seen, skipped);
+    std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::vector<Event> read_all(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
+    std::vector<Event> out;
+    std::unordered_set<std::string> seen;
     std::optional<git::Oid> tip = repo.ref_target(notes_ref);
     if (!tip)
         return out;
-    auto note = repo.read_note(*tip, git::Oid::of_blob(anchor_content(worker)));
-    if (!note)
-        return out;
-    for (auto line : util::split_lines(*note)) {
-        if (line.empty())
-            continue;
-        auto e = from_line(line);
-        if (!e || e->worker != worker) {
-            if (skipped)
-                ++*skipped;
-            continue;
-        }
-        out.push_back(std::move(*e));
-    }
+    // Union merges can leave one event in two archives, or in an archive and the live note;
+    // the event id makes each count once.
+    std::size_t archives = archive_count(repo, *tip, worker);
+    for (std::size_t n = 1; n <= archives; ++n)
+        parse_into(note_lines(repo, tip, anchor(archive_anchor_content(worker, n))), worker, out,
+                   seen, skipped);
+    parse_into(note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::vector<std::string> registered_workers(const git::Repo& repo) {
+    std::vector<std::string> out;
+    for (const auto& line :
+         note_lines(repo, repo.ref_target(notes_ref), anchor(std::string(registry_anchor_content))))
+        if (worker_name_pattern().match(line))
+            out.push_back(line);
     return out;
 }
 

@@ -1,7 +1,16 @@
-// The event store: append-only event lines in git notes under refs/notes/porch, one note per
-// worker, attached to an anchor blob id that every clone computes the same way. Every write is a
-// compare-and-swap of the notes ref, retried with jittered backoff, so no event is lost to a
-// race between processes (libgit2's git_note_create and `git notes add` have no CAS).
+// The event store: append-only event lines in git notes under refs/notes/porch.
+//
+// Layout (format version 1):
+//   - one live note per worker, on the id of the blob "porch worker <worker>\n";
+//   - sealed archive notes per worker, on "porch worker <worker> archive <n>\n" (n = 1, 2, ...),
+//     holding older commit events moved out by compaction so the live note stays small;
+//   - a registry note on "porch workers\n": one worker name per line, so `log` finds workers
+//     whose branches are gone.
+// Every anchor is a blob id that every clone computes the same way, and every note is sorted
+// unique lines, so two copies of the store merge by line union (`git notes merge -s
+// cat_sort_uniq`) with no conflict. Every write is a compare-and-swap of the notes ref, retried
+// with jittered backoff: no event is lost to a race (git_note_create and `git notes add` have
+// no CAS).
 #pragma once
 
 #include "store/event.hpp"
@@ -16,19 +25,31 @@ class Repo;
 namespace porch::store {
 
 constexpr std::string_view notes_ref = "refs/notes/porch";
+// A live note with more lines than this is compacted down to `compact_keep` commit events plus
+// every spawned event: status reads stay O(workers), never O(history).
+constexpr std::size_t compact_threshold = 400;
+constexpr std::size_t compact_keep = 100;
 
-// Appends one event to its worker's note; fills in lamport, time (when 0), clone and id.
+// Appends events of one worker in a single compare-and-swap; fills in lamport, time (when 0),
+// clone and id, and returns the events as written.
+std::vector<Event> append(git::Repo& repo, std::vector<Event> events);
 Event append(git::Repo& repo, Event event);
 
-// The worker's events in order. Malformed lines, and lines that name another worker, are
-// skipped and added to `*skipped` when given.
+// The worker's live events in order (what status needs). Malformed lines, and lines that name
+// another worker, are skipped and added to `*skipped` when given.
 std::vector<Event> read(const git::Repo& repo, const std::string& worker,
                         std::size_t* skipped = nullptr);
+// Every event of the worker, archives included, each once, in order (what log needs).
+std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
+                            std::size_t* skipped = nullptr);
+// Workers that have events, from the registry, sorted.
+std::vector<std::string> registered_workers(const git::Repo& repo);
 
 // This clone's id: stored once in git config (porch.cloneId), random.
 std::string clone_id(git::Repo& repo);
 
-// The object id a worker's note hangs on: the id of the blob "porch worker <worker>\n".
 std::string anchor_content(const std::string& worker);
+std::string archive_anchor_content(const std::string& worker, std::size_t n);
+constexpr std::string_view registry_anchor_content = "porch workers\n";
 
 } // namespace porch::store

@@ -30,6 +30,21 @@ Context open_context(const std::string& cwd) {
                    std::move(root)};
 }
 
+std::vector<WorkerBranch> worker_branches(const Context& ctx, const std::string& only) {
+    std::vector<WorkerBranch> out;
+    for (const auto& ref : ctx.repo.refs(ctx.branch_ref_prefix())) {
+        std::string branch = ref.name.substr(11);
+        auto parts = ctx.branch_template.match(branch);
+        if (!parts)
+            continue; // shares the prefix but is not a worker branch
+        std::string worker = protocol::worker_name(parts->id);
+        if (!only.empty() && worker != only)
+            continue;
+        out.push_back({std::move(worker), parts->id, parts->desc, std::move(branch), ref.target});
+    }
+    return out;
+}
+
 std::string Context::base_branch() const {
     if (config.base_branch)
         return *config.base_branch;

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace porch::workers {
 
@@ -23,6 +24,17 @@ struct Context {
     // refs/heads/... of every worker branch share this prefix.
     std::string branch_ref_prefix() const { return "refs/heads/" + branch_template.literal_prefix(); }
 };
+
+struct WorkerBranch {
+    std::string worker; // task-<id>
+    std::string id;
+    std::string desc;
+    std::string branch; // short name
+    git::Oid tip;
+};
+
+// Every branch the branch template recognises, or only `only` (task-<id>) when given.
+std::vector<WorkerBranch> worker_branches(const Context& ctx, const std::string& only = {});
 
 // Opens the repository containing `cwd` and its `.porch.toml`.
 Context open_context(const std::string& cwd);

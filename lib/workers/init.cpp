@@ -1,6 +1,9 @@
 #include "workers/init.hpp"
 
 #include "error.hpp"
+#include "hooks/install.hpp"
+#include "process/run.hpp"
+#include "store/store.hpp"
 #include "util/text.hpp"
 
 #include <cerrno>
@@ -76,10 +79,28 @@ bool ensure_line(const fs::path& file, const std::string& line) {
     return true;
 }
 
+// Sets a git config value unless it is already there (multi-valued keys keep other values).
+bool ensure_config(const std::string& root, const std::string& key, const std::string& value,
+                   bool multi) {
+    process::Options opts;
+    opts.cwd = root;
+    auto current = process::git({"config", "--local", "--get-all", key}, opts);
+    for (auto line : util::split_lines(current.out))
+        if (line == value)
+            return false;
+    if (!multi && current.ok())
+        return false; // the user chose another value: keep it
+    auto r = process::git({"config", "--local", multi ? "--add" : "--replace-all", key, value}, opts);
+    if (!r.ok())
+        throw Error(ExitCode::fatal, "cannot set " + key + ": " + r.last_error_line());
+    return true;
+}
+
 } // namespace
 
-std::vector<std::string> init_repository(Context& ctx) {
-    std::vector<std::string> done;
+InitResult init_repository(Context& ctx, const std::string& binary) {
+    InitResult result;
+    std::vector<std::string>& done = result.actions;
     if (!ctx.root)
         throw Error(ExitCode::fatal, "cannot init a bare repository: porch needs a main worktree",
                     "clone it and run git porch init in the clone");
@@ -90,7 +111,19 @@ std::vector<std::string> init_repository(Context& ctx) {
     std::string pattern = exclude_pattern(ctx.worktree_template);
     if (ensure_line(exclude, pattern))
         done.push_back("added " + pattern + " to .git/info/exclude");
-    return done;
+    const std::string notes(store::notes_ref);
+    // Our notes hang on anchor blobs, not commits, but a user who adds notes of their own to
+    // this ref expects amend and rebase to carry them.
+    if (ensure_config(*ctx.root, "notes.rewriteRef", notes, true))
+        done.push_back("set notes.rewriteRef = " + notes);
+    // Makes a plain `git notes --ref porch merge` combine stores the way porch does: line union.
+    if (ensure_config(*ctx.root, "notes.porch.mergeStrategy", "cat_sort_uniq", false))
+        done.push_back("set notes.porch.mergeStrategy = cat_sort_uniq");
+    auto hooks = hooks::install(*ctx.root, binary);
+    for (auto& a : hooks.actions)
+        done.push_back("hooks: " + a + " in " + hooks.dir);
+    result.notes = std::move(hooks.notes);
+    return result;
 }
 
 } // namespace porch::workers

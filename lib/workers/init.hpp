@@ -8,7 +8,12 @@
 
 namespace porch::workers {
 
-// What init did, one line each, for the user; empty when everything was already in place.
-std::vector<std::string> init_repository(Context& ctx);
+struct InitResult {
+    std::vector<std::string> actions; // what init changed, one line each
+    std::vector<std::string> notes;   // warnings and advice (hook managers, ...)
+};
+
+// `binary` is the absolute path of git-porch, for the hook shims' fallback.
+InitResult init_repository(Context& ctx, const std::string& binary);
 
 } // namespace porch::workers

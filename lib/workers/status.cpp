@@ -6,28 +6,62 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace porch::workers {
 
 namespace {
 
-// A worker branch merged into the base has nothing "ahead"; its state still comes from its own
-// history, so the walk is bounded instead of hidden by the base.
-constexpr std::size_t max_walk_without_base = 1000;
+// How far back a branch is followed when neither the notes nor a protocol commit say more.
+constexpr std::size_t max_chain = 1000;
 
-void apply_protocol(const protocol::Message& msg, WorkerStatus& w) {
-    w.state = std::string(protocol::to_string(msg.status));
-    if (msg.status == protocol::Status::blocked)
-        w.reason = msg.reason;
-    if (msg.status == protocol::Status::needs)
-        w.needs.push_back({msg.needs_worker, msg.needs_item});
+void apply_state(const std::string& state, const std::string& reason, const std::string& needs_worker,
+                 const std::string& needs_item, WorkerStatus& w) {
+    w.state = state;
+    if (state == "blocked")
+        w.reason = reason;
+    if (state == "needs")
+        w.needs.push_back({needs_worker, needs_item});
+}
+
+// Follows the branch's first-parent line from the tip to the newest protocol commit. Commits
+// the notes know cost a map lookup; only commits they do not know (made with hooks off or
+// before porch) are read from git. Stops at the worker's base.
+void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::optional<git::Oid>& stop,
+                   const std::unordered_map<std::string, const store::Event*>& known,
+                   WorkerStatus& w) {
+    std::optional<git::Oid> cur = tip;
+    for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
+        if (stop && *cur == *stop)
+            return;
+        if (auto it = known.find(cur->hex()); it != known.end()) {
+            const store::Event& e = *it->second;
+            if (!e.field("state").empty()) {
+                apply_state(e.field("state"), e.field("reason"), e.field("needs_worker"),
+                            e.field("needs_item"), w);
+                return;
+            }
+            cur = git::Oid::from_hex(e.field("parent"));
+            continue;
+        }
+        ++w.unrecorded;
+        git::Commit c = repo.commit(*cur);
+        auto msg = protocol::classify_subject(c.subject());
+        if (msg.kind == protocol::Kind::protocol) {
+            apply_state(std::string(protocol::to_string(msg.status)), msg.reason, msg.needs_worker,
+                        msg.needs_item, w);
+            return;
+        }
+        cur = c.first_parent;
+    }
 }
 
 } // namespace
 
 bool worker_id_less(const std::string& a, const std::string& b) {
     auto numeric = [](const std::string& s) {
-        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
     bool na = numeric(a), nb = numeric(b);
     if (na && nb)
@@ -47,51 +81,42 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         if (wt.head)
             by_branch.emplace(*wt.head, std::move(wt));
 
-    for (const auto& ref : ctx.repo.refs(ctx.branch_ref_prefix())) {
-        std::string branch = ref.name.substr(11);
-        auto parts = ctx.branch_template.match(branch);
-        if (!parts)
-            continue; // shares the prefix but is not a worker branch
+    for (const auto& wb : worker_branches(ctx, only)) {
         WorkerStatus w;
-        w.id = parts->id;
-        w.desc = parts->desc;
-        w.worker = protocol::worker_name(parts->id);
-        if (!only.empty() && w.worker != only)
-            continue;
-        w.branch = branch;
-        if (auto it = by_branch.find(ref.name); it != by_branch.end()) {
+        w.worker = wb.worker;
+        w.id = wb.id;
+        w.desc = wb.desc;
+        w.branch = wb.branch;
+        if (auto it = by_branch.find("refs/heads/" + wb.branch); it != by_branch.end()) {
             w.worktree = it->second.path;
             w.worktree_missing = it->second.missing;
         }
 
-        std::optional<git::Oid> hide;
-        for (const auto& e : store::read(ctx.repo, w.worker)) {
-            if (e.type != "spawned")
-                continue;
-            w.scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
-            w.declared_needs =
-                e.lists.count("needs") ? e.lists.at("needs") : std::vector<std::string>{};
-            hide = git::Oid::from_hex(e.field("base"));
-        }
-        if (base && !ctx.repo.is_ancestor(ref.target, *base)) {
-            w.commits_ahead = ctx.repo.count_ahead(ref.target, *base);
-            if (!hide)
-                hide = base;
-        }
-        if (hide && !ctx.repo.resolve_commit(hide->hex()))
-            hide.reset(); // the recorded base is gone (e.g. a shallow or pruned clone)
-
-        git::Commit tip = ctx.repo.commit(ref.target);
-        w.last_commit = {tip.id.hex(), tip.subject(), tip.time};
-        std::size_t walked = 0;
-        ctx.repo.walk(ref.target, hide, [&](const git::Commit& c) {
-            auto msg = protocol::classify_subject(c.subject());
-            if (msg.kind == protocol::Kind::protocol) {
-                apply_protocol(msg, w);
-                return false;
+        std::vector<store::Event> events = store::read(ctx.repo, w.worker, &report.skipped_lines);
+        std::unordered_map<std::string, const store::Event*> known;
+        std::optional<git::Oid> spawn_base;
+        for (const auto& e : events) {
+            if (e.type == "spawned") {
+                w.scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
+                w.declared_needs =
+                    e.lists.count("needs") ? e.lists.at("needs") : std::vector<std::string>{};
+                spawn_base = git::Oid::from_hex(e.field("base"));
+            } else if (e.type == "commit") {
+                known[e.field("commit")] = &e;
+                if (e.field("valid") == "false")
+                    ++w.unvalidated;
             }
-            return hide.has_value() || ++walked < max_walk_without_base;
-        });
+        }
+
+        std::optional<git::Oid> stop = spawn_base;
+        if (base && !ctx.repo.is_ancestor(wb.tip, *base)) {
+            w.commits_ahead = ctx.repo.count_ahead(wb.tip, *base);
+            if (!stop)
+                stop = ctx.repo.merge_base(wb.tip, *base);
+        }
+        git::Commit tip = ctx.repo.commit(wb.tip);
+        w.last_commit = {tip.id.hex(), tip.subject(), tip.time};
+        resolve_state(ctx.repo, wb.tip, stop, known, w);
         report.workers.push_back(std::move(w));
     }
     std::sort(report.workers.begin(), report.workers.end(),

@@ -35,11 +35,14 @@ struct WorkerStatus {
     LastCommit last_commit;
     std::vector<std::string> scope;         // declared at spawn
     std::vector<std::string> declared_needs; // declared at spawn
+    std::size_t unvalidated = 0; // recorded commits whose message broke the protocol
+    std::size_t unrecorded = 0;  // commits read from git because the notes did not know them
 };
 
 struct StatusReport {
     std::string base_branch;
     std::vector<WorkerStatus> workers; // sorted by worker id (numbers in numeric order)
+    std::size_t skipped_lines = 0;     // malformed event lines ignored
 };
 
 // One worker, or every worker when `only` is empty.

@@ -1,0 +1,128 @@
+// git porch hooks install|uninstall|status, and the plumbing `git porch hook <name>`.
+#include "command.hpp"
+
+#include "error.hpp"
+#include "hooks/handlers.hpp"
+#include "hooks/install.hpp"
+#include "render.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace porch::cli {
+
+namespace {
+
+class Hooks : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_option("action", m_action, "install, uninstall or status (default)")
+            ->check(CLI::IsMember({"install", "uninstall", "status"}));
+        app.add_flag("--json", m_json, "With status: print JSON");
+    }
+
+    int run(Env& env) override {
+        const std::string root = env.ctx->repo.workdir().value_or(env.cwd);
+        hooks::Report report = m_action == "install"     ? hooks::install(root, env.binary)
+                               : m_action == "uninstall" ? hooks::uninstall(root)
+                                                         : hooks::status(root, env.binary);
+        for (const auto& note : report.notes)
+            std::cerr << "note: " << display(note) << '\n';
+        if (m_json) {
+            nlohmann::json hooks = nlohmann::json::array();
+            for (const auto& h : report.hooks)
+                hooks.push_back({{"name", h.name},
+                                 {"path", h.path},
+                                 {"state", h.state == hooks::State::absent    ? "absent"
+                                           : h.state == hooks::State::ours    ? "installed"
+                                           : h.state == hooks::State::chained ? "chained"
+                                                                              : "foreign"},
+                                 {"outdated", h.shim_outdated}});
+            std::cout << nlohmann::json{{"dir", report.dir}, {"hooks", hooks}, {"actions", report.actions}}
+                             .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << '\n';
+            return 0;
+        }
+        for (const auto& a : report.actions)
+            std::cout << display(a) << '\n';
+        if (m_action == "status" || m_action.empty()) {
+            std::cout << "hooks folder: " << display(report.dir) << '\n';
+            bool missing = false;
+            for (const auto& h : report.hooks) {
+                std::cout << "  " << pad(h.name, 12) << ' ' << hooks::to_string(h.state)
+                          << (h.shim_outdated ? " (outdated: run git porch hooks install)" : "") << '\n';
+                missing = missing || h.state == hooks::State::absent || h.state == hooks::State::foreign;
+            }
+            if (missing)
+                std::cout << "next: git porch hooks install\n";
+        } else if (report.actions.empty()) {
+            std::cout << "nothing to do\n";
+        }
+        return 0;
+    }
+
+private:
+    std::string m_action = "status";
+    bool m_json = false;
+};
+
+class Hook : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_option("name", m_name, "The hook git is running")
+            ->required()
+            ->check(CLI::IsMember({"commit-msg", "pre-commit", "post-commit", "post-merge"}));
+        app.add_option("args", m_args, "The hook's arguments, as git passed them");
+        app.allow_extras();
+    }
+
+    int run(Env& env) override {
+        hooks::Outcome outcome;
+        try {
+            if (m_name == "commit-msg") {
+                if (m_args.empty())
+                    throw Error(ExitCode::usage, "commit-msg needs the message file");
+                outcome = hooks::commit_msg(env.cwd, m_args.front());
+            } else if (m_name == "pre-commit") {
+                outcome = hooks::pre_commit(env.cwd);
+            } else {
+                outcome = hooks::post_commit(env.cwd, m_name == "post-merge");
+            }
+        } catch (const Error& e) {
+            // A broken .porch.toml or repository must not silently pass a worker's commit, but
+            // it must say exactly why; post-commit never fails.
+            if (m_name == "post-commit" || m_name == "post-merge") {
+                std::cerr << "git porch: warning: " << display(e.what()) << '\n';
+                return 0;
+            }
+            throw;
+        }
+        if (!outcome.message.empty())
+            std::cerr << display_block(outcome.message);
+        return outcome.exit_code;
+    }
+
+private:
+    static std::string display_block(const std::string& text) {
+        std::string out;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto end = text.find('\n', start);
+            out += display(text.substr(start, end == std::string::npos ? end : end - start)) + "\n";
+            if (end == std::string::npos)
+                break;
+            start = end + 1;
+        }
+        return out;
+    }
+
+    std::string m_name;
+    std::vector<std::string> m_args;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_hooks() { return std::make_unique<Hooks>(); }
+std::unique_ptr<Command> make_hook() { return std::make_unique<Hook>(); }
+
+} // namespace porch::cli

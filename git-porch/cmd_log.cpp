@@ -1,0 +1,131 @@
+// git porch log [<worker>] [--json]: the event timeline.
+#include "command.hpp"
+
+#include "error.hpp"
+#include "protocol/naming.hpp"
+#include "render.hpp"
+#include "store/store.hpp"
+#include "util/text.hpp"
+#include "workers/context.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace porch::cli {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const store::Event& e) {
+    json j{{"type", e.type},       {"worker", e.worker}, {"time", util::format_iso8601_utc(e.time)},
+           {"lamport", e.lamport}, {"clone", e.clone},   {"id", e.id}};
+    for (const auto& [k, v] : e.fields) {
+        if (k == "valid")
+            j[k] = v == "true";
+        else
+            j[k] = v;
+    }
+    for (const auto& [k, v] : e.lists)
+        j[k] = v;
+    if (e.type == "commit" && !j.contains("state"))
+        j["state"] = nullptr; // a commit that set no protocol state
+    return j;
+}
+
+std::string describe(const store::Event& e) {
+    if (e.type == "spawned") {
+        std::string text = "from " + display(e.field("base_ref"), 40);
+        if (!e.field("base").empty())
+            text += " (" + e.field("base").substr(0, 7) + ")";
+        for (const char* list : {"scope", "needs"}) {
+            auto it = e.lists.find(list);
+            if (it == e.lists.end() || it->second.empty())
+                continue;
+            text += std::string(", ") + list + ":";
+            for (const auto& item : it->second)
+                text += " " + display(item, 60);
+        }
+        return text;
+    }
+    if (e.type == "commit") {
+        std::string text = e.field("commit").substr(0, 7) + " " + display(e.field("subject"), 72);
+        if (e.field("valid") == "false")
+            text += "  (bypassed the protocol)";
+        return text;
+    }
+    return "";
+}
+
+class Log : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_option("worker", m_worker, "Only this worker (task-<id>)");
+        app.add_flag("--json", m_json, "Print a JSON array of events (schema in git-porch(1))");
+    }
+
+    int run(Env& env) override {
+        std::vector<std::string> workers;
+        if (!m_worker.empty()) {
+            auto id = protocol::normalize_id(m_worker);
+            if (!id)
+                throw Error(ExitCode::usage, "log takes task-<id>, not " + protocol::quote(m_worker));
+            workers.push_back(protocol::worker_name(*id));
+        } else {
+            std::set<std::string> all;
+            for (const auto& w : store::registered_workers(env.ctx->repo))
+                all.insert(w);
+            for (const auto& wb : workers::worker_branches(*env.ctx))
+                all.insert(wb.worker);
+            workers.assign(all.begin(), all.end());
+        }
+        std::vector<store::Event> events;
+        std::size_t skipped = 0;
+        for (const auto& w : workers) {
+            auto mine = store::read_all(env.ctx->repo, w, &skipped);
+            events.insert(events.end(), std::make_move_iterator(mine.begin()),
+                          std::make_move_iterator(mine.end()));
+        }
+        if (workers.size() > 1)
+            std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
+                return std::tie(a.time, a.worker, a.lamport) < std::tie(b.time, b.worker, b.lamport);
+            });
+        if (skipped > 0)
+            std::cerr << "warning: skipped " << skipped << " malformed event line"
+                      << (skipped == 1 ? "" : "s") << '\n';
+        if (m_json) {
+            json out = json::array();
+            for (const auto& e : events)
+                out.push_back(to_json(e));
+            std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+            return 0;
+        }
+        if (events.empty()) {
+            std::cout << "no events" << (m_worker.empty() ? "" : " for " + display(workers.front()))
+                      << "\n";
+            return 0;
+        }
+        for (const auto& e : events) {
+            std::string what = e.type == "commit" && !e.field("state").empty() ? e.field("state") : e.type;
+            std::string time = util::format_iso8601_utc(e.time);
+            std::replace(time.begin(), time.end(), 'T', ' ');
+            std::cout << paint(time.substr(0, 19), Tone::dim, env.color) << "  "
+                      << paint(pad(display(e.worker), 10), Tone::bold, env.color) << "  "
+                      << paint(pad(display(what, 10), 10), state_tone(what), env.color) << "  "
+                      << describe(e) << '\n';
+        }
+        return 0;
+    }
+
+private:
+    std::string m_worker;
+    bool m_json = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_log() { return std::make_unique<Log>(); }
+
+} // namespace porch::cli

@@ -1,0 +1,51 @@
+// git porch reindex [<worker>]: record commits the notes do not know yet.
+#include "command.hpp"
+
+#include "error.hpp"
+#include "protocol/naming.hpp"
+#include "workers/reindex.hpp"
+
+#include <iostream>
+
+namespace porch::cli {
+
+namespace {
+
+class Reindex : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_option("worker", m_worker, "Only this worker (task-<id>)");
+    }
+
+    int run(Env& env) override {
+        std::string only;
+        if (!m_worker.empty()) {
+            auto id = protocol::normalize_id(m_worker);
+            if (!id)
+                throw Error(ExitCode::usage, "reindex takes task-<id>, not " + protocol::quote(m_worker));
+            only = protocol::worker_name(*id);
+        }
+        auto results = workers::reindex(*env.ctx, only);
+        std::size_t total = 0;
+        for (const auto& r : results) {
+            total += r.commits_added + (r.spawned_added ? 1 : 0);
+            if (r.commits_added || r.spawned_added)
+                std::cout << r.worker << ": recorded " << r.commits_added << " commit"
+                          << (r.commits_added == 1 ? "" : "s")
+                          << (r.spawned_added ? " and its spawn" : "") << '\n';
+        }
+        if (total == 0)
+            std::cout << "nothing to record: the notes know every commit of "
+                      << (only.empty() ? "every worker" : only) << '\n';
+        return 0;
+    }
+
+private:
+    std::string m_worker;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_reindex() { return std::make_unique<Reindex>(); }
+
+} // namespace porch::cli

@@ -1,0 +1,200 @@
+#include "hooks/handlers.hpp"
+
+#include "error.hpp"
+#include "protocol/message.hpp"
+#include "store/store.hpp"
+#include "util/text.hpp"
+#include "workers/locate.hpp"
+#include "workers/record.hpp"
+
+#include <cstdlib>
+#include <fnmatch.h>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace porch::hooks {
+
+namespace {
+
+// Parses GIT_CONFIG_PARAMETERS: shell-quoted 'key'='value' (git >= 2.31) or 'key=value' items.
+std::optional<std::string> env_config(std::string_view wanted) {
+    const char* raw = std::getenv("GIT_CONFIG_PARAMETERS");
+    if (raw == nullptr)
+        return std::nullopt;
+    std::string_view text(raw);
+    std::optional<std::string> found;
+    std::size_t i = 0;
+    auto quoted = [&](std::string& out) {
+        if (i >= text.size() || text[i] != '\'')
+            return false;
+        ++i;
+        while (i < text.size()) {
+            if (text[i] == '\'') {
+                if (text.substr(i, 4) == "'\\''") {
+                    out += '\'';
+                    i += 4;
+                    continue;
+                }
+                ++i;
+                return true;
+            }
+            out += text[i++];
+        }
+        return false;
+    };
+    while (i < text.size()) {
+        while (i < text.size() && text[i] == ' ')
+            ++i;
+        std::string key, value;
+        if (!quoted(key))
+            break;
+        if (i < text.size() && text[i] == '=') {
+            ++i;
+            if (!quoted(value))
+                break;
+        } else if (auto eq = key.find('='); eq != std::string::npos) {
+            value = key.substr(eq + 1);
+            key.resize(eq);
+        }
+        // Section and key names are case-insensitive.
+        std::string lower = key;
+        for (char& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower == wanted)
+            found = value; // the last one wins, as in git
+    }
+    return found;
+}
+
+bool in_scope(const std::string& path, const std::vector<std::string>& scopes) {
+    for (const auto& s : scopes) {
+        if (s == "." || path == s)
+            return true;
+        std::string dir = s.back() == '/' ? s : s + "/";
+        if (path.starts_with(dir))
+            return true;
+        if (s.find_first_of("*?[") != std::string::npos && ::fnmatch(s.c_str(), path.c_str(), 0) == 0)
+            return true;
+    }
+    return false;
+}
+
+std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker) {
+    std::vector<std::string> scope;
+    for (const auto& e : store::read(repo, worker))
+        if (e.type == "spawned")
+            scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
+    return scope;
+}
+
+std::string examples() {
+    std::string out;
+    for (auto line : util::split_lines(protocol::protocol_examples()))
+        out += "  " + std::string(line) + "\n";
+    return out;
+}
+
+} // namespace
+
+std::string comment_prefix(const git::Repo& repo) {
+    for (const char* key : {"core.commentstring", "core.commentchar"})
+        if (auto v = env_config(key); v && !v->empty())
+            return *v;
+    for (const char* key : {"core.commentString", "core.commentChar"})
+        if (auto v = repo.config_string(key); v && !v->empty())
+            return *v;
+    return "#";
+}
+
+Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
+    auto ctx = workers::open_context(cwd);
+    auto where = workers::locate(ctx);
+    if (!where.is_worker() || ctx.repo.operation_in_progress() == "merge")
+        return {};
+    std::ifstream in(message_file, std::ios::binary);
+    if (!in)
+        return {1, "git porch: cannot read the commit message file " + message_file + "\n"};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    protocol::CommentStyle style;
+    style.prefix = comment_prefix(ctx.repo);
+    auto msg = protocol::parse_message(ss.str(), style);
+    if (msg.kind == protocol::Kind::empty)
+        return {}; // git aborts an empty message itself, with its own words
+    if (msg.kind != protocol::Kind::invalid)
+        return {};
+    std::string worker = where.branch_worker.value_or(where.owner.value_or("this worker"));
+    return {1, "git porch: commit rejected (" + worker + "): " + msg.error + "\n" +
+                   "Worker commits start with a status tag, e.g.:\n" + examples() +
+                   "Your message was kept in " + message_file +
+                   "; reuse it with: git commit -e -F " + message_file + "\n"};
+}
+
+Outcome pre_commit(const std::string& cwd) {
+    auto ctx = workers::open_context(cwd);
+    auto where = workers::locate(ctx);
+    if (!where.is_worker())
+        return {};
+    if (where.on_wrong_branch()) {
+        std::string head = where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
+        return {1, "git porch: commit refused: this worktree belongs to " + *where.owner +
+                       " (branch " + *where.owner_branch + "), but HEAD is on " + head + "\n" +
+                       "Switch back with: git switch " + *where.owner_branch + "\n"};
+    }
+    std::string worker = *where.branch_worker;
+    if (ctx.repo.operation_in_progress() == "merge")
+        return {}; // a merge brings in other workers' files by design
+    auto scope = declared_scope(ctx.repo, worker);
+    if (scope.empty())
+        return {};
+    std::vector<std::string> outside;
+    for (const auto& path : ctx.repo.staged_paths())
+        if (!in_scope(path, scope))
+            outside.push_back(path);
+    if (outside.empty())
+        return {};
+    std::string text = "git porch: commit refused: " + worker + " may change only:";
+    for (const auto& s : scope)
+        text += " " + util::sanitize_for_terminal(s);
+    text += "\nThese staged paths are outside that scope:\n";
+    std::size_t shown = 0;
+    for (const auto& p : outside) {
+        if (++shown > 20) {
+            text += "  ... and " + std::to_string(outside.size() - 20) + " more\n";
+            break;
+        }
+        text += "  " + util::sanitize_for_terminal(p) + "\n";
+    }
+    text += "Unstage them with: git restore --staged <path>\n";
+    return {1, text};
+}
+
+Outcome post_commit(const std::string& cwd, bool after_merge) {
+    std::string commit_hint;
+    try {
+        auto ctx = workers::open_context(cwd);
+        auto where = workers::locate(ctx);
+        if (!where.branch_worker)
+            return {};
+        auto head = ctx.repo.head_commit();
+        if (!head)
+            return {};
+        commit_hint = head->short_hex();
+        if (after_merge) {
+            for (const auto& e : store::read(ctx.repo, *where.branch_worker))
+                if (e.type == "commit" && e.field("commit") == head->hex())
+                    return {};
+        }
+        store::append(ctx.repo,
+                      workers::commit_event(*where.branch_worker, ctx.repo.commit(*head), "hook"));
+        return {};
+    } catch (const std::exception& e) {
+        // The commit is made and stays made; only its record is missing, and reindex adds it.
+        return {0, "git porch: warning: commit " + commit_hint +
+                       " was not recorded: " + util::sanitize_for_terminal(e.what()) +
+                       "\ngit porch: run 'git porch reindex' to record it\n"};
+    }
+}
+
+} // namespace porch::hooks

@@ -1,0 +1,84 @@
+#include "workers/reindex.hpp"
+
+#include "error.hpp"
+#include "store/store.hpp"
+#include "workers/record.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_set>
+
+namespace porch::workers {
+
+std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
+    std::vector<ReindexResult> results;
+    auto branches = worker_branches(ctx, only);
+    if (!only.empty() && branches.empty())
+        throw Error(ExitCode::fatal, "no worker branch for " + only,
+                    "list workers with: git porch status");
+    const std::string base_name = ctx.base_branch();
+    const std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + base_name);
+    const auto worktrees = ctx.repo.worktrees();
+
+    for (const auto& wb : branches) {
+        ReindexResult result{wb.worker};
+        std::unordered_set<std::string> known;
+        std::optional<git::Oid> spawn_base;
+        bool has_spawned = false;
+        for (const auto& e : store::read_all(ctx.repo, wb.worker)) {
+            if (e.type == "commit")
+                known.insert(e.field("commit"));
+            if (e.type == "spawned") {
+                has_spawned = true;
+                spawn_base = git::Oid::from_hex(e.field("base"));
+            }
+        }
+
+        std::vector<store::Event> events;
+        std::optional<git::Oid> hide = spawn_base;
+        if (!hide && base && !ctx.repo.is_ancestor(wb.tip, *base))
+            hide = ctx.repo.merge_base(wb.tip, *base);
+        if (!has_spawned) {
+            store::Event spawned;
+            spawned.type = "spawned";
+            spawned.worker = wb.worker;
+            spawned.fields["desc"] = wb.desc;
+            spawned.fields["branch"] = wb.branch;
+            spawned.fields["source"] = "reindex";
+            spawned.fields["base_ref"] = base_name;
+            if (hide)
+                spawned.fields["base"] = hide->hex();
+            for (const auto& wt : worktrees)
+                if (wt.head == "refs/heads/" + wb.branch && ctx.root)
+                    spawned.fields["worktree"] =
+                        std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
+            spawned.lists["needs"] = {};
+            spawned.lists["scope"] = {};
+            events.push_back(std::move(spawned));
+            result.spawned_added = true;
+        }
+        // A branch already merged into the base cannot be told apart from the base's own
+        // history, so without a recorded base only its spawned event is added.
+        if (hide || (base && !ctx.repo.is_ancestor(wb.tip, *base)) || !base) {
+            std::vector<store::Event> commits;
+            ctx.repo.walk(wb.tip, hide, [&](const git::Commit& c) {
+                if (!known.count(c.id.hex())) {
+                    store::Event e = commit_event(wb.worker, c, "reindex");
+                    e.time = c.time; // the timeline shows when the work happened
+                    commits.push_back(std::move(e));
+                }
+                return true;
+            });
+            std::reverse(commits.begin(), commits.end()); // oldest first: lamport follows history
+            result.commits_added = commits.size();
+            for (auto& e : commits)
+                events.push_back(std::move(e));
+        }
+        if (!events.empty())
+            store::append(ctx.repo, std::move(events));
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+} // namespace porch::workers
