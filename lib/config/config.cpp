@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <toml++/toml.h>
 
 namespace porch::config {
@@ -44,17 +45,21 @@ public:
 
     std::string branch_template(const toml::node& node, const std::string& key) {
         std::string text = string(node, key);
+        std::optional<protocol::Template> t;
         try {
-            protocol::Template t(text, key);
-            std::string sample = t.expand("1", "sample");
+            t.emplace(text, key);
+        } catch (const Error& e) {
+            fail_at(m_source, node.source(), e.what());
+        }
+        // "lock" too: after a literal '.', an id or desc of "lock" would end a component in ".lock".
+        const std::pair<const char*, const char*> samples[] = {
+            {"1", "sample"}, {"lock", "sample"}, {"1", "lock"}};
+        for (const auto& [id, desc] : samples) {
+            std::string sample = t->expand(id, desc);
             if (!is_valid_branch_name(sample))
                 fail_at(m_source, node.source(),
                         "'" + key + "' does not make a valid branch name (e.g. " +
                             protocol::quote(sample) + ")");
-        } catch (const Error& e) {
-            if (std::string_view(e.what()).starts_with(m_source))
-                throw;
-            fail_at(m_source, node.source(), e.what());
         }
         return text;
     }
@@ -76,8 +81,9 @@ public:
         return text;
     }
 
-    [[noreturn]] void unknown(const toml::node& node, const std::string& key) {
-        fail_at(m_source, node.source(), "unknown key '" + key + "'");
+    // Reported where the key is written, not where its value is.
+    [[noreturn]] void unknown(const toml::key& k, const std::string& key) {
+        fail_at(m_source, k.source(), "unknown key '" + key + "'");
     }
 
     std::string_view source() const { return m_source; }
@@ -101,13 +107,13 @@ void read_naming(Reader& r, const toml::table& table, Config& cfg) {
                 sample.find('{') < pos)
                 fail_at(r.source(), node.source(),
                         "'naming.integration' must contain {feature} and no other placeholder");
-            sample.replace(pos, 9, "sample");
-            if (!is_valid_branch_name(sample))
-                fail_at(r.source(), node.source(),
-                        "'naming.integration' does not make a valid branch name");
+            for (const char* feature : {"sample", "lock"}) // "lock": see branch_template
+                if (!is_valid_branch_name(std::string(sample).replace(pos, 9, feature)))
+                    fail_at(r.source(), node.source(),
+                            "'naming.integration' does not make a valid branch name");
             cfg.integration_template = text;
         } else
-            r.unknown(node, "naming." + key);
+            r.unknown(k, "naming." + key);
     }
 }
 
@@ -148,7 +154,7 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
                 fail_at(source_name, node.source(), "'naming' must be a table");
             read_naming(r, *node.as_table(), cfg);
         } else {
-            r.unknown(node, key);
+            r.unknown(k, key);
         }
     }
     return cfg;

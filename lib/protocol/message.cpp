@@ -42,12 +42,8 @@ const util::Regex& any_tag_pattern() {
     return re;
 }
 
-bool has_control(std::string_view s) {
-    for (unsigned char c : s)
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return true;
-    return false;
-}
+// C0 (but tab), DEL, C1, bidi controls, invalid UTF-8: whatever a terminal must not receive.
+bool has_control(std::string_view s) { return util::sanitize_for_terminal(s) != s; }
 
 Message invalid(std::string subject, std::string error) {
     Message m;
@@ -91,6 +87,10 @@ std::string_view protocol_examples() {
 
 Message classify_subject(std::string_view raw_subject) {
     std::string subject = util::trim_right(raw_subject);
+    // Before anything else: a `Merge `, `fixup! ` or `Revert "` prefix must not let them through.
+    if (has_control(subject))
+        return invalid(subject, "the subject contains a control character or invalid UTF-8" +
+                                    example_for("CHECKPOINT"));
     for (std::string_view prefix : {"fixup! ", "squash! ", "amend! "}) {
         if (subject.starts_with(prefix)) {
             Message m;
@@ -116,9 +116,6 @@ Message classify_subject(std::string_view raw_subject) {
         m.kind = Kind::empty;
         return m;
     }
-    if (has_control(subject))
-        return invalid(subject, "the subject contains a control character");
-
     auto groups = tag_pattern().match(subject);
     if (!groups)
         return invalid(subject,

@@ -4,6 +4,9 @@
 #include "util/regex.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace porch::protocol {
 
 namespace {
@@ -25,6 +28,17 @@ const util::Regex& feature_regex() {
     static const util::Regex re("[a-z0-9]+(?:[-._][a-z0-9]+)*(?:/[a-z0-9]+(?:[-._][a-z0-9]+)*)*");
     return re;
 }
+
+// util::Regex::match with PCRE2_MATCH_INVALID_UTF lets a match end where invalid UTF-8 begins
+// ("7\xff" matches [a-z0-9]+): insist that the whole subject was matched.
+std::optional<std::vector<std::string>> full_match(const util::Regex& re, std::string_view s) {
+    auto groups = re.match(s);
+    if (groups && (*groups)[0].size() != s.size())
+        return std::nullopt;
+    return groups;
+}
+
+bool is_id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 std::string escape_regex(std::string_view literal) {
     std::string out;
@@ -51,7 +65,7 @@ std::optional<std::string> validate_id(std::string_view id) {
         return "the worker id is empty: use 1 to 32 lowercase letters and digits, e.g. 7";
     if (id.size() > max_id_length)
         return "worker id " + quote(id) + " is longer than 32 characters";
-    if (!id_regex().match(id))
+    if (!full_match(id_regex(), id))
         return "invalid worker id " + quote(id) +
                ": use only lowercase letters and digits (a-z, 0-9), e.g. 7 or auth";
     return std::nullopt;
@@ -62,14 +76,17 @@ std::optional<std::string> validate_desc(std::string_view desc) {
         return "the description is empty: use a lowercase slug such as api-endpoints";
     if (desc.size() > max_desc_length)
         return "description " + quote(desc) + " is longer than 48 characters";
-    if (!desc_regex().match(desc))
+    if (!full_match(desc_regex(), desc))
         return "invalid description " + quote(desc) +
                ": use lowercase letters and digits separated by single hyphens, e.g. api-endpoints";
     return std::nullopt;
 }
 
 std::optional<std::string> validate_feature(std::string_view feature) {
-    if (feature.empty() || feature.size() > 64 || !feature_regex().match(feature))
+    // git refuses a ref whose component ends in ".lock" (integration branches are refs).
+    const bool lock_suffix = (std::string(feature) + "/").find(".lock/") != std::string::npos;
+    if (feature.empty() || feature.size() > 64 || !full_match(feature_regex(), feature) ||
+        lock_suffix)
         return "invalid feature name " + quote(feature) +
                ": use lowercase letters, digits and single '-', '.', '_' or '/' separators "
                "(at most 64), e.g. analytics-dashboard";
@@ -116,6 +133,15 @@ Template::Template(std::string text, std::string_view what) : m_text(std::move(t
     if (descs == 1 && m_text.find("{id}") > m_text.find("{desc}"))
         throw Error(ExitCode::fatal,
                     std::string(what) + " template " + quote(m_text) + " must put {id} before {desc}");
+    if (descs == 1) {
+        // With only letters and digits between them, "7"+"ab" and "7a"+"b" give the same name.
+        auto from = m_text.find("{id}") + 4, to = m_text.find("{desc}");
+        auto between = std::string_view(m_text).substr(from, to - from);
+        if (std::all_of(between.begin(), between.end(), is_id_char))
+            throw Error(ExitCode::fatal, std::string(what) + " template " + quote(m_text) +
+                                             " must separate {id} from {desc} with a character "
+                                             "other than a letter or digit, e.g. '-'");
+    }
     m_pattern = std::make_shared<const util::Regex>(pattern);
 }
 
@@ -134,7 +160,7 @@ std::string Template::expand(std::string_view id, std::string_view desc) const {
 std::string Template::literal_prefix() const { return m_text.substr(0, m_text.find('{')); }
 
 std::optional<Template::Parts> Template::match(std::string_view name) const {
-    auto groups = m_pattern->match(name);
+    auto groups = full_match(*m_pattern, name);
     if (!groups)
         return std::nullopt;
     Parts parts;

@@ -1,5 +1,8 @@
 #include "store/event.hpp"
 
+#include "error.hpp"
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -21,12 +24,24 @@ std::string to_line(const Event& event) {
     j["id"] = event.id;
     j["type"] = event.type;
     j["worker"] = event.worker;
+    auto add = [&](const std::string& key, const auto& value) {
+        // A field named like a header key, or a field and a list of one name, would overwrite it.
+        if (j.contains(key))
+            throw Error(ExitCode::fatal, "internal error: event key '" + key + "' is used twice");
+        j[key] = value;
+    };
     for (const auto& [k, v] : event.fields)
-        j[k] = v;
+        add(k, v);
     for (const auto& [k, v] : event.lists)
-        j[k] = v;
+        add(k, v);
     // ensure_ascii keeps every line printable and free of raw newlines or control bytes.
-    return j.dump(-1, ' ', true, json::error_handler_t::replace);
+    std::string line = j.dump(-1, ' ', true, json::error_handler_t::replace);
+    // from_line skips longer lines: better to fail now than to lose the event silently.
+    if (line.size() > max_event_line)
+        throw Error(ExitCode::fatal, "cannot record a '" + event.type + "' event of " +
+                                         std::to_string(line.size()) + " bytes (at most " +
+                                         std::to_string(max_event_line) + ")");
+    return line;
 }
 
 std::optional<Event> from_line(std::string_view line) {
@@ -44,7 +59,7 @@ std::optional<Event> from_line(std::string_view line) {
     auto v = j.find("v");
     auto lc = j.find("lc");
     auto t = j.find("t");
-    if (v == j.end() || !v->is_number_integer() || v->get<int>() != event_format_version ||
+    if (v == j.end() || !v->is_number_integer() || v->get<std::int64_t>() != event_format_version ||
         lc == j.end() || !lc->is_number_unsigned() || t == j.end() || !t->is_number_integer())
         return std::nullopt;
     Event e;

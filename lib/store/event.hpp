@@ -32,7 +32,8 @@ struct Event {
     }
 };
 
-// Serialises to one line of JSON without a trailing newline.
+// Serialises to one line of JSON without a trailing newline. Throws porch::Error when a field or
+// list reuses a key, or when the line would be longer than max_event_line.
 std::string to_line(const Event& event);
 // Parses one line; nullopt for malformed, oversized or unknown-version lines.
 std::optional<Event> from_line(std::string_view line);

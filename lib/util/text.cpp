@@ -1,6 +1,7 @@
 #include "util/text.hpp"
 
 #include <ctime>
+#include <limits>
 
 namespace porch::util {
 
@@ -115,14 +116,19 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
         }
         if (digits == 0 || i >= text.size())
             return std::nullopt;
+        std::int64_t unit = 0;
         switch (text[i]) {
-        case 's': total += n; break;
-        case 'm': total += n * 60; break;
-        case 'h': total += n * 3600; break;
-        case 'd': total += n * 86400; break;
-        case 'w': total += n * 7 * 86400; break;
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
         default: return std::nullopt;
         }
+        // n < 10^12 and unit <= 604800, so n * unit fits; the sum might not.
+        if (n * unit > std::numeric_limits<std::int64_t>::max() - total)
+            return std::nullopt;
+        total += n * unit;
         ++i;
     }
     return total;

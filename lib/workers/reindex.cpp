@@ -71,6 +71,9 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
             });
             std::reverse(commits.begin(), commits.end()); // oldest first: lamport follows history
             result.commits_added = commits.size();
+            // An adopted worker's spawn is dated at its first commit, so the timeline reads in order.
+            if (result.spawned_added && !commits.empty())
+                events.front().time = commits.front().time;
             for (auto& e : commits)
                 events.push_back(std::move(e));
         }
