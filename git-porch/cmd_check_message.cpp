@@ -2,6 +2,8 @@
 #include "command.hpp"
 
 #include "error.hpp"
+#include "git/repo.hpp"
+#include "hooks/handlers.hpp"
 #include "protocol/message.hpp"
 
 #include <cerrno>
@@ -30,11 +32,7 @@ std::string read_input(const std::string& path) {
 protocol::CommentStyle comment_style(const std::string& cwd) {
     protocol::CommentStyle style;
     try {
-        git::Repo repo = git::Repo::discover(cwd);
-        if (auto s = repo.config_string("core.commentString"))
-            style.prefix = *s;
-        else if (auto c = repo.config_string("core.commentChar"))
-            style.prefix = *c;
+        style.prefix = hooks::comment_prefix(git::Repo::discover(cwd));
     } catch (const Error&) {
         // Outside a repository git's default applies.
     }

@@ -18,7 +18,7 @@ public:
     void setup(CLI::App& app) override {
         app.add_option("action", m_action, "install, uninstall or status (default)")
             ->check(CLI::IsMember({"install", "uninstall", "status"}));
-        app.add_flag("--json", m_json, "With status: print JSON");
+        app.add_flag("--json", m_json, "Print the result as JSON");
     }
 
     int run(Env& env) override {

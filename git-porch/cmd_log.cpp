@@ -25,6 +25,9 @@ json to_json(const store::Event& e) {
     for (const auto& [k, v] : e.fields) {
         if (k == "valid")
             j[k] = v == "true";
+        else if (k == "commit_time" && !v.empty() && v.size() < 19 &&
+                 v.find_first_not_of("0123456789") == std::string::npos)
+            j[k] = util::format_iso8601_utc(std::stoll(v));
         else
             j[k] = v;
     }
@@ -102,9 +105,12 @@ public:
             std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
             return 0;
         }
+        if (events.empty() && !m_worker.empty() &&
+            workers::worker_branches(*env.ctx, workers.front()).empty())
+            throw Error(ExitCode::fatal, "no worker " + workers.front() + ": no branch and no events",
+                        "list workers with: git porch status");
         if (events.empty()) {
-            std::cout << "no events" << (m_worker.empty() ? "" : " for " + display(workers.front()))
-                      << "\n";
+            std::cout << "no events yet\n";
             return 0;
         }
         for (const auto& e : events) {

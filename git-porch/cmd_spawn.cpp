@@ -20,9 +20,11 @@ public:
             ->required();
         app.add_option("--base", m_req.base, "Branch or commit to start from (default: the base branch)");
         app.add_option("--needs", m_req.needs, "A worker this one depends on (repeatable)")
-            ->type_name("task-<id>");
+            ->type_name("task-<id>")
+            ->allow_extra_args(false);
         app.add_option("--scope", m_req.scopes, "A path this worker may change (repeatable)")
-            ->type_name("PATH");
+            ->type_name("PATH")
+            ->allow_extra_args(false);
         app.add_flag("--json", m_json, "Print the result as JSON");
     }
 

@@ -72,6 +72,8 @@ public:
             only = protocol::worker_name(*id);
         }
         auto report = workers::collect_status(*env.ctx, only);
+        if (!only.empty() && report.workers.empty())
+            throw Error(ExitCode::fatal, "no worker " + only, "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
         if (m_json) {
             std::cout << to_json(report, now).dump(2, ' ', false, json::error_handler_t::replace)

@@ -24,6 +24,8 @@ std::string top_usage() {
     out << "usage: git porch <command> [<options>]\n\ncommands:\n";
     for (const auto& c : commands())
         out << "   " << pad(c.name, 15) << c.summary << '\n';
+    out << "   " << pad("help", 15) << "Show the manual; help <command>: that command's options\n"
+        << "   " << pad("version", 15) << "Print the version\n";
     out << "\nSee 'git porch <command> -h' for a command's options and 'git porch --help' for the "
            "manual.\n";
     return out.str();

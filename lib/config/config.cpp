@@ -18,7 +18,7 @@ namespace {
                           const std::string& message) {
     throw Error(ExitCode::fatal, std::string(source) + ":" + std::to_string(where.begin.line) +
                                      ":" + std::to_string(where.begin.column) + ": " + message,
-                "fix " + std::string(file_name) + ", or see 'git porch help config'");
+                "fix " + std::string(file_name) + ", or see CONFIGURATION in git-porch(1)");
 }
 
 std::string type_name(const toml::node& node) {

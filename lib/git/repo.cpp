@@ -69,7 +69,9 @@ Repo::~Repo() = default;
 Repo Repo::discover(const std::string& start) {
     ensure_init();
     git_repository* raw = nullptr;
-    int rc = git_repository_open_ext(&raw, start.c_str(), 0, nullptr);
+    // FROM_ENV honours GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE (pre-commit sees the temporary
+    // index of `git commit -a`), GIT_CEILING_DIRECTORIES and GIT_OBJECT_DIRECTORY like git does.
+    int rc = git_repository_open_ext(&raw, start.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
     if (rc == GIT_ENOTFOUND)
         throw Error(ExitCode::fatal,
                     "not a git repository (or any of the parent directories): " + start,
@@ -328,7 +330,9 @@ CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
                                   log.c_str());
     }
     RefPtr ref(raw);
-    if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED || rc == GIT_EEXISTS)
+    if (rc == GIT_ELOCKED)
+        return CasResult::locked;
+    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
         return CasResult::conflict;
     check(rc, "cannot update " + name);
     return CasResult::updated;

@@ -45,7 +45,9 @@ struct Signature {
     std::string email;
 };
 
-enum class CasResult { updated, conflict };
+// conflict: the ref moved (or exists, when creating); locked: another process holds its lock
+// right now, so trying again shortly may succeed.
+enum class CasResult { updated, conflict, locked };
 
 class Repo {
 public:

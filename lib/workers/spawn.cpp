@@ -4,7 +4,6 @@
 #include "process/run.hpp"
 #include "protocol/naming.hpp"
 #include "store/store.hpp"
-#include "workers/status.hpp"
 
 #include <filesystem>
 
@@ -41,77 +40,88 @@ std::string normalise_scope(std::string_view path) {
     return out;
 }
 
-SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
-    std::string id = checked_id(req.id, "cannot spawn");
+PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string_view verb) {
+    const std::string prefix = std::string(verb) + ": ";
+    PreparedWorker p;
+    p.id = checked_id(req.id, verb);
     if (auto err = protocol::validate_desc(req.desc))
-        throw Error(ExitCode::fatal, "cannot spawn: " + *err);
-    std::string worker = protocol::worker_name(id);
-    std::vector<std::string> needs;
+        throw Error(ExitCode::fatal, prefix + *err);
+    p.desc = req.desc;
+    p.worker = protocol::worker_name(p.id);
     for (const auto& n : req.needs) {
         std::string need = protocol::worker_name(checked_id(n, "bad --needs"));
-        if (need == worker)
-            throw Error(ExitCode::fatal, "cannot spawn: " + worker + " cannot need itself");
-        if (std::find(needs.begin(), needs.end(), need) == needs.end())
-            needs.push_back(need);
+        if (need == p.worker)
+            throw Error(ExitCode::fatal, prefix + p.worker + " cannot need itself");
+        if (std::find(p.needs.begin(), p.needs.end(), need) == p.needs.end())
+            p.needs.push_back(need);
     }
-    std::vector<std::string> scopes;
     for (const auto& s : req.scopes)
-        scopes.push_back(normalise_scope(s));
+        p.scopes.push_back(normalise_scope(s));
 
     if (!ctx.root)
-        throw Error(ExitCode::fatal, "cannot spawn in a bare repository: workers need worktrees",
-                    "clone it and run git porch spawn in the clone");
+        throw Error(ExitCode::fatal, prefix + "a bare repository has no worktrees for workers",
+                    "clone it and run git porch in the clone");
     if (ctx.repo.has_no_commits())
-        throw Error(ExitCode::fatal, "cannot spawn: the repository has no commits yet",
+        throw Error(ExitCode::fatal, prefix + "the repository has no commits yet",
                     "make a first commit, e.g. git commit --allow-empty -m 'Initial commit'");
-
-    std::string branch = ctx.branch_template.expand(id, req.desc);
-    fs::path worktree = fs::path(*ctx.root) / ctx.worktree_template.expand(id, req.desc);
-
-    for (const auto& existing : collect_status(ctx, worker).workers)
+    p.branch = ctx.branch_template.expand(p.id, p.desc);
+    for (const auto& existing : worker_branches(ctx, p.worker))
         throw Error(ExitCode::fatal,
-                    "worker " + worker + " already exists on branch " + existing.branch,
-                    "pick another id, or see it with: git porch status --worker " + worker);
-    if (ctx.repo.ref_exists("refs/heads/" + branch))
-        throw Error(ExitCode::fatal, "branch '" + branch + "' already exists");
+                    prefix + "worker " + p.worker + " already exists on branch " + existing.branch,
+                    "pick another id, or see it with: git porch status --worker " + p.worker);
+    if (ctx.repo.ref_exists("refs/heads/" + p.branch))
+        throw Error(ExitCode::fatal, prefix + "branch '" + p.branch + "' already exists");
+    p.base_name = req.base.empty() ? ctx.base_branch() : req.base;
+    auto base = ctx.repo.resolve_commit(p.base_name);
+    if (!base)
+        throw Error(ExitCode::fatal, prefix + "base " + protocol::quote(p.base_name) +
+                                         " is not a commit here",
+                    "give an existing branch or commit with --base");
+    p.base = *base;
+    return p;
+}
+
+void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& worktree_rel,
+                  const std::string& slot) {
+    store::Event event;
+    event.type = "spawned";
+    event.worker = p.worker;
+    event.fields["desc"] = p.desc;
+    event.fields["branch"] = p.branch;
+    event.fields["worktree"] = worktree_rel;
+    event.fields["base"] = p.base.hex();
+    event.fields["base_ref"] = p.base_name;
+    if (!slot.empty())
+        event.fields["slot"] = slot;
+    event.lists["needs"] = p.needs;
+    event.lists["scope"] = p.scopes;
+    store::append(ctx.repo, event);
+}
+
+SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
+    PreparedWorker p = prepare_worker(ctx, req, "cannot spawn");
+    std::string worktree_rel = ctx.worktree_template.expand(p.id, p.desc);
+    fs::path worktree = fs::path(*ctx.root) / worktree_rel;
     std::error_code ec;
     if (fs::exists(fs::symlink_status(worktree, ec)))
-        throw Error(ExitCode::fatal, "'" + worktree.string() + "' already exists",
+        throw Error(ExitCode::fatal, "cannot spawn: '" + worktree.string() + "' already exists",
                     "move it away, or pick another id or description");
 
-    std::string base_name = req.base.empty() ? ctx.base_branch() : req.base;
-    auto base = ctx.repo.resolve_commit(base_name);
-    if (!base)
-        throw Error(ExitCode::fatal, "base " + protocol::quote(base_name) + " is not a commit here",
-                    "give an existing branch or commit with --base");
-
-    if (!ctx.repo.create_branch(branch, *base))
-        throw Error(ExitCode::fatal, "branch '" + branch + "' already exists");
+    if (!ctx.repo.create_branch(p.branch, p.base))
+        throw Error(ExitCode::fatal, "cannot spawn: branch '" + p.branch + "' already exists");
     // The git CLI checks the worktree out: libgit2 1.5 runs neither post-checkout hooks nor
     // long-running filter drivers such as git-lfs, which users' checkouts depend on.
     fs::create_directories(worktree.parent_path(), ec);
     process::Options in_root;
     in_root.cwd = *ctx.root;
-    auto added = process::git({"worktree", "add", "--quiet", worktree.string(), branch}, in_root);
+    auto added = process::git({"worktree", "add", "--quiet", worktree.string(), p.branch}, in_root);
     if (!added.ok()) {
-        ctx.repo.delete_ref_if("refs/heads/" + branch, *base);
+        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
         throw Error(ExitCode::fatal, "cannot create worktree " + worktree.string() + ": " +
                                          added.last_error_line());
     }
-
-    store::Event event;
-    event.type = "spawned";
-    event.worker = worker;
-    event.fields["desc"] = req.desc;
-    event.fields["branch"] = branch;
-    event.fields["worktree"] = ctx.worktree_template.expand(id, req.desc);
-    event.fields["base"] = base->hex();
-    event.fields["base_ref"] = base_name;
-    event.lists["needs"] = needs;
-    event.lists["scope"] = scopes;
-    store::append(ctx.repo, event);
-
-    return {worker, branch, worktree.string(), base_name, base->hex()};
+    record_spawn(ctx, p, worktree_rel, {});
+    return {p.worker, p.branch, worktree.string(), p.base_name, p.base.hex()};
 }
 
 } // namespace porch::workers

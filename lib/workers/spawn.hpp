@@ -28,6 +28,26 @@ struct SpawnResult {
 // branch is removed again so a refused spawn leaves the repository as it was.
 SpawnResult spawn(Context& ctx, const SpawnRequest& request);
 
+// A validated request: what spawn and pool acquire share.
+struct PreparedWorker {
+    std::string id;
+    std::string worker; // task-<id>
+    std::string desc;
+    std::string branch; // short name
+    std::vector<std::string> needs;
+    std::vector<std::string> scopes;
+    std::string base_name;
+    git::Oid base;
+};
+
+// Throws a fatal Error, changing nothing, for anything spawn would refuse (`verb` starts the
+// message: "cannot spawn", "cannot acquire").
+PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& request, std::string_view verb);
+
+// Appends the `spawned` event; `slot` is the pool slot ("wt-3") or empty.
+void record_spawn(Context& ctx, const PreparedWorker& worker, const std::string& worktree_rel,
+                  const std::string& slot);
+
 // Normalises a scope path (relative to the repository root); throws when it leaves the repository.
 std::string normalise_scope(std::string_view path);
 

@@ -1,0 +1,178 @@
+# bash completion for git porch                                 -*- shell-script -*-
+#
+# Installed as <datadir>/bash-completion/completions/git-porch. bash-completion loads it on
+# demand: git's completion does so for `git porch` and then calls _git_porch; typing `git-porch`
+# loads it directly, and it registers itself for that command below.
+#
+# _git_porch runs inside git's completion machinery, which provides cur, prev, words and cword
+# and the __gitcomp helpers.
+
+# The subcommands, in the order of the command table (git-porch/commands.cpp), plus help.
+__git_porch_commands="init spawn status log reindex hooks hook check-message help"
+
+# The workers of this repository, one task-<id> per line, from the worker branches
+# work/task-<id>-<desc> (the default naming.branch pattern).
+__git_porch_workers ()
+{
+	local ref id
+	__git for-each-ref --format='%(refname:lstrip=3)' 'refs/heads/work/task-*' |
+	while read -r ref; do
+		id=${ref#task-}
+		id=${id%%-*}
+		[ -n "$id" ] && printf 'task-%s\n' "$id"
+	done
+}
+
+# Completes file names (1: the word to complete, default $cur).
+__git_porch_files ()
+{
+	local IFS=$'\n'
+	__gitcomp_file_direct "$(compgen -f -- "${1-$cur}")"
+}
+
+# Offers nothing, and keeps bash from falling back to file names.
+__git_porch_nothing ()
+{
+	COMPREPLY=()
+	compopt +o default +o bashdefault 2>/dev/null
+	return 0
+}
+
+# How many words after the subcommand (at $1) are not options, up to the current word.
+__git_porch_count_args ()
+{
+	local c=$(($1 + 1)) n=0
+	while [ "$c" -lt "$cword" ]; do
+		case "${words[c]}" in
+		-*)	;;
+		*)	n=$((n + 1)) ;;
+		esac
+		c=$((c + 1))
+	done
+	echo "$n"
+}
+
+_git_porch ()
+{
+	local found subcommand subcommand_idx
+	found="$(__git_find_on_cmdline --show-idx "$__git_porch_commands")"
+	subcommand="${found#* }"
+	subcommand_idx="${found%% *}"
+
+	if [ -z "$subcommand" ]; then
+		case "$cur" in
+		-*)	__gitcomp "--help --version" ;;
+		*)	__gitcomp "$__git_porch_commands" ;;
+		esac
+		return
+	fi
+
+	# The value of an option given as "--option value".
+	case "$subcommand,$prev" in
+	spawn,--base)
+		__git_complete_refs
+		return
+		;;
+	spawn,--needs|status,--worker)
+		__gitcomp_nl "$(__git_porch_workers)"
+		return
+		;;
+	spawn,--scope)
+		__git_porch_files
+		return
+		;;
+	esac
+
+	case "$subcommand" in
+	init)
+		case "$cur" in
+		-*)	__gitcomp "--quiet --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
+	spawn)
+		case "$cur" in
+		--base=*)	__git_complete_refs --cur="${cur#--base=}" ;;
+		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
+		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
+		-*)		__gitcomp "--base= --needs= --scope= --json --help" ;;
+		# <id> and <desc> are new names: nothing to offer.
+		*)		__git_porch_nothing ;;
+		esac
+		;;
+	status)
+		case "$cur" in
+		--worker=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--worker=}" ;;
+		-*)		__gitcomp "--json --worker= --help" ;;
+		*)		__git_porch_nothing ;;
+		esac
+		;;
+	log|reindex)
+		case "$cur" in
+		-*)	if [ "$subcommand" = log ]; then
+				__gitcomp "--json --help"
+			else
+				__gitcomp "--help"
+			fi
+			;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp_nl "$(__git_porch_workers)"
+			else
+				__git_porch_nothing
+			fi
+			;;
+		esac
+		;;
+	hooks)
+		case "$cur" in
+		-*)	__gitcomp "--json --help" ;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp "install uninstall status"
+			else
+				__git_porch_nothing
+			fi
+			;;
+		esac
+		;;
+	hook)
+		case "$(__git_porch_count_args "$subcommand_idx"),$cur" in
+		*,-*)	__gitcomp "--help" ;;
+		0,*)	__gitcomp "commit-msg pre-commit post-commit post-merge" ;;
+		# The hook's own arguments, as git passes them: commit-msg's is a file.
+		*)	__git_porch_files ;;
+		esac
+		;;
+	check-message)
+		case "$cur" in
+		-?*)	__gitcomp "--help" ;;
+		*)	__git_porch_files ;;
+		esac
+		;;
+	help)
+		# One command name after help; "help help" is not a thing.
+		if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+			__gitcomp "${__git_porch_commands% help}"
+		else
+			__git_porch_nothing
+		fi
+		;;
+	esac
+}
+
+# `git-porch ...` typed directly: git's completion is needed for the helpers above. Load it if
+# bash-completion has not yet, then register the same wrapper git's own __git_complete makes.
+if ! declare -F __git_func_wrap >/dev/null 2>&1; then
+	if declare -F __load_completion >/dev/null 2>&1; then
+		__load_completion git
+	elif declare -F _completion_loader >/dev/null 2>&1; then
+		_completion_loader git >/dev/null 2>&1
+	fi
+fi
+if declare -F __git_func_wrap >/dev/null 2>&1; then
+	__git_wrap_git_porch ()
+	{
+		__git_func_wrap _git_porch
+	}
+	complete -o bashdefault -o default -o nospace -F __git_wrap_git_porch git-porch 2>/dev/null ||
+		complete -o default -o nospace -F __git_wrap_git_porch git-porch
+fi

@@ -1,0 +1,150 @@
+# fish completion for git porch: both `git-porch ...` and `git porch ...`.
+# Installed as <datadir>/fish/vendor_completions.d/git-porch.fish.
+
+# The subcommands, in the order of the command table (git-porch/commands.cpp), plus help.
+function __git_porch_commands
+    printf '%s\t%s\n' \
+        init 'Set up porch in this repository (idempotent)' \
+        spawn 'Create a worker: its branch and its worktree' \
+        status "Show every worker's state" \
+        log 'Show the event timeline of one worker or all' \
+        reindex "Rebuild workers' events from their branch history" \
+        hooks "Install, remove or inspect porch's git hooks" \
+        hook 'Run one hook (called by the installed shims)' \
+        check-message 'Check a commit message against the protocol' \
+        help "Show the manual, or a command's options"
+end
+
+# The subcommand on the command line, if any: the first word after git-porch, or after
+# `git ... porch`, that is not an option.
+function __git_porch_subcommand
+    set -l words (commandline -opc)
+    set -l commands (__git_porch_commands | string replace -r '\t.*' '')
+    set -l seen_porch 0
+    if string match -q -- '*git-porch' $words[1]
+        set seen_porch 1
+    end
+    for word in $words[2..-1]
+        if test $seen_porch = 0
+            test "$word" = porch; and set seen_porch 1
+            continue
+        end
+        if contains -- $word $commands
+            echo $word
+            return 0
+        end
+    end
+    return 1
+end
+
+# True when no subcommand has been given yet.
+function __git_porch_needs_subcommand
+    not __git_porch_subcommand >/dev/null
+end
+
+# True when the subcommand is one of the arguments.
+function __git_porch_using
+    contains -- (__git_porch_subcommand) $argv
+end
+
+# The workers of this repository, task-<id>, from the worker branches work/task-<id>-<desc>
+# (the default naming.branch pattern), described by their <desc>.
+function __git_porch_workers
+    command git for-each-ref --format='%(refname:lstrip=3)' 'refs/heads/work/task-*' 2>/dev/null |
+        string replace -r -- '^(task-[a-z0-9]+)-(.*)$' '$1\t$2'
+end
+
+# Branches, tags and remote-tracking branches, to start a worker from.
+function __git_porch_refs
+    command git for-each-ref --format='%(refname:short)' refs/heads refs/tags refs/remotes 2>/dev/null
+end
+
+# Each rule twice: for `git-porch` (condition as is) and for `git porch` (condition prefixed
+# with fish's git check that the git subcommand is porch).
+function __git_porch_complete -a condition
+    complete -c git-porch -n "$condition" $argv[2..-1]
+    complete -c git -n "__fish_git_using_command porch; and $condition" $argv[2..-1]
+end
+
+complete -c git-porch -f
+
+# Before the subcommand.
+__git_porch_complete __git_porch_needs_subcommand -f -a '(__git_porch_commands)'
+__git_porch_complete __git_porch_needs_subcommand -s h -d 'List the commands'
+__git_porch_complete __git_porch_needs_subcommand -l help -d 'Show the manual'
+__git_porch_complete __git_porch_needs_subcommand -l version -d 'Print the version'
+
+# Every subcommand.
+__git_porch_complete 'not __git_porch_needs_subcommand; and not __git_porch_using help' \
+    -s h -l help -d "Print the command's options"
+
+# init
+__git_porch_complete '__git_porch_using init' -f
+__git_porch_complete '__git_porch_using init' -s q -l quiet -d 'Print nothing on success'
+
+# spawn <id> <desc>: new names, nothing to offer for them.
+__git_porch_complete '__git_porch_using spawn' -f
+__git_porch_complete '__git_porch_using spawn' -l base -x -a '(__git_porch_refs)' \
+    -d 'Branch or commit to start from (default: the base branch)'
+__git_porch_complete '__git_porch_using spawn' -l needs -x -a '(__git_porch_workers)' \
+    -d 'A worker this one depends on (repeatable)'
+__git_porch_complete '__git_porch_using spawn' -l scope -r -F \
+    -d 'A path this worker may change (repeatable)'
+__git_porch_complete '__git_porch_using spawn' -l json -d 'Print the result as JSON'
+
+# status
+__git_porch_complete '__git_porch_using status' -f
+__git_porch_complete '__git_porch_using status' -l json -d 'Print machine-readable JSON'
+__git_porch_complete '__git_porch_using status' -l worker -x -a '(__git_porch_workers)' \
+    -d 'Show only this worker'
+
+# How many words after the subcommand are not options (the subcommand's positional arguments).
+function __git_porch_count_args
+    set -l words (commandline -opc)
+    set -l sub (__git_porch_subcommand); or return 1
+    set -l at (contains -i -- $sub $words)
+    set -l n 0
+    for word in $words[(math $at + 1)..-1]
+        string match -q -- '-*' $word; or set n (math $n + 1)
+    end
+    echo $n
+end
+
+# True when the subcommand is $argv[1] and it has $argv[2] positional arguments so far.
+function __git_porch_at_arg -a subcommand n
+    __git_porch_using $subcommand; and test (__git_porch_count_args) = $n
+end
+
+# log [<worker>] and reindex [<worker>]
+__git_porch_complete '__git_porch_using log reindex' -f
+__git_porch_complete '__git_porch_at_arg log 0' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_at_arg reindex 0' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_using log' -l json -d 'Print a JSON array of events'
+
+# hooks [install|uninstall|status]
+__git_porch_complete '__git_porch_using hooks' -f
+__git_porch_complete '__git_porch_at_arg hooks 0' -a install -d 'Install the hooks, chaining existing ones'
+__git_porch_complete '__git_porch_at_arg hooks 0' -a uninstall -d 'Remove the hooks, restoring chained ones'
+__git_porch_complete '__git_porch_at_arg hooks 0' -a status -d 'Show the state of the hooks (default)'
+__git_porch_complete '__git_porch_using hooks' -l json -d 'Print JSON'
+
+# hook <name> [<argument>...]: the arguments are git's (commit-msg's is a file).
+__git_porch_complete '__git_porch_at_arg hook 0' -f -a 'commit-msg pre-commit post-commit post-merge'
+
+# check-message <file|->
+__git_porch_complete '__git_porch_using check-message' -F
+__git_porch_complete '__git_porch_using check-message' -a - -d 'Read the message from standard input'
+
+# help <command>: one command name; help itself is not a command to get help on.
+function __git_porch_help_needs_command
+    set -l words (commandline -opc)
+    set -l at (contains -i -- help $words); or return 1
+    set -l commands (__git_porch_commands | string replace -r '\t.*' '')
+    for word in $words[(math $at + 1)..-1]
+        contains -- $word $commands; and return 1
+    end
+    return 0
+end
+__git_porch_complete '__git_porch_using help' -f
+__git_porch_complete '__git_porch_using help; and __git_porch_help_needs_command' \
+    -f -a '(__git_porch_commands | string match -v -r "^help\t")'
