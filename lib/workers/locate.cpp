@@ -1,5 +1,7 @@
 #include "workers/locate.hpp"
 
+#include "pool/claim.hpp"
+
 #include <filesystem>
 
 namespace porch::workers {
@@ -17,6 +19,15 @@ Location locate(const Context& ctx) {
         if (auto parts = ctx.worktree_template.match(rel)) {
             loc.owner = protocol::worker_name(parts->id);
             loc.owner_branch = ctx.branch_template.expand(parts->id, parts->desc);
+        } else if (auto name = std::filesystem::path(rel).filename().string();
+                   pool::is_slot_name(name)) {
+            // A pool slot belongs to the worker that claimed it.
+            if (auto worker = pool::claimed_worker(ctx.repo, name); worker && *worker != "?") {
+                for (const auto& wb : worker_branches(ctx, *worker)) {
+                    loc.owner = wb.worker;
+                    loc.owner_branch = wb.branch;
+                }
+            }
         }
     }
     return loc;
