@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -22,6 +23,9 @@ std::string read_input(const std::string& path) {
         ss << std::cin.rdbuf();
         return ss.str();
     }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw Error(ExitCode::fatal, "cannot read '" + path + "': it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error(ExitCode::fatal, "cannot read '" + path + "': " + std::strerror(errno));

@@ -110,7 +110,7 @@ private:
         auto widen = [&](const Row& r) {
             const std::string* cells[] = {&r.worker, &r.state, &r.ahead, &r.age, &r.branch, &r.worktree};
             for (int i = 0; i < 6; ++i)
-                widths[i] = std::max(widths[i], display(*cells[i]).size());
+                widths[i] = std::max(widths[i], width_of(*cells[i]));
         };
         widen(head);
         for (const auto& r : rows)
@@ -120,7 +120,7 @@ private:
             std::cout << (header ? paint(pad(r.worker, widths[0]), Tone::bold, c)
                                  : paint(pad(r.worker, widths[0]), Tone::bold, c))
                       << "  " << (header ? paint(state, Tone::bold, c) : paint(state, state_tone(r.state), c))
-                      << "  " << std::string(widths[2] - r.ahead.size(), ' ') << r.ahead << "  "
+                      << "  " << std::string(widths[2] - width_of(r.ahead), ' ') << r.ahead << "  "
                       << pad(r.age, widths[3]) << "  " << pad(r.branch, widths[4]) << "  "
                       << pad(r.worktree, widths[5]) << "  " << r.subject << '\n';
         };

@@ -95,6 +95,8 @@ std::string display(std::string_view text, std::size_t width) {
     return out + "\u2026";
 }
 
+std::size_t width_of(std::string_view text) { return columns(text); }
+
 std::string pad(std::string_view text, std::size_t width) {
     std::string out(text);
     for (std::size_t n = columns(text); n < width; ++n)

@@ -23,6 +23,9 @@ Tone state_tone(std::string_view state);
 // Text from commits, notes or arguments, safe for a terminal and cut to `width` columns.
 std::string display(std::string_view text, std::size_t width = 0);
 
+// Terminal columns of already-displayable text (code points, not bytes).
+std::size_t width_of(std::string_view text);
+
 // Pads (by code points, not bytes) to `width`.
 std::string pad(std::string_view text, std::size_t width);
 

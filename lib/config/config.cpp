@@ -165,7 +165,9 @@ Config load(const std::string& path) {
     if (!in) {
         if (!std::filesystem::exists(path))
             return {};
-        throw Error(ExitCode::fatal, "cannot read " + path);
+        in.open(path, std::ios::binary); // it may have appeared just now (a concurrent init)
+        if (!in)
+            throw Error(ExitCode::fatal, "cannot read " + path);
     }
     std::ostringstream ss;
     ss << in.rdbuf();
@@ -175,7 +177,7 @@ Config load(const std::string& path) {
 std::string_view default_file_text() {
     return R"(# git porch team settings. Commit this file: everyone on the team shares it.
 # Personal settings live in git config under porch.* instead.
-# Every key below is commented out at its default value.
+# Every key below is commented out; uncomment one to change it.
 
 # The branch workers start from and are integrated into.
 # Default: main, else master, else the branch checked out in the main worktree.

@@ -3,7 +3,10 @@
 #include "error.hpp"
 #include "git/handles.hpp"
 
+#include <git2/sys/repository.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -69,16 +72,39 @@ Repo::~Repo() = default;
 Repo Repo::discover(const std::string& start) {
     ensure_init();
     git_repository* raw = nullptr;
-    // FROM_ENV honours GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE (pre-commit sees the temporary
-    // index of `git commit -a`), GIT_CEILING_DIRECTORIES and GIT_OBJECT_DIRECTORY like git does.
-    int rc = git_repository_open_ext(&raw, start.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+    // git's environment, as git itself reads it (libgit2 1.5's FROM_ENV mode refuses
+    // GIT_WORK_TREE): hooks run with GIT_DIR and GIT_INDEX_FILE set, and pre-commit must see
+    // the temporary index of `git commit -a` or `git commit <paths>`.
+    auto env = [](const char* name) -> std::optional<fs::path> {
+        const char* v = std::getenv(name);
+        if (v == nullptr || *v == '\0')
+            return std::nullopt;
+        return fs::path(v);
+    };
+    auto absolute = [&](const fs::path& p) { return p.is_absolute() ? p : fs::path(start) / p; };
+    const auto git_dir_env = env("GIT_DIR");
+    const char* ceiling = std::getenv("GIT_CEILING_DIRECTORIES");
+    int rc = git_dir_env ? git_repository_open_ext(&raw, absolute(*git_dir_env).c_str(),
+                                                   GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr)
+                         : git_repository_open_ext(&raw, start.c_str(), 0, ceiling);
     if (rc == GIT_ENOTFOUND)
         throw Error(ExitCode::fatal,
-                    "not a git repository (or any of the parent directories): " + start,
+                    "not a git repository (or any of the parent directories): " +
+                        (git_dir_env ? git_dir_env->string() : start),
                     "run git porch inside a clone, or create one with 'git init'");
     check(rc, "cannot open repository at " + start);
     auto impl = std::make_unique<Impl>();
     impl->repo.reset(raw);
+    if (auto work_tree = env("GIT_WORK_TREE"))
+        check(git_repository_set_workdir(raw, absolute(*work_tree).c_str(), 0),
+              "cannot use GIT_WORK_TREE " + work_tree->string());
+    if (auto index_file = env("GIT_INDEX_FILE")) {
+        git_index* index = nullptr;
+        check(git_index_open(&index, absolute(*index_file).c_str()),
+              "cannot read GIT_INDEX_FILE " + index_file->string());
+        std::unique_ptr<git_index, Deleter<git_index_free>> owned(index);
+        check(git_repository_set_index(raw, index), "cannot use GIT_INDEX_FILE");
+    }
     return Repo(std::move(impl));
 }
 
@@ -234,13 +260,15 @@ Commit Repo::commit(const Oid& id) const {
 }
 
 void Repo::walk(const Oid& tip, const std::optional<Oid>& hide,
-                const std::function<bool(const Commit&)>& visit) const {
+                const std::function<bool(const Commit&)>& visit, Order order) const {
     git_revwalk* raw_walk = nullptr;
     check(git_revwalk_new(&raw_walk, m_impl->repo.get()), "cannot walk history");
     RevwalkPtr walker(raw_walk);
     // Time order (not topological) keeps the walk incremental: it stops as soon as the visitor
     // has what it needs instead of reading the whole history first.
-    git_revwalk_sorting(walker.get(), GIT_SORT_TIME);
+    git_revwalk_sorting(walker.get(), order == Order::newest_first
+                                          ? GIT_SORT_TIME
+                                          : GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     git_oid raw_tip = to_raw(tip);
     check(git_revwalk_push(walker.get(), &raw_tip), "cannot walk from " + tip.hex());
     if (hide) {
@@ -418,6 +446,75 @@ std::string Repo::operation_in_progress() const {
 
 namespace {
 
+// Section and variable names are case-insensitive; a subsection keeps its case.
+std::string lower_key(std::string_view key) {
+    std::string out(key);
+    auto first = out.find('.');
+    auto last = out.rfind('.');
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (i < first || i > last)
+            out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
+    return out;
+}
+
+// Parses GIT_CONFIG_PARAMETERS: shell-quoted 'key'='value' (git >= 2.31) or 'key=value' items.
+std::optional<std::string> env_config(std::string_view wanted_key) {
+    std::string wanted = lower_key(wanted_key);
+    std::optional<std::string> found;
+    // GIT_CONFIG_COUNT with GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n> (git --config-env, CI
+    // systems) come first; `git -c` (GIT_CONFIG_PARAMETERS) wins over them, as in git.
+    if (const char* count = std::getenv("GIT_CONFIG_COUNT")) {
+        int n = std::atoi(count);
+        for (int i = 0; i < n && i < 1000; ++i) {
+            const char* k = std::getenv(("GIT_CONFIG_KEY_" + std::to_string(i)).c_str());
+            const char* v = std::getenv(("GIT_CONFIG_VALUE_" + std::to_string(i)).c_str());
+            if (k && v && lower_key(k) == wanted)
+                found = v;
+        }
+    }
+    const char* raw = std::getenv("GIT_CONFIG_PARAMETERS");
+    if (raw == nullptr)
+        return found;
+    std::string_view text(raw);
+    std::size_t i = 0;
+    auto quoted = [&](std::string& out) {
+        if (i >= text.size() || text[i] != '\'')
+            return false;
+        ++i;
+        while (i < text.size()) {
+            if (text[i] == '\'') {
+                if (text.substr(i, 4) == "'\\''") {
+                    out += '\'';
+                    i += 4;
+                    continue;
+                }
+                ++i;
+                return true;
+            }
+            out += text[i++];
+        }
+        return false;
+    };
+    while (i < text.size()) {
+        while (i < text.size() && text[i] == ' ')
+            ++i;
+        std::string key, value;
+        if (!quoted(key))
+            break;
+        if (i < text.size() && text[i] == '=') {
+            ++i;
+            if (!quoted(value))
+                break;
+        } else if (auto eq = key.find('='); eq != std::string::npos) {
+            value = key.substr(eq + 1);
+            key.resize(eq);
+        }
+        if (lower_key(key) == wanted)
+            found = value; // the last one wins, as in git
+    }
+    return found;
+}
+
 git_config* snapshot(const RepoPtr& repo, ConfigPtr& cache) {
     if (!cache) {
         git_config* raw = nullptr;
@@ -430,6 +527,9 @@ git_config* snapshot(const RepoPtr& repo, ConfigPtr& cache) {
 } // namespace
 
 std::optional<std::string> Repo::config_string(std::string_view key) const {
+    // libgit2 never sees `git -c` settings; git's hooks and users rely on them.
+    if (auto v = env_config(key))
+        return v;
     git_config* cfg = snapshot(m_impl->repo, m_impl->config);
     const char* value = nullptr;
     int rc = git_config_get_string(&value, cfg, str(key).c_str());
@@ -440,6 +540,14 @@ std::optional<std::string> Repo::config_string(std::string_view key) const {
 }
 
 std::optional<bool> Repo::config_bool(std::string_view key) const {
+    if (auto v = env_config(key)) {
+        int value = 0;
+        if (git_config_parse_bool(&value, v->c_str()) == 0)
+            return value != 0;
+        if (v->empty())
+            return true; // `git -c key` alone means true
+        throw Error(ExitCode::fatal, "bad boolean config value '" + *v + "' for " + str(key));
+    }
     git_config* cfg = snapshot(m_impl->repo, m_impl->config);
     int value = 0;
     int rc = git_config_get_bool(&value, cfg, str(key).c_str());

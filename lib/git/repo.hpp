@@ -79,10 +79,13 @@ public:
     std::vector<Ref> refs(std::string_view prefix) const;
 
     Commit commit(const Oid& id) const;
-    // Walks from `tip` newest first (topological, then time), never into `hide`'s history.
-    // The visitor returns false to stop.
+    // Walks from `tip`, never into `hide`'s history; the visitor returns false to stop.
+    // newest_first is incremental (time order); oldest_first is topological, parents before
+    // children, and reads the whole range first.
+    enum class Order { newest_first, oldest_first };
     void walk(const Oid& tip, const std::optional<Oid>& hide,
-              const std::function<bool(const Commit&)>& visit) const;
+              const std::function<bool(const Commit&)>& visit,
+              Order order = Order::newest_first) const;
     // Commits reachable from `tip` and not from `base`.
     std::size_t count_ahead(const Oid& tip, const Oid& base) const;
     bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;

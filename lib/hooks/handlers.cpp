@@ -17,56 +17,6 @@ namespace porch::hooks {
 
 namespace {
 
-// Parses GIT_CONFIG_PARAMETERS: shell-quoted 'key'='value' (git >= 2.31) or 'key=value' items.
-std::optional<std::string> env_config(std::string_view wanted) {
-    const char* raw = std::getenv("GIT_CONFIG_PARAMETERS");
-    if (raw == nullptr)
-        return std::nullopt;
-    std::string_view text(raw);
-    std::optional<std::string> found;
-    std::size_t i = 0;
-    auto quoted = [&](std::string& out) {
-        if (i >= text.size() || text[i] != '\'')
-            return false;
-        ++i;
-        while (i < text.size()) {
-            if (text[i] == '\'') {
-                if (text.substr(i, 4) == "'\\''") {
-                    out += '\'';
-                    i += 4;
-                    continue;
-                }
-                ++i;
-                return true;
-            }
-            out += text[i++];
-        }
-        return false;
-    };
-    while (i < text.size()) {
-        while (i < text.size() && text[i] == ' ')
-            ++i;
-        std::string key, value;
-        if (!quoted(key))
-            break;
-        if (i < text.size() && text[i] == '=') {
-            ++i;
-            if (!quoted(value))
-                break;
-        } else if (auto eq = key.find('='); eq != std::string::npos) {
-            value = key.substr(eq + 1);
-            key.resize(eq);
-        }
-        // Section and key names are case-insensitive.
-        std::string lower = key;
-        for (char& c : lower)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (lower == wanted)
-            found = value; // the last one wins, as in git
-    }
-    return found;
-}
-
 bool in_scope(const std::string& path, const std::vector<std::string>& scopes) {
     for (const auto& s : scopes) {
         if (s == "." || path == s)
@@ -82,8 +32,7 @@ bool in_scope(const std::string& path, const std::vector<std::string>& scopes) {
 
 std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker) {
     std::vector<std::string> scope;
-    for (const auto& e : store::read(repo, worker))
-        if (e.type == "spawned")
+    for (const auto& e : store::read(repo, worker, nullptr, "spawned"))
             scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
     return scope;
 }
@@ -98,9 +47,13 @@ std::string examples() {
 } // namespace
 
 std::string comment_prefix(const git::Repo& repo) {
-    for (const char* key : {"core.commentstring", "core.commentchar"})
-        if (auto v = env_config(key); v && !v->empty())
-            return *v;
+    // With -m or -F (git tells the hook by GIT_EDITOR=:) the default cleanup is "whitespace":
+    // git keeps '#' lines, so none may be skipped here either.
+    const char* editor = std::getenv("GIT_EDITOR");
+    std::string cleanup = repo.config_string("commit.cleanup").value_or("default");
+    if (cleanup == "whitespace" || cleanup == "verbatim" ||
+        (cleanup == "default" && editor != nullptr && std::string_view(editor) == ":"))
+        return "";
     for (const char* key : {"core.commentString", "core.commentChar"})
         if (auto v = repo.config_string(key); v && !v->empty())
             return *v;

@@ -6,6 +6,7 @@
 #include "process/run.hpp"
 #include "protocol/naming.hpp"
 #include "store/store.hpp"
+#include "workers/init.hpp"
 #include "util/random.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
@@ -201,6 +202,7 @@ std::vector<std::string> init(workers::Context& ctx, int size) {
         throw Error(ExitCode::fatal, "cannot make a pool: the repository has no commits yet",
                     "make a first commit, e.g. git commit --allow-empty -m 'Initial commit'");
     std::vector<std::string> done;
+    workers::ensure_excluded(ctx);
     auto slots = list(ctx);
     const std::string base = base_commit(ctx).hex();
     const fs::path dir = pool_dir(ctx);

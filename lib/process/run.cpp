@@ -19,7 +19,12 @@ std::string Result::last_error_line() const {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
         text.pop_back();
     auto pos = text.rfind('\n');
-    return pos == std::string::npos ? text : text.substr(pos + 1);
+    std::string line = pos == std::string::npos ? text : text.substr(pos + 1);
+    // porch adds its own "fatal:" in front; git's would double it.
+    for (std::string_view label : {"fatal: ", "error: "})
+        if (line.starts_with(label))
+            return line.substr(label.size());
+    return line;
 }
 
 namespace {

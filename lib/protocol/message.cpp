@@ -202,6 +202,8 @@ std::string detect_auto_comment_prefix(std::string_view raw) {
 }
 
 Message parse_message(std::string_view raw, const CommentStyle& style) {
+    if (raw.starts_with("\xEF\xBB\xBF")) // a byte-order mark some editors on Windows write
+        raw.remove_prefix(3);
     std::string prefix = style.prefix == "auto" ? detect_auto_comment_prefix(raw) : style.prefix;
     std::string cut = prefix + std::string(scissors);
     for (auto line : util::split_lines(raw)) {

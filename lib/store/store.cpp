@@ -86,15 +86,44 @@ Lines compact(Lines& live) {
     return moved;
 }
 
+// The lamport clock of a line without a full JSON parse (append runs inside post-commit). The
+// key must follow '{' or ',': inside a string value a quote is escaped, so `\"lc\":` in some
+// field's text never matches. Lines in another layout fall back to the parser.
+std::uint64_t lamport_of(const std::string& line) {
+    for (auto pos = line.find("\"lc\":"); pos != std::string::npos; pos = line.find("\"lc\":", pos + 1)) {
+        if (pos == 0 || (line[pos - 1] != ',' && line[pos - 1] != '{'))
+            continue;
+        std::size_t i = pos + 5;
+        std::uint64_t n = 0;
+        std::size_t digits = 0;
+        while (i < line.size() && line[i] >= '0' && line[i] <= '9' && digits < 19) {
+            n = n * 10 + static_cast<std::uint64_t>(line[i++] - '0');
+            ++digits;
+        }
+        if (digits > 0 && i < line.size() && (line[i] == ',' || line[i] == '}'))
+            return n;
+        break;
+    }
+    auto e = from_line(line);
+    return e ? e->lamport : 0;
+}
+
 void parse_into(const Lines& lines, const std::string& worker, std::vector<Event>& out,
-                std::unordered_set<std::string>& seen, std::size_t* skipped) {
+                std::unordered_set<std::string>& seen, std::size_t* skipped,
+                std::string_view only_type = {}) {
+    const std::string type_key =
+        only_type.empty() ? std::string() : "\"" + std::string(only_type) + "\"";
     for (const auto& line : lines) {
+        if (!type_key.empty() && line.find(type_key) == std::string::npos)
+            continue;
         auto e = from_line(line);
         if (!e || e->worker != worker) {
             if (skipped)
                 ++*skipped;
             continue;
         }
+        if (!only_type.empty() && e->type != only_type)
+            continue;
         if (seen.insert(e->id).second)
             out.push_back(std::move(*e));
     }
@@ -137,8 +166,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         Lines live = note_lines(repo, tip, live_anchor);
         std::uint64_t clock = 0;
         for (const auto& line : live)
-            if (auto e = from_line(line))
-                clock = std::max(clock, e->lamport);
+            clock = std::max(clock, lamport_of(line));
         for (auto& e : events) {
             e.lamport = ++clock;
             live.insert(to_line(e));
@@ -178,11 +206,12 @@ Event append(git::Repo& repo, Event event) {
     return append(repo, std::move(one)).front();
 }
 
-std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
+std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped,
+                        std::string_view only_type) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
     parse_into(note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))), worker,
-               out, seen, skipped);
+               out, seen, skipped, only_type);
     std::sort(out.begin(), out.end(), before);
     return out;
 }

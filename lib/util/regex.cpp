@@ -49,6 +49,10 @@ std::optional<std::vector<std::string>> Regex::match(std::string_view subject) c
     if (rc <= 0)
         return std::nullopt;
     PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(md.data);
+    // With PCRE2_MATCH_INVALID_UTF a match may stop before trailing invalid UTF-8 even when
+    // end-anchored; the whole subject must match.
+    if (ovector[0] != 0 || ovector[1] != subject.size())
+        return std::nullopt;
     std::uint32_t count = pcre2_get_ovector_count(md.data);
     std::vector<std::string> groups;
     for (std::uint32_t i = 0; i < count; ++i) {

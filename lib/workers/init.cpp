@@ -4,6 +4,7 @@
 #include "hooks/install.hpp"
 #include "process/run.hpp"
 #include "store/store.hpp"
+#include "util/random.hpp"
 #include "util/text.hpp"
 
 #include <cerrno>
@@ -20,31 +21,39 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Creates `path` with `content` only if it does not exist (O_EXCL: never overwrites, even when
-// two inits race). Returns false when it was already there.
+// Creates `path` with `content` only if it does not exist. The content goes to a private file
+// first and is published with link(), which fails if the name exists: concurrent inits never
+// overwrite each other, and no reader ever sees a half-written file.
 bool create_exclusive(const fs::path& path, std::string_view content) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return false;
+    fs::path tmp = path;
+    tmp += ".porch-" + util::random_hex(6);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
         throw Error(ExitCode::fatal, "cannot create " + path.string() + ": " + std::strerror(errno));
-    }
     std::size_t done = 0;
-    while (done < content.size()) {
+    int failed = 0;
+    while (done < content.size() && failed == 0) {
         ssize_t w = ::write(fd, content.data() + done, content.size() - done);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0) {
-            int saved = errno;
-            ::close(fd);
-            ::unlink(path.c_str());
-            throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + std::strerror(saved));
-        }
-        done += static_cast<std::size_t>(w);
+        if (w <= 0)
+            failed = w < 0 ? errno : EIO;
+        else
+            done += static_cast<std::size_t>(w);
     }
-    if (::close(fd) != 0)
-        throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + std::strerror(errno));
-    return true;
+    if (::close(fd) != 0 && failed == 0)
+        failed = errno;
+    bool created = false;
+    if (failed == 0) {
+        if (::link(tmp.c_str(), path.c_str()) == 0)
+            created = true;
+        else if (errno != EEXIST)
+            failed = errno;
+    }
+    ::unlink(tmp.c_str());
+    if (failed != 0)
+        throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + std::strerror(failed));
+    return created;
 }
 
 // The pattern that keeps worker worktrees out of `git status`: the worktree template's first
@@ -98,6 +107,14 @@ bool ensure_config(const std::string& root, const std::string& key, const std::s
 
 } // namespace
 
+std::optional<std::string> ensure_excluded(const Context& ctx) {
+    fs::path exclude = fs::path(ctx.repo.common_dir()) / "info" / "exclude";
+    std::string pattern = exclude_pattern(ctx.worktree_template);
+    if (ensure_line(exclude, pattern))
+        return pattern;
+    return std::nullopt;
+}
+
 InitResult init_repository(Context& ctx, const std::string& binary) {
     InitResult result;
     std::vector<std::string>& done = result.actions;
@@ -107,10 +124,8 @@ InitResult init_repository(Context& ctx, const std::string& binary) {
     fs::path config_path = fs::path(*ctx.root) / config::file_name;
     if (create_exclusive(config_path, config::default_file_text()))
         done.push_back("wrote " + std::string(config::file_name) + " (commit it to share it)");
-    fs::path exclude = fs::path(ctx.repo.common_dir()) / "info" / "exclude";
-    std::string pattern = exclude_pattern(ctx.worktree_template);
-    if (ensure_line(exclude, pattern))
-        done.push_back("added " + pattern + " to .git/info/exclude");
+    if (auto pattern = ensure_excluded(ctx))
+        done.push_back("added " + *pattern + " to .git/info/exclude");
     const std::string notes(store::notes_ref);
     // Our notes hang on anchor blobs, not commits, but a user who adds notes of their own to
     // this ref expects amend and rebase to carry them.

@@ -3,6 +3,7 @@
 
 #include "workers/context.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ struct InitResult {
     std::vector<std::string> actions; // what init changed, one line each
     std::vector<std::string> notes;   // warnings and advice (hook managers, ...)
 };
+
+// Adds the worktree folder to .git/info/exclude unless it is there; returns the pattern added.
+std::optional<std::string> ensure_excluded(const Context& ctx);
 
 // `binary` is the absolute path of git-porch, for the hook shims' fallback.
 InitResult init_repository(Context& ctx, const std::string& binary);

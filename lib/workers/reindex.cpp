@@ -68,8 +68,7 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
                     commits.push_back(std::move(e));
                 }
                 return true;
-            });
-            std::reverse(commits.begin(), commits.end()); // oldest first: lamport follows history
+            }, git::Repo::Order::oldest_first); // lamport clocks follow history
             result.commits_added = commits.size();
             // An adopted worker's spawn is dated at its first commit, so the timeline reads in order.
             if (result.spawned_added && !commits.empty())

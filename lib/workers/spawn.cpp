@@ -4,6 +4,7 @@
 #include "process/run.hpp"
 #include "protocol/naming.hpp"
 #include "store/store.hpp"
+#include "workers/init.hpp"
 
 #include <filesystem>
 
@@ -120,6 +121,7 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
         throw Error(ExitCode::fatal, "cannot create worktree " + worktree.string() + ": " +
                                          added.last_error_line());
     }
+    ensure_excluded(ctx); // so the new worktree never shows up in the main checkout's status
     record_spawn(ctx, p, worktree_rel, {});
     return {p.worker, p.branch, worktree.string(), p.base_name, p.base.hex()};
 }

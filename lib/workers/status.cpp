@@ -75,6 +75,10 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
     StatusReport report;
     report.base_branch = ctx.base_branch();
     std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + report.base_branch);
+    if (!base && !ctx.repo.has_no_commits())
+        throw Error(ExitCode::fatal, "the base branch '" + report.base_branch + "' does not exist",
+                    ctx.config.base_branch ? "fix base_branch in .porch.toml, or create the branch"
+                                           : "set base_branch in .porch.toml");
 
     std::map<std::string, git::Worktree> by_branch;
     for (auto& wt : ctx.repo.worktrees())

@@ -1,0 +1,280 @@
+// .porch.toml: config::parse, config::load, config::default_file_text, is_valid_branch_name.
+#include "config/config.hpp"
+#include "error.hpp"
+#include "util/regex.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace std::string_literals;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using porch::config::Config;
+using porch::config::is_valid_branch_name;
+using porch::config::parse;
+
+namespace {
+
+void check_defaults(const Config& c) {
+    CHECK_FALSE(c.base_branch);
+    CHECK(c.stall_after_seconds == 2 * 3600);
+    CHECK(c.worktree_template == "worktrees/task-{id}-{desc}");
+    CHECK(c.branch_template == "work/task-{id}-{desc}");
+    CHECK(c.integration_template == "integration/{feature}");
+}
+
+// Parses `text` expecting an error; returns its message.
+std::string error_of(const std::string& text, const std::string& source = "cfg.toml") {
+    INFO("toml: " << text);
+    try {
+        parse(text, source);
+    } catch (const porch::Error& e) {
+        CHECK(e.code() == porch::ExitCode::fatal);
+        CHECK_THAT(e.hint(), Contains(".porch.toml")); // says what to fix
+        std::string what = e.what();
+        CHECK(what.find('\n') == std::string::npos);
+        return what;
+    }
+    FAIL("parsed without error");
+    return {};
+}
+
+std::int64_t stall(const std::string& value) {
+    return parse("stall_after = " + value + "\n", "cfg.toml").stall_after_seconds;
+}
+
+} // namespace
+
+TEST_CASE("an empty file gives the defaults", "[config]") {
+    check_defaults(parse("", "cfg.toml"));
+    check_defaults(parse("# only a comment\n\n", "cfg.toml"));
+    check_defaults(parse("[naming]\n", "cfg.toml"));
+}
+
+TEST_CASE("every key is read", "[config]") {
+    Config c = parse(R"(
+base_branch = "develop"
+stall_after = "90m"
+
+[naming]
+worktree = "wt/{id}-{desc}"
+branch = "porch/{id}/{desc}"
+integration = "int/{feature}"
+)",
+                     "cfg.toml");
+    REQUIRE(c.base_branch);
+    CHECK(*c.base_branch == "develop");
+    CHECK(c.stall_after_seconds == 90 * 60);
+    CHECK(c.worktree_template == "wt/{id}-{desc}");
+    CHECK(c.branch_template == "porch/{id}/{desc}");
+    CHECK(c.integration_template == "int/{feature}");
+
+    SECTION("dotted keys and inline tables work the same") {
+        Config d = parse("naming.branch = \"b/{id}\"\n", "cfg.toml");
+        CHECK(d.branch_template == "b/{id}");
+        Config i = parse("naming = { worktree = \"w/{id}\" }\n", "cfg.toml");
+        CHECK(i.worktree_template == "w/{id}");
+        CHECK(i.branch_template == "work/task-{id}-{desc}");
+    }
+}
+
+TEST_CASE("TOML syntax errors carry source, line and column", "[config]") {
+    const porch::util::Regex located(R"(cfg\.toml:[0-9]+:[0-9]+: .+)");
+    for (const char* text : {"base_branch = \n", "base_branch = \"main\n", "[naming\n",
+                             "x = 1\nx = 2\n", "= 3\n", "base_branch = 'a' 'b'\n"}) {
+        std::string e = error_of(text);
+        CHECK(located.match(e));
+    }
+    CHECK_THAT(error_of("\n\nbase_branch = \"main\n"), StartsWith("cfg.toml:3:"));
+    CHECK_THAT(error_of("stall_after = \"2h\"\n[naming\n"), StartsWith("cfg.toml:2:"));
+    CHECK_THAT(error_of("base_branch = \n", "my/.porch.toml"), StartsWith("my/.porch.toml:1:"));
+}
+
+TEST_CASE("unknown keys are named at their position", "[config]") {
+    CHECK(error_of("colour = \"red\"\n") == "cfg.toml:1:1: unknown key 'colour'");
+    CHECK(error_of("base_branch = \"main\"\n\n  colour = \"red\"\n") ==
+          "cfg.toml:3:3: unknown key 'colour'");
+    CHECK(error_of("[naming]\nbranch = \"work/{id}\"\n  tree = \"x\"\n") ==
+          "cfg.toml:3:3: unknown key 'naming.tree'");
+    CHECK_THAT(error_of("\n[extras]\nx = 1\n"), StartsWith("cfg.toml:2:"));
+    CHECK_THAT(error_of("\n[extras]\nx = 1\n"), Contains("unknown key 'extras'"));
+    // Key names are quoted as written, even odd ones.
+    CHECK_THAT(error_of("\"base branch\" = \"main\"\n"), Contains("unknown key 'base branch'"));
+}
+
+TEST_CASE("wrong value types are reported at the value", "[config]") {
+    CHECK(error_of("base_branch = 3\n") == "cfg.toml:1:15: 'base_branch' must be a string, not an integer");
+    CHECK(error_of("base_branch = [\"main\"]\n") ==
+          "cfg.toml:1:15: 'base_branch' must be a string, not an array");
+    CHECK_THAT(error_of("stall_after = true\n"), StartsWith("cfg.toml:1:15: 'stall_after' must be a duration"));
+    CHECK_THAT(error_of("stall_after = true\n"), Contains("not a boolean"));
+    CHECK_THAT(error_of("stall_after = 1.5\n"), Contains("not a number"));
+    CHECK_THAT(error_of("stall_after = 1979-05-27\n"), Contains("not a date or time"));
+    CHECK_THAT(error_of("stall_after = { h = 2 }\n"), Contains("not a table"));
+    CHECK(error_of("naming = 1\n") == "cfg.toml:1:10: 'naming' must be a table");
+    CHECK(error_of("[naming]\nbranch = 5\n") ==
+          "cfg.toml:2:10: 'naming.branch' must be a string, not an integer");
+    CHECK_THAT(error_of("[naming]\nworktree = false\n"), Contains("'naming.worktree' must be a string"));
+    CHECK_THAT(error_of("[naming]\nintegration = []\n"), Contains("'naming.integration' must be a string"));
+}
+
+TEST_CASE("base_branch must be a valid branch name", "[config]") {
+    for (const char* v : {"\"\"", "\"bad name\"", "\"-x\"", "\"HEAD\"", "\"a..b\"", "\"x.lock\""})
+        CHECK_THAT(error_of("base_branch = "s + v + "\n"), Contains("not a valid branch name"));
+    CHECK(*parse("base_branch = \"release/2.x\"\n", "cfg.toml").base_branch == "release/2.x");
+}
+
+TEST_CASE("stall_after durations", "[config]") {
+    CHECK(stall("\"90m\"") == 5400);
+    CHECK(stall("\"1h30m\"") == 5400);
+    CHECK(stall("\"2h\"") == 7200);
+    CHECK(stall("\"1d\"") == 86400);
+    CHECK(stall("\"1w\"") == 7 * 86400);
+    CHECK(stall("\"45s\"") == 45);
+    CHECK(stall("600") == 600);
+    CHECK(stall("1") == 1);
+    for (const char* bad : {"\"0\"", "0", "-5", "\"abc\"", "\"\"", "\"0s\"", "\"90\"", "\"2H\"",
+                            "\"1.5h\"", "\" 2h\"", "\"2h \"", "\"-1h\"", "\"h\""}) {
+        std::string e = error_of("stall_after = "s + bad + "\n");
+        CHECK_THAT(e, StartsWith("cfg.toml:1:15: "));
+        CHECK_THAT(e, Contains("positive duration"));
+    }
+}
+
+TEST_CASE("the worktree template stays inside the repository", "[config]") {
+    for (const char* v : {"/tmp/task-{id}", "../task-{id}", "wt/../../task-{id}", "wt/{id}/..", "/{id}",
+                          "./../{id}"}) {
+        std::string e = error_of("[naming]\nworktree = \""s + v + "\"\n");
+        CHECK_THAT(e, StartsWith("cfg.toml:2:12: "));
+        CHECK_THAT(e, Contains("relative path inside the repository"));
+    }
+    CHECK(parse("[naming]\nworktree = \"wt/{id}..{desc}\"\n", "cfg.toml").worktree_template ==
+          "wt/{id}..{desc}");
+    CHECK(parse("[naming]\nworktree = \".worktrees/{id}\"\n", "cfg.toml").worktree_template ==
+          ".worktrees/{id}");
+    std::string missing = error_of("[naming]\nworktree = \"wt/{desc}\"\n");
+    CHECK_THAT(missing, StartsWith("cfg.toml:2:12: "));
+    CHECK_THAT(missing, Contains("naming.worktree template"));
+}
+
+TEST_CASE("the branch template must make valid branch names", "[config]") {
+    for (const char* v : {"work/task {id}", "work//{id}", "work/{id}.lock", "-{id}", "work/{id}~",
+                          "work/{id}/", "work/.{id}", "work/{id}:x", "work/{id}..x",
+                          // valid for the sample values, invalid for other valid ids or descs
+                          "work/{id}.{desc}", "work/x.{id}"}) {
+        std::string e = error_of("[naming]\nbranch = \""s + v + "\"\n");
+        CHECK_THAT(e, StartsWith("cfg.toml:2:10: "));
+        CHECK_THAT(e, Contains("does not make a valid branch name"));
+    }
+    std::string missing = error_of("[naming]\nbranch = \"work/{desc}\"\n");
+    CHECK_THAT(missing, StartsWith("cfg.toml:2:10: "));
+    CHECK_THAT(missing, Contains("must contain {id}"));
+    CHECK_THAT(error_of("[naming]\nbranch = \"work/{id}-{x}\"\n"), Contains("unknown placeholder"));
+    CHECK_THAT(error_of("[naming]\nbranch = \"work/{id}{desc}\"\n"), StartsWith("cfg.toml:2:10: "));
+
+    SECTION("the position is kept whatever the source is called") {
+        CHECK_THAT(error_of("[naming]\nbranch = \"work/{desc}\"\n", "naming"), StartsWith("naming:2:10: "));
+        CHECK_THAT(error_of("[naming]\nbranch = \"work/{desc}\"\n", "n"), StartsWith("n:2:10: "));
+    }
+}
+
+TEST_CASE("the integration template", "[config]") {
+    CHECK(parse("[naming]\nintegration = \"int/{feature}\"\n", "cfg.toml").integration_template ==
+          "int/{feature}");
+    CHECK(parse("[naming]\nintegration = \"{feature}-int\"\n", "cfg.toml").integration_template ==
+          "{feature}-int");
+    for (const char* v : {"int", "{feature}/{id}", "{x}{feature}", "int/{feature}/{feature}", ""}) {
+        std::string e = error_of("[naming]\nintegration = \""s + v + "\"\n");
+        CHECK_THAT(e, StartsWith("cfg.toml:2:15: "));
+        CHECK_THAT(e, Contains("must contain {feature}"));
+    }
+    for (const char* v : {"int {feature}", "int//{feature}", "{feature}.lock", "int/x.{feature}"}) {
+        std::string e = error_of("[naming]\nintegration = \""s + v + "\"\n");
+        CHECK_THAT(e, Contains("does not make a valid branch name"));
+    }
+}
+
+TEST_CASE("is_valid_branch_name follows git check-ref-format --branch", "[config]") {
+    // Checked against git 2.39's `git check-ref-format --branch`.
+    const std::vector<std::string> valid = {
+        "main", "master", "feature/x", "work/task-1-sample", "a.b", "a/b/c", "a./b", "lock",
+        "x.lockx", "a-", "a@b", "@a", "head", "a/HEAD", "a{b", "a}b", "!a", "a/-b", "\xc3\xa9",
+    };
+    const std::vector<std::string> invalid = {
+        "", "a..b", ".a", "a/.b", "a.", "a.lock", "a.lock/b", "b/a.lock", ".lock", "a/", "/a",
+        "a//b", "a b", "a~b", "a^b", "a:b", "a?b", "a*b", "a[b", "a\\b", "a@{b", "HEAD", "-a",
+        "a\tb", "a\x7f" "b", "a\nb", "a\0b"s,
+        // git accepts a branch called "@", but "@" means HEAD in revisions: porch refuses it.
+        "@",
+    };
+    for (const auto& n : valid) {
+        INFO(n);
+        CHECK(is_valid_branch_name(n));
+    }
+    for (const auto& n : invalid) {
+        INFO(n);
+        CHECK_FALSE(is_valid_branch_name(n));
+    }
+}
+
+TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
+    const std::string text(porch::config::default_file_text());
+    check_defaults(parse(text, "default"));
+
+    // Uncomment every "# key = value" line.
+    const porch::util::Regex key_line(R"(# ([a-z_]+) = (.*))");
+    std::string uncommented;
+    std::vector<std::string> keys;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        std::string line = text.substr(start, end == std::string::npos ? end : end - start);
+        if (auto g = key_line.match(line)) {
+            keys.push_back((*g)[1]);
+            line = line.substr(2);
+        }
+        uncommented += line + "\n";
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    INFO(uncommented);
+    CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch", "integration"});
+    Config c = parse(uncommented, "uncommented");
+    CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
+    CHECK(c.worktree_template == Config{}.worktree_template);
+    CHECK(c.branch_template == Config{}.branch_template);
+    CHECK(c.integration_template == Config{}.integration_template);
+    // base_branch's default is detection ("main, else master, else ..."); the file shows its first
+    // choice.
+    REQUIRE(c.base_branch);
+    CHECK(*c.base_branch == "main");
+    CHECK_THAT(text, Contains("Default: main, else master"));
+}
+
+TEST_CASE("load reads a file and defaults when it is missing", "[config]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("porch-unit-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path file = dir / ".porch.toml";
+
+    check_defaults(porch::config::load((dir / "missing.toml").string()));
+
+    std::ofstream(file) << "stall_after = \"3h\"\n";
+    CHECK(porch::config::load(file.string()).stall_after_seconds == 3 * 3600);
+
+    std::ofstream(file) << "\nbogus = 1\n";
+    try {
+        porch::config::load(file.string());
+        FAIL("loaded");
+    } catch (const porch::Error& e) {
+        CHECK(std::string(e.what()) == ".porch.toml:2:1: unknown key 'bogus'");
+    }
+    fs::remove_all(dir);
+}
