@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 build_dir=${BUILD_DIR:-build}
 packages=(cmake ninja-build g++ pkg-config git python3 man-db
-  libgit2-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc)
+  libgit2-dev libssl-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc)
 
 install_deps() {
   local missing=() p

@@ -8,10 +8,48 @@
 
 // porch never lets libgit2 touch the network (fetch and push go through the git CLI), yet
 // libgit2 1.5 as Debian builds it (with mbedTLS) parses the whole system CA bundle inside
-// git_libgit2_init: about 70% of the instructions of a hook run. Defining the parser here takes
-// precedence over libmbedx509's (ELF symbol interposition), so no certificate is parsed. Were
-// libgit2 ever to open a TLS connection, verification would fail closed, not open.
+// git_libgit2_init: about 70% of the instructions of a hook run. Statically linked, the linker
+// redirects libgit2's call here (--wrap, see cmake/libgit2.cmake); dynamically linked, this
+// definition takes precedence over libmbedx509's (ELF symbol interposition). Either way no
+// certificate is parsed; were libgit2 ever to open a TLS connection, verification would fail
+// closed, not open.
+#ifdef PORCH_STATIC_LIBGIT2
+extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) {
+    return 0;
+}
+
+// libssh2_init only primes OpenSSL (engine loading: ~10% of a hook run); OpenSSL 3 initialises
+// itself on first use, and porch never opens an ssh connection through libgit2.
+extern "C" int __wrap_libssh2_init(int /*flags*/) { return 0; }
+
+// libgit2's HTTP "Negotiate" authentication is the only user of GSSAPI, and Kerberos ships no
+// static archive: loading its seven shared libraries would cost every hook run. porch never
+// authenticates through libgit2, so these stand-ins report failure (GSS_S_FAILURE), which
+// libgit2 treats as "mechanism unavailable".
+extern "C" {
+constexpr unsigned gss_failure = 13u << 16;
+void* GSS_C_NT_HOSTBASED_SERVICE = nullptr;
+unsigned gss_indicate_mechs(unsigned* minor, void** set) {
+    *minor = 0;
+    if (set)
+        *set = nullptr;
+    return gss_failure;
+}
+unsigned gss_release_oid_set(unsigned* minor, void**) { return *minor = 0, 0; }
+unsigned gss_import_name(unsigned* minor, const void*, const void*, void**) {
+    return *minor = 0, gss_failure;
+}
+unsigned gss_release_name(unsigned* minor, void**) { return *minor = 0, 0; }
+unsigned gss_init_sec_context(unsigned* minor, ...) { return *minor = 0, gss_failure; }
+unsigned gss_delete_sec_context(unsigned* minor, void**, void*) { return *minor = 0, 0; }
+unsigned gss_release_buffer(unsigned* minor, void*) { return *minor = 0, 0; }
+unsigned gss_display_status(unsigned* minor, unsigned, int, const void*, unsigned*, void*) {
+    return *minor = 0, gss_failure;
+}
+}
+#else
 extern "C" int mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) { return 0; }
+#endif
 
 namespace porch::git::detail {
 
@@ -23,6 +61,9 @@ void ensure_init() {
         // the extension (and not reading config.worktree) is safe.
         const char* extensions[] = {"worktreeconfig"};
         git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, std::size(extensions));
+        // git does not re-hash every object it reads; libgit2 does by default, and for a note
+        // of a few hundred events that is most of a hook's read time.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
         // git skips /etc/gitconfig under GIT_CONFIG_NOSYSTEM; libgit2 does not know the variable.
         if (const char* nosystem = std::getenv("GIT_CONFIG_NOSYSTEM");
             nosystem != nullptr && *nosystem != '\0' && std::string_view(nosystem) != "0" &&

@@ -1,0 +1,39 @@
+# porch_libgit2: how porch links libgit2.
+#
+# git porch runs inside git hooks on every commit, so its start-up time is on every commit's
+# path. Debian's shared libgit2 pulls in twenty shared libraries (OpenSSL, Kerberos, libssh2,
+# mbedTLS...) that the dynamic loader must map and relocate (with BIND_NOW) at every start, and
+# it parses the system's CA bundle inside git_libgit2_init. porch uses none of libgit2's network
+# code (fetch and push go through the git CLI), so by default it links the static archives that
+# Debian's -dev packages ship and wraps the CA parser away. PORCH_STATIC_LIBGIT2=OFF links the
+# shared library instead (and interposes the CA parser at run time; see lib/git/handles.cpp).
+add_library(porch_libgit2 INTERFACE)
+set(PORCH_LIBGIT2_STATIC_OK FALSE)
+if(PORCH_STATIC_LIBGIT2)
+  set(_archives git2 mbedtls mbedx509 mbedcrypto http_parser ssh2 crypto pcre2-8 z)
+  set(_paths)
+  set(PORCH_LIBGIT2_STATIC_OK TRUE)
+  foreach(_name IN LISTS _archives)
+    find_library(PORCH_ARCHIVE_${_name} NAMES lib${_name}.a)
+    if(NOT PORCH_ARCHIVE_${_name})
+      message(STATUS "porch: lib${_name}.a not found; linking libgit2 dynamically")
+      set(PORCH_LIBGIT2_STATIC_OK FALSE)
+    endif()
+    list(APPEND _paths ${PORCH_ARCHIVE_${_name}})
+  endforeach()
+endif()
+if(PORCH_LIBGIT2_STATIC_OK)
+  find_package(Threads REQUIRED)
+  target_include_directories(porch_libgit2 INTERFACE ${LIBGIT2_INCLUDE_DIRS})
+  # GSSAPI (Kerberos ships no archive) is stood in for in lib/git/handles.cpp.
+  target_link_libraries(porch_libgit2 INTERFACE ${_paths} Threads::Threads ${CMAKE_DL_LIBS})
+  target_link_options(porch_libgit2 INTERFACE -Wl,--wrap=mbedtls_x509_crt_parse_file
+    -Wl,--wrap=libssh2_init)
+  target_compile_definitions(porch_libgit2 INTERFACE PORCH_STATIC_LIBGIT2=1)
+  # Some of Debian's archives are not position-independent.
+  set(CMAKE_POSITION_INDEPENDENT_CODE OFF)
+  add_link_options(-no-pie -static-libstdc++ -static-libgcc)
+  message(STATUS "porch: linking libgit2 statically")
+else()
+  target_link_libraries(porch_libgit2 INTERFACE PkgConfig::LIBGIT2)
+endif()
