@@ -5,9 +5,16 @@
 #include "protocol/naming.hpp"
 #include "render.hpp"
 #include "util/text.hpp"
+#include "workers/alerts.hpp"
 #include "workers/status.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <ctime>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -27,7 +34,8 @@ std::string relative_to(const std::optional<std::string>& root, const std::strin
     return rel.generic_string();
 }
 
-json to_json(const workers::StatusReport& report, std::int64_t now) {
+json to_json(const workers::StatusReport& report, const std::vector<workers::Alert>& alerts,
+             std::int64_t now) {
     json workers = json::array();
     for (const auto& w : report.workers) {
         json needs = json::array();
@@ -53,14 +61,32 @@ json to_json(const workers::StatusReport& report, std::int64_t now) {
             {"unvalidated", w.unvalidated},
         });
     }
-    return {{"version", 1}, {"base", report.base_branch}, {"workers", workers}};
+    json alert_list = json::array();
+    for (const auto& a : alerts)
+        alert_list.push_back({{"kind", a.kind},
+                              {"worker", a.worker.empty() ? json(nullptr) : json(a.worker)},
+                              {"message", a.message},
+                              {"action", a.action}});
+    std::size_t complete = std::count_if(report.workers.begin(), report.workers.end(),
+                                         [](const auto& w) { return w.state == "complete"; });
+    return {{"version", 1},
+            {"base", report.base_branch},
+            {"generated", util::format_iso8601_utc(now)},
+            {"progress", {{"complete", complete}, {"total", report.workers.size()}}},
+            {"workers", workers},
+            {"alerts", alert_list}};
 }
 
 class Status : public Command {
 public:
     void setup(CLI::App& app) override {
         app.add_flag("--json", m_json, "Print machine-readable JSON (schema in git-porch(1))");
+        app.add_flag("--porcelain", m_porcelain,
+                     "One tab-separated line per worker, stable for scripts (see git-porch(1))");
         app.add_option("--worker", m_worker, "Show only this worker")->type_name("task-<id>");
+        app.add_flag("--watch{2}", m_watch, "Redraw every SECONDS (default 2) until interrupted")
+            ->type_name("SECONDS");
+        app.add_flag("--no-alerts", m_no_alerts, "Leave out the alerts");
     }
 
     int run(Env& env) override {
@@ -71,21 +97,87 @@ public:
                 throw Error(ExitCode::usage, "--worker takes task-<id>, not " + protocol::quote(m_worker));
             only = protocol::worker_name(*id);
         }
+        if (m_json + m_porcelain > 1)
+            throw Error(ExitCode::usage, "--json and --porcelain cannot be used together");
+        if (m_watch < 0 || m_watch > 86400)
+            throw Error(ExitCode::usage, "--watch takes a number of seconds from 1 to 86400");
+        if (m_watch == 0)
+            return once(env, only);
+        return watch(env, only);
+    }
+
+private:
+    int once(Env& env, const std::string& only) const {
         auto report = workers::collect_status(*env.ctx, only);
         if (!only.empty() && report.workers.empty())
             throw Error(ExitCode::fatal, "no worker " + only, "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
-        if (m_json) {
-            std::cout << to_json(report, now).dump(2, ' ', false, json::error_handler_t::replace)
+        std::vector<workers::Alert> alerts;
+        if (!m_no_alerts && !m_porcelain)
+            alerts = workers::collect_alerts(*env.ctx, report, now);
+        if (!only.empty())
+            std::erase_if(alerts, [&](const auto& a) { return !a.worker.empty() && a.worker != only; });
+        if (m_json)
+            std::cout << to_json(report, alerts, now).dump(2, ' ', false, json::error_handler_t::replace)
                       << '\n';
-            return 0;
-        }
-        render(env, report, now);
+        else if (m_porcelain)
+            porcelain(report, now);
+        else
+            render(env, report, alerts, now);
+        std::cout.flush();
         return 0;
     }
 
-private:
-    void render(const Env& env, const workers::StatusReport& report, std::int64_t now) const {
+    // Redraws in place on a terminal; elsewhere prints one report per interval.
+    int watch(Env& env, const std::string& only) const {
+        static volatile std::sig_atomic_t stop = 0;
+        std::signal(SIGINT, [](int) { stop = 1; });
+        std::signal(SIGTERM, [](int) { stop = 1; });
+        const bool tty = isatty(STDOUT_FILENO) == 1;
+        while (!stop) {
+            std::ostringstream frame;
+            auto* saved = std::cout.rdbuf(frame.rdbuf());
+            try {
+                once(env, only);
+            } catch (...) {
+                std::cout.rdbuf(saved);
+                throw;
+            }
+            std::cout.rdbuf(saved);
+            if (tty)
+                std::cout << "\033[H\033[2J"; // home and clear: the report replaces the last one
+            std::cout << frame.str();
+            if (!tty)
+                std::cout << '\n';
+            std::cout.flush();
+            for (int i = 0; i < m_watch * 10 && !stop; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            // Each round sees what others committed meanwhile.
+            env.ctx.emplace(workers::open_context(env.cwd));
+        }
+        return 0;
+    }
+
+    static std::string field(std::string_view text) {
+        std::string out = util::sanitize_for_terminal(text);
+        std::replace(out.begin(), out.end(), '\t', ' ');
+        return out.empty() ? "-" : out;
+    }
+
+    void porcelain(const workers::StatusReport& report, std::int64_t now) const {
+        for (const auto& w : report.workers) {
+            std::string detail = w.state == "blocked" ? w.reason
+                                 : !w.needs.empty()   ? w.needs.front().worker + "/" + w.needs.front().item
+                                                      : "";
+            std::cout << w.worker << '\t' << w.state << '\t' << w.commits_ahead << '\t'
+                      << w.last_commit.time << '\t' << std::max<std::int64_t>(0, now - w.last_commit.time)
+                      << '\t' << field(w.branch) << '\t' << field(w.worktree.value_or("")) << '\t'
+                      << field(detail) << '\t' << w.last_commit.id << '\n';
+        }
+    }
+
+    void render(const Env& env, const workers::StatusReport& report,
+                const std::vector<workers::Alert>& alerts, std::int64_t now) const {
         bool c = env.color;
         if (report.workers.empty()) {
             std::cout << (m_worker.empty() ? "no workers yet" : "no such worker: " + display(m_worker))
@@ -128,33 +220,36 @@ private:
         for (const auto& r : rows)
             line(r, false);
 
-        std::size_t complete = 0;
-        std::vector<std::string> alerts;
-        for (const auto& w : report.workers) {
-            if (w.state == "complete")
-                ++complete;
-            if (w.state == "blocked")
-                alerts.push_back(paint(w.worker, Tone::bold, c) + " is " +
-                                 paint("blocked", Tone::red, c) + ": " + display(w.reason, 80));
-            for (const auto& n : w.needs)
-                alerts.push_back(paint(w.worker, Tone::bold, c) + " " + paint("needs", Tone::yellow, c) +
-                                 " " + display(n.item, 60) + " from " + display(n.worker));
-            if (w.unvalidated > 0)
-                alerts.push_back(paint(w.worker, Tone::bold, c) + ": " + std::to_string(w.unvalidated) +
-                                 (w.unvalidated == 1 ? " commit bypassed" : " commits bypassed") +
-                                 " the protocol hooks (see git porch log " + w.worker + ")");
-            if (w.worktree_missing)
-                alerts.push_back(paint(w.worker, Tone::bold, c) + ": worktree folder is missing: " +
-                                 display(*w.worktree));
-        }
-        std::cout << '\n'
-                  << complete << "/" << report.workers.size() << " complete (base: "
+        std::size_t complete = std::count_if(report.workers.begin(), report.workers.end(),
+                                             [](const auto& w) { return w.state == "complete"; });
+        constexpr std::size_t bar_width = 20;
+        std::size_t filled = complete * bar_width / report.workers.size();
+        std::string bar;
+        for (std::size_t i = 0; i < bar_width; ++i)
+            bar += i < filled ? "\u2588" : "\u2591";
+        std::cout << "\n[" << paint(bar, complete == report.workers.size() ? Tone::green : Tone::plain, c)
+                  << "] " << complete << "/" << report.workers.size() << " complete (base: "
                   << display(report.base_branch) << ")\n";
-        for (const auto& a : alerts)
-            std::cout << "  " << a << '\n';
+        if (report.skipped_lines > 0)
+            std::cout << paint("warning:", Tone::yellow, c) << " skipped " << report.skipped_lines
+                      << " malformed event line(s) in refs/notes/porch\n";
+        if (alerts.empty())
+            return;
+        std::cout << '\n' << paint("Alerts", Tone::bold, c) << '\n';
+        for (const auto& a : alerts) {
+            Tone tone = a.kind == "needs-satisfied" ? Tone::green
+                        : a.kind == "needs"         ? Tone::yellow
+                        : a.kind == "stalled"       ? Tone::yellow
+                                                    : Tone::red;
+            std::cout << "  " << paint("\u25cf", tone, c) << ' ' << display(a.message, 160) << '\n'
+                      << "    " << paint("\u2192 " + display(a.action, 160), Tone::dim, c) << '\n';
+        }
     }
 
     bool m_json = false;
+    bool m_porcelain = false;
+    bool m_no_alerts = false;
+    int m_watch = 0;
     std::string m_worker;
 };
 

@@ -41,6 +41,7 @@ std::unique_ptr<Command> make_check_message();
 std::unique_ptr<Command> make_hook();
 std::unique_ptr<Command> make_hooks();
 std::unique_ptr<Command> make_log();
+std::unique_ptr<Command> make_graph();
 std::unique_ptr<Command> make_pool();
 std::unique_ptr<Command> make_reindex();
 std::unique_ptr<Command> make_init();

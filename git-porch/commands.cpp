@@ -9,6 +9,7 @@ std::span<const CommandInfo> commands() {
         CommandInfo{"init", "Set up porch in this repository (idempotent)", true, make_init},
         CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
         CommandInfo{"status", "Show every worker's state", true, make_status},
+        CommandInfo{"graph", "Show the dependency graph (text or Graphviz DOT)", true, make_graph},
         CommandInfo{"pool", "Manage a pool of reusable worktree slots", true, make_pool},
         CommandInfo{"log", "Show the event timeline of one worker or all", true, make_log},
         CommandInfo{"reindex", "Rebuild workers' events from their branch history", true,

@@ -139,8 +139,21 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
                 if (e.type == "commit" && e.field("commit") == head->hex())
                     return {};
         }
-        store::append(ctx.repo,
-                      workers::commit_event(*where.branch_worker, ctx.repo.commit(*head), "hook"));
+        const std::string& worker = *where.branch_worker;
+        git::Commit commit = ctx.repo.commit(*head);
+        std::optional<git::Oid> base;
+        for (const auto& e : store::read_matching(ctx.repo, worker, "\"type\":\"spawned\""))
+            base = git::Oid::from_hex(e.field("base"));
+        std::optional<std::size_t> parent_ahead;
+        if (commit.first_parent)
+            for (const auto& e : store::read_matching(
+                     ctx.repo, worker, "\"commit\":\"" + commit.first_parent->hex() + "\""))
+                if (e.type == "commit" && !e.field("ahead").empty())
+                    parent_ahead = std::stoull(e.field("ahead"));
+        store::Event event = workers::commit_event(worker, commit, "hook");
+        event.fields["ahead"] =
+            std::to_string(workers::ahead_after(ctx.repo, commit, parent_ahead, base));
+        store::append(ctx.repo, std::move(event));
         return {};
     } catch (const std::exception& e) {
         // The commit is made and stays made; only its record is missing, and reindex adds it.

@@ -216,6 +216,20 @@ std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::s
     return out;
 }
 
+std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,
+                                 std::string_view needle) {
+    std::vector<Event> out;
+    for (const auto& line :
+         note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)))) {
+        if (line.find(needle) == std::string::npos)
+            continue;
+        if (auto e = from_line(line); e && e->worker == worker)
+            out.push_back(std::move(*e));
+    }
+    std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
 std::vector<Event> read_all(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;

@@ -41,6 +41,10 @@ Event append(git::Repo& repo, Event event);
 // commit and need only one kind).
 std::vector<Event> read(const git::Repo& repo, const std::string& worker,
                         std::size_t* skipped = nullptr, std::string_view only_type = {});
+// The worker's live events whose line contains `needle` (e.g. "\"commit\":\"<id>\""), parsed;
+// other lines are passed over unparsed.
+std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,
+                                 std::string_view needle);
 // Every event of the worker, archives included, each once, in order (what log needs).
 std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
                             std::size_t* skipped = nullptr);

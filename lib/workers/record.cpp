@@ -30,6 +30,15 @@ std::string bounded(const std::string& text, std::size_t limit) {
 
 } // namespace
 
+std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
+                        std::optional<std::size_t> parent_ahead, const std::optional<git::Oid>& base) {
+    if (commit.parent_count == 1 && parent_ahead)
+        return *parent_ahead + 1;
+    if (!base)
+        return commit.parent_count == 0 ? 1 : 0;
+    return repo.count_ahead(commit.id, *base);
+}
+
 store::Event commit_event(const std::string& worker, const git::Commit& commit,
                           const std::string& source) {
     auto msg = protocol::classify_subject(commit.subject());

@@ -4,12 +4,19 @@
 #include "git/repo.hpp"
 #include "store/event.hpp"
 
+#include <optional>
 #include <string>
 
 namespace porch::workers {
 
 // Bounded so one commit cannot bloat a note (subjects from others are untrusted input).
 constexpr std::size_t max_recorded_subject = 200;
+
+// Commits on the branch that its base does not have, after `commit`: the parent's count plus one
+// when the parent's count is known and the commit is not a merge; otherwise counted in git from
+// the worker's base (merges bring in other branches' commits).
+std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
+                        std::optional<std::size_t> parent_ahead, const std::optional<git::Oid>& base);
 
 // `source` is "hook" (post-commit) or "reindex".
 store::Event commit_event(const std::string& worker, const git::Commit& commit,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace porch::workers {
@@ -23,11 +24,15 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
     for (const auto& wb : branches) {
         ReindexResult result{wb.worker};
         std::unordered_set<std::string> known;
+        std::unordered_map<std::string, std::size_t> ahead_of;
         std::optional<git::Oid> spawn_base;
         bool has_spawned = false;
         for (const auto& e : store::read_all(ctx.repo, wb.worker)) {
-            if (e.type == "commit")
+            if (e.type == "commit") {
                 known.insert(e.field("commit"));
+                if (!e.field("ahead").empty())
+                    ahead_of[e.field("commit")] = std::stoull(e.field("ahead"));
+            }
             if (e.type == "spawned") {
                 has_spawned = true;
                 spawn_base = git::Oid::from_hex(e.field("base"));
@@ -62,8 +67,15 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
         if (hide || (base && !ctx.repo.is_ancestor(wb.tip, *base)) || !base) {
             std::vector<store::Event> commits;
             ctx.repo.walk(wb.tip, hide, [&](const git::Commit& c) {
+                std::optional<std::size_t> parent_ahead;
+                if (c.first_parent)
+                    if (auto it = ahead_of.find(c.first_parent->hex()); it != ahead_of.end())
+                        parent_ahead = it->second;
+                std::size_t ahead = ahead_after(ctx.repo, c, parent_ahead, hide);
+                ahead_of[c.id.hex()] = ahead;
                 if (!known.count(c.id.hex())) {
                     store::Event e = commit_event(wb.worker, c, "reindex");
+                    e.fields["ahead"] = std::to_string(ahead);
                     e.time = c.time; // the timeline shows when the work happened
                     commits.push_back(std::move(e));
                 }

@@ -39,6 +39,11 @@ void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::option
             if (!e.field("state").empty()) {
                 apply_state(e.field("state"), e.field("reason"), e.field("needs_worker"),
                             e.field("needs_item"), w);
+                const std::string& t = e.field("commit_time");
+                w.state_time = !t.empty() && t.size() < 19 && t.find_first_not_of("0123456789") ==
+                                                                  std::string::npos
+                                   ? std::stoll(t)
+                                   : e.time;
                 return;
             }
             cur = git::Oid::from_hex(e.field("parent"));
@@ -50,10 +55,25 @@ void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::option
         if (msg.kind == protocol::Kind::protocol) {
             apply_state(std::string(protocol::to_string(msg.status)), msg.reason, msg.needs_worker,
                         msg.needs_item, w);
+            w.state_time = c.time;
             return;
         }
         cur = c.first_parent;
     }
+}
+
+// Whether `tip` is in the base's history since `since`: a walk of the base's new commits only
+// (bounded; beyond the bound git's own ancestry test decides).
+bool merged_into(const git::Repo& repo, const git::Oid& base, const git::Oid& since,
+                 const git::Oid& tip) {
+    constexpr std::size_t bound = 20000;
+    std::size_t seen = 0;
+    bool found = false;
+    repo.walk(base, since, [&](const git::Commit& c) {
+        found = c.id == tip;
+        return !found && ++seen < bound;
+    });
+    return found || (seen >= bound && repo.is_ancestor(tip, base));
 }
 
 } // namespace
@@ -105,15 +125,31 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
                 w.declared_needs =
                     e.lists.count("needs") ? e.lists.at("needs") : std::vector<std::string>{};
                 spawn_base = git::Oid::from_hex(e.field("base"));
+                w.spawn_base = spawn_base;
             } else if (e.type == "commit") {
                 known[e.field("commit")] = &e;
+                const std::string& t = e.field("commit_time");
+                std::int64_t when = !t.empty() && t.size() < 19 &&
+                                            t.find_first_not_of("0123456789") == std::string::npos
+                                        ? std::stoll(t)
+                                        : e.time;
+                w.subjects.emplace_back(when, e.field("subject"));
                 if (e.field("valid") == "false")
                     ++w.unvalidated;
             }
         }
 
         std::optional<git::Oid> stop = spawn_base;
-        if (base && !ctx.repo.is_ancestor(wb.tip, *base)) {
+        auto tip_event = known.find(wb.tip.hex());
+        if (tip_event != known.end() && !tip_event->second->field("ahead").empty() && spawn_base &&
+            base) {
+            // The count recorded with the tip: no history walk. It is relative to the base the
+            // worker started from; once the base has moved, a merge of the worker into it
+            // (integration) brings it to zero.
+            w.commits_ahead = std::stoull(tip_event->second->field("ahead"));
+            if (*base != *spawn_base && merged_into(ctx.repo, *base, *spawn_base, wb.tip))
+                w.commits_ahead = 0;
+        } else if (base && !ctx.repo.is_ancestor(wb.tip, *base)) {
             w.commits_ahead = ctx.repo.count_ahead(wb.tip, *base);
             if (!stop)
                 stop = ctx.repo.merge_base(wb.tip, *base);

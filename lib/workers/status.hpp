@@ -37,6 +37,10 @@ struct WorkerStatus {
     std::vector<std::string> declared_needs; // declared at spawn
     std::size_t unvalidated = 0; // recorded commits whose message broke the protocol
     std::size_t unrecorded = 0;  // commits read from git because the notes did not know them
+    std::int64_t state_time = 0; // commit time of the commit that set the state
+    std::optional<git::Oid> spawn_base; // the commit it started from, when recorded
+    // Recorded commits of the live note, (commit time, subject): what others check NEEDS against.
+    std::vector<std::pair<std::int64_t, std::string>> subjects;
 };
 
 struct StatusReport {

@@ -1,0 +1,32 @@
+// What an orchestrator must act on, derived from a status report: each alert says what is wrong
+// and what to do about it.
+#pragma once
+
+#include "workers/status.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace porch::workers {
+
+struct Alert {
+    // blocked, needs, needs-satisfied, stalled, deadlock, wrong-branch-commit, bypassed-hooks,
+    // unrecorded, worktree-missing, worktree-dirty, worktree-wrong-branch
+    std::string kind;
+    std::string worker;  // empty for alerts about no single worker (deadlocks, base commits)
+    std::string message; // one line; may contain others' text: sanitise before printing
+    std::string action;  // what to do or type next
+};
+
+// Whether `waiting`'s NEEDS on `needed` is met: `needed` is complete, or committed something
+// mentioning the item after the NEEDS commit.
+bool needs_satisfied(const WorkerStatus& waiting, const Need& need, const WorkerStatus* needed);
+
+// Cycles in the dependency graph (NEEDS commits and needs declared at spawn, on workers not yet
+// complete); each cycle lists its workers once, starting from the smallest id.
+std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& report);
+
+std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report, std::int64_t now);
+
+} // namespace porch::workers
