@@ -71,7 +71,6 @@ json to_json(const workers::StatusReport& report, const std::vector<workers::Ale
                                          [](const auto& w) { return w.state == "complete"; });
     return {{"version", 1},
             {"base", report.base_branch},
-            {"generated", util::format_iso8601_utc(now)},
             {"progress", {{"complete", complete}, {"total", report.workers.size()}}},
             {"workers", workers},
             {"alerts", alert_list}};
