@@ -27,7 +27,7 @@ public:
                                : m_action == "uninstall" ? hooks::uninstall(root)
                                                          : hooks::status(root, env.binary);
         for (const auto& note : report.notes)
-            std::cerr << "note: " << display(note) << '\n';
+            std::cerr << display_lines(note, "note: ");
         if (m_json) {
             nlohmann::json hooks = nlohmann::json::array();
             for (const auto& h : report.hooks)
@@ -98,24 +98,11 @@ public:
             throw;
         }
         if (!outcome.message.empty())
-            std::cerr << display_block(outcome.message);
+            std::cerr << display_lines(outcome.message);
         return outcome.exit_code;
     }
 
 private:
-    static std::string display_block(const std::string& text) {
-        std::string out;
-        std::size_t start = 0;
-        while (start < text.size()) {
-            auto end = text.find('\n', start);
-            out += display(text.substr(start, end == std::string::npos ? end : end - start)) + "\n";
-            if (end == std::string::npos)
-                break;
-            start = end + 1;
-        }
-        return out;
-    }
-
     std::string m_name;
     std::vector<std::string> m_args;
 };

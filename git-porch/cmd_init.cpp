@@ -19,7 +19,7 @@ public:
     int run(Env& env) override {
         auto result = workers::init_repository(*env.ctx, env.binary);
         for (const auto& note : result.notes)
-            std::cerr << "note: " << display(note) << '\n';
+            std::cerr << display_lines(note, "note: ");
         if (m_quiet)
             return 0;
         for (const auto& line : result.actions)

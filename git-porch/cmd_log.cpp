@@ -98,6 +98,10 @@ public:
         if (skipped > 0)
             std::cerr << "warning: skipped " << skipped << " malformed event line"
                       << (skipped == 1 ? "" : "s") << '\n';
+        if (events.empty() && !m_worker.empty() &&
+            workers::worker_branches(*env.ctx, workers.front()).empty())
+            throw Error(ExitCode::fatal, "no worker " + workers.front() + ": no branch and no events",
+                        "list workers with: git porch status");
         if (m_json) {
             json out = json::array();
             for (const auto& e : events)

@@ -97,6 +97,16 @@ std::string display(std::string_view text, std::size_t width) {
 
 std::size_t width_of(std::string_view text) { return columns(text); }
 
+std::string display_lines(std::string_view text, std::string_view prefix) {
+    std::string out;
+    bool first = true;
+    for (auto line : util::split_lines(text)) {
+        out += (first ? std::string(prefix) : std::string()) + display(line) + "\n";
+        first = false;
+    }
+    return out;
+}
+
 std::string pad(std::string_view text, std::size_t width) {
     std::string out(text);
     for (std::size_t n = columns(text); n < width; ++n)

@@ -26,6 +26,10 @@ std::string display(std::string_view text, std::size_t width = 0);
 // Terminal columns of already-displayable text (code points, not bytes).
 std::size_t width_of(std::string_view text);
 
+// Each line of `text` made safe for a terminal and newline-terminated; `prefix` starts the first
+// (the rest keep their own indentation, so snippets can be pasted).
+std::string display_lines(std::string_view text, std::string_view prefix = {});
+
 // Pads (by code points, not bytes) to `width`.
 std::string pad(std::string_view text, std::size_t width);
 

@@ -261,6 +261,14 @@ Commit Repo::commit(const Oid& id) const {
 
 void Repo::walk(const Oid& tip, const std::optional<Oid>& hide,
                 const std::function<bool(const Commit&)>& visit, Order order) const {
+    std::vector<Oid> hides;
+    if (hide)
+        hides.push_back(*hide);
+    walk(tip, hides, visit, order);
+}
+
+void Repo::walk(const Oid& tip, const std::vector<Oid>& hide,
+                const std::function<bool(const Commit&)>& visit, Order order) const {
     git_revwalk* raw_walk = nullptr;
     check(git_revwalk_new(&raw_walk, m_impl->repo.get()), "cannot walk history");
     RevwalkPtr walker(raw_walk);
@@ -271,8 +279,8 @@ void Repo::walk(const Oid& tip, const std::optional<Oid>& hide,
                                           : GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     git_oid raw_tip = to_raw(tip);
     check(git_revwalk_push(walker.get(), &raw_tip), "cannot walk from " + tip.hex());
-    if (hide) {
-        git_oid raw_hide = to_raw(*hide);
+    for (const auto& h : hide) {
+        git_oid raw_hide = to_raw(h);
         check(git_revwalk_hide(walker.get(), &raw_hide), "cannot walk history");
     }
     git_oid next;
@@ -349,14 +357,14 @@ CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
     git_reference* raw = nullptr;
     int rc;
     std::string log = str(log_message);
-    if (expected) {
-        git_oid raw_expected = to_raw(*expected);
-        rc = git_reference_create_matching(&raw, m_impl->repo.get(), name.c_str(), &raw_target,
-                                           1, &raw_expected, log.c_str());
-    } else {
-        rc = git_reference_create(&raw, m_impl->repo.get(), name.c_str(), &raw_target, 0,
-                                  log.c_str());
-    }
+    // "Only if absent" is an expected value of all zeros: libgit2 1.5 compares it under the
+    // ref's lock, while git_reference_create(force=0) checks for the ref before locking and
+    // lets two concurrent creators both succeed.
+    git_oid raw_expected{};
+    if (expected)
+        raw_expected = to_raw(*expected);
+    rc = git_reference_create_matching(&raw, m_impl->repo.get(), name.c_str(), &raw_target, 1,
+                                       &raw_expected, log.c_str());
     RefPtr ref(raw);
     if (rc == GIT_ELOCKED)
         return CasResult::locked;
@@ -571,6 +579,8 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
     check(rc, "bad boolean config value for " + str(key));
     return value != 0;
 }
+
+void Repo::refresh_config() { m_impl->config.reset(); }
 
 void Repo::set_config_string(std::string_view key, std::string_view value) {
     git_config* raw = nullptr;

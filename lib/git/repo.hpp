@@ -86,6 +86,8 @@ public:
     void walk(const Oid& tip, const std::optional<Oid>& hide,
               const std::function<bool(const Commit&)>& visit,
               Order order = Order::newest_first) const;
+    void walk(const Oid& tip, const std::vector<Oid>& hide,
+              const std::function<bool(const Commit&)>& visit, Order order) const;
     // Commits reachable from `tip` and not from `base`.
     std::size_t count_ahead(const Oid& tip, const Oid& base) const;
     bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;
@@ -112,6 +114,8 @@ public:
 
     std::optional<std::string> config_string(std::string_view key) const;
     std::optional<bool> config_bool(std::string_view key) const;
+    // Forgets the config snapshot, so the next read sees other processes' writes.
+    void refresh_config();
     // Writes to this repository's own config file (.git/config).
     void set_config_string(std::string_view key, std::string_view value);
     Signature default_signature() const;

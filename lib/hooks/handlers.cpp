@@ -51,8 +51,9 @@ std::string comment_prefix(const git::Repo& repo) {
     // git keeps '#' lines, so none may be skipped here either.
     const char* editor = std::getenv("GIT_EDITOR");
     std::string cleanup = repo.config_string("commit.cleanup").value_or("default");
+    const bool no_editor = editor != nullptr && std::string_view(editor) == ":";
     if (cleanup == "whitespace" || cleanup == "verbatim" ||
-        (cleanup == "default" && editor != nullptr && std::string_view(editor) == ":"))
+        ((cleanup == "default" || cleanup == "scissors") && no_editor))
         return "";
     for (const char* key : {"core.commentString", "core.commentChar"})
         if (auto v = repo.config_string(key); v && !v->empty())

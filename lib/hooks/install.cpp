@@ -108,7 +108,7 @@ Where locate_hooks(const std::string& cwd) {
 
 void describe_managers(const Where& w, Report& report) {
     const std::string& hp = w.hooks_path_setting;
-    if (!hp.empty() && fs::path(hp).is_relative())
+    if (!hp.empty() && fs::path(hp).is_relative() && !hp.starts_with("~"))
         report.notes.push_back("core.hooksPath is relative ('" + hp +
                                "'): every worktree reads its own copy of that folder, so commit "
                                "porch's shims there for workers to get them");
@@ -166,7 +166,9 @@ std::string shim_text(std::string_view name, const std::string& binary) {
       << marker << " (" << n << "): managed by 'git porch hooks'; 'git porch hooks uninstall' "
       << "restores what was here.\n"
       << "chained=\"$0" << chained_suffix << "\"\n"
-      << "if [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi\n"
+      // A failing post-* hook cannot undo the commit; porch must still record it.
+      << (n.starts_with("post-") ? "if [ -x \"$chained\" ]; then \"$chained\" \"$@\"; fi\n"
+                                 : "if [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi\n")
       << "if command -v git-porch >/dev/null 2>&1; then exec git-porch hook " << n
       << " \"$@\"; fi\n"
       << "if [ -x " << shell_quote(binary) << " ]; then exec " << shell_quote(binary) << " hook "

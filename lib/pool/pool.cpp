@@ -166,6 +166,7 @@ std::vector<Slot> list(const workers::Context& ctx) {
         s.number = std::stoi((*m)[1]);
         s.name = p.filename().string();
         s.path = wt.path;
+        s.admin_name = wt.name;
         s.branch = branch_of(wt);
         s.worker = claimed_worker(ctx.repo, s.name);
         if (wt.missing) {
@@ -237,8 +238,9 @@ Acquired acquire(workers::Context& ctx, const workers::SpawnRequest& request) {
 
     std::optional<Slot> mine;
     std::vector<std::string> skipped_dirty;
+    bool contended = false;
     for (int round = 0; round < claim_rounds && !mine; ++round) {
-        bool contended = false;
+        contended = false;
         for (const auto& s : slots) {
             if (s.state != SlotState::idle)
                 continue;
@@ -262,6 +264,11 @@ Acquired acquire(workers::Context& ctx, const workers::SpawnRequest& request) {
         if (!mine)
             std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 5 + round)));
     }
+    if (!mine && contended)
+        throw Error(ExitCode::fatal,
+                    "cannot acquire: idle slots stayed locked by another process",
+                    "if no other porch or git command is running, a killed one left a lock: "
+                    "git porch pool health --fix");
     if (!mine) {
         std::string hint = "release one with: git porch pool release <wt-id|task-id>, or grow the "
                            "pool with: git porch pool init " +
@@ -289,7 +296,15 @@ Acquired acquire(workers::Context& ctx, const workers::SpawnRequest& request) {
                                          sw.last_error_line());
     }
     std::string rel = fs::path(mine->path).lexically_relative(*ctx.root).generic_string();
-    workers::record_spawn(ctx, p, rel, mine->name);
+    try {
+        workers::record_spawn(ctx, p, rel, mine->name);
+    } catch (...) {
+        // Without its event the worker would hold a slot no one knows about: undo it all.
+        git_in(mine->path, {"switch", "--quiet", "--detach", p.base.hex()});
+        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        unclaim();
+        throw;
+    }
     mine->state = SlotState::busy;
     mine->worker = p.worker;
     mine->branch = p.branch;
@@ -426,12 +441,13 @@ std::vector<Finding> health(workers::Context& ctx, bool fix) {
             if (fix) {
                 // Only this slot's administrative entry goes: a bare `git worktree prune` would
                 // also drop other worktrees that are merely unmounted.
-                auto admin = common / "worktrees" / s.name;
+                auto admin = common / "worktrees" / s.admin_name;
                 std::error_code rm_ec;
                 if (s.worker)
                     if (auto target = ctx.repo.ref_target(claim_ref(s.name)))
                         ctx.repo.delete_ref_if(claim_ref(s.name), *target);
-                if (fs::exists(admin / "gitdir", rm_ec) && fs::remove_all(admin, rm_ec) > 0) {
+                if (!s.admin_name.empty() && fs::exists(admin / "gitdir", rm_ec) &&
+                    fs::remove_all(admin, rm_ec) > 0) {
                     auto r = git_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", "--lock",
                                                 "--reason", std::string(lock_reason), s.path, base});
                     f.fixed = r.ok();

@@ -25,6 +25,7 @@ struct Slot {
     int number = 0;
     std::string name;                  // wt-<n>
     std::string path;                  // absolute
+    std::string admin_name;            // git's name for it under .git/worktrees/
     SlotState state = SlotState::idle;
     std::optional<std::string> worker; // busy: the claim's worker
     std::string branch;                // what the slot has checked out; empty when detached

@@ -72,7 +72,8 @@ const util::Regex& worker_name_pattern() {
 Lines compact(Lines& live) {
     std::vector<std::pair<Event, std::string>> commits;
     for (const auto& line : live)
-        if (auto e = from_line(line); e && e->type == "commit")
+        // Commits that broke the protocol stay live: status counts them from the live note.
+        if (auto e = from_line(line); e && e->type == "commit" && e->field("valid") != "false")
             commits.emplace_back(std::move(*e), line);
     Lines moved;
     if (commits.size() <= compact_keep)
@@ -138,10 +139,20 @@ std::string archive_anchor_content(const std::string& worker, std::size_t n) {
 }
 
 std::string clone_id(git::Repo& repo) {
-    if (auto id = repo.config_string("porch.cloneId"); id && !id->empty())
-        return *id;
-    repo.set_config_string("porch.cloneId", util::random_hex(16));
-    return repo.config_string("porch.cloneId").value_or("unknown");
+    // The first commands in a new clone may race to create the id: one wins the config lock,
+    // the others wait for it and use its id.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (auto id = repo.config_string("porch.cloneId"); id && !id->empty())
+            return *id;
+        try {
+            repo.set_config_string("porch.cloneId", util::random_hex(16));
+        } catch (const Error&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 10)));
+            repo.refresh_config();
+        }
+    }
+    throw Error(ExitCode::fatal, "cannot set porch.cloneId in the repository's config",
+                "check that .git/config is writable and no .git/config.lock is left behind");
 }
 
 std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
@@ -214,6 +225,75 @@ std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::s
                out, seen, skipped, only_type);
     std::sort(out.begin(), out.end(), before);
     return out;
+}
+
+std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker) {
+    Lines lines = note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)));
+    return {std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end())};
+}
+
+std::vector<RawField> scan_fields(std::string_view line) {
+    std::vector<RawField> out;
+    std::size_t i = 0;
+    auto fail = [&] {
+        out.clear();
+        return out;
+    };
+    // Reads a string starting at line[i] == '"'; leaves i after the closing quote.
+    auto string = [&](std::string_view& text, bool& escaped) {
+        if (i >= line.size() || line[i] != '"')
+            return false;
+        std::size_t start = ++i;
+        escaped = false;
+        while (i < line.size() && line[i] != '"') {
+            if (line[i] == '\\') {
+                escaped = true;
+                ++i;
+            }
+            ++i;
+        }
+        if (i >= line.size())
+            return false;
+        text = line.substr(start, i - start);
+        ++i;
+        return true;
+    };
+    if (line.empty() || line[i++] != '{')
+        return fail();
+    while (i < line.size()) {
+        RawField f;
+        bool key_escaped = false;
+        if (!string(f.key, key_escaped) || key_escaped || i >= line.size() || line[i++] != ':')
+            return fail();
+        if (i < line.size() && line[i] == '"') {
+            if (!string(f.value, f.escaped))
+                return fail();
+            out.push_back(f);
+        } else if (i < line.size() && line[i] == '[') {
+            while (i < line.size() && line[i] != ']') {
+                if (line[i] == '"') {
+                    std::string_view ignored;
+                    bool e = false;
+                    if (!string(ignored, e))
+                        return fail();
+                } else {
+                    ++i;
+                }
+            }
+            ++i;
+        } else {
+            while (i < line.size() && line[i] != ',' && line[i] != '}')
+                ++i;
+        }
+        if (i < line.size() && line[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (i < line.size() && line[i] == '}' && i + 1 == line.size())
+            return out;
+        return fail();
+    }
+    return fail();
 }
 
 std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,

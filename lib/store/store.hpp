@@ -41,6 +41,19 @@ Event append(git::Repo& repo, Event event);
 // commit and need only one kind).
 std::vector<Event> read(const git::Repo& repo, const std::string& worker,
                         std::size_t* skipped = nullptr, std::string_view only_type = {});
+// The raw lines of the worker's live note, for readers that parse only what they need.
+std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker);
+
+// The top-level string fields of an event line, found in one pass without decoding: each value
+// is the raw text between the quotes, and `escaped` says it holds a backslash escape (then parse
+// the line with from_line to read it). Empty when the line is not a flat JSON object.
+struct RawField {
+    std::string_view key;
+    std::string_view value;
+    bool escaped = false;
+};
+std::vector<RawField> scan_fields(std::string_view line);
+
 // The worker's live events whose line contains `needle` (e.g. "\"commit\":\"<id>\""), parsed;
 // other lines are passed over unparsed.
 std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,

@@ -134,10 +134,16 @@ InitResult init_repository(Context& ctx, const std::string& binary) {
     // Makes a plain `git notes --ref porch merge` combine stores the way porch does: line union.
     if (ensure_config(*ctx.root, "notes.porch.mergeStrategy", "cat_sort_uniq", false))
         done.push_back("set notes.porch.mergeStrategy = cat_sort_uniq");
-    auto hooks = hooks::install(*ctx.root, binary);
-    for (auto& a : hooks.actions)
-        done.push_back("hooks: " + a + " in " + hooks.dir);
-    result.notes = std::move(hooks.notes);
+    try {
+        auto hooks = hooks::install(*ctx.root, binary);
+        for (auto& a : hooks.actions)
+            done.push_back("hooks: " + a + " in " + hooks.dir);
+        result.notes = std::move(hooks.notes);
+    } catch (const Error& e) {
+        // Everything else is set up; the hooks need a person (husky, a name clash).
+        result.notes.push_back(std::string("hooks not installed: ") + e.what() +
+                               (e.hint().empty() ? "" : "\n" + e.hint()));
+    }
     return result;
 }
 

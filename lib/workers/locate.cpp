@@ -3,12 +3,37 @@
 #include "pool/claim.hpp"
 
 #include <filesystem>
+#include <fstream>
 
 namespace porch::workers {
 
+namespace {
+
+// Pool slots live in the first folder of the worktree template (worktrees/ by default).
+std::string pool_folder(const Context& ctx) {
+    const std::string& t = ctx.worktree_template.text();
+    auto first = t.substr(0, t.find('/'));
+    return first.find('{') == std::string::npos && first != t ? first : "worktrees";
+}
+
+} // namespace
+
 Location locate(const Context& ctx) {
     Location loc;
-    if (auto head = ctx.repo.head_ref(); head && head->starts_with("refs/heads/")) {
+    std::optional<std::string> head = ctx.repo.head_ref();
+    if (!head) {
+        // A rebase detaches HEAD; git keeps the branch it will update in head-name, and
+        // post-commit must still know whose picks these are.
+        for (const char* dir : {"rebase-merge", "rebase-apply"}) {
+            std::ifstream in(std::filesystem::path(ctx.repo.git_dir()) / dir / "head-name");
+            std::string name;
+            if (in && std::getline(in, name) && name.starts_with("refs/heads/")) {
+                head = name;
+                break;
+            }
+        }
+    }
+    if (head && head->starts_with("refs/heads/")) {
         loc.head_branch = head->substr(11);
         if (auto parts = ctx.branch_template.match(loc.head_branch))
             loc.branch_worker = protocol::worker_name(parts->id);
@@ -20,7 +45,8 @@ Location locate(const Context& ctx) {
             loc.owner = protocol::worker_name(parts->id);
             loc.owner_branch = ctx.branch_template.expand(parts->id, parts->desc);
         } else if (auto name = std::filesystem::path(rel).filename().string();
-                   pool::is_slot_name(name)) {
+                   pool::is_slot_name(name) &&
+                   std::filesystem::path(rel).parent_path() == pool_folder(ctx)) {
             // A pool slot belongs to the worker that claimed it.
             if (auto worker = pool::claimed_worker(ctx.repo, name); worker && *worker != "?") {
                 for (const auto& wb : worker_branches(ctx, *worker)) {

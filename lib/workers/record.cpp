@@ -42,6 +42,8 @@ std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
 store::Event commit_event(const std::string& worker, const git::Commit& commit,
                           const std::string& source) {
     auto msg = protocol::classify_subject(commit.subject());
+    if (commit.parent_count > 1 && msg.kind != protocol::Kind::protocol)
+        msg.kind = protocol::Kind::merge; // a merge commit, whatever its subject says
     store::Event e;
     e.type = "commit";
     e.worker = worker;

@@ -66,7 +66,14 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
         // history, so without a recorded base only its spawned event is added.
         if (hide || (base && !ctx.repo.is_ancestor(wb.tip, *base)) || !base) {
             std::vector<store::Event> commits;
-            ctx.repo.walk(wb.tip, hide, [&](const git::Commit& c) {
+            // The base's own commits are never the worker's, even after the worker rebased onto
+            // or merged a newer base.
+            std::vector<git::Oid> hides;
+            if (hide)
+                hides.push_back(*hide);
+            if (base && *base != wb.tip && !ctx.repo.is_ancestor(wb.tip, *base))
+                hides.push_back(*base);
+            ctx.repo.walk(wb.tip, hides, [&](const git::Commit& c) {
                 std::optional<std::size_t> parent_ahead;
                 if (c.first_parent)
                     if (auto it = ahead_of.find(c.first_parent->hex()); it != ahead_of.end())

@@ -5,6 +5,7 @@
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -28,14 +29,14 @@ void apply_state(const std::string& state, const std::string& reason, const std:
 // the notes know cost a map lookup; only commits they do not know (made with hooks off or
 // before porch) are read from git. Stops at the worker's base.
 void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::optional<git::Oid>& stop,
-                   const std::unordered_map<std::string, const store::Event*>& known,
+                   const std::function<const store::Event*(const std::string&)>& known,
                    WorkerStatus& w) {
     std::optional<git::Oid> cur = tip;
     for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
         if (stop && *cur == *stop)
             return;
-        if (auto it = known.find(cur->hex()); it != known.end()) {
-            const store::Event& e = *it->second;
+        if (const store::Event* found = known(cur->hex())) {
+            const store::Event& e = *found;
             if (!e.field("state").empty()) {
                 apply_state(e.field("state"), e.field("reason"), e.field("needs_worker"),
                             e.field("needs_item"), w);
@@ -116,39 +117,86 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
             w.worktree_missing = it->second.missing;
         }
 
-        std::vector<store::Event> events = store::read(ctx.repo, w.worker, &report.skipped_lines);
-        std::unordered_map<std::string, const store::Event*> known;
+        // Only the lines status needs are parsed: spawned events, and commit events on the chain
+        // from the tip (resolve_state); the rest are read by substring (hundreds of workers with
+        // hundreds of events each must stay fast).
+        std::vector<std::string> lines = store::read_lines(ctx.repo, w.worker);
+        std::unordered_map<std::string, const std::string*> commit_lines;
         std::optional<git::Oid> spawn_base;
-        for (const auto& e : events) {
-            if (e.type == "spawned") {
-                w.scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
+        for (const auto& line : lines) {
+            std::optional<std::string_view> type, commit, subject, commit_time, valid;
+            bool escaped = false;
+            for (const auto& f : store::scan_fields(line)) {
+                auto* slot = f.key == "type"          ? &type
+                             : f.key == "commit"      ? &commit
+                             : f.key == "subject"     ? &subject
+                             : f.key == "commit_time" ? &commit_time
+                             : f.key == "valid"       ? &valid
+                                                      : nullptr;
+                if (slot) {
+                    *slot = f.value;
+                    escaped = escaped || (f.escaped && slot != &subject);
+                }
+                if (f.key == "subject" && f.escaped)
+                    subject.reset(); // decoded below from the parsed line
+            }
+            if (escaped)
+                type.reset(); // let the full parser read this one
+            if (!type || *type == "spawned") {
+                auto e = store::from_line(line);
+                if (!e || e->worker != w.worker) {
+                    ++report.skipped_lines;
+                    continue;
+                }
+                if (e->type != "spawned")
+                    continue; // an escaped type: some newer writer's event
+                w.scope = e->lists.count("scope") ? e->lists.at("scope") : std::vector<std::string>{};
                 w.declared_needs =
-                    e.lists.count("needs") ? e.lists.at("needs") : std::vector<std::string>{};
-                spawn_base = git::Oid::from_hex(e.field("base"));
+                    e->lists.count("needs") ? e->lists.at("needs") : std::vector<std::string>{};
+                spawn_base = git::Oid::from_hex(e->field("base"));
                 w.spawn_base = spawn_base;
-            } else if (e.type == "commit") {
-                known[e.field("commit")] = &e;
-                const std::string& t = e.field("commit_time");
-                std::int64_t when = !t.empty() && t.size() < 19 &&
-                                            t.find_first_not_of("0123456789") == std::string::npos
-                                        ? std::stoll(t)
-                                        : e.time;
-                w.subjects.emplace_back(when, e.field("subject"));
-                if (e.field("valid") == "false")
+            } else if (*type == "commit") {
+                if (!commit)
+                    continue;
+                commit_lines[std::string(*commit)] = &line;
+                auto& t = commit_time;
+                std::int64_t when = t && !t->empty() && t->size() < 19 &&
+                                            t->find_first_not_of("0123456789") == std::string::npos
+                                        ? std::stoll(std::string(*t))
+                                        : 0;
+                if (subject)
+                    w.subjects.emplace_back(when, std::string(*subject));
+                else if (auto e = store::from_line(line))
+                    w.subjects.emplace_back(when, e->field("subject"));
+                if (valid && *valid == "false")
                     ++w.unvalidated;
             }
         }
+        // Commit events parsed on demand, once each.
+        std::unordered_map<std::string, store::Event> parsed;
+        std::unordered_map<std::string, const store::Event*> known;
+        auto lookup = [&](const std::string& hex) -> const store::Event* {
+            if (auto it = known.find(hex); it != known.end())
+                return it->second;
+            auto line = commit_lines.find(hex);
+            if (line == commit_lines.end())
+                return nullptr;
+            auto e = store::from_line(*line->second);
+            if (!e || e->worker != w.worker)
+                return nullptr;
+            auto [pos, _] = parsed.emplace(hex, std::move(*e));
+            return known[hex] = &pos->second;
+        };
 
         std::optional<git::Oid> stop = spawn_base;
-        auto tip_event = known.find(wb.tip.hex());
-        if (tip_event != known.end() && !tip_event->second->field("ahead").empty() && spawn_base &&
-            base) {
-            // The count recorded with the tip: no history walk. It is relative to the base the
-            // worker started from; once the base has moved, a merge of the worker into it
-            // (integration) brings it to zero.
-            w.commits_ahead = std::stoull(tip_event->second->field("ahead"));
-            if (*base != *spawn_base && merged_into(ctx.repo, *base, *spawn_base, wb.tip))
-                w.commits_ahead = 0;
+        const store::Event* tip_event = lookup(wb.tip.hex());
+        if (tip_event && !tip_event->field("ahead").empty() && spawn_base && base &&
+            *base == *spawn_base) {
+            // The base has not moved since the worker started: the count recorded with the tip
+            // is exact, and no history is walked.
+            w.commits_ahead = std::stoull(tip_event->field("ahead"));
+        } else if (base && spawn_base && merged_into(ctx.repo, *base, *spawn_base, wb.tip)) {
+            w.commits_ahead = 0; // integrated: the base's new commits include the tip
         } else if (base && !ctx.repo.is_ancestor(wb.tip, *base)) {
             w.commits_ahead = ctx.repo.count_ahead(wb.tip, *base);
             if (!stop)
@@ -156,7 +204,7 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         }
         git::Commit tip = ctx.repo.commit(wb.tip);
         w.last_commit = {tip.id.hex(), tip.subject(), tip.time};
-        resolve_state(ctx.repo, wb.tip, stop, known, w);
+        resolve_state(ctx.repo, wb.tip, stop, lookup, w);
         report.workers.push_back(std::move(w));
     }
     std::sort(report.workers.begin(), report.workers.end(),
