@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace porch::git {
 
@@ -62,6 +63,10 @@ std::optional<std::string> symbolic_head(const std::optional<std::string>& conte
 struct Repo::Impl {
     RepoPtr repo;
     mutable ConfigPtr config; // snapshot, taken on first use
+    // The notes tree of one notes commit, as target id -> note blob: status reads a note per
+    // worker, and libgit2 would re-read and scan the whole notes tree for each one.
+    mutable std::optional<Oid> notes_indexed;
+    mutable std::unordered_map<std::string, Oid> notes_index;
 };
 
 Repo::Repo(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -638,20 +643,46 @@ Oid Repo::write_blob(std::string_view content) {
     return from_raw(&raw);
 }
 
+namespace {
+
+// Notes trees name each note by its target's hex id, split into fanout folders ("ab/cdef...")
+// once git rewrites a large notes tree; the prefix collects the folders' names.
+void index_notes(git_repository* repo, const git_tree* tree, const std::string& prefix,
+                 std::unordered_map<std::string, Oid>& out) {
+    for (std::size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+        std::string name = prefix + git_tree_entry_name(e);
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE && name.size() < 40) {
+            git_tree* sub = nullptr;
+            if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) == 0) {
+                TreePtr owned(sub);
+                index_notes(repo, sub, name, out);
+            }
+        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && name.size() == 40) {
+            out.emplace(name, from_raw(git_tree_entry_id(e)));
+        }
+    }
+}
+
+} // namespace
+
 std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target) const {
-    git_oid raw_commit = to_raw(notes_commit);
-    git_commit* c = nullptr;
-    check(git_commit_lookup(&c, m_impl->repo.get(), &raw_commit), "cannot read notes commit");
-    CommitPtr commit(c);
-    git_oid raw_target = to_raw(target);
-    git_note* n = nullptr;
-    int rc = git_note_commit_read(&n, m_impl->repo.get(), commit.get(), &raw_target);
-    if (rc == GIT_ENOTFOUND)
+    if (m_impl->notes_indexed != notes_commit) {
+        git_oid raw_commit = to_raw(notes_commit);
+        git_commit* c = nullptr;
+        check(git_commit_lookup(&c, m_impl->repo.get(), &raw_commit), "cannot read notes commit");
+        CommitPtr commit(c);
+        git_tree* t = nullptr;
+        check(git_commit_tree(&t, commit.get()), "cannot read the notes tree");
+        TreePtr tree(t);
+        m_impl->notes_index.clear();
+        index_notes(m_impl->repo.get(), tree.get(), "", m_impl->notes_index);
+        m_impl->notes_indexed = notes_commit;
+    }
+    auto it = m_impl->notes_index.find(target.hex());
+    if (it == m_impl->notes_index.end())
         return std::nullopt;
-    check(rc, "cannot read note for " + target.hex());
-    NotePtr note(n);
-    const char* msg = git_note_message(note.get());
-    return std::string(msg ? msg : "");
+    return read_blob(it->second);
 }
 
 Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,

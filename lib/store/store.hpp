@@ -27,8 +27,8 @@ namespace porch::store {
 constexpr std::string_view notes_ref = "refs/notes/porch";
 // A live note with more lines than this is compacted down to `compact_keep` commit events plus
 // every spawned event: status reads stay O(workers), never O(history).
-constexpr std::size_t compact_threshold = 256;
-constexpr std::size_t compact_keep = 64;
+constexpr std::size_t compact_threshold = 128;
+constexpr std::size_t compact_keep = 32;
 
 // Appends events of one worker in a single compare-and-swap; fills in lamport, time (when 0),
 // clone and id, and returns the events as written.
