@@ -72,10 +72,7 @@ public:
     int run(Env& env) override {
         std::vector<std::string> workers;
         if (!m_worker.empty()) {
-            auto id = protocol::normalize_id(m_worker);
-            if (!id)
-                throw Error(ExitCode::usage, "log takes task-<id>, not " + protocol::quote(m_worker));
-            workers.push_back(protocol::worker_name(*id));
+            workers.push_back(worker_arg(m_worker, "log"));
         } else {
             std::set<std::string> all;
             for (const auto& w : store::registered_workers(env.ctx->repo))

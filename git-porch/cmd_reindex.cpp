@@ -18,13 +18,7 @@ public:
     }
 
     int run(Env& env) override {
-        std::string only;
-        if (!m_worker.empty()) {
-            auto id = protocol::normalize_id(m_worker);
-            if (!id)
-                throw Error(ExitCode::usage, "reindex takes task-<id>, not " + protocol::quote(m_worker));
-            only = protocol::worker_name(*id);
-        }
+        const std::string only = worker_arg(m_worker, "reindex");
         auto results = workers::reindex(*env.ctx, only);
         std::size_t total = 0;
         for (const auto& r : results) {

@@ -89,13 +89,7 @@ public:
     }
 
     int run(Env& env) override {
-        std::string only;
-        if (!m_worker.empty()) {
-            auto id = protocol::normalize_id(m_worker);
-            if (!id)
-                throw Error(ExitCode::usage, "--worker takes task-<id>, not " + protocol::quote(m_worker));
-            only = protocol::worker_name(*id);
-        }
+        const std::string only = worker_arg(m_worker, "--worker");
         if (m_json + m_porcelain > 1)
             throw Error(ExitCode::usage, "--json and --porcelain cannot be used together");
         if (m_watch < 0 || m_watch > 86400)

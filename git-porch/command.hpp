@@ -37,6 +37,10 @@ struct CommandInfo {
 
 std::span<const CommandInfo> commands();
 
+// A worker named on the command line ("7" or "task-7") as task-<id>; empty stays empty. A bad
+// name is a usage error that says which option (`what`) took it.
+std::string worker_arg(const std::string& arg, std::string_view what);
+
 std::unique_ptr<Command> make_check_message();
 std::unique_ptr<Command> make_hook();
 std::unique_ptr<Command> make_hooks();

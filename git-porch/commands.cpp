@@ -1,8 +1,20 @@
 #include "command.hpp"
 
+#include "error.hpp"
+#include "protocol/naming.hpp"
+
 #include <array>
 
 namespace porch::cli {
+
+std::string worker_arg(const std::string& arg, std::string_view what) {
+    if (arg.empty())
+        return {};
+    auto id = protocol::normalize_id(arg);
+    if (!id)
+        throw Error(ExitCode::usage, std::string(what) + " takes task-<id>, not " + protocol::quote(arg));
+    return protocol::worker_name(*id);
+}
 
 std::span<const CommandInfo> commands() {
     static const std::array table{
