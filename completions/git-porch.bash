@@ -7,8 +7,12 @@
 # _git_porch runs inside git's completion machinery, which provides cur, prev, words and cword
 # and the __gitcomp helpers.
 
-# The subcommands, in the order of the command table (git-porch/commands.cpp), plus help.
-__git_porch_commands="init spawn status log reindex hooks hook check-message help"
+# The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
+# version.
+__git_porch_commands="init spawn status graph pool log reindex hooks hook check-message help version"
+
+# The subcommands of `git porch pool`.
+__git_porch_pool_commands="init acquire release status health merge cleanup reset"
 
 # The workers of this repository, one task-<id> per line, from the worker branches
 # work/task-<id>-<desc> (the default naming.branch pattern).
@@ -21,6 +25,13 @@ __git_porch_workers ()
 		id=${id%%-*}
 		[ -n "$id" ] && printf 'task-%s\n' "$id"
 	done
+}
+
+# The pool's slots, wt-<n>: the worktrees whose path ends in /wt-<n>.
+__git_porch_slots ()
+{
+	__git worktree list --porcelain |
+	sed -n 's|^worktree .*/\(wt-[0-9][0-9]*\)$|\1|p'
 }
 
 # Completes file names (1: the word to complete, default $cur).
@@ -52,6 +63,87 @@ __git_porch_count_args ()
 	echo "$n"
 }
 
+# `git porch pool <subcommand> ...`; $1 is the index of "pool" in words.
+__git_porch_pool ()
+{
+	local c=$(($1 + 1)) pool_cmd= pool_idx=
+	while [ "$c" -lt "$cword" ]; do
+		case "${words[c]}" in
+		-*)	;;
+		*)	pool_cmd=${words[c]}
+			pool_idx=$c
+			break
+			;;
+		esac
+		c=$((c + 1))
+	done
+
+	if [ -z "$pool_cmd" ]; then
+		case "$cur" in
+		-*)	__gitcomp "--help" ;;
+		*)	__gitcomp "$__git_porch_pool_commands" ;;
+		esac
+		return
+	fi
+
+	case "$pool_cmd" in
+	init|reset|cleanup)
+		# init and reset take a number of slots: nothing to offer.
+		case "$cur" in
+		-*)	__gitcomp "--help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
+	acquire)
+		case "$cur" in
+		--base=*)	__git_complete_refs --cur="${cur#--base=}" ;;
+		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
+		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
+		-*)		__gitcomp "--base= --needs= --scope= --json --help" ;;
+		# <id> and <desc> are new names.
+		*)		__git_porch_nothing ;;
+		esac
+		;;
+	release)
+		case "$cur" in
+		-*)	__gitcomp "--force --json --help" ;;
+		*)	if [ "$(__git_porch_count_args "$pool_idx")" = 0 ]; then
+				__gitcomp_nl "$(__git_porch_slots; __git_porch_workers)"
+			else
+				__git_porch_nothing
+			fi
+			;;
+		esac
+		;;
+	status)
+		case "$cur" in
+		-*)	__gitcomp "--json --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
+	health)
+		case "$cur" in
+		-*)	__gitcomp "--fix --json --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
+	merge)
+		case "$cur" in
+		-*)	__gitcomp "--help" ;;
+		*)	if [ "$(__git_porch_count_args "$pool_idx")" = 0 ]; then
+				__gitcomp_direct "$(__git_heads "" "$cur" " ")"
+			else
+				__git_porch_nothing
+			fi
+			;;
+		esac
+		;;
+	*)
+		__git_porch_nothing
+		;;
+	esac
+}
+
 _git_porch ()
 {
 	local found subcommand subcommand_idx
@@ -67,17 +159,17 @@ _git_porch ()
 		return
 	fi
 
-	# The value of an option given as "--option value".
+	# The value of an option given as "--option value" (spawn's options are pool acquire's too).
 	case "$subcommand,$prev" in
-	spawn,--base)
+	spawn,--base|pool,--base)
 		__git_complete_refs
 		return
 		;;
-	spawn,--needs|status,--worker)
+	spawn,--needs|pool,--needs|status,--worker)
 		__gitcomp_nl "$(__git_porch_workers)"
 		return
 		;;
-	spawn,--scope)
+	spawn,--scope|pool,--scope)
 		__git_porch_files
 		return
 		;;
@@ -103,9 +195,19 @@ _git_porch ()
 	status)
 		case "$cur" in
 		--worker=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--worker=}" ;;
-		-*)		__gitcomp "--json --worker= --help" ;;
+		--watch=*)	__git_porch_nothing ;;
+		-*)		__gitcomp "--json --porcelain --worker= --watch --watch= --no-alerts --help" ;;
 		*)		__git_porch_nothing ;;
 		esac
+		;;
+	graph)
+		case "$cur" in
+		-*)	__gitcomp "--dot --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
+	pool)
+		__git_porch_pool "$subcommand_idx"
 		;;
 	log|reindex)
 		case "$cur" in
@@ -151,10 +253,13 @@ _git_porch ()
 	help)
 		# One command name after help; "help help" is not a thing.
 		if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
-			__gitcomp "${__git_porch_commands% help}"
+			__gitcomp "${__git_porch_commands/ help / }"
 		else
 			__git_porch_nothing
 		fi
+		;;
+	version)
+		__git_porch_nothing
 		;;
 	esac
 }

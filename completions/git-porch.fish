@@ -1,18 +1,22 @@
 # fish completion for git porch: both `git-porch ...` and `git porch ...`.
 # Installed as <datadir>/fish/vendor_completions.d/git-porch.fish.
 
-# The subcommands, in the order of the command table (git-porch/commands.cpp), plus help.
+# The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
+# version.
 function __git_porch_commands
     printf '%s\t%s\n' \
         init 'Set up porch in this repository (idempotent)' \
         spawn 'Create a worker: its branch and its worktree' \
         status "Show every worker's state" \
+        graph 'Show the dependency graph (text or Graphviz DOT)' \
+        pool 'Manage a pool of reusable worktree slots' \
         log 'Show the event timeline of one worker or all' \
         reindex "Rebuild workers' events from their branch history" \
         hooks "Install, remove or inspect porch's git hooks" \
         hook 'Run one hook (called by the installed shims)' \
         check-message 'Check a commit message against the protocol' \
-        help "Show the manual, or a command's options"
+        help "Show the manual, or a command's options" \
+        version 'Print the version'
 end
 
 # The subcommand on the command line, if any: the first word after git-porch, or after
@@ -54,6 +58,17 @@ function __git_porch_workers
         string replace -r -- '^(task-[a-z0-9]+)-(.*)$' '$1\t$2'
 end
 
+# The pool's slots, wt-<n>: the worktrees whose path ends in /wt-<n>, described by that path.
+function __git_porch_slots
+    command git worktree list --porcelain 2>/dev/null |
+        string replace -rf -- '^worktree (.*/(wt-[0-9]+))$' '$2\t$1'
+end
+
+# Local branches (pool merge's target).
+function __git_porch_branches
+    command git for-each-ref --format='%(refname:short)' refs/heads 2>/dev/null
+end
+
 # Branches, tags and remote-tracking branches, to start a worker from.
 function __git_porch_refs
     command git for-each-ref --format='%(refname:short)' refs/heads refs/tags refs/remotes 2>/dev/null
@@ -75,7 +90,7 @@ __git_porch_complete __git_porch_needs_subcommand -l help -d 'Show the manual'
 __git_porch_complete __git_porch_needs_subcommand -l version -d 'Print the version'
 
 # Every subcommand.
-__git_porch_complete 'not __git_porch_needs_subcommand; and not __git_porch_using help' \
+__git_porch_complete 'not __git_porch_needs_subcommand; and not __git_porch_using help version' \
     -s h -l help -d "Print the command's options"
 
 # init
@@ -97,6 +112,15 @@ __git_porch_complete '__git_porch_using status' -f
 __git_porch_complete '__git_porch_using status' -l json -d 'Print machine-readable JSON'
 __git_porch_complete '__git_porch_using status' -l worker -x -a '(__git_porch_workers)' \
     -d 'Show only this worker'
+__git_porch_complete '__git_porch_using status' -l porcelain \
+    -d 'One tab-separated line per worker, for scripts'
+__git_porch_complete '__git_porch_using status' -l watch \
+    -d 'Redraw every SECONDS (default 2; --watch=SECONDS) until interrupted'
+__git_porch_complete '__git_porch_using status' -l no-alerts -d 'Leave out the alerts'
+
+# graph
+__git_porch_complete '__git_porch_using graph' -f
+__git_porch_complete '__git_porch_using graph' -l dot -d 'Print Graphviz DOT (render with: dot -Tsvg)'
 
 # How many words after the subcommand are not options (the subcommand's positional arguments).
 function __git_porch_count_args
@@ -114,6 +138,69 @@ end
 function __git_porch_at_arg -a subcommand n
     __git_porch_using $subcommand; and test (__git_porch_count_args) = $n
 end
+
+# pool <subcommand> ...
+function __git_porch_pool_commands
+    printf '%s\t%s\n' \
+        init 'Create slots wt-1..wt-N (grows, never shrinks)' \
+        acquire 'Take a free slot for a new worker' \
+        release 'Return a slot to idle; the branch stays' \
+        status 'Show the slots' \
+        health 'Check the pool; --fix repairs what is safe' \
+        merge "Merge busy slots' branches, in slot order" \
+        cleanup 'Remove idle slots and their folders' \
+        reset 'cleanup, then init'
+end
+
+# The pool subcommand on the command line, if any: the first word after pool that is not an
+# option.
+function __git_porch_pool_subcommand
+    __git_porch_using pool; or return 1
+    set -l words (commandline -opc)
+    set -l at (contains -i -- pool $words); or return 1
+    for word in $words[(math $at + 1)..-1]
+        string match -q -- '-*' $word; and continue
+        echo $word
+        return 0
+    end
+    return 1
+end
+
+# True when the pool subcommand is one of the arguments.
+function __git_porch_pool_using
+    contains -- (__git_porch_pool_subcommand) $argv
+end
+
+# How many words after the pool subcommand are not options.
+function __git_porch_pool_count_args
+    set -l words (commandline -opc)
+    set -l sub (__git_porch_pool_subcommand); or return 1
+    set -l at (contains -i -- pool $words)
+    set -l n -1 # the pool subcommand itself is the first
+    for word in $words[(math $at + 1)..-1]
+        string match -q -- '-*' $word; or set n (math $n + 1)
+    end
+    echo $n
+end
+
+__git_porch_complete '__git_porch_using pool' -f
+__git_porch_complete '__git_porch_using pool; and not __git_porch_pool_subcommand >/dev/null' \
+    -a '(__git_porch_pool_commands)'
+__git_porch_complete '__git_porch_pool_using acquire' -l base -x -a '(__git_porch_refs)' \
+    -d 'Branch or commit to start from (default: the base branch)'
+__git_porch_complete '__git_porch_pool_using acquire' -l needs -x -a '(__git_porch_workers)' \
+    -d 'A worker this one depends on (repeatable)'
+__git_porch_complete '__git_porch_pool_using acquire' -l scope -r -F \
+    -d 'A path this worker may change (repeatable)'
+__git_porch_complete '__git_porch_pool_using acquire release status health' -l json \
+    -d 'Print JSON'
+__git_porch_complete '__git_porch_pool_using release' -s f -l force \
+    -d 'Save uncommitted work under refs/porch/rescued/ first'
+__git_porch_complete '__git_porch_pool_using release; and test (__git_porch_pool_count_args) = 0' \
+    -a '(__git_porch_slots; __git_porch_workers)'
+__git_porch_complete '__git_porch_pool_using health' -l fix -d 'Repair what is safe'
+__git_porch_complete '__git_porch_pool_using merge; and test (__git_porch_pool_count_args) = 0' \
+    -a '(__git_porch_branches)' -d 'Branch to merge into (default: the base branch)'
 
 # log [<worker>] and reindex [<worker>]
 __git_porch_complete '__git_porch_using log reindex' -f
@@ -148,3 +235,6 @@ end
 __git_porch_complete '__git_porch_using help' -f
 __git_porch_complete '__git_porch_using help; and __git_porch_help_needs_command' \
     -f -a '(__git_porch_commands | string match -v -r "^help\t")'
+
+# version: no arguments.
+__git_porch_complete '__git_porch_using version' -f

@@ -72,6 +72,10 @@ int run(int argc, char** argv) {
     if (args[0] == "help") {
         if (args.size() == 1)
             return show_manual();
+        if (args[1] == "help" || args[1] == "version") {
+            std::cout << top_usage();
+            return 0;
+        }
         args = {args[1], "-h"};
     }
 
