@@ -1,5 +1,7 @@
 #include "hooks/install.hpp"
 
+#include "hooks/shim_template.hpp"
+
 #include "error.hpp"
 #include "process/run.hpp"
 
@@ -160,22 +162,19 @@ std::string_view to_string(State state) {
 }
 
 std::string shim_text(std::string_view name, const std::string& binary) {
-    std::string n(name);
-    std::ostringstream s;
-    s << "#!/bin/sh\n"
-      << marker << " (" << n << "): managed by 'git porch hooks'; 'git porch hooks uninstall' "
-      << "restores what was here.\n"
-      << "chained=\"$0" << chained_suffix << "\"\n"
-      // A failing post-* hook cannot undo the commit; porch must still record it.
-      << (n.starts_with("post-") ? "if [ -x \"$chained\" ]; then \"$chained\" \"$@\"; fi\n"
-                                 : "if [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi\n")
-      << "if command -v git-porch >/dev/null 2>&1; then exec git-porch hook " << n
-      << " \"$@\"; fi\n"
-      << "if [ -x " << shell_quote(binary) << " ]; then exec " << shell_quote(binary) << " hook "
-      << n << " \"$@\"; fi\n"
-      << "echo \"git porch: git-porch not found; " << n << " hook skipped\" >&2\n"
-      << "exit 0\n";
-    return s.str();
+    const std::string n(name);
+    std::string text(shim_template); // hooks/shim.sh, compiled in
+    auto fill = [&](std::string_view key, const std::string& value) {
+        for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + value.size()))
+            text.replace(pos, key.size(), value);
+    };
+    // A failing post-* hook cannot undo the commit; porch must still record it.
+    fill("{{CHAIN}}", n.starts_with("post-")
+                          ? "if [ -x \"$chained\" ]; then \"$chained\" \"$@\"; fi"
+                          : "if [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi");
+    fill("{{NAME}}", n);
+    fill("{{BINARY}}", shell_quote(binary));
+    return text;
 }
 
 Report status(const std::string& cwd, const std::string& binary) {
