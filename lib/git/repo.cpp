@@ -100,9 +100,16 @@ Repo Repo::discover(const std::string& start) {
     check(rc, "cannot open repository at " + start);
     auto impl = std::make_unique<Impl>();
     impl->repo.reset(raw);
-    if (auto work_tree = env("GIT_WORK_TREE"))
-        check(git_repository_set_workdir(raw, absolute(*work_tree).c_str(), 0),
-              "cannot use GIT_WORK_TREE " + work_tree->string());
+    if (auto work_tree = env("GIT_WORK_TREE")) {
+        // Only when it differs from what discovery found: libgit2 1.5's set_workdir leaks a
+        // buffer (LeakSanitizer), and `git --work-tree=<root>` usually names the same folder.
+        std::error_code ec;
+        const char* found = git_repository_workdir(raw);
+        if (found == nullptr ||
+            !fs::equivalent(fs::path(found), absolute(*work_tree), ec))
+            check(git_repository_set_workdir(raw, absolute(*work_tree).c_str(), 0),
+                  "cannot use GIT_WORK_TREE " + work_tree->string());
+    }
     if (auto index_file = env("GIT_INDEX_FILE")) {
         git_index* index = nullptr;
         check(git_index_open(&index, absolute(*index_file).c_str()),
