@@ -25,9 +25,8 @@ json to_json(const store::Event& e) {
     for (const auto& [k, v] : e.fields) {
         if (k == "valid")
             j[k] = v == "true";
-        else if (k == "commit_time" && !v.empty() && v.size() < 19 &&
-                 v.find_first_not_of("0123456789") == std::string::npos)
-            j[k] = util::format_iso8601_utc(std::stoll(v));
+        else if (auto t = util::parse_count(v); k == "commit_time" && t)
+            j[k] = util::format_iso8601_utc(static_cast<std::int64_t>(*t));
         else
             j[k] = v;
     }

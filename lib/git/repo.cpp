@@ -48,6 +48,16 @@ std::optional<std::string> read_small_file(const fs::path& path) {
     return ss.str();
 }
 
+TreePtr tree_of(git_repository* repo, const Oid& commit_id) {
+    git_oid raw = to_raw(commit_id);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, repo, &raw), "cannot read commit " + commit_id.hex());
+    CommitPtr commit(c);
+    git_tree* t = nullptr;
+    check(git_commit_tree(&t, commit.get()), "cannot read the tree of " + commit_id.hex());
+    return TreePtr(t);
+}
+
 // Parses the content of a HEAD file: "ref: refs/heads/x\n" or a detached id.
 std::optional<std::string> symbolic_head(const std::optional<std::string>& content) {
     if (!content || content->rfind("ref: ", 0) != 0)
@@ -67,6 +77,8 @@ struct Repo::Impl {
     // worker, and libgit2 would re-read and scan the whole notes tree for each one.
     mutable std::optional<Oid> notes_indexed;
     mutable std::unordered_map<std::string, Oid> notes_index;
+    // Notes read from that commit: post-commit reads its worker's note several times.
+    mutable std::unordered_map<std::string, std::optional<std::string>> notes_read;
 };
 
 Repo::Repo(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -436,15 +448,8 @@ std::vector<std::string> Repo::staged_paths() const {
     check(git_repository_index(&raw_index, m_impl->repo.get()), "cannot read the index");
     std::unique_ptr<git_index, Deleter<git_index_free>> index(raw_index);
     TreePtr tree;
-    if (auto head = head_commit()) {
-        git_oid raw = to_raw(*head);
-        git_commit* c = nullptr;
-        check(git_commit_lookup(&c, m_impl->repo.get(), &raw), "cannot read HEAD");
-        CommitPtr commit(c);
-        git_tree* t = nullptr;
-        check(git_commit_tree(&t, commit.get()), "cannot read HEAD's tree");
-        tree.reset(t);
-    }
+    if (auto head = head_commit())
+        tree = tree_of(m_impl->repo.get(), *head);
     git_diff* raw_diff = nullptr;
     check(git_diff_tree_to_index(&raw_diff, m_impl->repo.get(), tree.get(), index.get(), nullptr),
           "cannot compare the index with HEAD");
@@ -627,13 +632,7 @@ std::optional<std::string> Repo::read_blob(const Oid& id) const {
 }
 
 std::optional<std::string> Repo::read_file_at(const Oid& commit_id, std::string_view path) const {
-    git_oid raw = to_raw(commit_id);
-    git_commit* c = nullptr;
-    check(git_commit_lookup(&c, m_impl->repo.get(), &raw), "cannot read commit");
-    CommitPtr commit(c);
-    git_tree* t = nullptr;
-    check(git_commit_tree(&t, commit.get()), "cannot read tree");
-    TreePtr tree(t);
+    TreePtr tree = tree_of(m_impl->repo.get(), commit_id);
     git_tree_entry* entry = nullptr;
     if (git_tree_entry_bypath(&entry, tree.get(), str(path).c_str()) < 0)
         return std::nullopt;
@@ -675,21 +674,20 @@ void index_notes(git_repository* repo, const git_tree* tree, const std::string& 
 
 std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target) const {
     if (m_impl->notes_indexed != notes_commit) {
-        git_oid raw_commit = to_raw(notes_commit);
-        git_commit* c = nullptr;
-        check(git_commit_lookup(&c, m_impl->repo.get(), &raw_commit), "cannot read notes commit");
-        CommitPtr commit(c);
-        git_tree* t = nullptr;
-        check(git_commit_tree(&t, commit.get()), "cannot read the notes tree");
-        TreePtr tree(t);
+        TreePtr tree = tree_of(m_impl->repo.get(), notes_commit);
         m_impl->notes_index.clear();
+        m_impl->notes_read.clear();
         index_notes(m_impl->repo.get(), tree.get(), "", m_impl->notes_index);
         m_impl->notes_indexed = notes_commit;
     }
-    auto it = m_impl->notes_index.find(target.hex());
-    if (it == m_impl->notes_index.end())
-        return std::nullopt;
-    return read_blob(it->second);
+    const std::string key = target.hex();
+    if (auto cached = m_impl->notes_read.find(key); cached != m_impl->notes_read.end())
+        return cached->second;
+    auto it = m_impl->notes_index.find(key);
+    std::optional<std::string> content =
+        it == m_impl->notes_index.end() ? std::nullopt : read_blob(it->second);
+    m_impl->notes_read.emplace(key, content);
+    return content;
 }
 
 Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,

@@ -17,6 +17,8 @@ namespace porch::hooks {
 
 namespace {
 
+constexpr std::string_view spawned_needle = "\"type\":\"spawned\"";
+
 bool in_scope(const std::string& path, const std::vector<std::string>& scopes) {
     for (const auto& s : scopes) {
         if (s == "." || path == s)
@@ -32,7 +34,8 @@ bool in_scope(const std::string& path, const std::vector<std::string>& scopes) {
 
 std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker) {
     std::vector<std::string> scope;
-    for (const auto& e : store::read(repo, worker, nullptr, "spawned"))
+    for (const auto& e : store::read_matching(repo, worker, spawned_needle))
+        if (e.type == "spawned")
             scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
     return scope;
 }
@@ -136,21 +139,24 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
             return {};
         commit_hint = head->short_hex();
         if (after_merge) {
-            for (const auto& e : store::read(ctx.repo, *where.branch_worker))
-                if (e.type == "commit" && e.field("commit") == head->hex())
-                    return {};
+            if (!store::read_matching(ctx.repo, *where.branch_worker,
+                                      "\"commit\":\"" + head->hex() + "\"")
+                     .empty())
+                return {}; // post-commit recorded it already
         }
         const std::string& worker = *where.branch_worker;
         git::Commit commit = ctx.repo.commit(*head);
         std::optional<git::Oid> base;
-        for (const auto& e : store::read_matching(ctx.repo, worker, "\"type\":\"spawned\""))
-            base = git::Oid::from_hex(e.field("base"));
+        for (const auto& e : store::read_matching(ctx.repo, worker, spawned_needle))
+            if (e.type == "spawned")
+                base = git::Oid::from_hex(e.field("base"));
         std::optional<std::size_t> parent_ahead;
         if (commit.first_parent)
             for (const auto& e : store::read_matching(
                      ctx.repo, worker, "\"commit\":\"" + commit.first_parent->hex() + "\""))
-                if (e.type == "commit" && !e.field("ahead").empty())
-                    parent_ahead = std::stoull(e.field("ahead"));
+                if (e.type == "commit")
+                    if (auto n = util::parse_count(e.field("ahead")))
+                        parent_ahead = *n;
         store::Event event = workers::commit_event(worker, commit, "hook");
         event.fields["ahead"] =
             std::to_string(workers::ahead_after(ctx.repo, commit, parent_ahead, base));

@@ -33,12 +33,7 @@ const util::Regex& slot_name_pattern() {
 
 // Slots live beside worker worktrees: in the first folder of the worktree template.
 fs::path pool_dir(const workers::Context& ctx) {
-    std::string t = ctx.worktree_template.text();
-    auto slash = t.find('/');
-    std::string first = slash == std::string::npos || t.substr(0, slash).find('{') != std::string::npos
-                            ? "worktrees"
-                            : t.substr(0, slash);
-    return fs::path(*ctx.root) / first;
+    return fs::path(*ctx.root) / slot_folder(ctx.worktree_template);
 }
 
 process::Result git_in(const std::string& dir, const std::vector<std::string>& args,
@@ -183,11 +178,9 @@ std::vector<Slot> list(const workers::Context& ctx) {
             s.state = SlotState::broken;
             s.problem = "has '" + s.branch + "' checked out without a claim";
         }
-        if (!wt.missing) {
-            if (auto head = ctx.repo.ref_target(s.branch.empty() ? "HEAD" : "refs/heads/" + s.branch);
-                head && !s.branch.empty())
-                s.last_commit_time = ctx.repo.commit(*head).time;
-        }
+        if (!wt.missing && !s.branch.empty())
+            if (auto tip = ctx.repo.ref_target("refs/heads/" + s.branch))
+                s.last_commit_time = ctx.repo.commit(*tip).time;
         slots.push_back(std::move(s));
     }
     std::sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) { return a.number < b.number; });

@@ -159,6 +159,13 @@ std::string Template::expand(std::string_view id, std::string_view desc) const {
 
 std::string Template::literal_prefix() const { return m_text.substr(0, m_text.find('{')); }
 
+std::string Template::first_folder() const {
+    auto slash = m_text.find('/');
+    if (slash == std::string::npos || m_text.find('{') < slash)
+        return {};
+    return m_text.substr(0, slash);
+}
+
 std::optional<Template::Parts> Template::match(std::string_view name) const {
     auto groups = full_match(*m_pattern, name);
     if (!groups)

@@ -39,6 +39,9 @@ public:
     std::string expand(std::string_view id, std::string_view desc) const;
     // The literal text before the first placeholder: a prefix every expansion shares.
     std::string literal_prefix() const;
+    // The first folder of a path template when it holds no placeholder ("worktrees" for
+    // "worktrees/task-{id}-{desc}"); empty otherwise.
+    std::string first_folder() const;
     // Recovers id and desc from a name made by this template.
     struct Parts {
         std::string id;

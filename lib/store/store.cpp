@@ -110,21 +110,14 @@ std::uint64_t lamport_of(const std::string& line) {
 }
 
 void parse_into(const Lines& lines, const std::string& worker, std::vector<Event>& out,
-                std::unordered_set<std::string>& seen, std::size_t* skipped,
-                std::string_view only_type = {}) {
-    const std::string type_key =
-        only_type.empty() ? std::string() : "\"" + std::string(only_type) + "\"";
+                std::unordered_set<std::string>& seen, std::size_t* skipped) {
     for (const auto& line : lines) {
-        if (!type_key.empty() && line.find(type_key) == std::string::npos)
-            continue;
         auto e = from_line(line);
         if (!e || e->worker != worker) {
             if (skipped)
                 ++*skipped;
             continue;
         }
-        if (!only_type.empty() && e->type != only_type)
-            continue;
         if (seen.insert(e->id).second)
             out.push_back(std::move(*e));
     }
@@ -217,12 +210,11 @@ Event append(git::Repo& repo, Event event) {
     return append(repo, std::move(one)).front();
 }
 
-std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped,
-                        std::string_view only_type) {
+std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
     parse_into(note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))), worker,
-               out, seen, skipped, only_type);
+               out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
     return out;
 }

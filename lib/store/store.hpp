@@ -37,10 +37,8 @@ Event append(git::Repo& repo, Event event);
 
 // The worker's live events in order (what status needs). Malformed lines, and lines that name
 // another worker, are skipped and added to `*skipped` when given.
-// With `only_type`, other events are passed over without being parsed (hooks run on every
-// commit and need only one kind).
 std::vector<Event> read(const git::Repo& repo, const std::string& worker,
-                        std::size_t* skipped = nullptr, std::string_view only_type = {});
+                        std::size_t* skipped = nullptr);
 // The raw lines of the worker's live note, for readers that parse only what they need.
 std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker);
 

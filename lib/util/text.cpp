@@ -101,6 +101,18 @@ std::string format_age(std::int64_t seconds) {
     return std::to_string(seconds / 86400) + "d";
 }
 
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+    if (text.empty() || text.size() > 18)
+        return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return n;
+}
+
 std::optional<std::int64_t> parse_duration(std::string_view text) {
     if (text.empty())
         return std::nullopt;

@@ -19,6 +19,10 @@ std::vector<std::string_view> split_lines(std::string_view text);
 std::string sanitize_for_terminal(std::string_view text);
 // "3m", "2h", "5d": a short age for tables.
 std::string format_age(std::int64_t seconds);
+// A count or epoch second written as decimal digits (event fields come from other clones: any
+// other text, or more than 18 digits, is nullopt, never an exception).
+std::optional<std::uint64_t> parse_count(std::string_view text);
+
 // Parses "90s", "15m", "2h", "1d", "1h30m"; nullopt when malformed.
 std::optional<std::int64_t> parse_duration(std::string_view text);
 // 2026-11-22T02:30:00Z

@@ -59,12 +59,8 @@ bool create_exclusive(const fs::path& path, std::string_view content) {
 // The pattern that keeps worker worktrees out of `git status`: the worktree template's first
 // folder, anchored at the root.
 std::string exclude_pattern(const protocol::Template& worktree_template) {
-    std::string text = worktree_template.text();
-    auto slash = text.find('/');
-    std::string first = slash == std::string::npos ? text : text.substr(0, slash);
-    if (first.find('{') != std::string::npos)
-        return "/" + worktree_template.literal_prefix() + "*";
-    return "/" + first + "/";
+    std::string first = worktree_template.first_folder();
+    return first.empty() ? "/" + worktree_template.literal_prefix() + "*" : "/" + first + "/";
 }
 
 bool ensure_line(const fs::path& file, const std::string& line) {

@@ -7,17 +7,6 @@
 
 namespace porch::workers {
 
-namespace {
-
-// Pool slots live in the first folder of the worktree template (worktrees/ by default).
-std::string pool_folder(const Context& ctx) {
-    const std::string& t = ctx.worktree_template.text();
-    auto first = t.substr(0, t.find('/'));
-    return first.find('{') == std::string::npos && first != t ? first : "worktrees";
-}
-
-} // namespace
-
 Location locate(const Context& ctx) {
     Location loc;
     std::optional<std::string> head = ctx.repo.head_ref();
@@ -46,7 +35,7 @@ Location locate(const Context& ctx) {
             loc.owner_branch = ctx.branch_template.expand(parts->id, parts->desc);
         } else if (auto name = std::filesystem::path(rel).filename().string();
                    pool::is_slot_name(name) &&
-                   std::filesystem::path(rel).parent_path() == pool_folder(ctx)) {
+                   std::filesystem::path(rel).parent_path() == pool::slot_folder(ctx.worktree_template)) {
             // A pool slot belongs to the worker that claimed it.
             if (auto worker = pool::claimed_worker(ctx.repo, name); worker && *worker != "?") {
                 for (const auto& wb : worker_branches(ctx, *worker)) {

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "store/store.hpp"
+#include "util/text.hpp"
 #include "workers/record.hpp"
 
 #include <algorithm>
@@ -30,8 +31,8 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
         for (const auto& e : store::read_all(ctx.repo, wb.worker)) {
             if (e.type == "commit") {
                 known.insert(e.field("commit"));
-                if (!e.field("ahead").empty())
-                    ahead_of[e.field("commit")] = std::stoull(e.field("ahead"));
+                if (auto n = util::parse_count(e.field("ahead")))
+                    ahead_of[e.field("commit")] = *n;
             }
             if (e.type == "spawned") {
                 has_spawned = true;

@@ -122,7 +122,14 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
                                          added.last_error_line());
     }
     ensure_excluded(ctx); // so the new worktree never shows up in the main checkout's status
-    record_spawn(ctx, p, worktree_rel, {});
+    try {
+        record_spawn(ctx, p, worktree_rel, {});
+    } catch (...) {
+        // A worker without its spawned event would lose its scope and needs: undo the spawn.
+        process::git({"worktree", "remove", "--force", worktree.string()}, in_root);
+        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        throw;
+    }
     return {p.worker, p.branch, worktree.string(), p.base_name, p.base.hex()};
 }
 

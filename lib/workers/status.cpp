@@ -3,6 +3,7 @@
 #include "error.hpp"
 #include "protocol/message.hpp"
 #include "store/store.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -40,11 +41,8 @@ void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::option
             if (!e.field("state").empty()) {
                 apply_state(e.field("state"), e.field("reason"), e.field("needs_worker"),
                             e.field("needs_item"), w);
-                const std::string& t = e.field("commit_time");
-                w.state_time = !t.empty() && t.size() < 19 && t.find_first_not_of("0123456789") ==
-                                                                  std::string::npos
-                                   ? std::stoll(t)
-                                   : e.time;
+                auto t = util::parse_count(e.field("commit_time"));
+                w.state_time = t ? static_cast<std::int64_t>(*t) : e.time;
                 return;
             }
             cur = git::Oid::from_hex(e.field("parent"));
@@ -159,11 +157,8 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
                 if (!commit)
                     continue;
                 commit_lines[std::string(*commit)] = &line;
-                auto& t = commit_time;
-                std::int64_t when = t && !t->empty() && t->size() < 19 &&
-                                            t->find_first_not_of("0123456789") == std::string::npos
-                                        ? std::stoll(std::string(*t))
-                                        : 0;
+                auto t = commit_time ? util::parse_count(*commit_time) : std::nullopt;
+                std::int64_t when = t ? static_cast<std::int64_t>(*t) : 0;
                 if (subject)
                     w.subjects.emplace_back(when, std::string(*subject));
                 else if (auto e = store::from_line(line))
@@ -173,28 +168,27 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
             }
         }
         // Commit events parsed on demand, once each.
-        std::unordered_map<std::string, store::Event> parsed;
-        std::unordered_map<std::string, const store::Event*> known;
+        std::unordered_map<std::string, std::optional<store::Event>> parsed;
         auto lookup = [&](const std::string& hex) -> const store::Event* {
-            if (auto it = known.find(hex); it != known.end())
-                return it->second;
             auto line = commit_lines.find(hex);
             if (line == commit_lines.end())
                 return nullptr;
-            auto e = store::from_line(*line->second);
-            if (!e || e->worker != w.worker)
-                return nullptr;
-            auto [pos, _] = parsed.emplace(hex, std::move(*e));
-            return known[hex] = &pos->second;
+            auto [it, fresh] = parsed.try_emplace(hex);
+            if (fresh) {
+                it->second = store::from_line(*line->second);
+                if (it->second && it->second->worker != w.worker)
+                    it->second.reset();
+            }
+            return it->second ? &*it->second : nullptr;
         };
 
         std::optional<git::Oid> stop = spawn_base;
         const store::Event* tip_event = lookup(wb.tip.hex());
-        if (tip_event && !tip_event->field("ahead").empty() && spawn_base && base &&
-            *base == *spawn_base) {
+        auto recorded_ahead = tip_event ? util::parse_count(tip_event->field("ahead")) : std::nullopt;
+        if (recorded_ahead && spawn_base && base && *base == *spawn_base) {
             // The base has not moved since the worker started: the count recorded with the tip
             // is exact, and no history is walked.
-            w.commits_ahead = std::stoull(tip_event->field("ahead"));
+            w.commits_ahead = *recorded_ahead;
         } else if (base && spawn_base && merged_into(ctx.repo, *base, *spawn_base, wb.tip)) {
             w.commits_ahead = 0; // integrated: the base's new commits include the tip
         } else if (base && !ctx.repo.is_ancestor(wb.tip, *base)) {
