@@ -5,7 +5,7 @@
 # mbedTLS...) that the dynamic loader must map and relocate (with BIND_NOW) at every start, and
 # it parses the system's CA bundle inside git_libgit2_init. porch uses none of libgit2's network
 # code (fetch and push go through the git CLI), so by default it links the static archives that
-# Debian's -dev packages ship and wraps the CA parser away. PORCH_STATIC_LIBGIT2=OFF links the
+# Debian's -dev packages ship and wraps libgit2's TLS set-up away. PORCH_STATIC_LIBGIT2=OFF links the
 # shared library instead (and interposes the CA parser at run time; see lib/git/handles.cpp).
 add_library(porch_libgit2 INTERFACE)
 set(PORCH_LIBGIT2_STATIC_OK FALSE)
@@ -27,7 +27,7 @@ if(PORCH_LIBGIT2_STATIC_OK)
   target_include_directories(porch_libgit2 INTERFACE ${LIBGIT2_INCLUDE_DIRS})
   # GSSAPI (Kerberos ships no archive) is stood in for in lib/git/handles.cpp.
   target_link_libraries(porch_libgit2 INTERFACE ${_paths} Threads::Threads ${CMAKE_DL_LIBS})
-  target_link_options(porch_libgit2 INTERFACE -Wl,--wrap=mbedtls_x509_crt_parse_file
+  target_link_options(porch_libgit2 INTERFACE -Wl,--wrap=git_mbedtls_stream_global_init
     -Wl,--wrap=libssh2_init)
   target_compile_definitions(porch_libgit2 INTERFACE PORCH_STATIC_LIBGIT2=1)
   # Some of Debian's archives are not position-independent.

@@ -7,16 +7,14 @@
 #include <string_view>
 
 // porch never lets libgit2 touch the network (fetch and push go through the git CLI), yet
-// libgit2 1.5 as Debian builds it (with mbedTLS) parses the whole system CA bundle inside
-// git_libgit2_init: about 70% of the instructions of a hook run. Statically linked, the linker
-// redirects libgit2's call here (--wrap, see cmake/libgit2.cmake); dynamically linked, this
-// definition takes precedence over libmbedx509's (ELF symbol interposition). Either way no
-// certificate is parsed; were libgit2 ever to open a TLS connection, verification would fail
-// closed, not open.
+// libgit2 1.5 as Debian builds it (with mbedTLS) sets up TLS inside git_libgit2_init: it
+// gathers entropy (HAVEGE) and parses the whole system CA bundle, most of a hook run's
+// instructions. Statically linked, the linker redirects libgit2's call here (--wrap, see
+// cmake/libgit2.cmake) and none of it happens; dynamically linked, this definition of the CA
+// parser takes precedence over libmbedx509's (ELF symbol interposition). Were libgit2 ever to
+// open a TLS connection, it would fail closed, not open.
 #ifdef PORCH_STATIC_LIBGIT2
-extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) {
-    return 0;
-}
+extern "C" int __wrap_git_mbedtls_stream_global_init(void) { return 0; }
 
 // libssh2_init only primes OpenSSL (engine loading: ~10% of a hook run); OpenSSL 3 initialises
 // itself on first use, and porch never opens an ssh connection through libgit2.

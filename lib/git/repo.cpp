@@ -75,10 +75,13 @@ struct Repo::Impl {
     mutable ConfigPtr config; // snapshot, taken on first use
     // The notes tree of one notes commit, as target id -> note blob: status reads a note per
     // worker, and libgit2 would re-read and scan the whole notes tree for each one.
-    mutable std::optional<Oid> notes_indexed;
-    mutable std::unordered_map<std::string, Oid> notes_index;
-    // Notes read from that commit: post-commit reads its worker's note several times.
-    mutable std::unordered_map<std::string, std::optional<std::string>> notes_read;
+    // Per notes commit (the live and the archive ref are read side by side): the note of each
+    // annotated object, and the contents read so far, as callers read one note several times.
+    struct NotesIndex {
+        std::unordered_map<std::string, Oid> index;
+        std::unordered_map<std::string, std::optional<std::string>> read;
+    };
+    mutable std::unordered_map<std::string, NotesIndex> notes;
 };
 
 Repo::Repo(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -672,22 +675,34 @@ void index_notes(git_repository* repo, const git_tree* tree, const std::string& 
 
 } // namespace
 
-std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target) const {
-    if (m_impl->notes_indexed != notes_commit) {
-        TreePtr tree = tree_of(m_impl->repo.get(), notes_commit);
-        m_impl->notes_index.clear();
-        m_impl->notes_read.clear();
-        index_notes(m_impl->repo.get(), tree.get(), "", m_impl->notes_index);
-        m_impl->notes_indexed = notes_commit;
+namespace {
+
+// The cache of one notes commit, built on first use.
+template <typename Impl>
+auto& notes_of(Impl& impl, const Oid& notes_commit) {
+    auto [it, added] = impl.notes.try_emplace(notes_commit.hex());
+    if (added) {
+        TreePtr tree = tree_of(impl.repo.get(), notes_commit);
+        index_notes(impl.repo.get(), tree.get(), "", it->second.index);
     }
+    return it->second;
+}
+
+} // namespace
+
+std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target) const {
+    auto& n = notes_of(*m_impl, notes_commit);
     const std::string key = target.hex();
-    if (auto cached = m_impl->notes_read.find(key); cached != m_impl->notes_read.end())
+    if (auto cached = n.read.find(key); cached != n.read.end())
         return cached->second;
-    auto it = m_impl->notes_index.find(key);
-    std::optional<std::string> content =
-        it == m_impl->notes_index.end() ? std::nullopt : read_blob(it->second);
-    m_impl->notes_read.emplace(key, content);
+    auto it = n.index.find(key);
+    std::optional<std::string> content = it == n.index.end() ? std::nullopt : read_blob(it->second);
+    n.read.emplace(key, content);
     return content;
+}
+
+bool Repo::has_note(const Oid& notes_commit, const Oid& target) const {
+    return notes_of(*m_impl, notes_commit).index.count(target.hex()) > 0;
 }
 
 Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,

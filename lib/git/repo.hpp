@@ -128,6 +128,7 @@ public:
 
     // Notes, without touching any ref: reads from a notes commit, and builds a notes commit with
     // one note set so the caller can publish it with update_ref_cas.
+    bool has_note(const Oid& notes_commit, const Oid& target) const;
     std::optional<std::string> read_note(const Oid& notes_commit, const Oid& target) const;
     Oid build_note_commit(const std::optional<Oid>& parent, const Oid& target,
                           std::string_view content);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 namespace porch::hooks {
 
@@ -47,6 +48,42 @@ std::string examples() {
     return out;
 }
 
+// What pre-commit enforces: HEAD on the worktree's own branch, staged paths inside the scope.
+std::optional<Outcome> refuse_staged(const workers::Context& ctx, const workers::Location& where) {
+    if (where.on_wrong_branch()) {
+        std::string head = where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
+        return Outcome{1, "git porch: commit refused: this worktree belongs to " + *where.owner +
+                              " (branch " + *where.owner_branch + "), but HEAD is on " + head + "\n" +
+                              "Switch back with: git switch " + *where.owner_branch + "\n"};
+    }
+    if (ctx.repo.operation_in_progress() == "merge")
+        return std::nullopt; // a merge brings in other workers' files by design
+    std::string worker = *where.branch_worker;
+    auto scope = declared_scope(ctx.repo, worker);
+    if (scope.empty())
+        return std::nullopt;
+    std::vector<std::string> outside;
+    for (const auto& path : ctx.repo.staged_paths())
+        if (!in_scope(path, scope))
+            outside.push_back(path);
+    if (outside.empty())
+        return std::nullopt;
+    std::string text = "git porch: commit refused: " + worker + " may change only:";
+    for (const auto& s : scope)
+        text += " " + util::sanitize_for_terminal(s);
+    text += "\nThese staged paths are outside that scope:\n";
+    std::size_t shown = 0;
+    for (const auto& p : outside) {
+        if (++shown > 20) {
+            text += "  ... and " + std::to_string(outside.size() - 20) + " more\n";
+            break;
+        }
+        text += "  " + util::sanitize_for_terminal(p) + "\n";
+    }
+    text += "Unstage them with: git restore --staged <path>\n";
+    return Outcome{1, text};
+}
+
 } // namespace
 
 std::string comment_prefix(const git::Repo& repo) {
@@ -67,7 +104,15 @@ std::string comment_prefix(const git::Repo& repo) {
 Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
     auto ctx = workers::open_context(cwd);
     auto where = workers::locate(ctx);
-    if (!where.is_worker() || ctx.repo.operation_in_progress() == "merge")
+    if (!where.is_worker())
+        return {};
+    // pre-commit's checks run here: one process per commit instead of two, on every commit.
+    if (auto refused = refuse_staged(ctx, where)) {
+        refused->message += "Your message was kept in " + message_file +
+                            "; reuse it with: git commit -e -F " + message_file + "\n";
+        return *refused;
+    }
+    if (ctx.repo.operation_in_progress() == "merge")
         return {};
     std::ifstream in(message_file, std::ios::binary);
     if (!in)
@@ -93,38 +138,7 @@ Outcome pre_commit(const std::string& cwd) {
     auto where = workers::locate(ctx);
     if (!where.is_worker())
         return {};
-    if (where.on_wrong_branch()) {
-        std::string head = where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
-        return {1, "git porch: commit refused: this worktree belongs to " + *where.owner +
-                       " (branch " + *where.owner_branch + "), but HEAD is on " + head + "\n" +
-                       "Switch back with: git switch " + *where.owner_branch + "\n"};
-    }
-    std::string worker = *where.branch_worker;
-    if (ctx.repo.operation_in_progress() == "merge")
-        return {}; // a merge brings in other workers' files by design
-    auto scope = declared_scope(ctx.repo, worker);
-    if (scope.empty())
-        return {};
-    std::vector<std::string> outside;
-    for (const auto& path : ctx.repo.staged_paths())
-        if (!in_scope(path, scope))
-            outside.push_back(path);
-    if (outside.empty())
-        return {};
-    std::string text = "git porch: commit refused: " + worker + " may change only:";
-    for (const auto& s : scope)
-        text += " " + util::sanitize_for_terminal(s);
-    text += "\nThese staged paths are outside that scope:\n";
-    std::size_t shown = 0;
-    for (const auto& p : outside) {
-        if (++shown > 20) {
-            text += "  ... and " + std::to_string(outside.size() - 20) + " more\n";
-            break;
-        }
-        text += "  " + util::sanitize_for_terminal(p) + "\n";
-    }
-    text += "Unstage them with: git restore --staged <path>\n";
-    return {1, text};
+    return refuse_staged(ctx, where).value_or(Outcome{});
 }
 
 Outcome post_commit(const std::string& cwd, bool after_merge) {
@@ -138,28 +152,30 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         if (!head)
             return {};
         commit_hint = head->short_hex();
-        if (after_merge) {
-            if (!store::read_matching(ctx.repo, *where.branch_worker,
-                                      "\"commit\":\"" + head->hex() + "\"")
-                     .empty())
-                return {}; // post-commit recorded it already
-        }
         const std::string& worker = *where.branch_worker;
-        git::Commit commit = ctx.repo.commit(*head);
+        // One pass over the live note, fields read without decoding whole events: this runs
+        // on every commit.
+        std::unordered_map<std::string, std::size_t> known;
         std::optional<git::Oid> base;
-        for (const auto& e : store::read_matching(ctx.repo, worker, spawned_needle))
-            if (e.type == "spawned")
-                base = git::Oid::from_hex(e.field("base"));
-        std::optional<std::size_t> parent_ahead;
-        if (commit.first_parent)
-            for (const auto& e : store::read_matching(
-                     ctx.repo, worker, "\"commit\":\"" + commit.first_parent->hex() + "\""))
-                if (e.type == "commit")
-                    if (auto n = util::parse_count(e.field("ahead")))
-                        parent_ahead = *n;
+        for (const auto& line : store::read_lines(ctx.repo, worker)) {
+            std::string_view type, id, ahead, spawn_base;
+            for (const auto& f : store::scan_fields(line)) {
+                if (f.key == "type") type = f.value;
+                else if (f.key == "commit") id = f.value;
+                else if (f.key == "ahead") ahead = f.value;
+                else if (f.key == "base") spawn_base = f.value;
+            }
+            if (type == "spawned")
+                base = git::Oid::from_hex(spawn_base);
+            else if (type == "commit" && !id.empty())
+                if (auto n = util::parse_count(ahead))
+                    known[std::string(id)] = *n;
+        }
+        if (after_merge && known.count(head->hex()))
+            return {}; // post-commit recorded it already
+        git::Commit commit = ctx.repo.commit(*head);
         store::Event event = workers::commit_event(worker, commit, "hook");
-        event.fields["ahead"] =
-            std::to_string(workers::ahead_after(ctx.repo, commit, parent_ahead, base));
+        event.fields["ahead"] = std::to_string(workers::ahead_after(ctx.repo, commit, known, base));
         store::append(ctx.repo, std::move(event));
         return {};
     } catch (const std::exception& e) {

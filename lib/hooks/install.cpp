@@ -119,8 +119,7 @@ void describe_managers(const Where& w, Report& report) {
         report.notes.push_back(
             "lefthook found: 'lefthook install' rewrites hooks; add to lefthook.yml so porch "
             "survives it:\n  commit-msg:\n    commands:\n      porch:\n        run: git porch hook "
-            "commit-msg {1}\n  pre-commit:\n    commands:\n      porch:\n        run: git porch "
-            "hook pre-commit\n  post-commit:\n    commands:\n      porch:\n        run: git porch "
+            "commit-msg {1}\n  post-commit:\n    commands:\n      porch:\n        run: git porch "
             "hook post-commit");
     if (present(w.root / ".pre-commit-config.yaml"))
         report.notes.push_back(
@@ -147,6 +146,25 @@ HookInfo inspect(const fs::path& dir, std::string_view name, const std::string& 
         info.state = State::foreign;
     }
     return info;
+}
+
+// Takes porch's shim away and puts back the hook it chained, if any.
+void remove_shim(const fs::path& dir, std::string_view name, Report& report) {
+    fs::path hook = dir / std::string(name);
+    fs::path chained = dir / (std::string(name) + std::string(chained_suffix));
+    if (!is_ours(hook)) {
+        if (present(chained))
+            report.notes.push_back(hook.string() + " is not porch's shim, so " +
+                                   chained.filename().string() + " was left alone");
+        return;
+    }
+    if (present(chained)) {
+        rename_or_fail(chained, hook);
+        report.actions.push_back("restored your " + std::string(name));
+    } else {
+        fs::remove(hook);
+        report.actions.push_back("removed " + std::string(name));
+    }
 }
 
 } // namespace
@@ -187,7 +205,7 @@ Report status(const std::string& cwd, const std::string& binary) {
     if (is_husky(w))
         report.notes.push_back("husky manages core.hooksPath ('" + w.hooks_path_setting +
                                "'): add 'git porch hook <name> \"$@\"' to .husky/commit-msg, "
-                               ".husky/pre-commit and .husky/post-commit");
+                               ".husky/post-commit and .husky/post-merge");
     return report;
 }
 
@@ -199,7 +217,6 @@ Report install(const std::string& cwd, const std::string& binary) {
                         "); porch will not write there",
                     "add these lines to the husky hooks instead:\n"
                     ".husky/commit-msg:  git porch hook commit-msg \"$1\"\n"
-                    ".husky/pre-commit:  git porch hook pre-commit\n"
                     ".husky/post-commit: git porch hook post-commit\n"
                     ".husky/post-merge:  git porch hook post-merge \"$1\"");
     Report report;
@@ -240,6 +257,10 @@ Report install(const std::string& cwd, const std::string& binary) {
         }
         report.hooks.push_back(inspect(w.dir, name, binary));
     }
+    // Their checks moved into commit-msg; a shim left behind would only cost time.
+    for (auto name : retired_hook_names)
+        if (is_ours(w.dir / std::string(name)))
+            remove_shim(w.dir, name, report);
     describe_managers(w, report);
     return report;
 }
@@ -248,23 +269,10 @@ Report uninstall(const std::string& cwd) {
     Where w = locate_hooks(cwd);
     Report report;
     report.dir = w.dir.string();
-    for (auto name : hook_names) {
-        fs::path hook = w.dir / std::string(name);
-        fs::path chained = w.dir / (std::string(name) + std::string(chained_suffix));
-        if (!is_ours(hook)) {
-            if (present(chained))
-                report.notes.push_back(hook.string() + " is not porch's shim, so " +
-                                       chained.filename().string() + " was left alone");
-            continue;
-        }
-        if (present(chained)) {
-            rename_or_fail(chained, hook);
-            report.actions.push_back("restored your " + std::string(name));
-        } else {
-            fs::remove(hook);
-            report.actions.push_back("removed " + std::string(name));
-        }
-    }
+    for (auto name : hook_names)
+        remove_shim(w.dir, name, report);
+    for (auto name : retired_hook_names)
+        remove_shim(w.dir, name, report);
     std::error_code ec;
     fs::remove(w.dir / ".porch-tmp", ec);
     for (auto name : hook_names)

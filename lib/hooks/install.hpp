@@ -9,8 +9,11 @@
 
 namespace porch::hooks {
 
-inline constexpr std::array<std::string_view, 4> hook_names = {"pre-commit", "commit-msg",
-                                                               "post-commit", "post-merge"};
+// commit-msg also makes pre-commit's checks: every hook is a process on every commit.
+inline constexpr std::array<std::string_view, 3> hook_names = {"commit-msg", "post-commit",
+                                                               "post-merge"};
+// Hooks earlier versions installed: install and uninstall take their shims away.
+inline constexpr std::array<std::string_view, 1> retired_hook_names = {"pre-commit"};
 inline constexpr std::string_view chained_suffix = ".porch-chained";
 
 enum class State {

@@ -57,9 +57,31 @@ Lines note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip, cons
 
 std::size_t archive_count(const git::Repo& repo, const git::Oid& tip, const std::string& worker) {
     std::size_t n = 0;
-    while (n < max_archives && repo.read_note(tip, anchor(archive_anchor_content(worker, n + 1))))
+    while (n < max_archives && repo.has_note(tip, anchor(archive_anchor_content(worker, n + 1))))
         ++n;
     return n;
+}
+
+// Seals `lines` as the worker's next archive note, with its own compare-and-swap on the archive
+// ref. Written before the live note drops them, so a crash in between doubles events (readers
+// count each id once) and never loses one.
+void write_archive(git::Repo& repo, const std::string& worker, const Lines& lines) {
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        std::optional<git::Oid> tip = repo.ref_target(archive_ref);
+        std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
+        git::Oid commit =
+            repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)), join(lines));
+        if (repo.update_ref_cas(archive_ref, commit, tip, "porch: archive") ==
+            git::CasResult::updated)
+            return;
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(util::random_int(1, std::min(2 + attempt * 2, 50))));
+    }
+    throw Error(ExitCode::fatal,
+                "cannot record event: " + std::string(archive_ref) + " kept changing under " +
+                    std::to_string(max_attempts) + " attempts",
+                "retry the command; if it persists, look for a process holding " +
+                    std::string(archive_ref) + ".lock");
 }
 
 const util::Regex& worker_name_pattern() {
@@ -165,6 +187,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         if (e.time == 0)
             e.time = now;
     }
+    Lines archived;
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(notes_ref);
         Lines live = note_lines(repo, tip, live_anchor);
@@ -182,10 +205,12 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             commit = repo.build_note_commit(commit, registry_anchor, join(registry));
         if (live.size() > compact_threshold) {
             Lines moved = compact(live);
+            // A retry after a lost race compacts again: archive only what is not yet archived.
+            for (const auto& line : archived)
+                moved.erase(line);
             if (!moved.empty()) {
-                std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
-                commit = repo.build_note_commit(commit, anchor(archive_anchor_content(worker, n)),
-                                                join(moved));
+                write_archive(repo, worker, moved);
+                archived.insert(moved.begin(), moved.end());
             }
         }
         commit = repo.build_note_commit(commit, live_anchor, join(live));
@@ -305,15 +330,16 @@ std::vector<Event> read_matching(const git::Repo& repo, const std::string& worke
 std::vector<Event> read_all(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
+    // Union merges, and a crash between archiving and trimming the live note, can leave one
+    // event in two archives, or in an archive and the live note: the event id makes each count
+    // once.
+    if (std::optional<git::Oid> archive = repo.ref_target(archive_ref)) {
+        std::size_t archives = archive_count(repo, *archive, worker);
+        for (std::size_t n = 1; n <= archives; ++n)
+            parse_into(note_lines(repo, archive, anchor(archive_anchor_content(worker, n))), worker,
+                       out, seen, skipped);
+    }
     std::optional<git::Oid> tip = repo.ref_target(notes_ref);
-    if (!tip)
-        return out;
-    // Union merges can leave one event in two archives, or in an archive and the live note;
-    // the event id makes each count once.
-    std::size_t archives = archive_count(repo, *tip, worker);
-    for (std::size_t n = 1; n <= archives; ++n)
-        parse_into(note_lines(repo, tip, anchor(archive_anchor_content(worker, n))), worker, out,
-                   seen, skipped);
     parse_into(note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
     return out;

@@ -3,7 +3,9 @@
 // Layout (format version 1):
 //   - one live note per worker, on the id of the blob "porch worker <worker>\n";
 //   - sealed archive notes per worker, on "porch worker <worker> archive <n>\n" (n = 1, 2, ...),
-//     holding older commit events moved out by compaction so the live note stays small;
+//     holding older commit events moved out by compaction so the live note stays small. They
+//     live under their own ref, refs/notes/porch-archive, so the tree every commit rewrites
+//     holds one entry per worker, not one per archive;
 //   - a registry note on "porch workers\n": one worker name per line, so `log` finds workers
 //     whose branches are gone.
 // Every anchor is a blob id that every clone computes the same way, and every note is sorted
@@ -25,10 +27,12 @@ class Repo;
 namespace porch::store {
 
 constexpr std::string_view notes_ref = "refs/notes/porch";
+constexpr std::string_view archive_ref = "refs/notes/porch-archive";
 // A live note with more lines than this is compacted down to `compact_keep` commit events plus
-// every spawned event: status reads stay O(workers), never O(history).
-constexpr std::size_t compact_threshold = 128;
-constexpr std::size_t compact_keep = 32;
+// every spawned event: status reads stay O(workers), never O(history), and post-commit, which
+// reads and rewrites the whole live note on every commit, stays cheap.
+constexpr std::size_t compact_threshold = 48;
+constexpr std::size_t compact_keep = 12;
 
 // Appends events of one worker in a single compare-and-swap; fills in lamport, time (when 0),
 // clone and id, and returns the events as written.

@@ -12,6 +12,8 @@ struct Regex::Impl {
     ~Impl() { pcre2_code_free(code); }
 };
 
+// No JIT: porch matches short strings (subjects, names) a few times per process, mostly inside
+// hooks, where compiling machine code costs more than every match it would speed up.
 Regex::Regex(std::string_view pattern) : m_impl(std::make_unique<Impl>()) {
     int err = 0;
     PCRE2_SIZE offset = 0;
@@ -24,7 +26,6 @@ Regex::Regex(std::string_view pattern) : m_impl(std::make_unique<Impl>()) {
                                          std::to_string(offset) + ": " +
                                          reinterpret_cast<const char*>(message));
     }
-    pcre2_jit_compile(m_impl->code, PCRE2_JIT_COMPLETE); // optional speed-up; fine if it fails
 }
 
 Regex::Regex(Regex&&) noexcept = default;

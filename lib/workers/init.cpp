@@ -128,8 +128,9 @@ InitResult init_repository(Context& ctx, const std::string& binary) {
     if (ensure_config(*ctx.root, "notes.rewriteRef", notes, true))
         done.push_back("set notes.rewriteRef = " + notes);
     // Makes a plain `git notes --ref porch merge` combine stores the way porch does: line union.
-    if (ensure_config(*ctx.root, "notes.porch.mergeStrategy", "cat_sort_uniq", false))
-        done.push_back("set notes.porch.mergeStrategy = cat_sort_uniq");
+    for (const char* key : {"notes.porch.mergeStrategy", "notes.porch-archive.mergeStrategy"})
+        if (ensure_config(*ctx.root, key, "cat_sort_uniq", false))
+            done.push_back(std::string("set ") + key + " = cat_sort_uniq");
     try {
         auto hooks = hooks::install(*ctx.root, binary);
         for (auto& a : hooks.actions)

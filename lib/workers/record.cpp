@@ -31,9 +31,21 @@ std::string bounded(const std::string& text, std::size_t limit) {
 } // namespace
 
 std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
-                        std::optional<std::size_t> parent_ahead, const std::optional<git::Oid>& base) {
-    if (commit.parent_count == 1 && parent_ahead)
-        return *parent_ahead + 1;
+                        const std::unordered_map<std::string, std::size_t>& known,
+                        const std::optional<git::Oid>& base) {
+    // Far enough to bridge a few unrecorded commits, short enough that a long unrecorded run
+    // costs no more than the count from the base.
+    constexpr std::size_t max_steps = 32;
+    std::size_t steps = 1;
+    const git::Commit* at = &commit;
+    std::optional<git::Commit> step;
+    while (at->parent_count == 1 && steps <= max_steps) {
+        if (auto it = known.find(at->first_parent->hex()); it != known.end())
+            return it->second + steps;
+        step = repo.commit(*at->first_parent);
+        at = &*step;
+        ++steps;
+    }
     if (!base)
         return commit.parent_count == 0 ? 1 : 0;
     return repo.count_ahead(commit.id, *base);

@@ -75,11 +75,7 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
             if (base && *base != wb.tip && !ctx.repo.is_ancestor(wb.tip, *base))
                 hides.push_back(*base);
             ctx.repo.walk(wb.tip, hides, [&](const git::Commit& c) {
-                std::optional<std::size_t> parent_ahead;
-                if (c.first_parent)
-                    if (auto it = ahead_of.find(c.first_parent->hex()); it != ahead_of.end())
-                        parent_ahead = it->second;
-                std::size_t ahead = ahead_after(ctx.repo, c, parent_ahead, hide);
+                std::size_t ahead = ahead_after(ctx.repo, c, ahead_of, hide);
                 ahead_of[c.id.hex()] = ahead;
                 if (!known.count(c.id.hex())) {
                     store::Event e = commit_event(wb.worker, c, "reindex");

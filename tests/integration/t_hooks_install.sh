@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-HOOKS=(pre-commit commit-msg post-commit post-merge)
+HOOKS=(commit-msg post-commit post-merge)
 
 hooks_dir() { git rev-parse --path-format=absolute --git-path hooks; }
 # Every entry of a folder with its type, mode and link target, then the hash of every file.
@@ -38,7 +38,7 @@ try_commit() {
 PORCH_DIR=$(dirname "$PORCH_BIN")
 NOPORCH_PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$PORCH_DIR" | paste -sd:)
 
-# --- init installs the four shims into the hooks folder git reads -------------------------------
+# --- init installs the three shims into the hooks folder git reads -------------------------------
 new_repo r
 cd r
 common=$T/r/.git/hooks
@@ -66,21 +66,21 @@ git add .porch.toml && commit "Add porch settings"
 # status, text and JSON
 expect_ok porch hooks status
 assert_eq "hooks folder: $common
-  pre-commit   installed
   commit-msg   installed
   post-commit  installed
-  post-merge   installed" "$OUT" "hooks status lists the four hooks as installed"
+  post-merge   installed" "$OUT" "hooks status lists the three hooks as installed"
 expect_ok porch hooks
 assert_contains "$OUT" "  commit-msg   installed" "status is the default action"
 expect_ok porch hooks status --json
 assert_json "$OUT" 'd["dir"]' "$common" "hooks --json names the folder"
 assert_json "$OUT" 'd["actions"]' '[]' "status changes nothing"
-assert_json "$OUT" '[h["name"] for h in d["hooks"]]' '["pre-commit","commit-msg","post-commit","post-merge"]' \
-    "hooks --json lists the four hooks in order"
-assert_json "$OUT" '[h["state"] for h in d["hooks"]]' '["installed","installed","installed","installed"]'
-assert_json "$OUT" '[h["outdated"] for h in d["hooks"]]' '[false,false,false,false]'
+assert_json "$OUT" '[h["name"] for h in d["hooks"]]' '["commit-msg","post-commit","post-merge"]' \
+    "hooks --json lists the three hooks in order"
+assert_json "$OUT" '[h["state"] for h in d["hooks"]]' '["installed","installed","installed"]'
+assert_json "$OUT" '[h["outdated"] for h in d["hooks"]]' '[false,false,false]'
 assert_json "$OUT" '[h["path"] for h in d["hooks"]]' \
-    "[\"$common/pre-commit\",\"$common/commit-msg\",\"$common/post-commit\",\"$common/post-merge\"]"
+    "[\"$common/commit-msg\",\"$common/post-commit\",\"$common/post-merge\"]"
+assert_false "no pre-commit shim: commit-msg makes its checks" test -e "$common/pre-commit"
 
 # The shims really run: a worker's bad message is refused, a good one recorded.
 expect_ok porch spawn 1 api
@@ -93,6 +93,13 @@ assert_eq 0 "$RC" "a good message passes: $ERR"
 assert_eq "[CHECKPOINT] hooks work" "$(recorded task-1)" "post-commit recorded the commit"
 cd "$T/r"
 
+# --- the pre-commit shim of earlier versions goes: commit-msg makes its checks -------------------
+sed 's/commit-msg/pre-commit/g' "$common/commit-msg" >"$common/pre-commit"
+chmod 755 "$common/pre-commit"
+expect_ok porch hooks install
+assert_eq "removed pre-commit" "$OUT" "install takes away porch's old pre-commit shim"
+assert_false "the old shim is gone" test -e "$common/pre-commit"
+
 # --- idempotent --------------------------------------------------------------------------------
 snapshot_state twice
 listing "$common" >"$T/r.hooks.installed"
@@ -100,7 +107,7 @@ expect_ok porch hooks install
 assert_eq "nothing to do" "$OUT" "a second install says there is nothing to do"
 expect_ok porch hooks install --json
 assert_json "$OUT" 'd["actions"]' '[]' "a second install --json has no actions"
-assert_json "$OUT" '[h["state"] for h in d["hooks"]]' '["installed","installed","installed","installed"]'
+assert_json "$OUT" '[h["state"] for h in d["hooks"]]' '["installed","installed","installed"]'
 expect_ok porch init
 assert_not_contains "$OUT" "hooks:" "a second init installs no hook"
 assert_state_unchanged twice . "installing again changes nothing"
@@ -114,7 +121,7 @@ expect_ok porch hooks status
 assert_contains "$OUT" "  commit-msg   installed (outdated: run git porch hooks install)" \
     "status flags a shim that differs from this version's"
 expect_ok porch hooks status --json
-assert_json "$OUT" '[h["outdated"] for h in d["hooks"]]' '[false,true,false,false]' "only commit-msg is outdated"
+assert_json "$OUT" '[h["outdated"] for h in d["hooks"]]' '[true,false,false]' "only commit-msg is outdated"
 expect_ok porch hooks install
 assert_eq "updated commit-msg" "$OUT" "install updates the outdated shim only"
 assert_file_eq "$T/commit-msg.shim" "$common/commit-msg" "the updated shim is the current text"
@@ -173,8 +180,7 @@ assert_contains "$OUT" "hooks: installed commit-msg (your hook is kept as commit
     "init says the foreign commit-msg is kept"
 assert_contains "$OUT" "hooks: installed post-commit (your hook is kept as post-commit.porch-chained" \
     "init says the foreign post-commit is kept"
-assert_contains "$OUT" "hooks: installed pre-commit (your hook is kept as pre-commit.porch-chained" \
-    "a non-executable hook is kept too"
+assert_not_contains "$OUT" "pre-commit" "a pre-commit hook of yours is not touched"
 assert_contains "$OUT" "hooks: installed post-merge in $fh" "post-merge is plainly installed"
 assert_true "the foreign commit-msg is kept byte for byte" cmp -s "$T/commit-msg.foreign" "$fh/commit-msg.porch-chained"
 assert_eq 700 "$(stat -c %a "$fh/commit-msg.porch-chained")" "the foreign hook keeps its mode"
@@ -183,8 +189,8 @@ assert_contains "$(sed -n 2p "$fh/commit-msg")" "git-porch hook shim" "commit-ms
 expect_ok porch hooks status
 assert_contains "$OUT" "  commit-msg   installed (chains your hook)" "status shows the chain"
 expect_ok porch hooks status --json
-assert_json "$OUT" '[h["state"] for h in d["hooks"]]' '["chained","chained","chained","installed"]' \
-    "hooks --json: three chained, post-merge installed"
+assert_json "$OUT" '[h["state"] for h in d["hooks"]]' '["chained","chained","installed"]' \
+    "hooks --json: two chained, post-merge installed"
 git add .porch.toml && commit "Add porch settings"
 expect_ok porch spawn 2 chain
 : >"$T/foreign.log"
@@ -232,7 +238,6 @@ assert_file_eq "$T/f.installed" "$T/f.installed2" "install twice leaves the fold
 expect_ok porch hooks uninstall
 assert_contains "$OUT" "restored your commit-msg" "uninstall restores commit-msg"
 assert_contains "$OUT" "restored your post-commit" "uninstall restores post-commit"
-assert_contains "$OUT" "restored your pre-commit" "uninstall restores pre-commit"
 assert_contains "$OUT" "removed post-merge" "uninstall removes post-merge"
 listing "$fh" >"$T/f.after"
 assert_file_eq "$T/f.before" "$T/f.after" "after uninstall the hooks folder is byte for byte as before"
@@ -296,7 +301,7 @@ assert_eq 0 "$RC" "good message in worker one: $ERR"
 cd "$T/w"
 expect_ok porch hooks status --json
 assert_json "$OUT" '[d["dir"], [h["state"] for h in d["hooks"]]]' \
-    "[\"$T/w/.git/hooks\",[\"installed\",\"installed\",\"installed\",\"installed\"]]" \
+    "[\"$T/w/.git/hooks\",[\"installed\",\"installed\",\"installed\"]]" \
     "the main checkout sees the hooks installed"
 expect_ok porch spawn 2 two
 cd worktrees/task-2-two
@@ -368,7 +373,7 @@ expect_ok porch spawn 1 rel
 cd worktrees/task-1-rel
 run porch hooks status --json
 assert_json "$OUT" '[d["dir"], [h["state"] for h in d["hooks"]]]' \
-    "[\"$T/hr/worktrees/task-1-rel/.githooks\",[\"installed\",\"installed\",\"installed\",\"installed\"]]" \
+    "[\"$T/hr/worktrees/task-1-rel/.githooks\",[\"installed\",\"installed\",\"installed\"]]" \
     "the worker's own copy of the relative folder has the shims"
 try_commit "bad with a relative hooksPath"
 assert_ne 0 "$RC" "the committed shims run in the worker"
@@ -386,7 +391,7 @@ chmod 755 .husky/_/commit-msg
 git config core.hooksPath .husky/_
 snapshot_state husky
 expect_fail 128 "husky owns the hooks folder (core.hooksPath = .husky/_)" -- porch hooks install
-for line in '.husky/commit-msg:  git porch hook commit-msg "$1"' '.husky/pre-commit:  git porch hook pre-commit' \
+for line in '.husky/commit-msg:  git porch hook commit-msg "$1"' \
     '.husky/post-commit: git porch hook post-commit' '.husky/post-merge:  git porch hook post-merge "$1"'; do
     assert_contains "$ERR" "hint: $line" "the refusal says what to add: $line"
 done

@@ -29,7 +29,9 @@ assert_contains "$OUT" "set notes.rewriteRef = refs/notes/porch" "init reports n
 assert_contains "$OUT" "set notes.porch.mergeStrategy = cat_sort_uniq" "init reports the merge strategy"
 assert_eq "refs/notes/porch" "$(git config --local --get-all notes.rewriteRef)" "notes.rewriteRef is set"
 assert_eq "cat_sort_uniq" "$(git config --local notes.porch.mergeStrategy)" "notes.porch.mergeStrategy is set"
-for hook in pre-commit commit-msg post-commit post-merge; do
+assert_eq "cat_sort_uniq" "$(git config --local notes.porch-archive.mergeStrategy)" \
+    "so is the archive ref's"
+for hook in commit-msg post-commit post-merge; do
     assert_contains "$OUT" "hooks: installed $hook in $T/fresh/.git/hooks" "init reports the $hook hook"
     assert_true "the $hook hook is executable" test -x ".git/hooks/$hook"
     assert_contains "$(sed -n 2p ".git/hooks/$hook")" "git-porch hook shim" "the $hook hook is porch's shim"
