@@ -9,7 +9,7 @@
 
 # The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
 # version.
-__git_porch_commands="init spawn status graph pool log reindex hooks hook check-message help version"
+__git_porch_commands="init spawn status graph pool integrate cleanup log reindex doctor hooks hook check-message help version"
 
 # The subcommands of `git porch pool`.
 __git_porch_pool_commands="init acquire release status health merge cleanup reset"
@@ -173,6 +173,10 @@ _git_porch ()
 		__git_porch_files
 		return
 		;;
+	cleanup,--merged-into)
+		__git_complete_refs --mode="heads"
+		return
+		;;
 	esac
 
 	case "$subcommand" in
@@ -209,6 +213,21 @@ _git_porch ()
 	pool)
 		__git_porch_pool "$subcommand_idx"
 		;;
+	integrate)
+		case "$cur" in
+		--only=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--only=}" ;;
+		--base=*)	__git_complete_refs --cur="${cur#--base=}" ;;
+		-*)	__gitcomp "--base= --only= --include-incomplete --dry-run --continue --abort --finish --json --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
+	cleanup)
+		case "$cur" in
+		--merged-into=*)	__git_complete_refs --mode="heads" --cur="${cur#--merged-into=}" ;;
+		-*)	__gitcomp "--merged-into= --branches --dry-run --json --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
+		;;
 	log|reindex)
 		case "$cur" in
 		-*)	if [ "$subcommand" = log ]; then
@@ -223,6 +242,12 @@ _git_porch ()
 				__git_porch_nothing
 			fi
 			;;
+		esac
+		;;
+	doctor)
+		case "$cur" in
+		-*)	__gitcomp "--fix --json --help" ;;
+		*)	__git_porch_nothing ;;
 		esac
 		;;
 	hooks)

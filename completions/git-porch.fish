@@ -10,8 +10,11 @@ function __git_porch_commands
         status "Show every worker's state" \
         graph 'Show the dependency graph (text or Graphviz DOT)' \
         pool 'Manage a pool of reusable worktree slots' \
+        integrate 'Merge complete workers in dependency order' \
+        cleanup "Remove merged workers' worktrees (and branches)" \
         log 'Show the event timeline of one worker or all' \
         reindex "Rebuild workers' events from their branch history" \
+        doctor 'Find and repair what failed workers left behind' \
         hooks "Install, remove or inspect porch's git hooks" \
         hook 'Run one hook (called by the installed shims)' \
         check-message 'Check a commit message against the protocol' \
@@ -202,11 +205,37 @@ __git_porch_complete '__git_porch_pool_using health' -l fix -d 'Repair what is s
 __git_porch_complete '__git_porch_pool_using merge; and test (__git_porch_pool_count_args) = 0' \
     -a '(__git_porch_branches)' -d 'Branch to merge into (default: the base branch)'
 
+# integrate <feature>
+__git_porch_complete '__git_porch_using integrate' -f
+__git_porch_complete '__git_porch_using integrate' -l base -x -a '(__git_porch_branches)' \
+    -d 'Start the integration branch from this revision'
+__git_porch_complete '__git_porch_using integrate' -l only -x -a '(__git_porch_workers)' \
+    -d 'Only these workers'
+__git_porch_complete '__git_porch_using integrate' -l include-incomplete -d 'Merge incomplete workers too'
+__git_porch_complete '__git_porch_using integrate' -l dry-run -d 'Print the order and predicted conflicts'
+__git_porch_complete '__git_porch_using integrate' -l continue -d 'Go on after resolving'
+__git_porch_complete '__git_porch_using integrate' -l abort -d 'Put everything back where the run started'
+__git_porch_complete '__git_porch_using integrate' -l finish -d 'Merge the integration branch into the base'
+__git_porch_complete '__git_porch_using integrate' -l json -d 'Print JSON'
+
+# cleanup
+__git_porch_complete '__git_porch_using cleanup' -f
+__git_porch_complete '__git_porch_using cleanup' -l merged-into -x -a '(__git_porch_branches)' \
+    -d 'The integration branch (default: the base branch)'
+__git_porch_complete '__git_porch_using cleanup' -l branches -d "Also delete the merged workers' branches"
+__git_porch_complete '__git_porch_using cleanup' -s n -l dry-run -d 'Show what would be done; change nothing'
+__git_porch_complete '__git_porch_using cleanup' -l json -d 'Print the result as JSON'
+
 # log [<worker>] and reindex [<worker>]
 __git_porch_complete '__git_porch_using log reindex' -f
 __git_porch_complete '__git_porch_at_arg log 0' -a '(__git_porch_workers)'
 __git_porch_complete '__git_porch_at_arg reindex 0' -a '(__git_porch_workers)'
 __git_porch_complete '__git_porch_using log' -l json -d 'Print a JSON array of events'
+
+# doctor [--fix] [--json]
+__git_porch_complete '__git_porch_using doctor' -f
+__git_porch_complete '__git_porch_using doctor' -l fix -d 'Repair what is safe'
+__git_porch_complete '__git_porch_using doctor' -l json -d 'Print JSON'
 
 # hooks [install|uninstall|status]
 __git_porch_complete '__git_porch_using hooks' -f

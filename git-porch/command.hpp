@@ -42,6 +42,8 @@ std::span<const CommandInfo> commands();
 std::string worker_arg(const std::string& arg, std::string_view what);
 
 std::unique_ptr<Command> make_check_message();
+std::unique_ptr<Command> make_cleanup();
+std::unique_ptr<Command> make_doctor();
 std::unique_ptr<Command> make_hook();
 std::unique_ptr<Command> make_hooks();
 std::unique_ptr<Command> make_log();
@@ -49,6 +51,7 @@ std::unique_ptr<Command> make_graph();
 std::unique_ptr<Command> make_pool();
 std::unique_ptr<Command> make_reindex();
 std::unique_ptr<Command> make_init();
+std::unique_ptr<Command> make_integrate();
 std::unique_ptr<Command> make_spawn();
 std::unique_ptr<Command> make_status();
 

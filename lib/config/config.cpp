@@ -153,6 +153,15 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'naming' must be a table");
             read_naming(r, *node.as_table(), cfg);
+        } else if (key == "integrate") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'integrate' must be a table");
+            for (const auto& [ik, inode] : *node.as_table()) {
+                if (ik.str() == "verify")
+                    cfg.integrate_verify = r.string(inode, "integrate.verify");
+                else
+                    r.unknown(ik, "integrate." + std::string(ik.str()));
+            }
         } else {
             r.unknown(k, key);
         }
@@ -193,6 +202,11 @@ std::string_view default_file_text() {
 # branch = "work/task-{id}-{desc}"
 # Integration branches.
 # integration = "integration/{feature}"
+
+[integrate]
+# A command run (by sh, in the integration worktree) after each merge of git porch integrate;
+# when it fails, integration stops as on a conflict. Default: none.
+# verify = "make test"
 )";
 }
 

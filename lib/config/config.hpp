@@ -17,6 +17,9 @@ struct Config {
     std::string worktree_template = "worktrees/task-{id}-{desc}";
     std::string branch_template = "work/task-{id}-{desc}";
     std::string integration_template = "integration/{feature}";
+    // [integrate] verify: a shell command run in the integration worktree after each merge;
+    // empty: none.
+    std::string integrate_verify;
 };
 
 // Parses and validates TOML text. Throws porch::Error whose message starts with

@@ -2,13 +2,13 @@
 
 #include "error.hpp"
 #include "protocol/message.hpp"
+#include "protocol/scope.hpp"
 #include "store/store.hpp"
 #include "util/text.hpp"
 #include "workers/locate.hpp"
 #include "workers/record.hpp"
 
 #include <cstdlib>
-#include <fnmatch.h>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -19,19 +19,6 @@ namespace porch::hooks {
 namespace {
 
 constexpr std::string_view spawned_needle = "\"type\":\"spawned\"";
-
-bool in_scope(const std::string& path, const std::vector<std::string>& scopes) {
-    for (const auto& s : scopes) {
-        if (s == "." || path == s)
-            return true;
-        std::string dir = s.back() == '/' ? s : s + "/";
-        if (path.starts_with(dir))
-            return true;
-        if (s.find_first_of("*?[") != std::string::npos && ::fnmatch(s.c_str(), path.c_str(), 0) == 0)
-            return true;
-    }
-    return false;
-}
 
 std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker) {
     std::vector<std::string> scope;
@@ -51,10 +38,11 @@ std::string examples() {
 // What pre-commit enforces: HEAD on the worktree's own branch, staged paths inside the scope.
 std::optional<Outcome> refuse_staged(const workers::Context& ctx, const workers::Location& where) {
     if (where.on_wrong_branch()) {
-        std::string head = where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
+        std::string head =
+            where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
         return Outcome{1, "git porch: commit refused: this worktree belongs to " + *where.owner +
-                              " (branch " + *where.owner_branch + "), but HEAD is on " + head + "\n" +
-                              "Switch back with: git switch " + *where.owner_branch + "\n"};
+                              " (branch " + *where.owner_branch + "), but HEAD is on " + head +
+                              "\n" + "Switch back with: git switch " + *where.owner_branch + "\n"};
     }
     if (ctx.repo.operation_in_progress() == "merge")
         return std::nullopt; // a merge brings in other workers' files by design
@@ -64,7 +52,7 @@ std::optional<Outcome> refuse_staged(const workers::Context& ctx, const workers:
         return std::nullopt;
     std::vector<std::string> outside;
     for (const auto& path : ctx.repo.staged_paths())
-        if (!in_scope(path, scope))
+        if (!protocol::in_scope(path, scope))
             outside.push_back(path);
     if (outside.empty())
         return std::nullopt;
@@ -160,10 +148,14 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         for (const auto& line : store::read_lines(ctx.repo, worker)) {
             std::string_view type, id, ahead, spawn_base;
             for (const auto& f : store::scan_fields(line)) {
-                if (f.key == "type") type = f.value;
-                else if (f.key == "commit") id = f.value;
-                else if (f.key == "ahead") ahead = f.value;
-                else if (f.key == "base") spawn_base = f.value;
+                if (f.key == "type")
+                    type = f.value;
+                else if (f.key == "commit")
+                    id = f.value;
+                else if (f.key == "ahead")
+                    ahead = f.value;
+                else if (f.key == "base")
+                    spawn_base = f.value;
             }
             if (type == "spawned")
                 base = git::Oid::from_hex(spawn_base);

@@ -84,6 +84,8 @@ bool ensure_line(const fs::path& file, const std::string& line) {
     return true;
 }
 
+} // namespace
+
 // Sets a git config value unless it is already there (multi-valued keys keep other values).
 bool ensure_config(const std::string& root, const std::string& key, const std::string& value,
                    bool multi) {
@@ -100,8 +102,6 @@ bool ensure_config(const std::string& root, const std::string& key, const std::s
         throw Error(ExitCode::fatal, "cannot set " + key + ": " + r.last_error_line());
     return true;
 }
-
-} // namespace
 
 std::optional<std::string> ensure_excluded(const Context& ctx) {
     fs::path exclude = fs::path(ctx.repo.common_dir()) / "info" / "exclude";

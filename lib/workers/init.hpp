@@ -14,6 +14,12 @@ struct InitResult {
     std::vector<std::string> notes;   // warnings and advice (hook managers, ...)
 };
 
+// Sets a --local git config value in the repository at `root` unless it is there; a
+// multi-valued key gets `value` added beside its others, a single-valued one keeps the user's
+// own choice. Returns whether it changed anything.
+bool ensure_config(const std::string& root, const std::string& key, const std::string& value,
+                   bool multi);
+
 // Adds the worktree folder to .git/info/exclude unless it is there; returns the pattern added.
 std::optional<std::string> ensure_excluded(const Context& ctx);
 

@@ -245,12 +245,14 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
         start = end + 1;
     }
     INFO(uncommented);
-    CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch", "integration"});
+    CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch", "integration",
+                                           "verify"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.worktree_template == Config{}.worktree_template);
     CHECK(c.branch_template == Config{}.branch_template);
     CHECK(c.integration_template == Config{}.integration_template);
+    CHECK(c.integrate_verify == "make test"); // the example; the default is none
     // base_branch's default is detection ("main, else master, else ..."); the file shows its first
     // choice.
     REQUIRE(c.base_branch);
@@ -277,4 +279,12 @@ TEST_CASE("load reads a file and defaults when it is missing", "[config]") {
         CHECK(std::string(e.what()) == ".porch.toml:2:1: unknown key 'bogus'");
     }
     fs::remove_all(dir);
+}
+
+TEST_CASE("[integrate] verify is a string; other keys are unknown", "[config]") {
+    CHECK(parse("[integrate]\nverify = \"make test\"\n", "cfg.toml").integrate_verify == "make test");
+    CHECK(parse("", "cfg.toml").integrate_verify.empty());
+    CHECK(error_of("[integrate]\nverfy = \"x\"\n") == "cfg.toml:2:1: unknown key 'integrate.verfy'");
+    CHECK_THAT(error_of("[integrate]\nverify = 3\n"), Contains("cfg.toml:2:10: "));
+    CHECK_THAT(error_of("integrate = 1\n"), Contains("'integrate' must be a table"));
 }
