@@ -1,6 +1,5 @@
 // git porch log [<worker>] [--json]: the event timeline.
 #include "command.hpp"
-
 #include "error.hpp"
 #include "protocol/naming.hpp"
 #include "render.hpp"
@@ -58,6 +57,27 @@ std::string describe(const store::Event& e) {
             text += "  (bypassed the protocol)";
         return text;
     }
+    // Integration steps name their feature; a merge names the worker's commit.
+    if (e.type.starts_with("integrate")) {
+        std::string text = "feature " + display(e.field("feature"), 60);
+        if (!e.field("commit").empty())
+            text += ", " + e.field("commit").substr(0, 7);
+        auto files = e.lists.find("files");
+        if (files != e.lists.end() && !files->second.empty()) {
+            text += ", in:";
+            for (const auto& f : files->second)
+                text += " " + display(f, 60);
+        }
+        return text;
+    }
+    if (e.type == "cleaned") {
+        std::string text = "merged into " + display(e.field("merged_into"), 60);
+        if (!e.field("worktree").empty())
+            text += ", removed " + display(e.field("worktree"), 80);
+        if (e.field("branch_deleted") == "true")
+            text += ", branch deleted";
+        return text;
+    }
     return "";
 }
 
@@ -89,14 +109,16 @@ public:
         }
         if (workers.size() > 1)
             std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
-                return std::tie(a.time, a.worker, a.lamport) < std::tie(b.time, b.worker, b.lamport);
+                return std::tie(a.time, a.worker, a.lamport) <
+                       std::tie(b.time, b.worker, b.lamport);
             });
         if (skipped > 0)
             std::cerr << "warning: skipped " << skipped << " malformed event line"
                       << (skipped == 1 ? "" : "s") << '\n';
         if (events.empty() && !m_worker.empty() &&
             workers::worker_branches(*env.ctx, workers.front()).empty())
-            throw Error(ExitCode::fatal, "no worker " + workers.front() + ": no branch and no events",
+            throw Error(ExitCode::fatal,
+                        "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");
         if (m_json) {
             json out = json::array();
@@ -107,19 +129,21 @@ public:
         }
         if (events.empty() && !m_worker.empty() &&
             workers::worker_branches(*env.ctx, workers.front()).empty())
-            throw Error(ExitCode::fatal, "no worker " + workers.front() + ": no branch and no events",
+            throw Error(ExitCode::fatal,
+                        "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");
         if (events.empty()) {
             std::cout << "no events yet\n";
             return 0;
         }
         for (const auto& e : events) {
-            std::string what = e.type == "commit" && !e.field("state").empty() ? e.field("state") : e.type;
+            std::string what =
+                e.type == "commit" && !e.field("state").empty() ? e.field("state") : e.type;
             std::string time = util::format_iso8601_utc(e.time);
             std::replace(time.begin(), time.end(), 'T', ' ');
             std::cout << paint(time.substr(0, 19), Tone::dim, env.color) << "  "
                       << paint(pad(display(e.worker), 10), Tone::bold, env.color) << "  "
-                      << paint(pad(display(what, 10), 10), state_tone(what), env.color) << "  "
+                      << paint(pad(display(what, 24), 10), state_tone(what), env.color) << "  "
                       << describe(e) << '\n';
         }
         return 0;
@@ -132,6 +156,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_log() { return std::make_unique<Log>(); }
+std::unique_ptr<Command> make_log() {
+    return std::make_unique<Log>();
+}
 
 } // namespace porch::cli

@@ -1,6 +1,5 @@
 // git porch status: one row per worker.
 #include "command.hpp"
-
 #include "error.hpp"
 #include "protocol/naming.hpp"
 #include "render.hpp"
@@ -12,12 +11,12 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
-#include <sstream>
-#include <thread>
-#include <unistd.h>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
 
 namespace porch::cli {
 
@@ -32,6 +31,16 @@ std::string relative_to(const std::optional<std::string>& root, const std::strin
     if (rel.empty() || *rel.begin() == "..")
         return path;
     return rel.generic_string();
+}
+
+json integrations_json(const workers::WorkerStatus& w) {
+    json out = json::array();
+    for (const auto& i : w.integrations)
+        out.push_back({{"feature", i.feature},
+                       {"state", i.state},
+                       {"commit", i.commit},
+                       {"current", i.current}});
+    return out;
 }
 
 json to_json(const workers::StatusReport& report, const std::vector<workers::Alert>& alerts,
@@ -59,6 +68,7 @@ json to_json(const workers::StatusReport& report, const std::vector<workers::Ale
             {"scope", w.scope},
             {"declared_needs", w.declared_needs},
             {"unvalidated", w.unvalidated},
+            {"integrations", integrations_json(w)},
         });
     }
     json alert_list = json::array();
@@ -103,16 +113,19 @@ private:
     int once(Env& env, const std::string& only) const {
         auto report = workers::collect_status(*env.ctx, only);
         if (!only.empty() && report.workers.empty())
-            throw Error(ExitCode::fatal, "no worker " + only, "list workers with: git porch status");
+            throw Error(ExitCode::fatal, "no worker " + only,
+                        "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
         std::vector<workers::Alert> alerts;
         if (!m_no_alerts && !m_porcelain)
             alerts = workers::collect_alerts(*env.ctx, report, now);
         if (!only.empty())
-            std::erase_if(alerts, [&](const auto& a) { return !a.worker.empty() && a.worker != only; });
+            std::erase_if(alerts,
+                          [&](const auto& a) { return !a.worker.empty() && a.worker != only; });
         if (m_json)
-            std::cout << to_json(report, alerts, now).dump(2, ' ', false, json::error_handler_t::replace)
-                      << '\n';
+            std::cout
+                << to_json(report, alerts, now).dump(2, ' ', false, json::error_handler_t::replace)
+                << '\n';
         else if (m_porcelain)
             porcelain(report, now);
         else
@@ -160,11 +173,13 @@ private:
     void porcelain(const workers::StatusReport& report, std::int64_t now) const {
         for (const auto& w : report.workers) {
             std::string detail = w.state == "blocked" ? w.reason
-                                 : !w.needs.empty()   ? w.needs.front().worker + "/" + w.needs.front().item
-                                                      : "";
+                                 : !w.needs.empty()
+                                     ? w.needs.front().worker + "/" + w.needs.front().item
+                                     : "";
             std::cout << w.worker << '\t' << w.state << '\t' << w.commits_ahead << '\t'
-                      << w.last_commit.time << '\t' << std::max<std::int64_t>(0, now - w.last_commit.time)
-                      << '\t' << field(w.branch) << '\t' << field(w.worktree.value_or("")) << '\t'
+                      << w.last_commit.time << '\t'
+                      << std::max<std::int64_t>(0, now - w.last_commit.time) << '\t'
+                      << field(w.branch) << '\t' << field(w.worktree.value_or("")) << '\t'
                       << field(detail) << '\t' << w.last_commit.id << '\n';
         }
     }
@@ -173,8 +188,10 @@ private:
                 const std::vector<workers::Alert>& alerts, std::int64_t now) const {
         bool c = env.color;
         if (report.workers.empty()) {
-            std::cout << (m_worker.empty() ? "no workers yet" : "no such worker: " + display(m_worker))
-                      << "\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints\n";
+            std::cout << (m_worker.empty() ? "no workers yet"
+                                           : "no such worker: " + display(m_worker))
+                      << "\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 "
+                         "api-endpoints\n";
             return;
         }
         struct Row {
@@ -186,14 +203,15 @@ private:
             std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
             if (w.worktree_missing)
                 wt += " (missing)";
-            rows.push_back({w.worker, w.state, std::to_string(w.commits_ahead),
-                            util::format_age(now - w.last_commit.time), display(w.branch, 40),
-                            display(wt, 48),
-                            w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject, 60)});
+            rows.push_back(
+                {w.worker, w.state, std::to_string(w.commits_ahead),
+                 util::format_age(now - w.last_commit.time), display(w.branch, 40), display(wt, 48),
+                 w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject, 60)});
         }
         std::size_t widths[6] = {};
         auto widen = [&](const Row& r) {
-            const std::string* cells[] = {&r.worker, &r.state, &r.ahead, &r.age, &r.branch, &r.worktree};
+            const std::string* cells[] = {&r.worker, &r.state,  &r.ahead,
+                                          &r.age,    &r.branch, &r.worktree};
             for (int i = 0; i < 6; ++i)
                 widths[i] = std::max(widths[i], width_of(*cells[i]));
         };
@@ -204,7 +222,9 @@ private:
             std::string state = pad(r.state, widths[1]);
             std::cout << (header ? paint(pad(r.worker, widths[0]), Tone::bold, c)
                                  : paint(pad(r.worker, widths[0]), Tone::bold, c))
-                      << "  " << (header ? paint(state, Tone::bold, c) : paint(state, state_tone(r.state), c))
+                      << "  "
+                      << (header ? paint(state, Tone::bold, c)
+                                 : paint(state, state_tone(r.state), c))
                       << "  " << std::string(widths[2] - width_of(r.ahead), ' ') << r.ahead << "  "
                       << pad(r.age, widths[3]) << "  " << pad(r.branch, widths[4]) << "  "
                       << pad(r.worktree, widths[5]) << "  " << r.subject << '\n';
@@ -220,9 +240,10 @@ private:
         std::string bar;
         for (std::size_t i = 0; i < bar_width; ++i)
             bar += i < filled ? "\u2588" : "\u2591";
-        std::cout << "\n[" << paint(bar, complete == report.workers.size() ? Tone::green : Tone::plain, c)
-                  << "] " << complete << "/" << report.workers.size() << " complete (base: "
-                  << display(report.base_branch) << ")\n";
+        std::cout << "\n["
+                  << paint(bar, complete == report.workers.size() ? Tone::green : Tone::plain, c)
+                  << "] " << complete << "/" << report.workers.size()
+                  << " complete (base: " << display(report.base_branch) << ")\n";
         if (report.skipped_lines > 0)
             std::cout << paint("warning:", Tone::yellow, c) << " skipped " << report.skipped_lines
                       << " malformed event line(s) in refs/notes/porch\n";
@@ -248,6 +269,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_status() { return std::make_unique<Status>(); }
+std::unique_ptr<Command> make_status() {
+    return std::make_unique<Status>();
+}
 
 } // namespace porch::cli

@@ -2,6 +2,7 @@
 
 #include "protocol/message.hpp"
 #include "util/text.hpp"
+#include "workers/integrate.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -45,7 +46,8 @@ void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
                 out.push_back({"wrong-branch-commit", "",
                                "commit " + c.id.short_hex() + " on '" + branch +
                                    "' carries a worker's status tag: " + c.subject(),
-                               "move it to its worker's branch: git cherry-pick " + c.id.short_hex() +
+                               "move it to its worker's branch: git cherry-pick " +
+                                   c.id.short_hex() +
                                    " in that worker's worktree, then drop it from " + branch});
         }
         cur = c.first_parent;
@@ -94,9 +96,11 @@ std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& repo
         for (const auto& next : edges[node]) {
             if (next == start) {
                 auto cycle = path;
-                std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end(), [](auto& a, auto& b) {
-                                return worker_id_less(a.substr(5), b.substr(5));
-                            }),
+                std::rotate(cycle.begin(),
+                            std::min_element(cycle.begin(), cycle.end(),
+                                             [](auto& a, auto& b) {
+                                                 return worker_id_less(a.substr(5), b.substr(5));
+                                             }),
                             cycle.end());
                 cycles.insert(cycle);
             } else if (!on_path.count(next) && worker_id_less(start.substr(5), next.substr(5)) &&
@@ -112,7 +116,8 @@ std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& repo
     return {cycles.begin(), cycles.end()};
 }
 
-std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report, std::int64_t now) {
+std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
+                                  std::int64_t now) {
     std::vector<Alert> out;
     const std::int64_t stall = ctx.config.stall_after_seconds;
     for (const auto& w : report.workers) {
@@ -124,24 +129,29 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
         for (const auto& n : w.needs) {
             const WorkerStatus* needed = find(report, n.worker);
             if (needs_satisfied(w, n, needed)) {
-                std::string pick = w.worktree ? "git -C " + *w.worktree + " merge " + needed->branch
-                                              : "git merge " + needed->branch + " (on " + w.branch + ")";
-                out.push_back({"needs-satisfied", w.worker,
-                               w.worker + " needs " + n.item + " from " + n.worker + ", which " +
-                                   (needed->state == "complete" ? "is complete" : "has committed it"),
-                               "pick it up: " + pick});
+                std::string pick = w.worktree
+                                       ? "git -C " + *w.worktree + " merge " + needed->branch
+                                       : "git merge " + needed->branch + " (on " + w.branch + ")";
+                out.push_back(
+                    {"needs-satisfied", w.worker,
+                     w.worker + " needs " + n.item + " from " + n.worker + ", which " +
+                         (needed->state == "complete" ? "is complete" : "has committed it"),
+                     "pick it up: " + pick});
             } else {
-                out.push_back({"needs", w.worker, w.worker + " needs " + n.item + " from " + n.worker +
-                                                      (needed ? " (" + needed->state + ")" : " (no such worker)"),
-                               needed ? "wait for " + n.worker + ", or raise its priority"
-                                      : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
+                out.push_back(
+                    {"needs", w.worker,
+                     w.worker + " needs " + n.item + " from " + n.worker +
+                         (needed ? " (" + needed->state + ")" : " (no such worker)"),
+                     needed ? "wait for " + n.worker + ", or raise its priority"
+                            : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
             }
         }
         if (w.state != "complete" && now - w.last_commit.time > stall)
-            out.push_back({"stalled", w.worker,
-                           w.worker + " has not committed for " + util::format_age(now - w.last_commit.time) +
-                               " (stall_after: " + util::format_age(stall) + ")",
-                           "check that its session is alive; see what it did: git porch log " + w.worker});
+            out.push_back(
+                {"stalled", w.worker,
+                 w.worker + " has not committed for " + util::format_age(now - w.last_commit.time) +
+                     " (stall_after: " + util::format_age(stall) + ")",
+                 "check that its session is alive; see what it did: git porch log " + w.worker});
         if (w.unvalidated > 0)
             out.push_back({"bypassed-hooks", w.worker,
                            w.worker + ": " + std::to_string(w.unvalidated) +
@@ -155,6 +165,18 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                " made without porch's hooks",
                            "record them with: git porch reindex " + w.worker +
                                "; install hooks with: git porch hooks install"});
+        for (const auto& i : w.integrations) {
+            if (i.state == "merged")
+                continue;
+            const std::string branch = integration_branch(ctx, i.feature);
+            out.push_back(
+                {"integration-stopped", w.worker,
+                 "integrating " + i.feature + " stopped at " + w.worker +
+                     (i.state == "conflict" ? ": its merge conflicted"
+                                            : ": the verify command failed after its merge"),
+                 "resolve in porch's worktree of " + branch + ", then: git porch integrate " +
+                     i.feature + " --continue (or --abort)"});
+        }
         if (w.worktree && w.worktree_missing)
             out.push_back({"worktree-missing", w.worker,
                            w.worker + ": its worktree folder is missing: " + *w.worktree,
@@ -171,16 +193,19 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
         for (const auto& wt : ctx.repo.worktrees()) {
             if (wt.is_main || wt.missing)
                 continue;
-            auto rel = std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
+            auto rel =
+                std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
             auto parts = ctx.worktree_template.match(rel);
             if (!parts)
                 continue;
             std::string expected = ctx.branch_template.expand(parts->id, parts->desc);
-            std::string head = wt.head && wt.head->starts_with("refs/heads/") ? wt.head->substr(11) : "";
+            std::string head =
+                wt.head && wt.head->starts_with("refs/heads/") ? wt.head->substr(11) : "";
             if (head != expected && find(report, protocol::worker_name(parts->id)))
                 out.push_back({"worktree-wrong-branch", protocol::worker_name(parts->id),
-                               "worktree " + rel + " belongs to " + protocol::worker_name(parts->id) +
-                                   " but has " + (head.empty() ? "a detached HEAD" : "'" + head + "'") +
+                               "worktree " + rel + " belongs to " +
+                                   protocol::worker_name(parts->id) + " but has " +
+                                   (head.empty() ? "a detached HEAD" : "'" + head + "'") +
                                    " checked out",
                                "switch it back: git -C " + wt.path + " switch " + expected});
         }
@@ -191,9 +216,10 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
         for (const auto& w : cycle)
             names += w + " -> ";
         names += cycle.front();
-        out.push_back({"deadlock", "", "dependency cycle: " + names,
-                       "break it: have one worker stub the interface the other needs, or merge the two "
-                       "tasks"});
+        out.push_back(
+            {"deadlock", "", "dependency cycle: " + names,
+             "break it: have one worker stub the interface the other needs, or merge the two "
+             "tasks"});
     }
 
     // Protocol commits that landed on the base or on an integration branch.

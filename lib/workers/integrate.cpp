@@ -521,6 +521,18 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
     if (merge_in_progress(result.worktree))
         git_ok(result.worktree, {"merge", "--abort"}, "cannot abort the merge");
     auto created = ctx.repo.ref_target(created_ref(feature));
+    // Events of this run that no longer hold: its stop, and merges the branch no longer has.
+    auto restored = created ? std::nullopt : std::optional<git::Oid>(*start);
+    for (const auto& w : collect_status(ctx).workers)
+        for (const auto& i : w.integrations) {
+            if (i.feature != feature)
+                continue;
+            auto merge = git::Oid::from_hex(i.merge);
+            bool kept =
+                i.state == "merged" && merge && restored && ctx.repo.is_ancestor(*merge, *restored);
+            if (!kept)
+                record(ctx, w.worker, "integrate-aborted", {{"feature", feature}});
+        }
     if (created) {
         // The run made the branch and its worktree: take both away.
         git_ok(*ctx.root, {"worktree", "remove", "--force", result.worktree},

@@ -17,8 +17,8 @@ namespace {
 // How far back a branch is followed when neither the notes nor a protocol commit say more.
 constexpr std::size_t max_chain = 1000;
 
-void apply_state(const std::string& state, const std::string& reason, const std::string& needs_worker,
-                 const std::string& needs_item, WorkerStatus& w) {
+void apply_state(const std::string& state, const std::string& reason,
+                 const std::string& needs_worker, const std::string& needs_item, WorkerStatus& w) {
     w.state = state;
     if (state == "blocked")
         w.reason = reason;
@@ -121,6 +121,7 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         std::vector<std::string> lines = store::read_lines(ctx.repo, w.worker);
         std::unordered_map<std::string, const std::string*> commit_lines;
         std::optional<git::Oid> spawn_base;
+        std::map<std::string, std::optional<store::Event>> integration_events;
         for (const auto& line : lines) {
             std::optional<std::string_view> type, commit, subject, commit_time, valid;
             bool escaped = false;
@@ -148,11 +149,20 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
                 }
                 if (e->type != "spawned")
                     continue; // an escaped type: some newer writer's event
-                w.scope = e->lists.count("scope") ? e->lists.at("scope") : std::vector<std::string>{};
+                w.scope =
+                    e->lists.count("scope") ? e->lists.at("scope") : std::vector<std::string>{};
                 w.declared_needs =
                     e->lists.count("needs") ? e->lists.at("needs") : std::vector<std::string>{};
                 spawn_base = git::Oid::from_hex(e->field("base"));
                 w.spawn_base = spawn_base;
+            } else if (type->starts_with("integrate")) {
+                // Rare events, ordered by their clocks: parsed whole.
+                auto e = store::from_line(line);
+                if (!e || e->worker != w.worker || e->field("feature").empty())
+                    continue;
+                auto& newest = integration_events[e->field("feature")];
+                if (!newest || newest->lamport < e->lamport)
+                    newest = std::move(e);
             } else if (*type == "commit") {
                 if (!commit)
                     continue;
@@ -166,6 +176,16 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
                 if (valid && *valid == "false")
                     ++w.unvalidated;
             }
+        }
+        for (const auto& [feature, e] : integration_events) {
+            static const std::map<std::string, std::string> states = {
+                {"integrated", "merged"},
+                {"integrate-conflict", "conflict"},
+                {"integrate-verify-failed", "verify-failed"}};
+            auto state = states.find(e->type);
+            if (state != states.end())
+                w.integrations.push_back({feature, state->second, e->field("commit"),
+                                          e->field("merge"), e->field("commit") == wb.tip.hex()});
         }
         // Commit events parsed on demand, once each.
         std::unordered_map<std::string, std::optional<store::Event>> parsed;
@@ -184,7 +204,8 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
 
         std::optional<git::Oid> stop = spawn_base;
         const store::Event* tip_event = lookup(wb.tip.hex());
-        auto recorded_ahead = tip_event ? util::parse_count(tip_event->field("ahead")) : std::nullopt;
+        auto recorded_ahead =
+            tip_event ? util::parse_count(tip_event->field("ahead")) : std::nullopt;
         if (recorded_ahead && spawn_base && base && *base == *spawn_base) {
             // The base has not moved since the worker started: the count recorded with the tip
             // is exact, and no history is walked.
@@ -201,8 +222,9 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         resolve_state(ctx.repo, wb.tip, stop, lookup, w);
         report.workers.push_back(std::move(w));
     }
-    std::sort(report.workers.begin(), report.workers.end(),
-              [](const WorkerStatus& a, const WorkerStatus& b) { return worker_id_less(a.id, b.id); });
+    std::sort(
+        report.workers.begin(), report.workers.end(),
+        [](const WorkerStatus& a, const WorkerStatus& b) { return worker_id_less(a.id, b.id); });
     return report;
 }
 

@@ -21,6 +21,15 @@ struct LastCommit {
     std::int64_t time = 0;
 };
 
+// Where `git porch integrate` got with this worker, per feature: its newest integration event.
+struct Integration {
+    std::string feature;
+    std::string state;  // merged, conflict, verify-failed
+    std::string commit; // the worker's commit that was merged (or conflicted)
+    std::string merge;  // merged: the merge commit on the integration branch
+    bool current = false; // that commit is still the branch tip
+};
+
 struct WorkerStatus {
     std::string worker; // task-<id>
     std::string id;
@@ -41,6 +50,7 @@ struct WorkerStatus {
     std::optional<git::Oid> spawn_base; // the commit it started from, when recorded
     // Recorded commits of the live note, (commit time, subject): what others check NEEDS against.
     std::vector<std::pair<std::int64_t, std::string>> subjects;
+    std::vector<Integration> integrations; // by feature
 };
 
 struct StatusReport {

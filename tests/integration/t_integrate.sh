@@ -112,12 +112,29 @@ expect_fail 128 "an integration of feat is in progress" -- porch integrate feat
 expect_fail 1 "still unmerged in $wt: shared.txt" -- porch integrate feat --continue
 expect_ok porch log task-8 --json
 assert_contains "$OUT" '"type": "integrate-conflict"' "the conflict is an event"
+expect_ok porch log task-8
+assert_contains "$OUT" "integrate-conflict" "log shows it"
+assert_contains "$OUT" "feature feat, " "with the feature"
+assert_contains "$OUT" "in: shared.txt" "and the files"
+expect_ok porch status --json
+assert_json "$OUT" '[w["integrations"] for w in d["workers"] if w["id"] == "task-8"][0][0]["state"]' conflict \
+    "status shows the stopped integration"
+assert_json "$OUT" '[a["kind"] for a in d["alerts"] if a["worker"] == "task-8"]' '["integration-stopped"]' \
+    "with an alert"
+assert_json "$OUT" '[(i["feature"], i["state"], i["current"]) for w in d["workers"] if w["id"] == "task-7" for i in w["integrations"]]' \
+    '[["feat","merged",true]]' "and the worker merged before it"
 
 expect_ok porch integrate feat --abort
 assert_eq "$t1" "$(git rev-parse integration/feat)" "--abort puts the branch tip back"
 assert_eq "" "$(git -C "$wt" status --porcelain --untracked-files=all)" "and the worktree"
 assert_false "no merge in progress" git -C "$wt" rev-parse -q --verify MERGE_HEAD
 assert_eq "$t1" "$(git -C "$wt" rev-parse HEAD)" "the worktree is at the start"
+expect_ok porch status --json
+assert_json "$OUT" '[w["integrations"] for w in d["workers"] if w["id"] == "task-8"][0]' '[]' \
+    "after --abort the stop is gone from status"
+assert_json "$OUT" '[a["kind"] for a in d["alerts"]]' '[]' "and so is the alert"
+assert_json "$OUT" '[len(w["integrations"]) for w in d["workers"] if w["id"] == "task-7"]' '[1]' \
+    "the merge from before the run still counts"
 
 run porch integrate feat
 assert_contains "$ERR" "conflicted in" "the same conflict again"
