@@ -46,9 +46,12 @@ Lines line_set(std::string_view text) {
     return lines;
 }
 
-git::Oid anchor(const std::string& content) { return git::Oid::of_blob(content); }
+git::Oid anchor(const std::string& content) {
+    return git::Oid::of_blob(content);
+}
 
-Lines note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip, const git::Oid& target) {
+Lines note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip,
+                 const git::Oid& target) {
     if (!tip)
         return {};
     auto note = repo.read_note(*tip, target);
@@ -113,7 +116,8 @@ Lines compact(Lines& live) {
 // key must follow '{' or ',': inside a string value a quote is escaped, so `\"lc\":` in some
 // field's text never matches. Lines in another layout fall back to the parser.
 std::uint64_t lamport_of(const std::string& line) {
-    for (auto pos = line.find("\"lc\":"); pos != std::string::npos; pos = line.find("\"lc\":", pos + 1)) {
+    for (auto pos = line.find("\"lc\":"); pos != std::string::npos;
+         pos = line.find("\"lc\":", pos + 1)) {
         if (pos == 0 || (line[pos - 1] != ',' && line[pos - 1] != '{'))
             continue;
         std::size_t i = pos + 5;
@@ -147,7 +151,9 @@ void parse_into(const Lines& lines, const std::string& worker, std::vector<Event
 
 } // namespace
 
-std::string anchor_content(const std::string& worker) { return "porch worker " + worker + "\n"; }
+std::string anchor_content(const std::string& worker) {
+    return "porch worker " + worker + "\n";
+}
 
 std::string archive_anchor_content(const std::string& worker, std::size_t n) {
     return "porch worker " + worker + " archive " + std::to_string(n) + "\n";
@@ -168,6 +174,12 @@ std::string clone_id(git::Repo& repo) {
     }
     throw Error(ExitCode::fatal, "cannot set porch.cloneId in the repository's config",
                 "check that .git/config is writable and no .git/config.lock is left behind");
+}
+
+std::string tracking_ref(std::string_view remote, std::string_view ref) {
+    constexpr std::string_view prefix = "refs/notes/";
+    return "refs/notes/remotes/" + std::string(remote) + "/" +
+           std::string(ref.substr(prefix.size()));
 }
 
 std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
@@ -327,7 +339,8 @@ std::vector<Event> read_matching(const git::Repo& repo, const std::string& worke
     return out;
 }
 
-std::vector<Event> read_all(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
+std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
+                            std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
     // Union merges, and a crash between archiving and trimming the live note, can leave one

@@ -28,6 +28,9 @@ namespace porch::store {
 
 constexpr std::string_view notes_ref = "refs/notes/porch";
 constexpr std::string_view archive_ref = "refs/notes/porch-archive";
+// Where a remote's copy of one of those refs is fetched to (refs/notes/porch ->
+// refs/notes/remotes/<remote>/porch): never over the local notes, which are merged instead.
+std::string tracking_ref(std::string_view remote, std::string_view ref);
 // A live note with more lines than this is compacted down to `compact_keep` commit events plus
 // every spawned event: status reads stay O(workers), never O(history), and post-commit, which
 // reads and rewrites the whole live note on every commit, stays cheap.

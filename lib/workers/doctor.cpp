@@ -530,15 +530,7 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
 
 void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
     const std::string dir = repo_dir(ctx);
-    const std::string notes(store::notes_ref);
-    struct Want {
-        std::string key, value;
-        bool multi;
-    };
-    const Want wants[] = {{"notes.rewriteRef", notes, true},
-                          {"notes.porch.mergeStrategy", "cat_sort_uniq", false},
-                          {"notes.porch-archive.mergeStrategy", "cat_sort_uniq", false}};
-    for (const auto& want : wants) {
+    for (const auto& want : wanted_settings(dir)) {
         auto r = git_in(dir, {"config", "--get-all", want.key});
         bool present = false;
         for (auto line : util::split_lines(r.out))

@@ -29,7 +29,8 @@ bool create_exclusive(const fs::path& path, std::string_view content) {
     tmp += ".porch-" + util::random_hex(6);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw Error(ExitCode::fatal, "cannot create " + path.string() + ": " + std::strerror(errno));
+        throw Error(ExitCode::fatal,
+                    "cannot create " + path.string() + ": " + std::strerror(errno));
     std::size_t done = 0;
     int failed = 0;
     while (done < content.size() && failed == 0) {
@@ -52,7 +53,8 @@ bool create_exclusive(const fs::path& path, std::string_view content) {
     }
     ::unlink(tmp.c_str());
     if (failed != 0)
-        throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + std::strerror(failed));
+        throw Error(ExitCode::fatal,
+                    "cannot write " + path.string() + ": " + std::strerror(failed));
     return created;
 }
 
@@ -97,10 +99,36 @@ bool ensure_config(const std::string& root, const std::string& key, const std::s
             return false;
     if (!multi && current.ok())
         return false; // the user chose another value: keep it
-    auto r = process::git({"config", "--local", multi ? "--add" : "--replace-all", key, value}, opts);
+    auto r =
+        process::git({"config", "--local", multi ? "--add" : "--replace-all", key, value}, opts);
     if (!r.ok())
         throw Error(ExitCode::fatal, "cannot set " + key + ": " + r.last_error_line());
     return true;
+}
+
+std::vector<WantedSetting> wanted_settings(const std::string& dir) {
+    const std::string notes(store::notes_ref);
+    // Our notes hang on anchor blobs, not commits, but a user who adds notes of their own to
+    // this ref expects amend and rebase to carry them. The merge strategies make a plain
+    // `git notes --ref porch merge` combine stores the way porch does: line union.
+    std::vector<WantedSetting> out = {
+        {"notes.rewriteRef", notes, true},
+        {"notes.porch.mergeStrategy", "cat_sort_uniq", false},
+        {"notes.porch-archive.mergeStrategy", "cat_sort_uniq", false}};
+    process::Options opts;
+    opts.cwd = dir;
+    const std::string remotes = process::git({"remote"}, opts).out;
+    for (auto remote : util::split_lines(remotes)) {
+        if (remote.empty())
+            continue;
+        // A pattern: it fetches both refs, and fetches nothing, without an error, from a remote
+        // that has neither yet.
+        out.push_back({"remote." + std::string(remote) + ".fetch",
+                       "+" + std::string(store::notes_ref) +
+                           "*:" + store::tracking_ref(remote, store::notes_ref) + "*",
+                       true});
+    }
+    return out;
 }
 
 std::optional<std::string> ensure_excluded(const Context& ctx) {
@@ -122,15 +150,9 @@ InitResult init_repository(Context& ctx, const std::string& binary) {
         done.push_back("wrote " + std::string(config::file_name) + " (commit it to share it)");
     if (auto pattern = ensure_excluded(ctx))
         done.push_back("added " + *pattern + " to .git/info/exclude");
-    const std::string notes(store::notes_ref);
-    // Our notes hang on anchor blobs, not commits, but a user who adds notes of their own to
-    // this ref expects amend and rebase to carry them.
-    if (ensure_config(*ctx.root, "notes.rewriteRef", notes, true))
-        done.push_back("set notes.rewriteRef = " + notes);
-    // Makes a plain `git notes --ref porch merge` combine stores the way porch does: line union.
-    for (const char* key : {"notes.porch.mergeStrategy", "notes.porch-archive.mergeStrategy"})
-        if (ensure_config(*ctx.root, key, "cat_sort_uniq", false))
-            done.push_back(std::string("set ") + key + " = cat_sort_uniq");
+    for (const auto& want : wanted_settings(*ctx.root))
+        if (ensure_config(*ctx.root, want.key, want.value, want.multi))
+            done.push_back("set " + want.key + " = " + want.value);
     try {
         auto hooks = hooks::install(*ctx.root, binary);
         for (auto& a : hooks.actions)

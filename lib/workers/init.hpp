@@ -20,6 +20,15 @@ struct InitResult {
 bool ensure_config(const std::string& root, const std::string& key, const std::string& value,
                    bool multi);
 
+struct WantedSetting {
+    std::string key, value;
+    bool multi; // one value among several (a refspec), not the only one
+};
+// The git config porch relies on: notes carried by amend and rebase, merged by line union, and
+// for every remote the refspecs that make a plain `git fetch` bring porch's notes into tracking
+// refs. `dir` is any folder of the repository.
+std::vector<WantedSetting> wanted_settings(const std::string& dir);
+
 // Adds the worktree folder to .git/info/exclude unless it is there; returns the pattern added.
 std::optional<std::string> ensure_excluded(const Context& ctx);
 

@@ -147,6 +147,20 @@ assert_eq 0 "$RC" "and --fix sets it"
 assert_eq "config-missing|true" "$(kinds "$OUT")" "fixed"
 assert_eq "refs/notes/porch" "$(git config --get-all notes.rewriteRef)" "notes.rewriteRef is set"
 
+# A remote added after init lacks the refspecs that fetch porch's notes.
+git init -q --bare "$T/doctor-remote.git"
+git remote add team "$T/doctor-remote.git"
+run porch doctor --json
+assert_eq 1 "$RC" "a remote without the notes refspecs is a problem"
+assert_eq 'config-missing|false' "$(kinds "$OUT")" "the refspec is missing"
+assert_contains "$(json_q "$OUT" 'd["findings"][0]["message"]')" \
+    "remote.team.fetch does not include +refs/notes/porch*:refs/notes/remotes/team/porch*" "named"
+run porch doctor --fix --json
+assert_eq 0 "$RC" "--fix adds them"
+assert_eq $'+refs/heads/*:refs/remotes/team/*\n+refs/notes/porch*:refs/notes/remotes/team/porch*' \
+    "$(git config --get-all remote.team.fetch)" "beside the branch refspec"
+git remote remove team
+
 expect_ok porch hooks uninstall
 run porch doctor --json
 assert_eq 1 "$RC" "missing hooks are a problem"
@@ -213,6 +227,7 @@ expect_ok porch doctor
 
 git clone -q --bare . "$T/remote.git"
 git remote add origin "$T/remote.git"
+porch init -q # the notes refspecs for the new remote
 printf 'page\n' >src/web/page.txt
 git add src/web/page.txt && tick && git commit -q -m "[CHECKPOINT] Add page"
 pushed=$(git rev-parse --short main)

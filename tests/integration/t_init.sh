@@ -31,6 +31,7 @@ assert_eq "refs/notes/porch" "$(git config --local --get-all notes.rewriteRef)" 
 assert_eq "cat_sort_uniq" "$(git config --local notes.porch.mergeStrategy)" "notes.porch.mergeStrategy is set"
 assert_eq "cat_sort_uniq" "$(git config --local notes.porch-archive.mergeStrategy)" \
     "so is the archive ref's"
+assert_eq "" "$(git config --get-all remote.origin.fetch || true)" "no remote, no refspec"
 for hook in commit-msg post-commit post-merge; do
     assert_contains "$OUT" "hooks: installed $hook in $T/fresh/.git/hooks" "init reports the $hook hook"
     assert_true "the $hook hook is executable" test -x ".git/hooks/$hook"
@@ -177,5 +178,30 @@ snapshot_state broken broken
 in_dir broken expect_fail 128 ".porch.toml:1:" -- porch init
 assert_contains "$ERR" "hint: fix .porch.toml" "a broken .porch.toml is named with a hint"
 assert_state_unchanged broken broken "init with a broken .porch.toml changes nothing"
+
+# --- a clone: init makes a plain `git fetch` bring porch's notes into tracking refs -----------------
+git init -q --bare "$T/shared.git"
+new_repo first
+git -C first remote add origin "$T/shared.git"
+git -C first push -q origin main
+git clone -q "$T/shared.git" second
+cd second
+expect_ok porch init
+assert_contains "$OUT" "set remote.origin.fetch = +refs/notes/porch*:refs/notes/remotes/origin/porch*" \
+    "init reports the notes refspec"
+assert_eq $'+refs/heads/*:refs/remotes/origin/*\n+refs/notes/porch*:refs/notes/remotes/origin/porch*' \
+    "$(git config --get-all remote.origin.fetch)" "the refspec is added beside the branch one"
+expect_ok porch spawn 1 api
+git push -q origin refs/notes/porch
+cd "$T/first"
+git fetch -q
+assert_true "a plain fetch in a clone without porch's config brings nothing" \
+    test -z "$(git for-each-ref refs/notes)"
+porch init -q
+git fetch -q
+assert_eq "$(git -C "$T/second" rev-parse refs/notes/porch)" "$(git rev-parse refs/notes/remotes/origin/porch)" \
+    "after init a plain fetch brings the notes into the tracking ref"
+assert_false "and never over the local notes" git rev-parse -q --verify refs/notes/porch
+cd "$T"
 
 finish
