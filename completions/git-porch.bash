@@ -9,7 +9,7 @@
 
 # The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
 # version.
-__git_porch_commands="init spawn status graph pool integrate cleanup log reindex doctor hooks hook check-message help version"
+__git_porch_commands="init spawn status graph pool integrate cleanup sync log reindex doctor hooks hook check-message help version"
 
 # The subcommands of `git porch pool`.
 __git_porch_pool_commands="init acquire release status health merge cleanup reset"
@@ -200,7 +200,7 @@ _git_porch ()
 		case "$cur" in
 		--worker=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--worker=}" ;;
 		--watch=*)	__git_porch_nothing ;;
-		-*)		__gitcomp "--json --porcelain --worker= --watch --watch= --no-alerts --help" ;;
+		-*)		__gitcomp "--json --porcelain --worker= --watch --watch= --no-alerts --local --help" ;;
 		*)		__git_porch_nothing ;;
 		esac
 		;;
@@ -226,6 +226,17 @@ _git_porch ()
 		--merged-into=*)	__git_complete_refs --mode="heads" --cur="${cur#--merged-into=}" ;;
 		-*)	__gitcomp "--merged-into= --branches --dry-run --json --help" ;;
 		*)	__git_porch_nothing ;;
+		esac
+		;;
+	sync)
+		case "$cur" in
+		-*)	__gitcomp "--no-push --branches --json --help" ;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp_nl "$(git remote 2>/dev/null)"
+			else
+				__git_porch_nothing
+			fi
+			;;
 		esac
 		;;
 	log|reindex)

@@ -12,6 +12,7 @@ function __git_porch_commands
         pool 'Manage a pool of reusable worktree slots' \
         integrate 'Merge complete workers in dependency order' \
         cleanup "Remove merged workers' worktrees (and branches)" \
+        sync 'Share events with teammates through a remote' \
         log 'Show the event timeline of one worker or all' \
         reindex "Rebuild workers' events from their branch history" \
         doctor 'Find and repair what failed workers left behind' \
@@ -120,6 +121,7 @@ __git_porch_complete '__git_porch_using status' -l porcelain \
 __git_porch_complete '__git_porch_using status' -l watch \
     -d 'Redraw every SECONDS (default 2; --watch=SECONDS) until interrupted'
 __git_porch_complete '__git_porch_using status' -l no-alerts -d 'Leave out the alerts'
+__git_porch_complete '__git_porch_using status' -l local -d "Only this clone's workers"
 
 # graph
 __git_porch_complete '__git_porch_using graph' -f
@@ -225,6 +227,13 @@ __git_porch_complete '__git_porch_using cleanup' -l merged-into -x -a '(__git_po
 __git_porch_complete '__git_porch_using cleanup' -l branches -d "Also delete the merged workers' branches"
 __git_porch_complete '__git_porch_using cleanup' -s n -l dry-run -d 'Show what would be done; change nothing'
 __git_porch_complete '__git_porch_using cleanup' -l json -d 'Print the result as JSON'
+
+# sync [<remote>]
+__git_porch_complete '__git_porch_using sync' -f
+__git_porch_complete '__git_porch_at_arg sync 0' -a '(git remote 2>/dev/null)'
+__git_porch_complete '__git_porch_using sync' -l no-push -d 'Fetch and merge only'
+__git_porch_complete '__git_porch_using sync' -l branches -d "Also push this clone's workers' branches"
+__git_porch_complete '__git_porch_using sync' -l json -d 'Print JSON'
 
 # log [<worker>] and reindex [<worker>]
 __git_porch_complete '__git_porch_using log reindex' -f

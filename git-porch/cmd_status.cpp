@@ -3,6 +3,7 @@
 #include "error.hpp"
 #include "protocol/naming.hpp"
 #include "render.hpp"
+#include "sync/sync.hpp"
 #include "util/text.hpp"
 #include "workers/alerts.hpp"
 #include "workers/status.hpp"
@@ -44,7 +45,7 @@ json integrations_json(const workers::WorkerStatus& w) {
 }
 
 json to_json(const workers::StatusReport& report, const std::vector<workers::Alert>& alerts,
-             std::int64_t now) {
+             std::int64_t now, std::optional<std::int64_t> last_fetch) {
     json workers = json::array();
     for (const auto& w : report.workers) {
         json needs = json::array();
@@ -69,6 +70,10 @@ json to_json(const workers::StatusReport& report, const std::vector<workers::Ale
             {"declared_needs", w.declared_needs},
             {"unvalidated", w.unvalidated},
             {"integrations", integrations_json(w)},
+            {"clone", w.clone_name.empty()
+                          ? json(w.clone.empty() ? nullptr : json(w.clone.substr(0, 8)))
+                          : json(w.clone_name)},
+            {"local", w.local},
         });
     }
     json alert_list = json::array();
@@ -79,11 +84,13 @@ json to_json(const workers::StatusReport& report, const std::vector<workers::Ale
                               {"action", a.action}});
     std::size_t complete = std::count_if(report.workers.begin(), report.workers.end(),
                                          [](const auto& w) { return w.state == "complete"; });
-    return {{"version", 1},
-            {"base", report.base_branch},
-            {"progress", {{"complete", complete}, {"total", report.workers.size()}}},
-            {"workers", workers},
-            {"alerts", alert_list}};
+    return {
+        {"version", 1},
+        {"base", report.base_branch},
+        {"progress", {{"complete", complete}, {"total", report.workers.size()}}},
+        {"last_fetch", last_fetch ? json(util::format_iso8601_utc(*last_fetch)) : json(nullptr)},
+        {"workers", workers},
+        {"alerts", alert_list}};
 }
 
 class Status : public Command {
@@ -96,6 +103,7 @@ public:
         app.add_flag("--watch{2}", m_watch, "Redraw every SECONDS (default 2) until interrupted")
             ->type_name("SECONDS");
         app.add_flag("--no-alerts", m_no_alerts, "Leave out the alerts");
+        app.add_flag("--local", m_local, "Only this clone's workers, not teammates'");
     }
 
     int run(Env& env) override {
@@ -112,6 +120,8 @@ public:
 private:
     int once(Env& env, const std::string& only) const {
         auto report = workers::collect_status(*env.ctx, only);
+        if (m_local)
+            std::erase_if(report.workers, [](const auto& w) { return !w.local; });
         if (!only.empty() && report.workers.empty())
             throw Error(ExitCode::fatal, "no worker " + only,
                         "list workers with: git porch status");
@@ -123,9 +133,9 @@ private:
             std::erase_if(alerts,
                           [&](const auto& a) { return !a.worker.empty() && a.worker != only; });
         if (m_json)
-            std::cout
-                << to_json(report, alerts, now).dump(2, ' ', false, json::error_handler_t::replace)
-                << '\n';
+            std::cout << to_json(report, alerts, now, sync::last_fetch_time(*env.ctx))
+                             .dump(2, ' ', false, json::error_handler_t::replace)
+                      << '\n';
         else if (m_porcelain)
             porcelain(report, now);
         else
@@ -201,6 +211,8 @@ private:
         Row head{"WORKER", "STATE", "AHEAD", "AGE", "BRANCH", "WORKTREE", "LAST COMMIT"};
         for (const auto& w : report.workers) {
             std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
+            if (w.remote_only) // a teammate's: the worktree is on their machine
+                wt = "(on " + (w.clone_name.empty() ? w.clone.substr(0, 8) : w.clone_name) + ")";
             if (w.worktree_missing)
                 wt += " (missing)";
             rows.push_back(
@@ -244,6 +256,13 @@ private:
                   << paint(bar, complete == report.workers.size() ? Tone::green : Tone::plain, c)
                   << "] " << complete << "/" << report.workers.size()
                   << " complete (base: " << display(report.base_branch) << ")\n";
+        bool teammates = std::any_of(report.workers.begin(), report.workers.end(),
+                                     [](const auto& w) { return !w.local; });
+        if (auto fetched = sync::last_fetch_time(*env.ctx))
+            std::cout << "teammates' events fetched " << util::format_age(now - *fetched)
+                      << " ago (git porch sync to refresh)\n";
+        else if (teammates)
+            std::cout << "teammates' events never fetched here: git porch sync\n";
         if (report.skipped_lines > 0)
             std::cout << paint("warning:", Tone::yellow, c) << " skipped " << report.skipped_lines
                       << " malformed event line(s) in refs/notes/porch\n";
@@ -263,6 +282,7 @@ private:
     bool m_json = false;
     bool m_porcelain = false;
     bool m_no_alerts = false;
+    bool m_local = false;
     int m_watch = 0;
     std::string m_worker;
 };

@@ -54,5 +54,6 @@ std::unique_ptr<Command> make_init();
 std::unique_ptr<Command> make_integrate();
 std::unique_ptr<Command> make_spawn();
 std::unique_ptr<Command> make_status();
+std::unique_ptr<Command> make_sync();
 
 } // namespace porch::cli

@@ -26,6 +26,7 @@ std::span<const CommandInfo> commands() {
         CommandInfo{"integrate", "Merge complete workers in dependency order", true,
                     make_integrate},
         CommandInfo{"cleanup", "Remove merged workers' worktrees (and branches)", true, make_cleanup},
+        CommandInfo{"sync", "Share events with teammates through a remote", true, make_sync},
         CommandInfo{"log", "Show the event timeline of one worker or all", true, make_log},
         CommandInfo{"reindex", "Rebuild workers' events from their branch history", true,
                     make_reindex},

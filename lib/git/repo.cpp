@@ -3,12 +3,11 @@
 #include "error.hpp"
 #include "git/handles.hpp"
 
-#include <git2/sys/repository.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <git2/sys/repository.h>
 #include <sstream>
 #include <unordered_map>
 
@@ -37,7 +36,9 @@ std::string strip_trailing_slash(std::string path) {
     return path;
 }
 
-std::string str(std::string_view s) { return std::string(s); }
+std::string str(std::string_view s) {
+    return std::string(s);
+}
 
 std::optional<std::string> read_small_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -120,8 +121,7 @@ Repo Repo::discover(const std::string& start) {
         // buffer (LeakSanitizer), and `git --work-tree=<root>` usually names the same folder.
         std::error_code ec;
         const char* found = git_repository_workdir(raw);
-        if (found == nullptr ||
-            !fs::equivalent(fs::path(found), absolute(*work_tree), ec))
+        if (found == nullptr || !fs::equivalent(fs::path(found), absolute(*work_tree), ec))
             check(git_repository_set_workdir(raw, absolute(*work_tree).c_str(), 0),
                   "cannot use GIT_WORK_TREE " + work_tree->string());
     }
@@ -167,9 +167,13 @@ std::optional<std::string> Repo::main_workdir() const {
     return strip_trailing_slash(wd);
 }
 
-bool Repo::is_bare() const { return git_repository_is_bare(m_impl->repo.get()) == 1; }
+bool Repo::is_bare() const {
+    return git_repository_is_bare(m_impl->repo.get()) == 1;
+}
 
-bool Repo::is_shallow() const { return git_repository_is_shallow(m_impl->repo.get()) == 1; }
+bool Repo::is_shallow() const {
+    return git_repository_is_shallow(m_impl->repo.get()) == 1;
+}
 
 bool Repo::has_no_commits() const {
     int rc = git_repository_is_empty(m_impl->repo.get());
@@ -186,7 +190,9 @@ std::optional<std::string> Repo::head_ref() const {
     return std::string(git_reference_symbolic_target(head.get()));
 }
 
-std::optional<Oid> Repo::head_commit() const { return resolve_commit("HEAD"); }
+std::optional<Oid> Repo::head_commit() const {
+    return resolve_commit("HEAD");
+}
 
 std::optional<Oid> Repo::resolve_commit(std::string_view rev) const {
     git_object* raw = nullptr;
@@ -472,18 +478,25 @@ std::vector<std::string> Repo::staged_paths() const {
 
 std::string Repo::operation_in_progress() const {
     switch (git_repository_state(m_impl->repo.get())) {
-    case GIT_REPOSITORY_STATE_MERGE: return "merge";
+    case GIT_REPOSITORY_STATE_MERGE:
+        return "merge";
     case GIT_REPOSITORY_STATE_REVERT:
-    case GIT_REPOSITORY_STATE_REVERT_SEQUENCE: return "revert";
+    case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+        return "revert";
     case GIT_REPOSITORY_STATE_CHERRYPICK:
-    case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE: return "cherry-pick";
+    case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+        return "cherry-pick";
     case GIT_REPOSITORY_STATE_REBASE:
     case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
-    case GIT_REPOSITORY_STATE_REBASE_MERGE: return "rebase";
-    case GIT_REPOSITORY_STATE_BISECT: return "bisect";
+    case GIT_REPOSITORY_STATE_REBASE_MERGE:
+        return "rebase";
+    case GIT_REPOSITORY_STATE_BISECT:
+        return "bisect";
     case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
-    case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE: return "am";
-    default: return {};
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+        return "am";
+    default:
+        return {};
     }
 }
 
@@ -600,7 +613,9 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
     return value != 0;
 }
 
-void Repo::refresh_config() { m_impl->config.reset(); }
+void Repo::refresh_config() {
+    m_impl->config.reset();
+}
 
 void Repo::set_config_string(std::string_view key, std::string_view value) {
     git_config* raw = nullptr;
@@ -677,9 +692,16 @@ void index_notes(git_repository* repo, const git_tree* tree, const std::string& 
 
 namespace {
 
+// The user's identity (as git would choose it), dated now: who writes porch's notes commits.
+SignaturePtr signature_now(const Repo& repo) {
+    Signature who = repo.default_signature();
+    git_signature* raw = nullptr;
+    check(git_signature_now(&raw, who.name.c_str(), who.email.c_str()), "cannot make a signature");
+    return SignaturePtr(raw);
+}
+
 // The cache of one notes commit, built on first use.
-template <typename Impl>
-auto& notes_of(Impl& impl, const Oid& notes_commit) {
+template <typename Impl> auto& notes_of(Impl& impl, const Oid& notes_commit) {
     auto [it, added] = impl.notes.try_emplace(notes_commit.hex());
     if (added) {
         TreePtr tree = tree_of(impl.repo.get(), notes_commit);
@@ -714,11 +736,7 @@ Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,
         check(git_commit_lookup(&c, m_impl->repo.get(), &raw_parent), "cannot read notes commit");
         parent_commit.reset(c);
     }
-    Signature who = default_signature();
-    git_signature* raw_sig = nullptr;
-    check(git_signature_now(&raw_sig, who.name.c_str(), who.email.c_str()),
-          "cannot make a signature");
-    SignaturePtr sig(raw_sig);
+    SignaturePtr sig = signature_now(*this);
     git_oid raw_target = to_raw(target);
     git_oid out_commit, out_blob;
     std::string note = str(content);
@@ -726,6 +744,56 @@ Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,
                                  sig.get(), sig.get(), &raw_target, note.c_str(), 1),
           "cannot write note");
     return from_raw(&out_commit);
+}
+
+std::map<std::string, Oid> Repo::note_entries(const Oid& notes_commit) const {
+    const auto& index = notes_of(*m_impl, notes_commit).index;
+    return {index.begin(), index.end()};
+}
+
+std::optional<std::size_t> Repo::blob_size(const Oid& id) const {
+    git_oid raw = to_raw(id);
+    git_blob* b = nullptr;
+    if (git_blob_lookup(&b, m_impl->repo.get(), &raw) != 0)
+        return std::nullopt;
+    BlobPtr blob(b);
+    return static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+}
+
+Oid Repo::write_notes_commit(const std::map<std::string, Oid>& entries,
+                             const std::vector<Oid>& parents, std::string_view message) {
+    git_treebuilder* raw_builder = nullptr;
+    check(git_treebuilder_new(&raw_builder, m_impl->repo.get(), nullptr),
+          "cannot build a notes tree");
+    std::unique_ptr<git_treebuilder, decltype(&git_treebuilder_free)> builder(raw_builder,
+                                                                              git_treebuilder_free);
+    for (const auto& [name, blob] : entries) {
+        git_oid raw = to_raw(blob);
+        check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &raw, GIT_FILEMODE_BLOB),
+              "cannot build a notes tree");
+    }
+    git_oid tree_id;
+    check(git_treebuilder_write(&tree_id, builder.get()), "cannot write a notes tree");
+    git_tree* raw_tree = nullptr;
+    check(git_tree_lookup(&raw_tree, m_impl->repo.get(), &tree_id), "cannot read a notes tree");
+    TreePtr tree(raw_tree);
+    std::vector<CommitPtr> owned;
+    std::vector<const git_commit*> parent_ptrs;
+    for (const auto& p : parents) {
+        git_oid raw = to_raw(p);
+        git_commit* c = nullptr;
+        check(git_commit_lookup(&c, m_impl->repo.get(), &raw),
+              "cannot read notes commit " + p.short_hex());
+        owned.emplace_back(c);
+        parent_ptrs.push_back(c);
+    }
+    SignaturePtr sig = signature_now(*this);
+    git_oid out;
+    std::string msg = str(message);
+    check(git_commit_create(&out, m_impl->repo.get(), nullptr, sig.get(), sig.get(), nullptr,
+                            msg.c_str(), tree.get(), parent_ptrs.size(), parent_ptrs.data()),
+          "cannot write a notes commit");
+    return from_raw(&out);
 }
 
 } // namespace porch::git

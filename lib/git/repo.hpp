@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,9 +17,9 @@ namespace porch::git {
 
 struct Commit {
     Oid id;
-    std::string message;      // raw, as stored
-    std::int64_t time = 0;    // committer time, seconds since the epoch
-    int offset_minutes = 0;   // committer time zone
+    std::string message;    // raw, as stored
+    std::int64_t time = 0;  // committer time, seconds since the epoch
+    int offset_minutes = 0; // committer time zone
     std::size_t parent_count = 0;
     std::optional<Oid> first_parent;
 
@@ -59,9 +60,9 @@ public:
     Repo& operator=(Repo&&) noexcept;
     ~Repo();
 
-    std::string git_dir() const;     // this worktree's git dir
-    std::string common_dir() const;  // shared by all worktrees
-    std::optional<std::string> workdir() const; // this worktree's root; nullopt when bare
+    std::string git_dir() const;                     // this worktree's git dir
+    std::string common_dir() const;                  // shared by all worktrees
+    std::optional<std::string> workdir() const;      // this worktree's root; nullopt when bare
     std::optional<std::string> main_workdir() const; // the main worktree's root
     bool is_bare() const;
     bool is_shallow() const;
@@ -132,6 +133,14 @@ public:
     std::optional<std::string> read_note(const Oid& notes_commit, const Oid& target) const;
     Oid build_note_commit(const std::optional<Oid>& parent, const Oid& target,
                           std::string_view content);
+    // Every note of a notes commit (any fanout): annotated object (hex) -> note blob.
+    std::map<std::string, Oid> note_entries(const Oid& notes_commit) const;
+    // A notes commit whose flat tree holds exactly `entries`, with these parents (a merge of
+    // two stores has two).
+    Oid write_notes_commit(const std::map<std::string, Oid>& entries,
+                           const std::vector<Oid>& parents, std::string_view message);
+    // The size of a blob without reading it; nullopt when `id` is not a blob here.
+    std::optional<std::size_t> blob_size(const Oid& id) const;
 
 private:
     struct Impl;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <unistd.h>
 #include <unordered_set>
 
 namespace porch::store {
@@ -157,6 +158,16 @@ std::string anchor_content(const std::string& worker) {
 
 std::string archive_anchor_content(const std::string& worker, std::size_t n) {
     return "porch worker " + worker + " archive " + std::to_string(n) + "\n";
+}
+
+std::string clone_name(const git::Repo& repo) {
+    if (auto name = repo.config_string("porch.name"); name && !name->empty())
+        return *name;
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    std::string user = repo.config_string("user.name").value_or("");
+    return (user.empty() ? "someone" : user) + "@" + (host[0] ? host : "unknown");
 }
 
 std::string clone_id(git::Repo& repo) {

@@ -71,6 +71,8 @@ std::vector<std::string> registered_workers(const git::Repo& repo);
 
 // This clone's id: stored once in git config (porch.cloneId), random.
 std::string clone_id(git::Repo& repo);
+// How teammates see this clone: git config porch.name, else user.name@host.
+std::string clone_name(const git::Repo& repo);
 
 std::string anchor_content(const std::string& worker);
 std::string archive_anchor_content(const std::string& worker, std::size_t n);

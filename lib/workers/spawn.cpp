@@ -92,6 +92,7 @@ void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& work
     event.fields["worktree"] = worktree_rel;
     event.fields["base"] = p.base.hex();
     event.fields["base_ref"] = p.base_name;
+    event.fields["clone_name"] = store::clone_name(ctx.repo);
     if (!slot.empty())
         event.fields["slot"] = slot;
     event.lists["needs"] = p.needs;

@@ -2,12 +2,14 @@
 
 #include "error.hpp"
 #include "protocol/message.hpp"
+#include "protocol/naming.hpp"
 #include "store/store.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace porch::workers {
@@ -75,6 +77,76 @@ bool merged_into(const git::Repo& repo, const git::Oid& base, const git::Oid& si
     return found || (seen >= bound && repo.is_ancestor(tip, base));
 }
 
+// Teammates' workers: registered in the (synced) events, with no branch here. Everything comes
+// from their events: the state of the newest protocol commit, the count recorded with the newest
+// commit. Their worktrees are on other machines and never looked at.
+void add_teammates(const Context& ctx, const std::string& only, StatusReport& report) {
+    std::set<std::string> seen;
+    for (const auto& w : report.workers)
+        seen.insert(w.worker);
+    for (const auto& name : store::registered_workers(ctx.repo)) {
+        if (seen.count(name) || (!only.empty() && name != only))
+            continue;
+        auto events = store::read(ctx.repo, name, &report.skipped_lines);
+        const store::Event* spawned = nullptr;
+        const store::Event* newest = nullptr;
+        const store::Event* state = nullptr;
+        bool gone = false;
+        WorkerStatus w;
+        for (const auto& e : events) {
+            if (e.type == "spawned") {
+                spawned = &e;
+            } else if (e.type == "commit") {
+                newest = &e;
+                if (!e.field("state").empty())
+                    state = &e;
+                auto t = util::parse_count(e.field("commit_time"));
+                w.subjects.emplace_back(t ? static_cast<std::int64_t>(*t) : e.time,
+                                        e.field("subject"));
+                if (e.field("valid") == "false")
+                    ++w.unvalidated;
+            } else if (e.type == "cleaned" && e.field("branch_deleted") == "true") {
+                gone = true;
+            }
+        }
+        // Ours without a branch was deleted here on purpose; theirs, once cleaned up, is done.
+        if (!spawned || gone || spawned->clone == report.clone)
+            continue;
+        auto id = protocol::normalize_id(name);
+        if (!id)
+            continue;
+        w.worker = name;
+        w.id = *id;
+        w.desc = spawned->field("desc");
+        w.branch = spawned->field("branch");
+        w.clone = spawned->clone;
+        w.clone_name = spawned->field("clone_name");
+        w.local = false;
+        w.remote_only = true;
+        if (auto it = spawned->lists.find("scope"); it != spawned->lists.end())
+            w.scope = it->second;
+        if (auto it = spawned->lists.find("needs"); it != spawned->lists.end())
+            w.declared_needs = it->second;
+        w.spawn_base = git::Oid::from_hex(spawned->field("base"));
+        if (state) {
+            apply_state(state->field("state"), state->field("reason"), state->field("needs_worker"),
+                        state->field("needs_item"), w);
+            auto t = util::parse_count(state->field("commit_time"));
+            w.state_time = t ? static_cast<std::int64_t>(*t) : state->time;
+        }
+        if (newest) {
+            auto ahead = util::parse_count(newest->field("ahead"));
+            w.commits_ahead = ahead ? *ahead : 0;
+            auto t = util::parse_count(newest->field("commit_time"));
+            w.last_commit = {newest->field("commit"), newest->field("subject"),
+                             t ? static_cast<std::int64_t>(*t) : newest->time};
+        } else {
+            w.last_commit.time = spawned->time;
+        }
+        report.workers.push_back(std::move(w));
+    }
+}
+
 } // namespace
 
 bool worker_id_less(const std::string& a, const std::string& b) {
@@ -93,6 +165,7 @@ bool worker_id_less(const std::string& a, const std::string& b) {
 StatusReport collect_status(const Context& ctx, const std::string& only) {
     StatusReport report;
     report.base_branch = ctx.base_branch();
+    report.clone = ctx.repo.config_string("porch.cloneId").value_or("");
     std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + report.base_branch);
     if (!base && !ctx.repo.has_no_commits())
         throw Error(ExitCode::fatal, "the base branch '" + report.base_branch + "' does not exist",
@@ -155,6 +228,8 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
                     e->lists.count("needs") ? e->lists.at("needs") : std::vector<std::string>{};
                 spawn_base = git::Oid::from_hex(e->field("base"));
                 w.spawn_base = spawn_base;
+                w.clone = e->clone;
+                w.clone_name = e->field("clone_name");
             } else if (type->starts_with("integrate")) {
                 // Rare events, ordered by their clocks: parsed whole.
                 auto e = store::from_line(line);
@@ -220,8 +295,10 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         git::Commit tip = ctx.repo.commit(wb.tip);
         w.last_commit = {tip.id.hex(), tip.subject(), tip.time};
         resolve_state(ctx.repo, wb.tip, stop, lookup, w);
+        w.local = w.clone.empty() || w.clone == report.clone;
         report.workers.push_back(std::move(w));
     }
+    add_teammates(ctx, only, report);
     std::sort(
         report.workers.begin(), report.workers.end(),
         [](const WorkerStatus& a, const WorkerStatus& b) { return worker_id_less(a.id, b.id); });

@@ -24,9 +24,9 @@ struct LastCommit {
 // Where `git porch integrate` got with this worker, per feature: its newest integration event.
 struct Integration {
     std::string feature;
-    std::string state;  // merged, conflict, verify-failed
-    std::string commit; // the worker's commit that was merged (or conflicted)
-    std::string merge;  // merged: the merge commit on the integration branch
+    std::string state;    // merged, conflict, verify-failed
+    std::string commit;   // the worker's commit that was merged (or conflicted)
+    std::string merge;    // merged: the merge commit on the integration branch
     bool current = false; // that commit is still the branch tip
 };
 
@@ -34,7 +34,7 @@ struct WorkerStatus {
     std::string worker; // task-<id>
     std::string id;
     std::string desc;
-    std::string branch; // short name, e.g. work/task-1-api
+    std::string branch;                  // short name, e.g. work/task-1-api
     std::optional<std::string> worktree; // absolute path of the worktree that has it checked out
     bool worktree_missing = false;       // that worktree's folder is gone
     std::string state = "new";           // new, checkpoint, blocked, needs, complete
@@ -42,24 +42,30 @@ struct WorkerStatus {
     std::vector<Need> needs;             // needs
     std::size_t commits_ahead = 0;       // commits on the branch and not on the base
     LastCommit last_commit;
-    std::vector<std::string> scope;         // declared at spawn
+    std::vector<std::string> scope;          // declared at spawn
     std::vector<std::string> declared_needs; // declared at spawn
-    std::size_t unvalidated = 0; // recorded commits whose message broke the protocol
-    std::size_t unrecorded = 0;  // commits read from git because the notes did not know them
-    std::int64_t state_time = 0; // commit time of the commit that set the state
+    std::size_t unvalidated = 0;             // recorded commits whose message broke the protocol
+    std::size_t unrecorded = 0;         // commits read from git because the notes did not know them
+    std::int64_t state_time = 0;        // commit time of the commit that set the state
     std::optional<git::Oid> spawn_base; // the commit it started from, when recorded
     // Recorded commits of the live note, (commit time, subject): what others check NEEDS against.
     std::vector<std::pair<std::int64_t, std::string>> subjects;
     std::vector<Integration> integrations; // by feature
+    std::string clone;                     // the clone that spawned it (its id), empty when unknown
+    std::string clone_name;                // how that clone calls itself (porch.name, user@host)
+    bool local = true;                     // spawned here, or known here only by its branch
+    bool remote_only = false;              // known from a teammate's events alone: no branch here
 };
 
 struct StatusReport {
     std::string base_branch;
     std::vector<WorkerStatus> workers; // sorted by worker id (numbers in numeric order)
     std::size_t skipped_lines = 0;     // malformed event lines ignored
+    std::string clone;                 // this clone's id
 };
 
-// One worker, or every worker when `only` is empty.
+// One worker, or every worker when `only` is empty: those with a branch here, and teammates'
+// workers known from their events alone (after git porch sync).
 StatusReport collect_status(const Context& ctx, const std::string& only = {});
 
 // Orders worker ids so that task-2 comes before task-10.

@@ -20,7 +20,7 @@ expect_ok porch status
 assert_eq $'no workers yet\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints' \
     "$OUT" "status without workers"
 expect_ok porch status --json
-assert_json "$OUT" 'd' '{"alerts":[],"base":"main","progress":{"complete":0,"total":0},"version":1,"workers":[]}' \
+assert_json "$OUT" 'd' '{"alerts":[],"base":"main","last_fetch":null,"progress":{"complete":0,"total":0},"version":1,"workers":[]}' \
     "status --json without workers"
 
 # --- five workers, one in each state ------------------------------------------------------------
@@ -46,7 +46,7 @@ id3=$(git rev-parse work/task-3-web) id10=$(git rev-parse work/task-10-docs)
 
 expect_ok porch status --json
 J=$OUT
-assert_json "$J" 'sorted(d)' '["alerts","base","progress","version","workers"]' "top-level keys"
+assert_json "$J" 'sorted(d)' '["alerts","base","last_fetch","progress","version","workers"]' "top-level keys"
 assert_json "$J" 'd["progress"]' '{"complete":1,"total":5}' "progress"
 assert_json "$J" '[[a["kind"], a["worker"]] for a in d["alerts"]]' \
     '[["unrecorded","task-1"],["unrecorded","task-2"],["blocked","task-3"],["unrecorded","task-3"],["needs-satisfied","task-10"],["unrecorded","task-10"]]' \
@@ -56,7 +56,7 @@ assert_json "$J" '[w["id"] for w in d["workers"]]' '["task-1","task-2","task-3",
     "workers in id order: numbers by value, then names"
 # The keys of git-porch(1) STATUS JSON SCHEMA, plus "unvalidated" (commits that bypassed the
 # hooks; not in the manual yet).
-assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("branch","commits","declared_needs","desc","id","integrations","last_commit","needs","reason","scope","state","unvalidated","worktree","worktree_missing")}' \
+assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("branch","clone","commits","declared_needs","desc","id","integrations","last_commit","local","needs","reason","scope","state","unvalidated","worktree","worktree_missing")}' \
     true "every worker has exactly the documented keys (and unvalidated)"
 assert_json "$J" '[w["unvalidated"] for w in d["workers"]]' '[0,0,0,0,0]' "no hooks, nothing unvalidated"
 assert_json "$J" '{tuple(sorted(w["last_commit"])) for w in d["workers"]} == {("age","id","subject","time")}' \
