@@ -19,92 +19,103 @@ URL=git://127.0.0.1:$PORT/team.git
 for _ in $(seq 50); do git ls-remote "$URL" >/dev/null 2>&1 && break; sleep 0.1; done
 assert_true "test setup: the daemon answers" git ls-remote "$URL"
 
-new_repo seed
-git -C seed push -q "$URL" main
-for c in a b c; do
-    git clone -q "$URL" "$c"
-    git -C "$c" config porch.name "clone-$c"
-    in_dir "$c" expect_ok porch init -q
-done
-assert_contains "$(git -C a config --get-all remote.origin.fetch)" "+refs/notes/porch*:refs/notes/remotes/origin/porch*" \
-    "init set the notes refspec of the clone's remote"
-
-# Each clone spawns two workers and commits.
-n=0
-for c in a b c; do
-    for k in 1 2; do
-        n=$((n + 1))
-        in_dir "$c" expect_ok porch spawn "$n" "w$n"
-        wt=$(ls -d "$c"/worktrees/task-"$n"-*)
-        commit -C "$wt" "[CHECKPOINT] first of $n"
-    done
-done
-
-# Ten rounds: every clone commits, then all three sync at the same moment.
-for round in $(seq 10); do
-    n=0
-    for c in a b c; do
-        for k in 1 2; do
-            n=$((n + 1))
-            wt=$(ls -d "$c"/worktrees/task-"$n"-*)
-            if ((round == 10 && n % 2 == 0)); then
-                commit -C "$wt" "[COMPLETE] done $n"
-            else
-                commit -C "$wt" "[CHECKPOINT] round $round of $n"
-            fi
-        done
-    done
-    pids=()
-    for c in a b c; do
-        (cd "$c" && git porch sync >"$T/sync-$c-$round.out" 2>&1) &
-        pids+=($!)
-    done
-    failed=0
-    for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
-    assert_eq 0 "$failed" "round $round: three simultaneous syncs all succeed ($(cat "$T"/sync-*-"$round".out | tr '\n' ' '))"
-done
-# One more pass so every clone has what the others pushed last.
-for c in a b c; do in_dir "$c" expect_ok porch sync; done
-
-# The same view everywhere: every worker, the same states; every event once.
 view() { git -C "$1" porch status --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(" ".join("%s:%s:%s" % (w["id"], w["state"], w["clone"]) for w in d["workers"]))'; }
-expected="task-1:checkpoint:clone-a task-2:complete:clone-a task-3:checkpoint:clone-b task-4:complete:clone-b task-5:checkpoint:clone-c task-6:complete:clone-c"
-for c in a b c; do
-    assert_eq "$expected" "$(view "$c")" "clone $c sees every worker in the same state, with its clone"
-done
 events() { git -C "$1" porch log --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 ids = [e["id"] for e in d]
 dup = len(ids) - len(set(ids))
 print(len(ids), dup, sum(1 for e in d if e["type"] == "commit"))'; }
-# 6 spawns + 6 x 11 commits
-for c in a b c; do
-    assert_eq "72 0 66" "$(events "$c")" "clone $c: every event exactly once (events, doubles, commits)"
-done
-assert_eq "$(git -C a rev-parse refs/notes/porch^{tree})" "$(git -C b rev-parse refs/notes/porch^{tree})" \
-    "a and b hold the same store"
-assert_eq "$(git -C a rev-parse refs/notes/porch^{tree})" "$(git -C c rev-parse refs/notes/porch^{tree})" \
-    "a and c too"
 
-# Teammates in status: local vs theirs, where they run, the fetch age.
-in_dir a expect_ok porch status
-assert_contains "$OUT" "(on clone-b)" "a teammate's worker shows where it runs"
-assert_contains "$OUT" "teammates' events fetched" "status says how old the view is"
-in_dir a expect_ok porch status --local --json
-assert_json "$OUT" '[w["id"] for w in d["workers"]]' '["task-1","task-2"]' "--local narrows to this clone"
-assert_json "$OUT" 'd["last_fetch"] is not None' true "the JSON has the fetch time"
+# team_scenario <url> <folder>: three clones of <url> in <folder> spawn, commit and sync at once.
+team_scenario() {
+    local URL=$1 n round c k wt pids p failed before tip_a
+    mkdir "$T/$2"
+    cd "$T/$2"
+    new_repo seed
+    git -C seed push -q "$URL" main
+    for c in a b c; do
+        git clone -q "$URL" "$c"
+        git -C "$c" config porch.name "clone-$c"
+        in_dir "$c" expect_ok porch init -q
+    done
+    assert_contains "$(git -C a config --get-all remote.origin.fetch)" "+refs/notes/porch*:refs/notes/remotes/origin/porch*" \
+        "init set the notes refspec of the clone's remote"
 
-# A second sync with nothing new changes nothing, anywhere.
-before=$(git ls-remote "$URL" | sort)
-tip_a=$(git -C a rev-parse refs/notes/porch)
-in_dir a expect_ok porch sync
-assert_contains "$OUT" "no new events from origin" "nothing new"
-assert_eq "$tip_a" "$(git -C a rev-parse refs/notes/porch)" "the local store did not move"
-assert_eq "$before" "$(git ls-remote "$URL" | sort)" "nor did the server"
+    # Each clone spawns two workers and commits.
+    n=0
+    for c in a b c; do
+        for k in 1 2; do
+            n=$((n + 1))
+            in_dir "$c" expect_ok porch spawn "$n" "w$n"
+            wt=$(ls -d "$c"/worktrees/task-"$n"-*)
+            commit -C "$wt" "[CHECKPOINT] first of $n"
+        done
+    done
+
+    # Ten rounds: every clone commits, then all three sync at the same moment.
+    for round in $(seq 10); do
+        n=0
+        for c in a b c; do
+            for k in 1 2; do
+                n=$((n + 1))
+                wt=$(ls -d "$c"/worktrees/task-"$n"-*)
+                if ((round == 10 && n % 2 == 0)); then
+                    commit -C "$wt" "[COMPLETE] done $n"
+                else
+                    commit -C "$wt" "[CHECKPOINT] round $round of $n"
+                fi
+            done
+        done
+        pids=()
+        for c in a b c; do
+            (cd "$c" && git porch sync >"$T/sync-$c-$round.out" 2>&1) &
+            pids+=($!)
+        done
+        failed=0
+        for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+        assert_eq 0 "$failed" "round $round: three simultaneous syncs all succeed ($(cat "$T"/sync-*-"$round".out | tr '\n' ' '))"
+    done
+    # One more pass so every clone has what the others pushed last.
+    for c in a b c; do in_dir "$c" expect_ok porch sync; done
+
+    # The same view everywhere: every worker, the same states; every event once.
+    expected="task-1:checkpoint:clone-a task-2:complete:clone-a task-3:checkpoint:clone-b task-4:complete:clone-b task-5:checkpoint:clone-c task-6:complete:clone-c"
+    for c in a b c; do
+        assert_eq "$expected" "$(view "$c")" "clone $c sees every worker in the same state, with its clone"
+    done
+    # 6 spawns + 6 x 11 commits
+    for c in a b c; do
+        assert_eq "72 0 66" "$(events "$c")" "clone $c: every event exactly once (events, doubles, commits)"
+    done
+    assert_eq "$(git -C a rev-parse refs/notes/porch^{tree})" "$(git -C b rev-parse refs/notes/porch^{tree})" \
+        "a and b hold the same store"
+    assert_eq "$(git -C a rev-parse refs/notes/porch^{tree})" "$(git -C c rev-parse refs/notes/porch^{tree})" \
+        "a and c too"
+
+    # Teammates in status: local vs theirs, where they run, the fetch age.
+    in_dir a expect_ok porch status
+    assert_contains "$OUT" "(on clone-b)" "a teammate's worker shows where it runs"
+    assert_contains "$OUT" "teammates' events fetched" "status says how old the view is"
+    in_dir a expect_ok porch status --local --json
+    assert_json "$OUT" '[w["id"] for w in d["workers"]]' '["task-1","task-2"]' "--local narrows to this clone"
+    assert_json "$OUT" 'd["last_fetch"] is not None' true "the JSON has the fetch time"
+
+    # A second sync with nothing new changes nothing, anywhere.
+    before=$(git ls-remote "$URL" | sort)
+    tip_a=$(git -C a rev-parse refs/notes/porch)
+    in_dir a expect_ok porch sync
+    assert_contains "$OUT" "no new events from origin" "nothing new"
+    assert_eq "$tip_a" "$(git -C a rev-parse refs/notes/porch)" "the local store did not move"
+    assert_eq "$before" "$(git ls-remote "$URL" | sort)" "nor did the server"
+
+}
+git init -q --bare -b main srv/plain.git
+team_scenario "file://$T/srv/plain.git" file
+team_scenario "$URL" daemon # the rest goes on with the daemon's clones, in $T/daemon
 
 # --- diverged offline, converged in either order ------------------------------------------------
 for order in "a b" "b a"; do
@@ -128,7 +139,7 @@ in_dir c expect_fail 128 "no remote nowhere" -- porch sync nowhere
 in_dir c expect_fail 129 "" -- porch sync --bogus
 
 # --- hostile data from the remote: skipped with one warning, never fatal ---------------------------
-git init -q --bare srv/evil.git
+git init -q --bare "$T/srv/evil.git"
 new_repo evil
 cd evil
 live=$(printf 'porch worker task-1\n' | git hash-object -w --stdin)
@@ -139,7 +150,7 @@ big=$(printf 'porch worker task-2\n' | git hash-object -w --stdin)
 python3 -c 'import sys; sys.stdout.write("x" * (2 * 1024 * 1024))' >"$T/big.txt"
 git notes --ref porch add -f -F "$T/big.txt" "$big"
 git push -q "$T/srv/evil.git" refs/notes/porch:refs/notes/porch
-cd "$T/a"
+cd "$T/daemon/a"
 git remote add evil "git://127.0.0.1:$PORT/evil.git"
 run git porch sync evil --no-push
 assert_eq 0 "$RC" "a remote's bad data is never fatal: $ERR"
