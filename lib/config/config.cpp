@@ -43,6 +43,26 @@ public:
         fail_at(m_source, node.source(), "'" + key + "' must be a string, not " + type_name(node));
     }
 
+    bool boolean(const toml::node& node, const std::string& key) {
+        if (auto v = node.value<bool>(); v && node.is_boolean())
+            return *v;
+        fail_at(m_source, node.source(), "'" + key + "' must be a boolean, not " + type_name(node));
+    }
+
+    // An integer from `low` to `high`.
+    std::int64_t count(const toml::node& node, const std::string& key, std::int64_t low,
+                       std::int64_t high) {
+        auto v = node.value<std::int64_t>();
+        if (!v || !node.is_integer())
+            fail_at(m_source, node.source(),
+                    "'" + key + "' must be an integer, not " + type_name(node));
+        if (*v < low || *v > high)
+            fail_at(m_source, node.source(),
+                    "'" + key + "' must be from " + std::to_string(low) + " to " +
+                        std::to_string(high) + ", not " + std::to_string(*v));
+        return *v;
+    }
+
     std::string branch_template(const toml::node& node, const std::string& key) {
         std::string text = string(node, key);
         std::optional<protocol::Template> t;
@@ -153,6 +173,33 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'naming' must be a table");
             read_naming(r, *node.as_table(), cfg);
+        } else if (key == "parallelization") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'parallelization' must be a table");
+            for (const auto& [pk, pnode] : *node.as_table()) {
+                const std::string name(pk.str()), full = "parallelization." + name;
+                if (name == "enabled")
+                    cfg.parallel_enabled = r.boolean(pnode, full);
+                else if (name == "min_tasks")
+                    cfg.min_tasks = r.count(pnode, full, 1, 1000);
+                else if (name == "max_agents")
+                    cfg.max_agents = r.count(pnode, full, 1, 1000);
+                else if (name == "auto_cleanup")
+                    cfg.auto_cleanup = r.boolean(pnode, full);
+                else if (name == "retry_on_failure")
+                    cfg.retry_on_failure = r.count(pnode, full, 0, 100);
+                else
+                    r.unknown(pk, full);
+            }
+        } else if (key == "qa") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'qa' must be a table");
+            for (const auto& [qk, qnode] : *node.as_table()) {
+                if (qk.str() == "required")
+                    cfg.qa_required = r.boolean(qnode, "qa.required");
+                else
+                    r.unknown(qk, "qa." + std::string(qk.str()));
+            }
         } else if (key == "integrate") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'integrate' must be a table");
@@ -207,6 +254,22 @@ std::string_view default_file_text() {
 # A command run (by sh, in the integration worktree) after each merge of git porch integrate;
 # when it fails, integration stops as on a conflict. Default: none.
 # verify = "make test"
+
+[parallelization]
+# false: git porch plan check always chooses the sequential mode.
+# enabled = true
+# Fewer independent tasks than this: sequential.
+# min_tasks = 3
+# Workers per wave at most.
+# max_agents = 5
+# Remove merged workers' worktrees after git porch integrate --finish.
+# auto_cleanup = false
+# Attempts per task that git porch retry allows.
+# retry_on_failure = 3
+
+[qa]
+# true: git porch integrate merges only workers that QA approved.
+# required = false
 )";
 }
 

@@ -20,6 +20,14 @@ struct Config {
     // [integrate] verify: a shell command run in the integration worktree after each merge;
     // empty: none.
     std::string integrate_verify;
+    // [parallelization]: the seed's orchestration settings.
+    bool parallel_enabled = true;     // enabled: false forces the sequential mode
+    std::int64_t min_tasks = 3;       // fewer independent tasks than this: sequential
+    std::int64_t max_agents = 5;      // workers per wave at most
+    bool auto_cleanup = false;        // remove merged workers' worktrees after integrate --finish
+    std::int64_t retry_on_failure = 3; // attempts per task that git porch retry allows
+    // [qa] required: integrate takes only workers QA approved.
+    bool qa_required = false;
 };
 
 // Parses and validates TOML text. Throws porch::Error whose message starts with

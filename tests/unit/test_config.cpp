@@ -245,14 +245,22 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
         start = end + 1;
     }
     INFO(uncommented);
-    CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch", "integration",
-                                           "verify"});
+    CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
+                                           "integration", "verify", "enabled", "min_tasks",
+                                           "max_agents", "auto_cleanup", "retry_on_failure",
+                                           "required"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.worktree_template == Config{}.worktree_template);
     CHECK(c.branch_template == Config{}.branch_template);
     CHECK(c.integration_template == Config{}.integration_template);
     CHECK(c.integrate_verify == "make test"); // the example; the default is none
+    CHECK(c.parallel_enabled == Config{}.parallel_enabled);
+    CHECK(c.min_tasks == Config{}.min_tasks);
+    CHECK(c.max_agents == Config{}.max_agents);
+    CHECK(c.auto_cleanup == Config{}.auto_cleanup);
+    CHECK(c.retry_on_failure == Config{}.retry_on_failure);
+    CHECK(c.qa_required == Config{}.qa_required);
     // base_branch's default is detection ("main, else master, else ..."); the file shows its first
     // choice.
     REQUIRE(c.base_branch);
@@ -287,4 +295,21 @@ TEST_CASE("[integrate] verify is a string; other keys are unknown", "[config]") 
     CHECK(error_of("[integrate]\nverfy = \"x\"\n") == "cfg.toml:2:1: unknown key 'integrate.verfy'");
     CHECK_THAT(error_of("[integrate]\nverify = 3\n"), Contains("cfg.toml:2:10: "));
     CHECK_THAT(error_of("integrate = 1\n"), Contains("'integrate' must be a table"));
+}
+
+TEST_CASE("[parallelization] and [qa] settings, typed and bounded", "[config]") {
+    Config c = parse("[parallelization]\nenabled = false\nmin_tasks = 2\nmax_agents = 8\n"
+                     "auto_cleanup = true\nretry_on_failure = 0\n[qa]\nrequired = true\n",
+                     "cfg.toml");
+    CHECK(!c.parallel_enabled);
+    CHECK(c.min_tasks == 2);
+    CHECK(c.max_agents == 8);
+    CHECK(c.auto_cleanup);
+    CHECK(c.retry_on_failure == 0);
+    CHECK(c.qa_required);
+    CHECK(error_of("[parallelization]\nmax_agents = 0\n") ==
+          "cfg.toml:2:14: 'parallelization.max_agents' must be from 1 to 1000, not 0");
+    CHECK_THAT(error_of("[parallelization]\nenabled = \"yes\"\n"),
+               Contains("'parallelization.enabled' must be a boolean, not a string"));
+    CHECK_THAT(error_of("[qa]\nrequire = true\n"), Contains("unknown key 'qa.require'"));
 }
