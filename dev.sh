@@ -4,13 +4,15 @@
 #   ./dev.sh test    install packages, build, run the whole test suite (what CI runs)
 #   ./dev.sh build   build only;  ./dev.sh deps  install packages only
 # Environment: BUILD_DIR (default build), PORCH_SANITIZE=1 for an ASan/UBSan build,
-# CI=true turns warnings into errors.
+# CI=true turns warnings into errors, PORCH_FUZZ_SECONDS (default 20; 0 skips) bounds each
+# libFuzzer target that `test` runs after the suite (a clang build in <BUILD_DIR>-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 build_dir=${BUILD_DIR:-build}
 packages=(cmake ninja-build g++ pkg-config git python3 man-db
-  libgit2-dev libssl-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc)
+  libgit2-dev libssl-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc
+  clang-14 libclang-rt-14-dev)
 
 install_deps() {
   local missing=() p
@@ -37,10 +39,33 @@ build() {
   cmake --build "$build_dir"
 }
 
+# Each fuzz target over a scratch copy of its seed corpus (tests/fuzz/corpus/<name>, where
+# inputs that once crashed stay as regression tests), for a bounded time.
+fuzz() {
+  local seconds=${PORCH_FUZZ_SECONDS:-20} dir="$build_dir-fuzz" t scratch bin
+  [ "$seconds" = 0 ] && return 0
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPORCH_FUZZ=ON -DPORCH_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$dir"
+  bin=$(cd "$dir" && pwd)/tests/fuzz
+  for t in message event config plan; do
+    scratch=$(mktemp -d)
+    cp tests/fuzz/corpus/$t/* "$scratch"/
+    echo "dev.sh: fuzzing $t for ${seconds}s" >&2
+    (cd "$scratch" && "$bin/fuzz_$t" -max_total_time="$seconds" \
+      -print_final_stats=1 "$scratch" >fuzz.log 2>&1) || {
+      tail -40 "$scratch/fuzz.log" >&2
+      echo "dev.sh: fuzz_$t found a crash; the input is in $scratch (crash-*)" >&2
+      exit 1
+    }
+    rm -rf "$scratch"
+  done
+}
+
 case "${1:-}" in
   deps) install_deps ;;
   build) install_deps; build ;;
-  test) install_deps; build; ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)" ;;
+  test) install_deps; build; ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)"; fuzz ;;
   demo) install_deps; build; bash scripts/demo.sh "$build_dir/git-porch/git-porch" ;;
   *) sed -n '2,7p' "$0" >&2; exit 129 ;;
 esac

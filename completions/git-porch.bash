@@ -9,7 +9,7 @@
 
 # The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
 # version.
-__git_porch_commands="init spawn status graph pool integrate cleanup sync log reindex doctor hooks hook check-message help version"
+__git_porch_commands="init plan spawn kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
 
 # The subcommands of `git porch pool`.
 __git_porch_pool_commands="init acquire release status health merge cleanup reset"
@@ -186,6 +186,21 @@ _git_porch ()
 		*)	__git_porch_nothing ;;
 		esac
 		;;
+	plan)
+		# import <file.md>... | check | apply
+		local plan_cmd
+		plan_cmd=$(__git_find_on_cmdline "import check apply")
+		case "$plan_cmd,$cur" in
+		import,-*)	__gitcomp "--force --json --help" ;;
+		check,-*)	__gitcomp "--json --help" ;;
+		apply,--wave=*)	__git_porch_nothing ;;
+		apply,-*)	__gitcomp "--wave= --pool --json --help" ;;
+		,-*)		__gitcomp "--help" ;;
+		,*)		__gitcomp "import check apply" ;;
+		import,*)	__git_porch_files ;;
+		*)		__git_porch_nothing ;;
+		esac
+		;;
 	spawn)
 		case "$cur" in
 		--base=*)	__git_complete_refs --cur="${cur#--base=}" ;;
@@ -194,6 +209,22 @@ _git_porch ()
 		-*)		__gitcomp "--base= --needs= --scope= --json --help" ;;
 		# <id> and <desc> are new names: nothing to offer.
 		*)		__git_porch_nothing ;;
+		esac
+		;;
+	kickoff|resume)
+		case "$cur" in
+		-*)	if [ "$subcommand" = kickoff ]; then
+				__gitcomp "--all --script --json --help"
+			else
+				__gitcomp "--json --help"
+			fi
+			;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp_nl "$(__git_porch_workers)"
+			else
+				__git_porch_nothing
+			fi
+			;;
 		esac
 		;;
 	status)
@@ -212,6 +243,40 @@ _git_porch ()
 		;;
 	pool)
 		__git_porch_pool "$subcommand_idx"
+		;;
+	qa)
+		case "$cur" in
+		-*)	__gitcomp "--message= --json --help" ;;
+		*)	case "$(__git_porch_count_args "$subcommand_idx")" in
+			0)	__gitcomp "approve reject" ;;
+			1)	__gitcomp_nl "$(__git_porch_workers)" ;;
+			*)	__git_porch_nothing ;;
+			esac
+			;;
+		esac
+		;;
+	retry)
+		case "$cur" in
+		-*)	__gitcomp "--json --help" ;;
+		*)	__gitcomp_nl "$(__git_porch_workers)" ;;
+		esac
+		;;
+	checkpoint)
+		case "$cur" in
+		-*)	__gitcomp "--all --json --help" ;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp "write read"
+			else
+				__git_porch_nothing
+			fi
+			;;
+		esac
+		;;
+	handoff)
+		case "$cur" in
+		-*)	__gitcomp "--json --help" ;;
+		*)	__git_porch_nothing ;;
+		esac
 		;;
 	integrate)
 		case "$cur" in

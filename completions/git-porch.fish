@@ -6,12 +6,19 @@
 function __git_porch_commands
     printf '%s\t%s\n' \
         init 'Set up porch in this repository (idempotent)' \
+        plan 'Import, check and apply the task plan in .porch/plan.toml' \
         spawn 'Create a worker: its branch and its worktree' \
+        kickoff "Print a worker's kickoff prompt or write its launch script" \
+        resume 'Print the continuation prompt for a stopped worker' \
         status "Show every worker's state" \
         graph 'Show the dependency graph (text or Graphviz DOT)' \
         pool 'Manage a pool of reusable worktree slots' \
+        qa "Record QA's verdict on a complete worker" \
+        retry "Count one more attempt at a failed worker's task" \
         integrate 'Merge complete workers in dependency order' \
         cleanup "Remove merged workers' worktrees (and branches)" \
+        checkpoint "Write or read the orchestrator's session checkpoint" \
+        handoff 'Tell the next session where to pick up' \
         sync 'Share events with teammates through a remote' \
         log 'Show the event timeline of one worker or all' \
         reindex "Rebuild workers' events from their branch history" \
@@ -101,6 +108,20 @@ __git_porch_complete 'not __git_porch_needs_subcommand; and not __git_porch_usin
 __git_porch_complete '__git_porch_using init' -f
 __git_porch_complete '__git_porch_using init' -s q -l quiet -d 'Print nothing on success'
 
+# plan import <file.md>... | check | apply
+__git_porch_complete '__git_porch_using plan; and not __fish_seen_subcommand_from import check apply' \
+    -f -a 'import\t"Make .porch/plan.toml from markdown" check\t"Check the plan" apply\t"Spawn the next wave"'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from import' -F
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from import' -s f -l force \
+    -d 'Overwrite an existing .porch/plan.toml'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from check apply' -f
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from apply' -l wave -x \
+    -d 'Apply only this wave'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from apply' -l pool \
+    -d 'Acquire pool slots instead of making worktrees'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from import check apply' \
+    -l json -d 'Print JSON'
+
 # spawn <id> <desc>: new names, nothing to offer for them.
 __git_porch_complete '__git_porch_using spawn' -f
 __git_porch_complete '__git_porch_using spawn' -l base -x -a '(__git_porch_refs)' \
@@ -110,6 +131,15 @@ __git_porch_complete '__git_porch_using spawn' -l needs -x -a '(__git_porch_work
 __git_porch_complete '__git_porch_using spawn' -l scope -r -F \
     -d 'A path this worker may change (repeatable)'
 __git_porch_complete '__git_porch_using spawn' -l json -d 'Print the result as JSON'
+
+# kickoff <worker> | --all, resume <worker>
+__git_porch_complete '__git_porch_using kickoff resume' -f
+__git_porch_complete '__git_porch_at_arg kickoff 0' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_at_arg resume 0' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_using kickoff' -l all -d 'Every worker of this clone not complete'
+__git_porch_complete '__git_porch_using kickoff' -l script \
+    -d 'Write a launch script per worker (git config porch.agentCommand)'
+__git_porch_complete '__git_porch_using kickoff resume' -l json -d 'Print JSON'
 
 # status
 __git_porch_complete '__git_porch_using status' -f
@@ -206,6 +236,16 @@ __git_porch_complete '__git_porch_pool_using release; and test (__git_porch_pool
 __git_porch_complete '__git_porch_pool_using health' -l fix -d 'Repair what is safe'
 __git_porch_complete '__git_porch_pool_using merge; and test (__git_porch_pool_count_args) = 0' \
     -a '(__git_porch_branches)' -d 'Branch to merge into (default: the base branch)'
+
+# qa approve|reject <worker>, retry <worker>
+__git_porch_complete '__git_porch_using qa retry checkpoint handoff' -f
+__git_porch_complete '__git_porch_at_arg qa 0' -a 'approve reject'
+__git_porch_complete '__git_porch_at_arg qa 1' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_using qa' -s m -l message -x -d 'Why (required to reject)'
+__git_porch_complete '__git_porch_at_arg retry 0' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_at_arg checkpoint 0' -a 'write read'
+__git_porch_complete '__git_porch_using checkpoint' -l all -d 'Every checkpoint, newest first'
+__git_porch_complete '__git_porch_using qa retry checkpoint handoff' -l json -d 'Print JSON'
 
 # integrate <feature>
 __git_porch_complete '__git_porch_using integrate' -f

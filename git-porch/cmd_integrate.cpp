@@ -54,6 +54,7 @@ nlohmann::json to_json(const workers::IntegrateResult& r) {
     j["verify_failure"] =
         r.verify_failure ? nlohmann::json(*r.verify_failure) : nlohmann::json(nullptr);
     j["finished"] = r.finished;
+    j["cleaned"] = r.cleaned;
     return j;
 }
 
@@ -61,6 +62,8 @@ void render(const workers::IntegrateResult& r, bool dry_run) {
     auto& out = std::cout;
     if (r.finished) {
         out << "merged " << r.branch << " into " << r.base << '\n';
+        for (const auto& w : r.cleaned)
+            out << "removed the worktree of " << w << " (auto_cleanup)\n";
         return;
     }
     if (dry_run)

@@ -70,6 +70,15 @@ std::string describe(const store::Event& e) {
         }
         return text;
     }
+    if (e.type == "qa")
+        return e.field("verdict") + " at " + e.field("commit").substr(0, 7) +
+               (e.field("reason").empty() ? "" : ": " + display(e.field("reason"), 200));
+    if (e.type == "retry")
+        return "attempt " + display(e.field("attempt"), 10);
+    if (e.type == "checkpoint")
+        return display(e.field("group"), 64) + ": " + display(e.field("summary"), 200);
+    if (e.type == "handoff")
+        return "by " + display(e.field("by"), 64);
     if (e.type == "cleaned") {
         std::string text = "merged into " + display(e.field("merged_into"), 60);
         if (!e.field("worktree").empty())
@@ -99,6 +108,7 @@ public:
             for (const auto& wb : workers::worker_branches(*env.ctx))
                 all.insert(wb.worker);
             workers.assign(all.begin(), all.end());
+            workers.emplace_back(store::session_worker); // checkpoints and handoffs
         }
         std::vector<store::Event> events;
         std::size_t skipped = 0;

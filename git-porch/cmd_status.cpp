@@ -74,6 +74,9 @@ json to_json(const workers::StatusReport& report, const std::vector<workers::Ale
                           ? json(w.clone.empty() ? nullptr : json(w.clone.substr(0, 8)))
                           : json(w.clone_name)},
             {"local", w.local},
+            {"qa", w.qa.empty() ? json(nullptr) : json(w.qa)},
+            {"qa_reason", w.qa_reason.empty() ? json(nullptr) : json(w.qa_reason)},
+            {"attempts", w.attempts},
         });
     }
     json alert_list = json::array();
@@ -206,19 +209,25 @@ private:
         }
         struct Row {
             std::string worker, state, ahead, age, branch, worktree, subject;
+            std::string tone; // the bare state, for its colour
         };
         std::vector<Row> rows;
-        Row head{"WORKER", "STATE", "AHEAD", "AGE", "BRANCH", "WORKTREE", "LAST COMMIT"};
+        Row head{"WORKER", "STATE", "AHEAD", "AGE", "BRANCH", "WORKTREE", "LAST COMMIT", ""};
         for (const auto& w : report.workers) {
             std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
             if (w.remote_only) // a teammate's: the worktree is on their machine
                 wt = "(on " + (w.clone_name.empty() ? w.clone.substr(0, 8) : w.clone_name) + ")";
             if (w.worktree_missing)
                 wt += " (missing)";
+            // QA where known: a verdict, or (when the team requires QA) a complete worker
+            // waiting for one.
+            bool show_qa = !w.qa.empty() && (w.qa != "pending" || env.ctx->config.qa_required);
+            std::string state = show_qa ? w.state + " (QA " + w.qa + ")" : w.state;
             rows.push_back(
-                {w.worker, w.state, std::to_string(w.commits_ahead),
+                {w.worker, state, std::to_string(w.commits_ahead),
                  util::format_age(now - w.last_commit.time), display(w.branch, 40), display(wt, 48),
-                 w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject, 60)});
+                 w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject, 60),
+                 w.state});
         }
         std::size_t widths[6] = {};
         auto widen = [&](const Row& r) {
@@ -236,7 +245,7 @@ private:
                                  : paint(pad(r.worker, widths[0]), Tone::bold, c))
                       << "  "
                       << (header ? paint(state, Tone::bold, c)
-                                 : paint(state, state_tone(r.state), c))
+                                 : paint(state, state_tone(r.tone), c))
                       << "  " << std::string(widths[2] - width_of(r.ahead), ' ') << r.ahead << "  "
                       << pad(r.age, widths[3]) << "  " << pad(r.branch, widths[4]) << "  "
                       << pad(r.worktree, widths[5]) << "  " << r.subject << '\n';

@@ -51,9 +51,16 @@ std::unique_ptr<Command> make_graph();
 std::unique_ptr<Command> make_pool();
 std::unique_ptr<Command> make_reindex();
 std::unique_ptr<Command> make_init();
+std::unique_ptr<Command> make_plan();
+std::unique_ptr<Command> make_kickoff();
+std::unique_ptr<Command> make_resume();
 std::unique_ptr<Command> make_integrate();
 std::unique_ptr<Command> make_spawn();
 std::unique_ptr<Command> make_status();
+std::unique_ptr<Command> make_qa();
+std::unique_ptr<Command> make_retry();
+std::unique_ptr<Command> make_checkpoint();
+std::unique_ptr<Command> make_handoff();
 std::unique_ptr<Command> make_sync();
 
 } // namespace porch::cli

@@ -1,5 +1,4 @@
 #include "command.hpp"
-
 #include "error.hpp"
 #include "protocol/naming.hpp"
 
@@ -12,20 +11,33 @@ std::string worker_arg(const std::string& arg, std::string_view what) {
         return {};
     auto id = protocol::normalize_id(arg);
     if (!id)
-        throw Error(ExitCode::usage, std::string(what) + " takes task-<id>, not " + protocol::quote(arg));
+        throw Error(ExitCode::usage,
+                    std::string(what) + " takes task-<id>, not " + protocol::quote(arg));
     return protocol::worker_name(*id);
 }
 
 std::span<const CommandInfo> commands() {
     static const std::array table{
         CommandInfo{"init", "Set up porch in this repository (idempotent)", true, make_init},
+        CommandInfo{"plan", "Import, check and apply the task plan in .porch/plan.toml", true,
+                    make_plan},
         CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
+        CommandInfo{"kickoff", "Print a worker's kickoff prompt or write its launch script", true,
+                    make_kickoff},
+        CommandInfo{"resume", "Print the continuation prompt for a stopped worker", true,
+                    make_resume},
         CommandInfo{"status", "Show every worker's state", true, make_status},
         CommandInfo{"graph", "Show the dependency graph (text or Graphviz DOT)", true, make_graph},
         CommandInfo{"pool", "Manage a pool of reusable worktree slots", true, make_pool},
+        CommandInfo{"qa", "Record QA's verdict on a complete worker", true, make_qa},
+        CommandInfo{"retry", "Count one more attempt at a failed worker's task", true, make_retry},
         CommandInfo{"integrate", "Merge complete workers in dependency order", true,
                     make_integrate},
-        CommandInfo{"cleanup", "Remove merged workers' worktrees (and branches)", true, make_cleanup},
+        CommandInfo{"cleanup", "Remove merged workers' worktrees (and branches)", true,
+                    make_cleanup},
+        CommandInfo{"checkpoint", "Write or read the orchestrator's session checkpoint", true,
+                    make_checkpoint},
+        CommandInfo{"handoff", "Tell the next session where to pick up", true, make_handoff},
         CommandInfo{"sync", "Share events with teammates through a remote", true, make_sync},
         CommandInfo{"log", "Show the event timeline of one worker or all", true, make_log},
         CommandInfo{"reindex", "Rebuild workers' events from their branch history", true,

@@ -1,14 +1,16 @@
 #include "config/config.hpp"
 
+#include "config/toml_read.hpp"
 #include "error.hpp"
 #include "protocol/naming.hpp"
 #include "util/text.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <utility>
 #include <toml++/toml.h>
+#include <utility>
 
 namespace porch::config {
 
@@ -16,21 +18,8 @@ namespace {
 
 [[noreturn]] void fail_at(std::string_view source, const toml::source_region& where,
                           const std::string& message) {
-    throw Error(ExitCode::fatal, std::string(source) + ":" + std::to_string(where.begin.line) +
-                                     ":" + std::to_string(where.begin.column) + ": " + message,
-                "fix " + std::string(file_name) + ", or see CONFIGURATION in git-porch(1)");
-}
-
-std::string type_name(const toml::node& node) {
-    switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date or time";
-    }
+    config::fail_at(source, where, message,
+                    "fix " + std::string(file_name) + ", or see CONFIGURATION in git-porch(1)");
 }
 
 class Reader {
@@ -39,7 +28,7 @@ public:
 
     std::string string(const toml::node& node, const std::string& key) {
         if (auto v = node.value<std::string>(); v && node.is_string())
-            return *v;
+            return toml_unshield(*v);
         fail_at(m_source, node.source(), "'" + key + "' must be a string, not " + type_name(node));
     }
 
@@ -71,7 +60,8 @@ public:
         } catch (const Error& e) {
             fail_at(m_source, node.source(), e.what());
         }
-        // "lock" too: after a literal '.', an id or desc of "lock" would end a component in ".lock".
+        // "lock" too: after a literal '.', an id or desc of "lock" would end a component in
+        // ".lock".
         const std::pair<const char*, const char*> samples[] = {
             {"1", "sample"}, {"lock", "sample"}, {"1", "lock"}};
         for (const auto& [id, desc] : samples) {
@@ -139,10 +129,128 @@ void read_naming(Reader& r, const toml::table& table, Config& cfg) {
 
 } // namespace
 
+namespace {
+
+constexpr std::uint32_t shield_base = 0xF0000; // Supplementary Private Use Area-A (plane 15)
+
+void put_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// The code point of the well-formed UTF-8 sequence at text[i] and its length; length 0 when
+// the bytes there are not one.
+std::pair<std::uint32_t, std::size_t> code_point_at(std::string_view text, std::size_t i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80             ? 1
+                      : (c & 0xE0) == 0xC0 ? 2
+                      : (c & 0xF0) == 0xE0 ? 3
+                      : (c & 0xF8) == 0xF0 ? 4
+                                           : 0;
+    if (len == 0 || i + len > text.size() || !util::is_valid_utf8(text.substr(i, len)))
+        return {0, 0};
+    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    return {cp, len};
+}
+
+} // namespace
+
+void fail_at(std::string_view source, const toml::source_region& where, const std::string& message,
+             const std::string& hint) {
+    throw Error(ExitCode::fatal,
+                std::string(source) + ":" + std::to_string(where.begin.line) + ":" +
+                    std::to_string(where.begin.column) + ": " + toml_unshield(message),
+                hint);
+}
+
+std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    default:
+        return "a date or time";
+    }
+}
+
+std::string toml_shield(std::string_view text, std::string_view source_name,
+                        std::string_view file) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 4);
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        auto [cp, len] = code_point_at(text, i);
+        if (len == 0) { // invalid UTF-8: toml++ reports it with its position
+            out += text[i++];
+            ++column;
+            continue;
+        }
+        if (cp >= shield_base && cp < shield_base + 0x10000)
+            throw Error(ExitCode::fatal,
+                        std::string(source_name) + ":" + std::to_string(line) + ":" +
+                            std::to_string(column) + ": a private-use character (plane 15)",
+                        "fix " + std::string(file) + ": remove the character");
+        if (cp >= 0x80 && cp <= 0xFEFF)
+            put_utf8(out, shield_base + cp);
+        else
+            out.append(text.substr(i, len));
+        if (cp == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += len;
+    }
+    return out;
+}
+
+std::string toml_unshield(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        auto [cp, len] = code_point_at(text, i);
+        if (len == 4 && cp >= shield_base + 0x80 && cp <= shield_base + 0xFEFF) {
+            put_utf8(out, cp - shield_base);
+            i += 4;
+        } else {
+            std::size_t n = len == 0 ? 1 : len;
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
 Config parse(std::string_view toml_text, std::string_view source_name) {
+    const std::string shielded = toml_shield(toml_text, source_name, file_name);
     toml::table root;
     try {
-        root = toml::parse(toml_text, source_name);
+        root = toml::parse(shielded, source_name);
     } catch (const toml::parse_error& e) {
         fail_at(source_name, e.source(), std::string(e.description()));
     }

@@ -21,10 +21,10 @@ struct Config {
     // empty: none.
     std::string integrate_verify;
     // [parallelization]: the seed's orchestration settings.
-    bool parallel_enabled = true;     // enabled: false forces the sequential mode
-    std::int64_t min_tasks = 3;       // fewer independent tasks than this: sequential
-    std::int64_t max_agents = 5;      // workers per wave at most
-    bool auto_cleanup = false;        // remove merged workers' worktrees after integrate --finish
+    bool parallel_enabled = true;      // enabled: false forces the sequential mode
+    std::int64_t min_tasks = 3;        // fewer independent tasks than this: sequential
+    std::int64_t max_agents = 5;       // workers per wave at most
+    bool auto_cleanup = false;         // remove merged workers' worktrees after integrate --finish
     std::int64_t retry_on_failure = 3; // attempts per task that git porch retry allows
     // [qa] required: integrate takes only workers QA approved.
     bool qa_required = false;
@@ -39,6 +39,15 @@ Config load(const std::string& path);
 
 // The commented file `git porch init` writes: every key, commented out, at its default.
 std::string_view default_file_text();
+
+// toml++ 3.3 (Debian 12), looking for Unicode whitespace or key characters, reaches
+// __builtin_unreachable for most code points from U+00A0 to U+FEFF (undefined behaviour on a
+// file anyone can commit; found by fuzzing). toml_shield moves those code points to plane 15
+// (U+F00A0..), where toml++'s tests answer safely, before toml::parse; toml_unshield moves them
+// back in every string read from the result. Text that already holds plane-15 private-use
+// characters is refused ("<source>:<line>:<column>: ...", with a hint to fix `file`).
+std::string toml_shield(std::string_view text, std::string_view source_name, std::string_view file);
+std::string toml_unshield(std::string_view text);
 
 // git check-ref-format's rules for a branch name (without "refs/heads/").
 bool is_valid_branch_name(std::string_view name);

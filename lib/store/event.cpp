@@ -1,10 +1,11 @@
 #include "store/event.hpp"
 
 #include "error.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 namespace porch::store {
@@ -12,8 +13,8 @@ namespace porch::store {
 using nlohmann::json;
 
 namespace {
-const std::initializer_list<std::string_view> reserved = {"v", "lc", "t", "clone", "id", "type",
-                                                          "worker"};
+const std::initializer_list<std::string_view> reserved = {"v",  "lc",   "t",     "clone",
+                                                          "id", "type", "worker"};
 }
 
 std::string to_line(const Event& event) {
@@ -118,7 +119,10 @@ private:
         out = 0;
         for (int k = 0; k < 4; ++k) {
             char c = m_s[m_i++];
-            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int v = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
             if (v < 0)
                 return false;
             out = out * 16 + static_cast<std::uint32_t>(v);
@@ -142,14 +146,30 @@ private:
                 return false;
             char e = m_s[m_i++];
             switch (e) {
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            case '/': out += '/'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
+            case '"':
+                out += '"';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '/':
+                out += '/';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
             case 'u': {
                 std::uint32_t cp = 0;
                 if (!hex4(cp))
@@ -168,7 +188,8 @@ private:
                 put_utf8(out, cp);
                 break;
             }
-            default: return false;
+            default:
+                return false;
             }
         }
         return false;
@@ -207,7 +228,8 @@ private:
                     return false; // beyond what to_line writes: let the general parser judge
                 n = n * 10 + static_cast<std::uint64_t>(m_s[m_i++] - '0');
             }
-            if (digits == 0 || (m_i < m_s.size() && (m_s[m_i] == '.' || m_s[m_i] == 'e' || m_s[m_i] == 'E')))
+            if (digits == 0 ||
+                (m_i < m_s.size() && (m_s[m_i] == '.' || m_s[m_i] == 'e' || m_s[m_i] == 'E')))
                 return false;
             v.number = v.negative ? -static_cast<std::int64_t>(n) : static_cast<std::int64_t>(n);
             return true;
@@ -238,7 +260,8 @@ std::optional<Event> from_flat(std::string_view line, bool& understood) {
     const auto* t = integer("t");
     if (!v || v->number != event_format_version || !lc || lc->negative || !t)
         return std::nullopt;
-    const auto *clone = text("clone"), *id = text("id"), *type = text("type"), *worker = text("worker");
+    const auto *clone = text("clone"), *id = text("id"), *type = text("type"),
+               *worker = text("worker");
     if (!clone || !id || !type || !worker || id->empty() || type->empty())
         return std::nullopt;
     Event e;
@@ -262,7 +285,9 @@ std::optional<Event> from_flat(std::string_view line, bool& understood) {
 } // namespace
 
 std::optional<Event> from_line(std::string_view line) {
-    if (line.empty() || line.size() > max_event_line || line.front() != '{')
+    // JSON is UTF-8: a line that is not (from a careless or hostile clone) is malformed.
+    if (line.empty() || line.size() > max_event_line || line.front() != '{' ||
+        !util::is_valid_utf8(line))
         return std::nullopt;
     bool understood = false;
     if (auto e = from_flat(line, understood); understood)

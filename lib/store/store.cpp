@@ -224,7 +224,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
 
         std::optional<git::Oid> commit = tip;
         Lines registry = note_lines(repo, tip, registry_anchor);
-        if (registry.insert(worker).second)
+        if (worker != session_worker && registry.insert(worker).second)
             commit = repo.build_note_commit(commit, registry_anchor, join(registry));
         if (live.size() > compact_threshold) {
             Lines moved = compact(live);

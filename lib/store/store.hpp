@@ -77,5 +77,8 @@ std::string clone_name(const git::Repo& repo);
 std::string anchor_content(const std::string& worker);
 std::string archive_anchor_content(const std::string& worker, std::size_t n);
 constexpr std::string_view registry_anchor_content = "porch workers\n";
+// The orchestrator's own events (session checkpoints and handoffs) are kept like a worker's,
+// under this name, which no worker can have; it is not in the registry.
+constexpr std::string_view session_worker = "session";
 
 } // namespace porch::store

@@ -71,7 +71,7 @@ Lines valid_lines(const git::Repo& repo, std::string_view ref, const std::string
             continue;
         }
         auto e = store::from_line(line);
-        bool ok = e && worker_pattern().match(e->worker);
+        bool ok = e && (worker_pattern().match(e->worker) || e->worker == store::session_worker);
         if (ok && ref == store::notes_ref)
             ok = git::Oid::of_blob(store::anchor_content(e->worker)).hex() == anchor;
         if (ok && ref == store::archive_ref) {

@@ -1,5 +1,6 @@
 #include "util/text.hpp"
 
+#include <cstdint>
 #include <ctime>
 #include <limits>
 
@@ -58,7 +59,10 @@ std::string sanitize_for_terminal(std::string_view text) {
             continue;
         }
         // Validate one UTF-8 sequence; reject overlongs, surrogates and C1 controls.
-        std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+        std::size_t len = c >= 0xf0 && c <= 0xf4  ? 4
+                          : c >= 0xe0             ? 3
+                          : c >= 0xc2 && c < 0xe0 ? 2
+                                                  : 0;
         if (len == 0 || c > 0xf4 || i + len > text.size()) {
             out.push_back('?');
             ++i;
@@ -130,12 +134,23 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
             return std::nullopt;
         std::int64_t unit = 0;
         switch (text[i]) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: return std::nullopt;
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return std::nullopt;
         }
         // n < 10^12 and unit <= 604800, so n * unit fits; the sum might not.
         if (n * unit > std::numeric_limits<std::int64_t>::max() - total)
@@ -153,6 +168,35 @@ std::string format_iso8601_utc(std::int64_t epoch_seconds) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len = (c & 0xE0) == 0xC0   ? 2
+                          : (c & 0xF0) == 0xE0 ? 3
+                          : (c & 0xF8) == 0xF0 ? 4
+                                               : 0;
+        if (len == 0 || i + len > text.size())
+            return false;
+        std::uint32_t cp = c & (0x7F >> len);
+        for (std::size_t k = 1; k < len; ++k) {
+            auto cc = static_cast<unsigned char>(text[i + k]);
+            if ((cc & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        static constexpr std::uint32_t min_of[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min_of[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
 }
 
 } // namespace porch::util

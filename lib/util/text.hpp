@@ -13,6 +13,9 @@ std::string trim(std::string_view s);
 std::string trim_right(std::string_view s);
 std::string to_upper(std::string_view s);
 // Splits on '\n'; a trailing '\r' is dropped from each line (CRLF input). No final empty line.
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
 std::vector<std::string_view> split_lines(std::string_view text);
 // Replaces terminal control characters (C0, DEL, C1) and invalid UTF-8 with '?', so text that
 // came from someone else cannot move the cursor or change colours when printed.

@@ -165,6 +165,14 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                " made without porch's hooks",
                            "record them with: git porch reindex " + w.worker +
                                "; install hooks with: git porch hooks install"});
+        if (w.qa == "rejected")
+            out.push_back({"qa-rejected", w.worker,
+                           w.worker + " was rejected by QA: " + w.qa_reason,
+                           "send it back to work with the reason: git porch resume " + w.worker});
+        else if (w.qa == "pending" && ctx.config.qa_required)
+            out.push_back({"qa-pending", w.worker, w.worker + " is complete and waits for QA",
+                           "git porch qa approve " + w.worker + ", or git porch qa reject " +
+                               w.worker + " -m \"<what to fix>\""});
         for (const auto& i : w.integrations) {
             if (i.state == "merged")
                 continue;

@@ -12,7 +12,8 @@ namespace porch::workers {
 
 struct Alert {
     // blocked, needs, needs-satisfied, stalled, deadlock, wrong-branch-commit, bypassed-hooks,
-    // unrecorded, worktree-missing, worktree-dirty, worktree-wrong-branch, integration-stopped
+    // unrecorded, worktree-missing, worktree-dirty, worktree-wrong-branch, integration-stopped,
+    // qa-rejected, qa-pending
     std::string kind;
     std::string worker;  // empty for alerts about no single worker (deadlocks, base commits)
     std::string message; // one line; may contain others' text: sanitise before printing

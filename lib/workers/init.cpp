@@ -65,6 +65,8 @@ std::string exclude_pattern(const protocol::Template& worktree_template) {
     return first.empty() ? "/" + worktree_template.literal_prefix() + "*" : "/" + first + "/";
 }
 
+} // namespace
+
 bool ensure_line(const fs::path& file, const std::string& line) {
     std::string content;
     if (std::ifstream in(file, std::ios::binary); in) {
@@ -85,8 +87,6 @@ bool ensure_line(const fs::path& file, const std::string& line) {
         throw Error(ExitCode::fatal, "cannot write " + file.string());
     return true;
 }
-
-} // namespace
 
 // Sets a git config value unless it is already there (multi-valued keys keep other values).
 bool ensure_config(const std::string& root, const std::string& key, const std::string& value,

@@ -3,6 +3,7 @@
 
 #include "workers/context.hpp"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct WantedSetting {
 // for every remote the refspecs that make a plain `git fetch` bring porch's notes into tracking
 // refs. `dir` is any folder of the repository.
 std::vector<WantedSetting> wanted_settings(const std::string& dir);
+
+// Appends `line` to `file` (e.g. .git/info/exclude) unless a line equal to it, trimmed, is
+// there; creates the file and its folder. Returns whether it added the line.
+bool ensure_line(const std::filesystem::path& file, const std::string& line);
 
 // Adds the worktree folder to .git/info/exclude unless it is there; returns the pattern added.
 std::optional<std::string> ensure_excluded(const Context& ctx);

@@ -5,6 +5,7 @@
 #include "protocol/naming.hpp"
 #include "store/store.hpp"
 #include "util/text.hpp"
+#include "workers/cleanup.hpp"
 #include "workers/status.hpp"
 
 #include <algorithm>
@@ -125,6 +126,10 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
             plan.already.push_back({name, w.branch, "already-merged", wtip->hex(), {}});
         } else if (w.state != "complete" && !options.include_incomplete) {
             plan.skipped.push_back({name, "state " + w.state + ", not complete"});
+        } else if (w.qa == "rejected") {
+            plan.skipped.push_back({name, "rejected by QA: " + w.qa_reason});
+        } else if (ctx.config.qa_required && w.qa != "approved") {
+            plan.skipped.push_back({name, "not approved by QA (qa.required)"});
         } else {
             candidates.insert(name);
         }
@@ -549,6 +554,22 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
     return result;
 }
 
+namespace {
+
+// parallelization.auto_cleanup: the seed removes merged workers' worktrees after integration.
+void auto_cleanup(Context& ctx, IntegrateResult& result) {
+    if (!ctx.config.auto_cleanup)
+        return;
+    CleanupOptions options;
+    options.merged_into = result.base;
+    options.cwd = *ctx.root;
+    for (const auto& r : cleanup(ctx, options).removed)
+        result.cleaned.push_back(r.worker);
+    std::sort(result.cleaned.begin(), result.cleaned.end(), worker_less);
+}
+
+} // namespace
+
 IntegrateResult integrate_finish(Context& ctx, const std::string& feature) {
     require_root(ctx);
     IntegrateResult result = base_result(ctx, feature);
@@ -588,6 +609,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature) {
         git_ok(wt.path, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch},
                "cannot merge " + result.branch + " into " + result.base);
         result.finished = true;
+        auto_cleanup(ctx, result);
         return result;
     }
     // The base is checked out nowhere: merge in a scratch worktree, publish with a CAS.
@@ -604,6 +626,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature) {
         throw Error(ExitCode::fatal, result.base + " moved during the merge",
                     "run the command again");
     result.finished = true;
+    auto_cleanup(ctx, result);
     return result;
 }
 

@@ -18,8 +18,8 @@ namespace porch::workers {
 
 struct IntegrateOptions {
     std::string feature;
-    std::optional<std::string> base;  // a revision; default: the configured base branch
-    std::vector<std::string> only;    // task-<id>; empty: every worker
+    std::optional<std::string> base; // a revision; default: the configured base branch
+    std::vector<std::string> only;   // task-<id>; empty: every worker
     bool include_incomplete = false;
     bool dry_run = false;
 };
@@ -32,8 +32,8 @@ struct IntegrateSkip {
 struct IntegrateStep {
     std::string worker;
     std::string branch;
-    std::string outcome; // merged, would-merge, conflict-predicted, already-merged
-    std::string commit;  // the worker's tip that was (or would be) merged
+    std::string outcome;            // merged, would-merge, conflict-predicted, already-merged
+    std::string commit;             // the worker's tip that was (or would be) merged
     std::vector<std::string> files; // conflict-predicted: the files
 };
 
@@ -45,8 +45,8 @@ struct IntegrateConflict {
 
 struct IntegrateResult {
     std::string feature;
-    std::string branch;   // short name, e.g. integration/login
-    std::string worktree; // absolute path
+    std::string branch;             // short name, e.g. integration/login
+    std::string worktree;           // absolute path
     std::vector<std::string> order; // the workers to merge, in merge order
     std::vector<IntegrateSkip> skipped;
     std::vector<IntegrateStep> steps;
@@ -55,11 +55,13 @@ struct IntegrateResult {
     std::string verify_worker;                 // whose merge it failed after
     bool finished = false;                     // --finish merged into the base
     std::string base;                          // --finish: the base branch
+    std::vector<std::string> cleaned;          // --finish with auto_cleanup: worktrees removed
 };
 
 // Dependency order over `needs` (worker -> workers it needs, restricted to the keys): a worker
 // comes after everything it needs, ties in worker-id order. Throws porch::Error naming a cycle.
-std::vector<std::string> dependency_order(const std::map<std::string, std::vector<std::string>>& needs);
+std::vector<std::string>
+dependency_order(const std::map<std::string, std::vector<std::string>>& needs);
 
 // The short name of the integration branch for `feature`. Throws (usage) for a bad name.
 std::string integration_branch(const Context& ctx, const std::string& feature);

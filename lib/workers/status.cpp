@@ -77,6 +77,18 @@ bool merged_into(const git::Repo& repo, const git::Oid& base, const git::Oid& si
     return found || (seen >= bound && repo.is_ancestor(tip, base));
 }
 
+// A verdict holds for the commit it judged: after more commits a complete worker waits for QA
+// again.
+void apply_qa(const store::Event* verdict, WorkerStatus& w) {
+    if (verdict && verdict->field("commit") == w.last_commit.id) {
+        w.qa = verdict->field("verdict");
+        if (w.qa == "rejected")
+            w.qa_reason = verdict->field("reason");
+    } else if (w.state == "complete") {
+        w.qa = "pending";
+    }
+}
+
 // Teammates' workers: registered in the (synced) events, with no branch here. Everything comes
 // from their events: the state of the newest protocol commit, the count recorded with the newest
 // commit. Their worktrees are on other machines and never looked at.
@@ -91,6 +103,7 @@ void add_teammates(const Context& ctx, const std::string& only, StatusReport& re
         const store::Event* spawned = nullptr;
         const store::Event* newest = nullptr;
         const store::Event* state = nullptr;
+        const store::Event* verdict = nullptr;
         bool gone = false;
         WorkerStatus w;
         for (const auto& e : events) {
@@ -105,6 +118,10 @@ void add_teammates(const Context& ctx, const std::string& only, StatusReport& re
                                         e.field("subject"));
                 if (e.field("valid") == "false")
                     ++w.unvalidated;
+            } else if (e.type == "qa") {
+                verdict = &e;
+            } else if (e.type == "retry") {
+                ++w.attempts;
             } else if (e.type == "cleaned" && e.field("branch_deleted") == "true") {
                 gone = true;
             }
@@ -143,6 +160,7 @@ void add_teammates(const Context& ctx, const std::string& only, StatusReport& re
         } else {
             w.last_commit.time = spawned->time;
         }
+        apply_qa(verdict, w);
         report.workers.push_back(std::move(w));
     }
 }
@@ -195,6 +213,7 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         std::unordered_map<std::string, const std::string*> commit_lines;
         std::optional<git::Oid> spawn_base;
         std::map<std::string, std::optional<store::Event>> integration_events;
+        std::optional<store::Event> newest_qa;
         for (const auto& line : lines) {
             std::optional<std::string_view> type, commit, subject, commit_time, valid;
             bool escaped = false;
@@ -230,6 +249,14 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
                 w.spawn_base = spawn_base;
                 w.clone = e->clone;
                 w.clone_name = e->field("clone_name");
+            } else if (*type == "qa" || *type == "retry") {
+                auto e = store::from_line(line);
+                if (!e || e->worker != w.worker)
+                    continue;
+                if (e->type == "retry")
+                    ++w.attempts;
+                else if (!newest_qa || newest_qa->lamport < e->lamport)
+                    newest_qa = std::move(e);
             } else if (type->starts_with("integrate")) {
                 // Rare events, ordered by their clocks: parsed whole.
                 auto e = store::from_line(line);
@@ -295,6 +322,7 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         git::Commit tip = ctx.repo.commit(wb.tip);
         w.last_commit = {tip.id.hex(), tip.subject(), tip.time};
         resolve_state(ctx.repo, wb.tip, stop, lookup, w);
+        apply_qa(newest_qa ? &*newest_qa : nullptr, w);
         w.local = w.clone.empty() || w.clone == report.clone;
         report.workers.push_back(std::move(w));
     }

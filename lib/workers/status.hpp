@@ -55,6 +55,11 @@ struct WorkerStatus {
     std::string clone_name;                // how that clone calls itself (porch.name, user@host)
     bool local = true;                     // spawned here, or known here only by its branch
     bool remote_only = false;              // known from a teammate's events alone: no branch here
+    // QA: "" (no verdict and not complete), pending (complete, not judged at this tip),
+    // approved or rejected (the newest verdict, on the current tip).
+    std::string qa;
+    std::string qa_reason;     // rejected: why
+    std::int64_t attempts = 0; // git porch retry count
 };
 
 struct StatusReport {

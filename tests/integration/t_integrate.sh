@@ -63,6 +63,7 @@ expect_ok porch integrate login --finish
 assert_eq "merged integration/login into main" "$OUT" "--finish says what it did"
 assert_eq "Merge integration/login" "$(git log -1 --format=%s main)" "main has the merge"
 assert_true "the checkout follows (main was checked out here)" test -f f1.txt
+assert_true "without auto_cleanup the worktrees stay" test -d worktrees/task-1-gamma
 cd "$T"
 
 # --- a cycle is refused, naming it -------------------------------------------------------------
@@ -168,6 +169,12 @@ expect_ok porch integrate v --continue
 expect_ok porch integrate v --json
 assert_json "$OUT" '[d["feature"], d["branch"], d["conflict"], d["verify_failure"], d["finished"]]' \
     '["v","integration/v",null,null,false]' "--json shape"
+printf '[parallelization]\nauto_cleanup = true\n' >>.porch.toml
+git add .porch.toml && commit "Clean up after integration"
+expect_ok porch integrate v --finish
+assert_contains "$OUT" $'removed the worktree of task-9 (auto_cleanup)\nremoved the worktree of task-10 (auto_cleanup)' \
+    "auto_cleanup removes the merged workers' worktrees after --finish"
+assert_false "task-9's worktree is gone" test -d worktrees/task-9-ok
 cd "$T"
 
 finish

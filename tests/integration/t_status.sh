@@ -56,7 +56,7 @@ assert_json "$J" '[w["id"] for w in d["workers"]]' '["task-1","task-2","task-3",
     "workers in id order: numbers by value, then names"
 # The keys of git-porch(1) STATUS JSON SCHEMA, plus "unvalidated" (commits that bypassed the
 # hooks; not in the manual yet).
-assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("branch","clone","commits","declared_needs","desc","id","integrations","last_commit","local","needs","reason","scope","state","unvalidated","worktree","worktree_missing")}' \
+assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("attempts","branch","clone","commits","declared_needs","desc","id","integrations","last_commit","local","needs","qa","qa_reason","reason","scope","state","unvalidated","worktree","worktree_missing")}' \
     true "every worker has exactly the documented keys (and unvalidated)"
 assert_json "$J" '[w["unvalidated"] for w in d["workers"]]' '[0,0,0,0,0]' "no hooks, nothing unvalidated"
 assert_json "$J" '{tuple(sorted(w["last_commit"])) for w in d["workers"]} == {("age","id","subject","time")}' \

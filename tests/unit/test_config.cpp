@@ -4,7 +4,6 @@
 #include "util/regex.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -109,10 +108,12 @@ TEST_CASE("unknown keys are named at their position", "[config]") {
 }
 
 TEST_CASE("wrong value types are reported at the value", "[config]") {
-    CHECK(error_of("base_branch = 3\n") == "cfg.toml:1:15: 'base_branch' must be a string, not an integer");
+    CHECK(error_of("base_branch = 3\n") ==
+          "cfg.toml:1:15: 'base_branch' must be a string, not an integer");
     CHECK(error_of("base_branch = [\"main\"]\n") ==
           "cfg.toml:1:15: 'base_branch' must be a string, not an array");
-    CHECK_THAT(error_of("stall_after = true\n"), StartsWith("cfg.toml:1:15: 'stall_after' must be a duration"));
+    CHECK_THAT(error_of("stall_after = true\n"),
+               StartsWith("cfg.toml:1:15: 'stall_after' must be a duration"));
     CHECK_THAT(error_of("stall_after = true\n"), Contains("not a boolean"));
     CHECK_THAT(error_of("stall_after = 1.5\n"), Contains("not a number"));
     CHECK_THAT(error_of("stall_after = 1979-05-27\n"), Contains("not a date or time"));
@@ -120,8 +121,10 @@ TEST_CASE("wrong value types are reported at the value", "[config]") {
     CHECK(error_of("naming = 1\n") == "cfg.toml:1:10: 'naming' must be a table");
     CHECK(error_of("[naming]\nbranch = 5\n") ==
           "cfg.toml:2:10: 'naming.branch' must be a string, not an integer");
-    CHECK_THAT(error_of("[naming]\nworktree = false\n"), Contains("'naming.worktree' must be a string"));
-    CHECK_THAT(error_of("[naming]\nintegration = []\n"), Contains("'naming.integration' must be a string"));
+    CHECK_THAT(error_of("[naming]\nworktree = false\n"),
+               Contains("'naming.worktree' must be a string"));
+    CHECK_THAT(error_of("[naming]\nintegration = []\n"),
+               Contains("'naming.integration' must be a string"));
 }
 
 TEST_CASE("base_branch must be a valid branch name", "[config]") {
@@ -148,8 +151,8 @@ TEST_CASE("stall_after durations", "[config]") {
 }
 
 TEST_CASE("the worktree template stays inside the repository", "[config]") {
-    for (const char* v : {"/tmp/task-{id}", "../task-{id}", "wt/../../task-{id}", "wt/{id}/..", "/{id}",
-                          "./../{id}"}) {
+    for (const char* v : {"/tmp/task-{id}", "../task-{id}", "wt/../../task-{id}", "wt/{id}/..",
+                          "/{id}", "./../{id}"}) {
         std::string e = error_of("[naming]\nworktree = \""s + v + "\"\n");
         CHECK_THAT(e, StartsWith("cfg.toml:2:12: "));
         CHECK_THAT(e, Contains("relative path inside the repository"));
@@ -179,7 +182,8 @@ TEST_CASE("the branch template must make valid branch names", "[config]") {
     CHECK_THAT(error_of("[naming]\nbranch = \"work/{id}{desc}\"\n"), StartsWith("cfg.toml:2:10: "));
 
     SECTION("the position is kept whatever the source is called") {
-        CHECK_THAT(error_of("[naming]\nbranch = \"work/{desc}\"\n", "naming"), StartsWith("naming:2:10: "));
+        CHECK_THAT(error_of("[naming]\nbranch = \"work/{desc}\"\n", "naming"),
+                   StartsWith("naming:2:10: "));
         CHECK_THAT(error_of("[naming]\nbranch = \"work/{desc}\"\n", "n"), StartsWith("n:2:10: "));
     }
 }
@@ -203,13 +207,41 @@ TEST_CASE("the integration template", "[config]") {
 TEST_CASE("is_valid_branch_name follows git check-ref-format --branch", "[config]") {
     // Checked against git 2.39's `git check-ref-format --branch`.
     const std::vector<std::string> valid = {
-        "main", "master", "feature/x", "work/task-1-sample", "a.b", "a/b/c", "a./b", "lock",
-        "x.lockx", "a-", "a@b", "@a", "head", "a/HEAD", "a{b", "a}b", "!a", "a/-b", "\xc3\xa9",
+        "main",    "master", "feature/x", "work/task-1-sample",
+        "a.b",     "a/b/c",  "a./b",      "lock",
+        "x.lockx", "a-",     "a@b",       "@a",
+        "head",    "a/HEAD", "a{b",       "a}b",
+        "!a",      "a/-b",   "\xc3\xa9",
     };
     const std::vector<std::string> invalid = {
-        "", "a..b", ".a", "a/.b", "a.", "a.lock", "a.lock/b", "b/a.lock", ".lock", "a/", "/a",
-        "a//b", "a b", "a~b", "a^b", "a:b", "a?b", "a*b", "a[b", "a\\b", "a@{b", "HEAD", "-a",
-        "a\tb", "a\x7f" "b", "a\nb", "a\0b"s,
+        "",
+        "a..b",
+        ".a",
+        "a/.b",
+        "a.",
+        "a.lock",
+        "a.lock/b",
+        "b/a.lock",
+        ".lock",
+        "a/",
+        "/a",
+        "a//b",
+        "a b",
+        "a~b",
+        "a^b",
+        "a:b",
+        "a?b",
+        "a*b",
+        "a[b",
+        "a\\b",
+        "a@{b",
+        "HEAD",
+        "-a",
+        "a\tb",
+        "a\x7f"
+        "b",
+        "a\nb",
+        "a\0b"s,
         // git accepts a branch called "@", but "@" means HEAD in revisions: porch refuses it.
         "@",
     };
@@ -290,9 +322,11 @@ TEST_CASE("load reads a file and defaults when it is missing", "[config]") {
 }
 
 TEST_CASE("[integrate] verify is a string; other keys are unknown", "[config]") {
-    CHECK(parse("[integrate]\nverify = \"make test\"\n", "cfg.toml").integrate_verify == "make test");
+    CHECK(parse("[integrate]\nverify = \"make test\"\n", "cfg.toml").integrate_verify ==
+          "make test");
     CHECK(parse("", "cfg.toml").integrate_verify.empty());
-    CHECK(error_of("[integrate]\nverfy = \"x\"\n") == "cfg.toml:2:1: unknown key 'integrate.verfy'");
+    CHECK(error_of("[integrate]\nverfy = \"x\"\n") ==
+          "cfg.toml:2:1: unknown key 'integrate.verfy'");
     CHECK_THAT(error_of("[integrate]\nverify = 3\n"), Contains("cfg.toml:2:10: "));
     CHECK_THAT(error_of("integrate = 1\n"), Contains("'integrate' must be a table"));
 }
@@ -312,4 +346,25 @@ TEST_CASE("[parallelization] and [qa] settings, typed and bounded", "[config]") 
     CHECK_THAT(error_of("[parallelization]\nenabled = \"yes\"\n"),
                Contains("'parallelization.enabled' must be a boolean, not a string"));
     CHECK_THAT(error_of("[qa]\nrequire = true\n"), Contains("unknown key 'qa.require'"));
+}
+
+TEST_CASE("non-ASCII text reaches toml++ shielded and comes back intact", "[config]") {
+    // toml++ 3.3 reached __builtin_unreachable on these: found by fuzz_config (now corpus
+    // regression inputs); they must be plain errors.
+    CHECK_THAT(error_of("st\xef\xbb\x92"
+                        "bae\x04_worktr"),
+               StartsWith("cfg.toml:1:"));
+    CHECK_THAT(error_of("base_branch = \"main\"\nnaming = { bami\xcc\xb3j = 1 }\n"),
+               StartsWith("cfg.toml:2:"));
+    CHECK_THAT(error_of("id =4\'\'\'\xd0\xbf\xd0\xbf\'\x05["), StartsWith("cfg.toml:1:"));
+    // Strings keep every character, including ones next to the shield's range.
+    CHECK(parse("# caf\xc3\xa9 \xef\xbb\x92\nbase_branch = \"caf\xc3\xa9\"\n", "cfg.toml")
+              .base_branch == "caf\xc3\xa9");
+    CHECK(parse("[integrate]\nverify = \"\xc2\xa0\xef\xbb\xbf\xef\xbf\xbd \xf0\x9f\x98\x80\"\n",
+                "cfg.toml")
+              .integrate_verify == "\xc2\xa0\xef\xbb\xbf\xef\xbf\xbd \xf0\x9f\x98\x80");
+    // An unknown key is quoted as written.
+    CHECK_THAT(error_of("caf\xc3\xa9 = 1\n"), Contains("cfg.toml:1:"));
+    // Plane-15 private-use characters cannot pass the shield.
+    CHECK(error_of("# \xf3\xb0\x80\x80\n") == "cfg.toml:1:3: a private-use character (plane 15)");
 }

@@ -2,7 +2,6 @@
 #include "util/text.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <limits>
 #include <string>
 #include <vector>
@@ -22,7 +21,9 @@ bool replaced(const std::string& seq) {
     return out.find_first_not_of('?', 1) == out.size() - 1;
 }
 
-bool kept(const std::string& text) { return sanitize_for_terminal(text) == text; }
+bool kept(const std::string& text) {
+    return sanitize_for_terminal(text) == text;
+}
 
 } // namespace
 
@@ -82,38 +83,40 @@ TEST_CASE("sanitize_for_terminal: ASCII controls", "[text]") {
 }
 
 TEST_CASE("sanitize_for_terminal: C1 controls and bidi controls in UTF-8", "[text]") {
-    CHECK(replaced("\xc2\x80"));             // U+0080
-    CHECK(replaced("\xc2\x85"));             // U+0085 NEL
-    CHECK(replaced("\xc2\x9b"));             // U+009B CSI
-    CHECK(replaced("\xc2\x9f"));             // U+009F
-    CHECK(kept("\xc2\xa0"));                 // U+00A0, the first character after C1
-    CHECK(replaced("\xe2\x80\xae"));         // U+202E RIGHT-TO-LEFT OVERRIDE
-    CHECK(replaced("\xe2\x80\xaa"));         // U+202A
-    CHECK(replaced("\xe2\x81\xa6"));         // U+2066 LEFT-TO-RIGHT ISOLATE
-    CHECK(replaced("\xe2\x81\xa9"));         // U+2069
-    CHECK(replaced("\xe2\x80\xa8"));         // U+2028 LINE SEPARATOR
-    CHECK(replaced("\xe2\x80\xa9"));         // U+2029 PARAGRAPH SEPARATOR
-    CHECK(kept("\xe2\x80\xb0"));             // U+2030 PER MILLE SIGN
-    CHECK(kept("a\xe2\x80\x94" "b"));        // U+2014 EM DASH
+    CHECK(replaced("\xc2\x80"));     // U+0080
+    CHECK(replaced("\xc2\x85"));     // U+0085 NEL
+    CHECK(replaced("\xc2\x9b"));     // U+009B CSI
+    CHECK(replaced("\xc2\x9f"));     // U+009F
+    CHECK(kept("\xc2\xa0"));         // U+00A0, the first character after C1
+    CHECK(replaced("\xe2\x80\xae")); // U+202E RIGHT-TO-LEFT OVERRIDE
+    CHECK(replaced("\xe2\x80\xaa")); // U+202A
+    CHECK(replaced("\xe2\x81\xa6")); // U+2066 LEFT-TO-RIGHT ISOLATE
+    CHECK(replaced("\xe2\x81\xa9")); // U+2069
+    CHECK(replaced("\xe2\x80\xa8")); // U+2028 LINE SEPARATOR
+    CHECK(replaced("\xe2\x80\xa9")); // U+2029 PARAGRAPH SEPARATOR
+    CHECK(kept("\xe2\x80\xb0"));     // U+2030 PER MILLE SIGN
+    CHECK(kept("a\xe2\x80\x94"
+               "b")); // U+2014 EM DASH
 }
 
 TEST_CASE("sanitize_for_terminal: invalid UTF-8", "[text]") {
     CHECK(replaced("\xff"));
     CHECK(replaced("\xfe"));
-    CHECK(replaced("\x80"));                 // lone continuation byte
+    CHECK(replaced("\x80")); // lone continuation byte
     CHECK(replaced("\xbf\xbf"));
-    CHECK(replaced("\xc3"));                 // truncated
-    CHECK(replaced("\xe2\x82"));             // truncated
-    CHECK(replaced("\xf0\x9f\x98"));         // truncated
+    CHECK(replaced("\xc3"));         // truncated
+    CHECK(replaced("\xe2\x82"));     // truncated
+    CHECK(replaced("\xf0\x9f\x98")); // truncated
     CHECK(sanitize_for_terminal("\xc3(") == "?(");
-    CHECK(sanitize_for_terminal("\xe2\x82" "A") == "??A");
+    CHECK(sanitize_for_terminal("\xe2\x82"
+                                "A") == "??A");
     CHECK(sanitize_for_terminal("x\xc3") == "x?");
     SECTION("overlong encodings") {
-        CHECK(replaced("\xc0\xaf"));         // '/'
+        CHECK(replaced("\xc0\xaf")); // '/'
         CHECK(replaced("\xc1\xbf"));
-        CHECK(replaced("\xc0\x80"));         // NUL
+        CHECK(replaced("\xc0\x80")); // NUL
         CHECK(replaced("\xe0\x80\xaf"));
-        CHECK(replaced("\xe0\x9f\xbf"));     // U+07FF in three bytes
+        CHECK(replaced("\xe0\x9f\xbf")); // U+07FF in three bytes
         CHECK(replaced("\xf0\x80\x80\xaf"));
         CHECK(replaced("\xf0\x8f\xbf\xbf")); // U+FFFF in four bytes
         CHECK(replaced("\xe0\x81\x9b"));     // ESC '[' hidden in an overlong
@@ -128,11 +131,11 @@ TEST_CASE("sanitize_for_terminal: invalid UTF-8", "[text]") {
 }
 
 TEST_CASE("sanitize_for_terminal keeps valid multi-byte text", "[text]") {
-    for (const std::string& s : {"caf\xc3\xa9"s, "\xe2\x82\xac"s, "\xf0\x9f\x98\x80"s, "\xe6\x97\xa5\xe6\x9c\xac"s,
-                                 "\xd0\xb0\xd0\xb1"s, "\xc2\xa9"s, "\xdf\xbf"s /* U+07FF */,
-                                 "\xe0\xa0\x80"s /* U+0800 */, "\xed\x9f\xbf"s /* U+D7FF */,
-                                 "\xee\x80\x80"s /* U+E000 */, "\xef\xbf\xbd"s /* U+FFFD */,
-                                 "\xf0\x90\x80\x80"s /* U+10000 */, "\xf4\x8f\xbf\xbf"s /* U+10FFFF */}) {
+    for (const std::string& s :
+         {"caf\xc3\xa9"s, "\xe2\x82\xac"s, "\xf0\x9f\x98\x80"s, "\xe6\x97\xa5\xe6\x9c\xac"s,
+          "\xd0\xb0\xd0\xb1"s, "\xc2\xa9"s, "\xdf\xbf"s /* U+07FF */, "\xe0\xa0\x80"s /* U+0800 */,
+          "\xed\x9f\xbf"s /* U+D7FF */, "\xee\x80\x80"s /* U+E000 */, "\xef\xbf\xbd"s /* U+FFFD */,
+          "\xf0\x90\x80\x80"s /* U+10000 */, "\xf4\x8f\xbf\xbf"s /* U+10FFFF */}) {
         INFO(s);
         CHECK(kept(s));
         CHECK(kept("x" + s + "y" + s));
@@ -191,4 +194,18 @@ TEST_CASE("format_iso8601_utc", "[text]") {
     CHECK(format_iso8601_utc(2147483648LL) == "2038-01-19T03:14:08Z");
     CHECK(format_iso8601_utc(-1) == "1969-12-31T23:59:59Z");
     CHECK(format_iso8601_utc(253402300799LL) == "9999-12-31T23:59:59Z");
+}
+
+TEST_CASE("is_valid_utf8 accepts well-formed UTF-8 only", "[text]") {
+    using porch::util::is_valid_utf8;
+    CHECK(is_valid_utf8(""));
+    CHECK(is_valid_utf8("plain ascii"));
+    CHECK(is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+    CHECK_FALSE(is_valid_utf8("\xff"));
+    CHECK_FALSE(is_valid_utf8("\xc3"));             // cut short
+    CHECK_FALSE(is_valid_utf8("\xc0\xaf"));         // overlong '/'
+    CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));     // a surrogate
+    CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80")); // past U+10FFFF
+    CHECK_FALSE(is_valid_utf8("a\x80"
+                              "b")); // a stray continuation byte
 }

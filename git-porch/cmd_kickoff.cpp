@@ -1,0 +1,132 @@
+// git porch kickoff (task-<id> | --all) [--script] [--json]: the kickoff prompt of a worker, or
+// an executable launch script that starts the person's agent command with it.
+#include "command.hpp"
+#include "error.hpp"
+#include "plan/plan.hpp"
+#include "prompts/kickoff.hpp"
+#include "prompts/launch.hpp"
+#include "render.hpp"
+#include "workers/status.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace porch::cli {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const prompts::Assignment& a, const std::string& prompt, const std::string& script) {
+    json needs = json::array();
+    for (const auto& d : a.needs)
+        needs.push_back(d.worker);
+    return json{{"worker", a.worker},
+                {"desc", a.desc},
+                {"branch", a.branch},
+                {"worktree", a.worktree},
+                {"state", a.state},
+                {"scope", a.scope},
+                {"needs", needs},
+                {"planned", a.planned},
+                {"checkpoints", a.checkpoints},
+                {"prompt", prompt},
+                {"script", script.empty() ? json(nullptr) : json(script)}};
+}
+
+class Kickoff : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.add_option("worker", m_worker, "The worker (task-<id>)");
+        app.add_flag("--all", m_all, "Every worker of this clone that is not complete");
+        app.add_flag("--script", m_script,
+                     "Write an executable launch script per worker (uses git config "
+                     "porch.agentCommand) and print its path");
+        app.add_flag("--json", m_json, "Print JSON (schema in git-porch(1))");
+    }
+
+    int run(Env& env) override {
+        if (m_all == !m_worker.empty())
+            fail_usage(m_all ? "kickoff takes task-<id> or --all, not both"
+                             : "kickoff needs task-<id> or --all",
+                       "git porch kickoff task-<id> [--script] [--json]");
+        auto& ctx = *env.ctx;
+        // Read before anything is written: without it --script does nothing at all.
+        std::vector<std::string> agent;
+        if (m_script) {
+            auto command = ctx.repo.config_string(prompts::agent_command_key);
+            if (!command || command->find_first_not_of(" \t\n") == std::string::npos)
+                fail("--script needs the command that starts your agent, from your git config "
+                     "(never from the repository)",
+                     "git config " + std::string(prompts::agent_command_key) +
+                         " '<your agent command>'");
+            agent = prompts::split_command(*command);
+        }
+
+        std::string only = m_all ? std::string() : worker_arg(m_worker, "kickoff");
+        // Every worker, not only this one: its dependencies' states and branches go in the prompt.
+        auto report = workers::collect_status(ctx);
+        auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
+        const plan::Plan* plan_ptr = plan ? &*plan : nullptr;
+
+        std::vector<const workers::WorkerStatus*> chosen;
+        for (const auto& w : report.workers) {
+            if (!m_all) {
+                if (w.worker == only)
+                    chosen.push_back(&w);
+            } else if (w.state != "complete" && w.local && !w.remote_only) {
+                chosen.push_back(&w);
+            }
+        }
+        if (!m_all && chosen.empty()) {
+            const plan::Task* task = plan_ptr ? plan::find(*plan_ptr, only) : nullptr;
+            fail("no worker " + only + ": spawn it first",
+                 task ? "git porch spawn " + only + " " + task->desc
+                      : "git porch spawn " + only + " <desc>");
+        }
+
+        json out = json::array();
+        bool first = true;
+        for (const auto* w : chosen) {
+            auto a = prompts::load_assignment(ctx, report, *w, plan_ptr);
+            if (a.worktree.empty())
+                fail(w->worker + " has no worktree here", "git porch doctor");
+            std::string prompt = prompts::kickoff_prompt(a);
+            std::string script;
+            if (m_script)
+                script = prompts::write_launch_script(ctx, a, agent, prompt);
+            if (m_json) {
+                out.push_back(to_json(a, prompt, script));
+            } else if (m_script) {
+                std::cout << display(script) << '\n';
+            } else {
+                // Several prompts: a rule between them, as in a document of prompts.
+                if (!first)
+                    std::cout << "\n---\n\n";
+                std::cout << prompt;
+            }
+            first = false;
+        }
+        if (m_json) {
+            json result = m_all ? out : out.at(0);
+            std::cout << result.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+        } else if (chosen.empty()) {
+            std::cerr << "every worker is complete: nothing to kick off\n";
+        }
+        return 0;
+    }
+
+private:
+    std::string m_worker;
+    bool m_all = false;
+    bool m_script = false;
+    bool m_json = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_kickoff() {
+    return std::make_unique<Kickoff>();
+}
+
+} // namespace porch::cli

@@ -1,0 +1,332 @@
+// git porch plan import|check|apply: the team's task list in .porch/plan.toml.
+#include "command.hpp"
+#include "error.hpp"
+#include "plan/apply.hpp"
+#include "plan/check.hpp"
+#include "plan/import.hpp"
+#include "plan/plan.hpp"
+#include "protocol/naming.hpp"
+#include "render.hpp"
+#include "workers/status.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace porch::cli {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string dump(const json& j) {
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+const std::string& root_of(const Env& env) {
+    if (!env.ctx->root)
+        fail("git porch plan needs a working tree: .porch/plan.toml is a committed file");
+    return *env.ctx->root;
+}
+
+plan::Plan load_plan(const Env& env) {
+    auto p = plan::load(root_of(env));
+    if (!p)
+        fail("there is no plan: " + std::string(plan::plan_path) + " does not exist",
+             "write one, or make one from a task list with: git porch plan import <file.md>");
+    return *p;
+}
+
+std::vector<std::string> worker_names(const std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    for (const auto& id : ids)
+        out.push_back(protocol::worker_name(id));
+    return out;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+    std::string out;
+    for (const auto& s : v)
+        out += (out.empty() ? "" : std::string(sep)) + s;
+    return out;
+}
+
+// The seed's execution-mode box. `wide` is how many characters of a line take two columns
+// (the ⚡ emoji), which code-point counting misses.
+std::string box(const std::vector<std::pair<std::string, int>>& lines) {
+    std::size_t inner = 60;
+    for (const auto& [text, wide] : lines)
+        inner = std::max(inner, width_of(text) + static_cast<std::size_t>(wide) + 1);
+    std::string rule;
+    for (std::size_t i = 0; i <= inner; ++i)
+        rule += "\u2500";
+    std::string out = "\u250c" + rule + "\u2510\n";
+    for (const auto& [text, wide] : lines)
+        out += "\u2502 " + pad(text, inner - static_cast<std::size_t>(wide)) + "\u2502\n";
+    return out + "\u2514" + rule + "\u2518\n";
+}
+
+class Plan : public Command {
+public:
+    void setup(CLI::App& app) override {
+        app.require_subcommand(1, 1);
+        auto* import = app.add_subcommand(
+            "import", "Make .porch/plan.toml from markdown task lists; print the manifest");
+        import->add_option("file", m_files, "Markdown documents (task lists, numbered lists...)")
+            ->required()
+            ->check(CLI::ExistingFile);
+        import->add_flag("-f,--force", m_force, "Overwrite an existing .porch/plan.toml");
+        import->add_flag("--json", m_json, "Print the manifest as JSON");
+        auto* check = app.add_subcommand(
+            "check", "Check ids, scopes and dependencies; show the waves and the execution mode");
+        check->add_flag("--json", m_json, "Print JSON");
+        auto* apply =
+            app.add_subcommand("apply", "Spawn the next wave's tasks whose needs are complete");
+        apply->add_option("--wave", m_wave, "Apply only this wave (1, 2...)")
+            ->check(CLI::PositiveNumber);
+        apply->add_flag("--pool", m_pool, "Acquire pool slots instead of making worktrees");
+        apply->add_flag("--json", m_json, "Print the result as JSON");
+        m_app = &app;
+    }
+
+    int run(Env& env) override {
+        const std::string sub = m_app->get_subcommands().front()->get_name();
+        if (sub == "import")
+            return run_import(env);
+        if (sub == "check")
+            return run_check(env);
+        return run_apply(env);
+    }
+
+private:
+    int run_import(Env& env) {
+        const fs::path target = fs::path(root_of(env)) / plan::plan_path;
+        if (fs::exists(target) && !m_force)
+            fail(std::string(plan::plan_path) + " exists already",
+                 "overwrite it with: git porch plan import --force <file.md>...");
+        std::vector<plan::Document> docs;
+        for (const auto& f : m_files) {
+            std::ifstream in(fs::path(env.cwd) / f, std::ios::binary);
+            if (!in)
+                fail("cannot read " + f);
+            std::ostringstream ss;
+            ss << in.rdbuf();
+            docs.push_back({f, ss.str()});
+        }
+        auto m = plan::import_documents(docs);
+        fs::create_directories(target.parent_path());
+        const fs::path tmp = target.string() + ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            out << plan::to_toml(m.plan);
+            if (!out.flush())
+                fail("cannot write " + tmp.string());
+        }
+        fs::rename(tmp, target); // a reader never sees half a plan
+
+        if (m_json) {
+            json items = json::array();
+            for (const auto& i : m.items)
+                items.push_back({{"number", i.number},
+                                 {"source", i.source},
+                                 {"kind", i.kind},
+                                 {"heading", i.heading},
+                                 {"text", i.original},
+                                 {"action", i.action},
+                                 {"description", i.description},
+                                 {"desc", i.desc},
+                                 {"scope", i.scope},
+                                 {"size", i.size},
+                                 {"priority", i.priority},
+                                 {"needs", i.needs},
+                                 {"ready", i.ready()},
+                                 {"issues", i.issues}});
+            std::cout << dump({{"version", 1},
+                               {"sources", m.sources},
+                               {"items", items},
+                               {"assumptions", m.assumptions},
+                               {"plan", std::string(plan::plan_path)},
+                               {"tasks", m.plan.tasks.size()}})
+                      << '\n';
+            return 0;
+        }
+        std::cout << display_lines(plan::manifest_markdown(m)) << "\nwrote " << plan::plan_path
+                  << " (" << m.plan.tasks.size() << " task" << (m.plan.tasks.size() == 1 ? "" : "s")
+                  << ")\nnext: review it, then git porch plan check\n";
+        return 0;
+    }
+
+    int run_check(Env& env) {
+        const auto p = load_plan(env);
+        const auto& cfg = env.ctx->config;
+        const auto r = plan::check(p, cfg);
+        std::size_t complete = 0;
+        std::map<std::string, std::string> states;
+        for (const auto& w : workers::collect_status(*env.ctx).workers)
+            states[w.id] = w.state;
+        for (const auto& t : p.tasks)
+            complete += states.count(t.id) && states[t.id] == "complete";
+
+        if (m_json) {
+            json overlaps = json::array(), waves = json::array();
+            for (const auto& o : r.overlaps)
+                overlaps.push_back({{"tasks", worker_names({o.first, o.second})},
+                                    {"scopes", {o.first_scope, o.second_scope}},
+                                    {"same_file", o.same_file}});
+            for (const auto& w : r.waves)
+                waves.push_back(
+                    {{"wave", w.number}, {"level", w.level}, {"tasks", worker_names(w.ids)}});
+            std::cout << dump({{"version", 1},
+                               {"ok", r.ok()},
+                               {"errors", r.errors},
+                               {"warnings", r.warnings},
+                               {"overlaps", overlaps},
+                               {"cycle",
+                                r.cycle.empty() ? json(nullptr) : json(worker_names(r.cycle))},
+                               {"mode", r.parallel ? "parallel" : "sequential"},
+                               {"reasons", r.reasons},
+                               {"independent", r.widest},
+                               {"max_agents", cfg.max_agents},
+                               {"order", worker_names(r.order)},
+                               {"waves", waves},
+                               {"tasks", p.tasks.size()},
+                               {"complete", complete}})
+                      << '\n';
+            return r.ok() ? 0 : 1;
+        }
+        for (const auto& e : r.errors)
+            std::cout << paint("error:", Tone::red, env.color) << ' ' << display(e) << '\n';
+        for (const auto& w : r.warnings)
+            std::cout << paint("warning:", Tone::yellow, env.color) << ' ' << display(w) << '\n';
+        if (!r.waves.empty() || p.tasks.empty())
+            std::cout << box(mode_lines(p, r, cfg, complete));
+        if (!r.ok()) {
+            std::cout << r.errors.size() << " error" << (r.errors.size() == 1 ? "" : "s") << " in "
+                      << plan::plan_path << '\n';
+            return 1;
+        }
+        std::cout << "next: git porch plan apply\n";
+        return 0;
+    }
+
+    static std::vector<std::pair<std::string, int>> mode_lines(const plan::Plan& p,
+                                                               const plan::CheckResult& r,
+                                                               const config::Config& cfg,
+                                                               std::size_t complete) {
+        std::vector<std::pair<std::string, int>> lines;
+        if (!r.parallel) {
+            lines.push_back({"\u23f8\ufe0f Execution Mode: SEQUENTIAL", 0});
+            for (std::size_t i = 0; i < r.reasons.size(); ++i)
+                lines.push_back({(i ? "           " : "   Reason: ") + display(r.reasons[i]), 0});
+            if (!r.order.empty())
+                lines.push_back({"   Order: " + join(worker_names(r.order), " \u2192 "), 0});
+            lines.push_back({"", 0});
+            lines.push_back({"   Skipping parallel orchestration (threshold not met)", 0});
+            return lines;
+        }
+        const auto agents =
+            std::min<std::int64_t>(static_cast<std::int64_t>(r.widest), cfg.max_agents);
+        lines.push_back({"\u26a1 Execution Mode: PARALLEL", 1});
+        lines.push_back({"   Tasks: " + std::to_string(p.tasks.size()) + " (" +
+                             std::to_string(r.widest) + " independent)",
+                         0});
+        lines.push_back({"   Agents: " + std::to_string(agents) +
+                             (static_cast<std::int64_t>(r.widest) > cfg.max_agents
+                                  ? " (limited by max_agents config)"
+                                  : ""),
+                         0});
+        int agent = 0;
+        for (const auto& w : r.waves) {
+            lines.push_back({"", 0});
+            lines.push_back(
+                {"   Parallel Group " + std::to_string(w.number) +
+                     (w.number > 1 ? " (after Group " + std::to_string(w.number - 1) + ")" : "") +
+                     ":",
+                 0});
+            for (std::size_t i = 0; i < w.ids.size(); ++i) {
+                const auto* t = plan::find(p, w.ids[i]);
+                std::string scope = t->scope.empty() ? "(no scope)" : join(t->scope, ", ");
+                lines.push_back(
+                    {std::string("     ") + (i + 1 == w.ids.size() ? "\u2514" : "\u251c") +
+                         "\u2500\u2500 Agent " + std::to_string(++agent) + ": [" +
+                         protocol::worker_name(t->id) + "-" + t->desc + "] " + display(scope),
+                     0});
+            }
+        }
+        lines.push_back({"", 0});
+        const std::size_t width = 16, total = p.tasks.size();
+        std::string bar;
+        for (std::size_t i = 0; i < width; ++i)
+            bar += i < (total ? complete * width / total : 0) ? "\u2588" : "\u2591";
+        lines.push_back({"   Progress: [" + bar + "] " + std::to_string(complete) + "/" +
+                             std::to_string(total) + " agents complete",
+                         0});
+        return lines;
+    }
+
+    int run_apply(Env& env) {
+        const auto p = load_plan(env);
+        const auto checked = plan::check(p, env.ctx->config);
+        plan::ApplyOptions options;
+        if (m_wave > 0)
+            options.wave = m_wave;
+        options.pool = m_pool;
+        const auto r = plan::apply(*env.ctx, p, checked, options);
+        const bool stuck = r.started.empty() && !r.waiting.empty();
+        if (m_json) {
+            json started = json::array(), waiting = json::array();
+            for (const auto& s : r.started)
+                started.push_back({{"worker", s.worker},
+                                   {"branch", s.branch},
+                                   {"worktree", s.worktree},
+                                   {"slot", s.slot.empty() ? json(nullptr) : json(s.slot)}});
+            for (const auto& w : r.waiting)
+                waiting.push_back({{"worker", protocol::worker_name(w.id)}, {"needs", w.needs}});
+            std::cout << dump({{"version", 1},
+                               {"wave", r.wave ? json(r.wave) : json(nullptr)},
+                               {"started", started},
+                               {"existing", worker_names(r.existing)},
+                               {"waiting", waiting}})
+                      << '\n';
+            return stuck ? 1 : 0;
+        }
+        if (r.wave == 0) {
+            std::cout << "every task of the plan is spawned\nnext: git porch status\n";
+            return 0;
+        }
+        std::cout << "wave " << r.wave << ":\n";
+        for (const auto& s : r.started)
+            std::cout << "  spawned " << paint(s.worker, Tone::bold, env.color) << " on "
+                      << display(s.branch) << " in " << display(s.worktree)
+                      << (s.slot.empty() ? "" : " (" + s.slot + ")") << '\n';
+        for (const auto& id : r.existing)
+            std::cout << "  " << protocol::worker_name(id) << " was spawned already\n";
+        for (const auto& w : r.waiting)
+            std::cout << "  " << protocol::worker_name(w.id) << " waits for " << join(w.needs, ", ")
+                      << " to be complete\n";
+        if (!r.started.empty())
+            std::cout << "next: git porch kickoff " << r.started.front().worker
+                      << " (for each worker), then git porch status\n";
+        else if (stuck)
+            std::cout << "nothing to spawn yet: wait for the needs, then run git porch plan apply "
+                         "again\n";
+        return stuck ? 1 : 0;
+    }
+
+    CLI::App* m_app = nullptr;
+    std::vector<std::string> m_files;
+    int m_wave = 0;
+    bool m_force = false, m_pool = false, m_json = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_plan() {
+    return std::make_unique<Plan>();
+}
+
+} // namespace porch::cli
