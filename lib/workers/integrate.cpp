@@ -443,7 +443,12 @@ IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
                         "the integration worktree " + result.worktree + " has uncommitted changes",
                         "commit or remove them, then run the command again");
     } catch (...) {
+        // Nothing of this run may stay behind: the start mark, and the branch if it made it.
         ctx.repo.delete_ref_if(start_ref(options.feature), *tip);
+        if (auto created = ctx.repo.ref_target(created_ref(options.feature))) {
+            ctx.repo.delete_ref_if(branch_ref, *created);
+            ctx.repo.delete_ref_if(created_ref(options.feature), *created);
+        }
         throw;
     }
     run_merges(ctx, options, result, *base);

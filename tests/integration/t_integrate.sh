@@ -79,6 +79,14 @@ snapshot_state cycle
 expect_fail 128 "dependency cycle: task-5 -> task-6 -> task-5" -- porch integrate loop
 assert_contains "$ERR" "hint:" "with a hint"
 assert_state_unchanged cycle . "a refused cycle changes nothing"
+# A folder in the way of porch's worktree: refused, and the branch it made is taken back.
+mkdir -p worktrees/integration-blocked && touch worktrees/integration-blocked/x
+snapshot_state blocked
+run porch integrate blocked --only 5
+assert_eq 128 "$RC" "a folder in the way stops the run"
+assert_contains "$ERR" "exists and is not the worktree of integration/blocked" "and says why"
+assert_state_unchanged blocked . "nothing of the run stays behind (no branch, no refs)"
+rm -rf worktrees/integration-blocked
 expect_fail 129 "bad feature name" -- porch integrate 'Bad Name'
 expect_fail 129 "" -- porch integrate
 cd "$T"
