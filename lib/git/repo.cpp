@@ -218,6 +218,15 @@ std::optional<Oid> Repo::ref_target(std::string_view full_name) const {
     return from_raw(&raw);
 }
 
+std::optional<std::chrono::seconds> Repo::loose_ref_age(std::string_view full_name) const {
+    std::error_code ec;
+    auto written = fs::last_write_time(fs::path(common_dir()) / std::string(full_name), ec);
+    if (ec)
+        return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() -
+                                                            written);
+}
+
 bool Repo::ref_exists(std::string_view full_name) const {
     git_reference* raw = nullptr;
     int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());

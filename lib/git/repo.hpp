@@ -4,6 +4,7 @@
 
 #include "git/oid.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -76,6 +77,9 @@ public:
     std::optional<Oid> resolve_commit(std::string_view rev) const;
     std::optional<Oid> ref_target(std::string_view full_name) const;
     bool ref_exists(std::string_view full_name) const;
+    // How long ago a loose ref was last written; nullopt for a packed or missing ref. What
+    // tells a ref a killed command left from one a running command just made.
+    std::optional<std::chrono::seconds> loose_ref_age(std::string_view full_name) const;
     // All refs whose name starts with `prefix`, sorted by name, peeled to commits where possible.
     std::vector<Ref> refs(std::string_view prefix) const;
 

@@ -351,6 +351,54 @@ Released release(workers::Context& ctx, const std::string& slot_or_worker, bool 
     return out;
 }
 
+namespace {
+
+// An acquire killed before its spawned event: the claim, maybe the branch and its checkout, but
+// no record of the worker's scope and needs. Only a claim older than a lock may live counts: a
+// running acquire records within milliseconds.
+bool unfinished_acquire(const workers::Context& ctx, const Slot& s) {
+    auto age = ctx.repo.loose_ref_age(claim_ref(s.name));
+    if (age && *age < stale_lock_age)
+        return false;
+    auto events = store::read(ctx.repo, *s.worker);
+    return std::none_of(events.begin(), events.end(),
+                        [](const store::Event& e) { return e.type == "spawned"; });
+}
+
+// Undoes an unfinished acquire when nothing was done in it (no commit of its own, a clean
+// checkout), so acquiring again works; otherwise says how to record it.
+Finding drop_acquire(workers::Context& ctx, const Slot& s, const std::string& base, bool fix) {
+    Finding f{s.name, *s.worker + "'s acquire did not finish (killed?): it has no spawned event",
+              "", false};
+    std::optional<workers::WorkerBranch> wb;
+    for (auto& b : workers::worker_branches(ctx, *s.worker))
+        wb = b;
+    auto base_oid = git::Oid::from_hex(base);
+    bool own_work = wb && base_oid && !ctx.repo.is_ancestor(wb->tip, *base_oid);
+    if (own_work || !dirty_paths(s.path).empty()) {
+        f.action = "it has work: record it with git porch reindex (its scope and needs were not "
+                   "recorded)";
+        return f;
+    }
+    std::string again = wb ? "git porch pool acquire " + wb->id + " " + wb->desc : "";
+    if (!fix) {
+        f.action = "git porch pool health --fix undoes it (nothing was done in it)" +
+                   (again.empty() ? "" : "; then: " + again);
+        return f;
+    }
+    auto r = git_in(s.path, {"switch", "--quiet", "--detach", base});
+    bool done = r.ok() && (!wb || ctx.repo.delete_ref_if("refs/heads/" + wb->branch, wb->tip));
+    if (done)
+        if (auto target = ctx.repo.ref_target(claim_ref(s.name)))
+            done = ctx.repo.delete_ref_if(claim_ref(s.name), *target);
+    f.fixed = done;
+    f.action = done ? "undid it, the slot is idle" + (again.empty() ? "" : "; acquire again: " + again)
+                    : "could not undo it: " + (r.ok() ? "it changed meanwhile" : r.last_error_line());
+    return f;
+}
+
+} // namespace
+
 std::vector<Finding> health(workers::Context& ctx, bool fix) {
     std::vector<Finding> findings;
     auto slots = list(ctx);
@@ -456,6 +504,11 @@ std::vector<Finding> health(workers::Context& ctx, bool fix) {
             findings.push_back(std::move(f));
             continue;
         }
+        if (s.worker && (s.state == SlotState::busy || s.state == SlotState::broken) &&
+            unfinished_acquire(ctx, s)) {
+            findings.push_back(drop_acquire(ctx, s, base, fix));
+            continue;
+        }
         if (s.state == SlotState::broken && s.worker) {
             // Killed mid-acquire (claimed, not switched) or switched away by hand.
             Finding f{s.name, s.problem, "", false};
@@ -546,7 +599,7 @@ MergeResult merge(workers::Context& ctx, const std::string& target_in) {
     const std::string target = target_in.empty() ? ctx.base_branch() : target_in;
     auto tip = ctx.repo.resolve_commit("refs/heads/" + target);
     if (!tip)
-        throw Error(ExitCode::fatal, "no branch '" + target + "' to merge into");
+        throw Error(ExitCode::fatal, "no branch " + protocol::quote(target) + " to merge into");
     MergeResult out;
     std::vector<Slot> busy;
     for (const auto& s : list(ctx))

@@ -10,9 +10,11 @@
 #include "util/text.hpp"
 #include "workers/init.hpp"
 #include "workers/reindex.hpp"
+#include "workers/spawn.hpp"
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -29,6 +31,8 @@ struct WorkerInfo {
     std::optional<git::Worktree> worktree;         // has its branch checked out, folder present
     std::optional<git::Worktree> missing_worktree; // had its branch checked out, folder gone
     bool parked = false; // its worktree was given back on purpose (pool release, cleanup)
+    bool pooled = false; // spawned into a pool slot: `pool health` looks after its checkout
+    bool recorded = false; // has a spawned event: a spawn that was killed has none
 };
 
 // A protocol commit on the base branch that no worker branch has.
@@ -59,13 +63,15 @@ process::Result git_no_hooks(const std::string& dir, std::vector<std::string> ar
 std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::Worktree>& wts) {
     std::vector<WorkerInfo> out;
     for (auto& wb : worker_branches(ctx)) {
-        WorkerInfo info{wb, std::nullopt, {}, std::nullopt, std::nullopt, false};
+        WorkerInfo info{wb, std::nullopt, {}, std::nullopt, std::nullopt};
         for (const auto& e : store::read(ctx.repo, wb.worker)) {
             if (e.type == "released" || e.type == "cleaned")
                 info.parked = true;
             if (e.type != "spawned")
                 continue;
             info.parked = false;
+            info.recorded = true;
+            info.pooled = !e.field("slot").empty();
             info.scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
             // A base this clone does not have cannot bound anything.
             if (auto base = git::Oid::from_hex(e.field("base"));
@@ -401,7 +407,8 @@ void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerIn
                                   std::vector<DoctorFinding>& out) {
     auto base_tip = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
     for (const auto& w : workers) {
-        if (w.worktree || (w.parked && !w.missing_worktree))
+        // A pool worker whose release was killed before its event: the slot is no longer its.
+        if (w.worktree || ((w.parked || w.pooled) && !w.missing_worktree) || !w.recorded)
             continue;
         // A finished worker whose work the base already has needs no worktree any more.
         if (base_tip && w.spawn_base && w.wb.tip != *w.spawn_base &&
@@ -558,6 +565,107 @@ void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<Doct
     }
 }
 
+std::string read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return util::trim(text);
+}
+
+// A worktree still locked with the reason git (`initializing`) or spawn gives it while making
+// it, longer than a lock may live, belongs to a command that was killed: its checkout may be
+// half done, and its HEAD may even name no commit, which makes `git rev-list --all`, `git gc` and
+// friends fail. Nobody was told its path yet, so the repair removes it, folder and entry; the
+// branch is then looked at as an unfinished spawn.
+void check_half_made_worktrees(const Context& ctx, const DoctorOptions& opt,
+                               std::vector<DoctorFinding>& out) {
+    const fs::path admin_root = fs::path(ctx.repo.common_dir()) / "worktrees";
+    const auto now = fs::file_time_type::clock::now();
+    std::error_code ec;
+    if (!fs::is_directory(admin_root, ec))
+        return;
+    for (const auto& entry : fs::directory_iterator(admin_root, ec)) {
+        const fs::path admin = entry.path();
+        std::string reason = read_text(admin / "locked");
+        if (reason != "initializing" && reason != spawn_lock_reason)
+            continue;
+        auto age = now - fs::last_write_time(admin / "locked", ec);
+        if (ec || age < opt.stale_lock_age)
+            continue;
+        fs::path folder = fs::path(read_text(admin / "gitdir")).parent_path();
+        DoctorFinding f{"half-made-worktree",
+                        "worktree " + folder.string() +
+                            " was never finished (the command making it was killed)",
+                        "", false};
+        if (!opt.fix) {
+            f.action = "git porch doctor --fix removes it (its checkout never finished)";
+        } else {
+            auto removed = git_in(repo_dir(ctx), {"worktree", "remove", "--force", "--force",
+                                                  folder.string()});
+            // With a HEAD that names no commit, git cannot remove it either.
+            if (!removed.ok() && fs::exists(folder / ".git", ec))
+                fs::remove_all(folder, ec);
+            if (!removed.ok() && !ec)
+                fs::remove_all(admin, ec);
+            f.fixed = removed.ok() || !ec;
+            f.action = f.fixed ? "removed it" : "could not remove it: " + ec.message();
+        }
+        out.push_back(std::move(f));
+    }
+}
+
+// What a killed `spawn` leaves: the worker's branch, perhaps its worktree, but no spawned event
+// (spawn records last, and undoes everything when recording fails). Without that event the
+// worker's scope and needs are lost, so the repair undoes the spawn when nothing was done in it
+// yet: no commit of its own (every commit is on the base or another branch) and a clean
+// worktree. Otherwise `reindex` records it.
+void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
+                             const std::vector<WorkerInfo>& workers,
+                             std::vector<DoctorFinding>& out) {
+    std::vector<git::Oid> others;
+    if (auto base = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch()))
+        others.push_back(*base);
+    for (const auto& w : workers)
+        if (w.recorded)
+            others.push_back(w.wb.tip);
+    for (const auto& w : workers) {
+        // A locked worktree is a pool slot (`pool health` looks after those) or one still being
+        // made; a young branch may belong to a spawn that is running now.
+        if (w.recorded || w.missing_worktree || (w.worktree && w.worktree->locked))
+            continue;
+        if (auto age = ctx.repo.loose_ref_age("refs/heads/" + w.wb.branch);
+            age && *age < opt.stale_lock_age)
+            continue;
+        bool own_work = std::none_of(others.begin(), others.end(), [&](const git::Oid& o) {
+            return ctx.repo.is_ancestor(w.wb.tip, o);
+        });
+        bool dirty = w.worktree && git::Repo::worktree_dirty(w.worktree->path);
+        std::string spawn_again = "git porch spawn " + w.wb.id + " " + w.wb.desc;
+        DoctorFinding f{"unfinished-spawn",
+                        w.wb.worker + ": " + w.wb.branch +
+                            " has no spawned event: its spawn did not finish (killed?)",
+                        "", false};
+        if (own_work || dirty) {
+            f.action = "it has work: record it with git porch reindex (its scope and needs "
+                       "were not recorded)";
+        } else if (!opt.fix) {
+            f.action = "git porch doctor --fix undoes it (nothing was done in it); then: " +
+                       spawn_again;
+        } else {
+            bool removed = true;
+            if (w.worktree)
+                removed = git_in(repo_dir(ctx), {"worktree", "remove", w.worktree->path}).ok();
+            if (removed && ctx.repo.delete_ref_if("refs/heads/" + w.wb.branch, w.wb.tip)) {
+                f.fixed = true;
+                f.action = std::string("removed ") + (w.worktree ? "its worktree and " : "") +
+                           "its branch (no work in them); spawn it again: " + spawn_again;
+            } else {
+                f.action = "could not undo it (it changed meanwhile): run git porch doctor again";
+            }
+        }
+        out.push_back(std::move(f));
+    }
+}
+
 void check_locks(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
     const fs::path common = ctx.repo.common_dir();
     const auto now = fs::file_time_type::clock::now();
@@ -604,8 +712,10 @@ std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
     check_locks(ctx, options, out);
     check_config(ctx, options, out);
     check_hooks(ctx, options, out);
+    check_half_made_worktrees(ctx, options, out);
     const auto wts = ctx.repo.worktrees();
     const auto workers = load_workers(ctx, wts);
+    check_unfinished_spawns(ctx, options, workers, out);
     check_branches_and_worktrees(ctx, workers, wts, out);
     check_wrong_branch(ctx, options, workers, wts, out);
     return out;

@@ -13,8 +13,9 @@
 namespace porch::workers {
 
 struct DoctorFinding {
-    // wrong-branch-commit, branch-without-worktree, worktree-without-branch, hooks-missing,
-    // hooks-shadowed, hooks-foreign, config-missing, stale-lock
+    // wrong-branch-commit, branch-without-worktree, worktree-without-branch, unfinished-spawn,
+    // half-made-worktree,
+    // hooks-missing, hooks-shadowed, hooks-foreign, config-missing, stale-lock
     std::string kind;
     std::string message; // one line; may contain others' text: sanitise before printing
     std::string action;  // what --fix did, or what to type next

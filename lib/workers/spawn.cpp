@@ -7,6 +7,7 @@
 #include "workers/init.hpp"
 
 #include <filesystem>
+#include <fstream>
 
 namespace porch::workers {
 
@@ -100,6 +101,25 @@ void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& work
     store::append(ctx.repo, event);
 }
 
+namespace {
+
+// `git worktree unlock` without its process: the lock is the file `locked` in the worktree's
+// administrative folder, which the worktree's `.git` file names.
+void unlock_worktree(const fs::path& worktree) {
+    std::ifstream in(worktree / ".git");
+    std::string line;
+    std::getline(in, line);
+    constexpr std::string_view prefix = "gitdir: ";
+    if (line.rfind(prefix, 0) != 0)
+        throw Error(ExitCode::fatal, "cannot read " + (worktree / ".git").string());
+    std::error_code ec;
+    fs::remove(fs::path(line.substr(prefix.size())) / "locked", ec);
+    if (ec)
+        throw Error(ExitCode::fatal, "cannot unlock worktree " + worktree.string() + ": " + ec.message());
+}
+
+} // namespace
+
 SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     PreparedWorker p = prepare_worker(ctx, req, "cannot spawn");
     std::string worktree_rel = ctx.worktree_template.expand(p.id, p.desc);
@@ -116,7 +136,9 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     fs::create_directories(worktree.parent_path(), ec);
     process::Options in_root;
     in_root.cwd = *ctx.root;
-    auto added = process::git({"worktree", "add", "--quiet", worktree.string(), p.branch}, in_root);
+    auto added = process::git({"worktree", "add", "--quiet", "--lock", "--reason", spawn_lock_reason,
+                               worktree.string(), p.branch},
+                              in_root);
     if (!added.ok()) {
         ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
         throw Error(ExitCode::fatal, "cannot create worktree " + worktree.string() + ": " +
@@ -124,10 +146,11 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     }
     ensure_excluded(ctx); // so the new worktree never shows up in the main checkout's status
     try {
+        unlock_worktree(worktree);
         record_spawn(ctx, p, worktree_rel, {});
     } catch (...) {
         // A worker without its spawned event would lose its scope and needs: undo the spawn.
-        process::git({"worktree", "remove", "--force", worktree.string()}, in_root);
+        process::git({"worktree", "remove", "--force", "--force", worktree.string()}, in_root);
         ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
         throw;
     }

@@ -24,6 +24,10 @@ struct SpawnResult {
     std::string base_commit;
 };
 
+// The `git worktree lock` reason a worktree has while spawn makes it; a worktree still locked
+// with it belongs to a spawn that was killed (see doctor).
+inline constexpr const char* spawn_lock_reason = "porch spawn in progress";
+
 // Validates everything before changing anything; on a failure after the branch exists, the
 // branch is removed again so a refused spawn leaves the repository as it was.
 SpawnResult spawn(Context& ctx, const SpawnRequest& request);
