@@ -223,6 +223,51 @@ assert_contains "$(json_q "$OUT" 'd["findings"][0]["action"]')" "switch -c work/
 git worktree remove --force "$T/r/worktrees/task-4-gone"
 expect_ok porch doctor
 
+# --- what a killed spawn leaves -------------------------------------------------------------------
+# Time passes in these cases by dating files back: a young branch or lock may belong to a command
+# that is running now, and is never touched.
+aged() { find "$(git rev-parse --git-common-dir)" \( -path '*/refs/*' -o -name locked \) -exec touch -d '20 minutes ago' {} +; }
+base_before=$(git rev-parse main)
+git branch work/task-30-killed main # killed after the branch, before the worktree
+git branch work/task-31-killed main
+git worktree add -q worktrees/task-31-killed work/task-31-killed # killed before the event
+git branch work/task-32-killed main
+git worktree add -q worktrees/task-32-killed work/task-32-killed
+commit -C worktrees/task-32-killed "[CHECKPOINT] work in an unrecorded worker"
+run porch doctor --fix --json
+assert_eq "" "$(kinds "$OUT" | grep unfinished-spawn || true)" "young branches are left alone: a spawn may be running"
+aged
+run porch doctor --json
+assert_contains "$(kinds "$OUT")" "unfinished-spawn|false" "an unfinished spawn is found"
+run porch doctor --fix --json
+assert_eq 1 "$RC" "one with work remains a problem"
+assert_eq "unfinished-spawn|true
+unfinished-spawn|true
+unfinished-spawn|false" "$(kinds "$OUT" | grep unfinished-spawn)" "the two without work are undone"
+assert_contains "$OUT" "spawn it again: git porch spawn 30 killed" "says how to spawn again"
+assert_contains "$OUT" "record it with git porch reindex" "the one with work is left to reindex"
+assert_false "the branch is gone" git rev-parse -q --verify work/task-30-killed
+assert_false "the worktree is gone" test -e worktrees/task-31-killed
+assert_eq "$base_before" "$(git rev-parse main)" "the base is untouched"
+expect_ok porch spawn 30 killed
+expect_ok porch reindex
+expect_ok porch doctor
+
+# A `git worktree add` killed before its checkout: locked, HEAD naming no commit.
+git worktree add -q --detach worktrees/task-33-half main
+admin=$(git rev-parse --git-common-dir)/worktrees/task-33-half
+printf 'initializing\n' >"$admin/locked"
+printf '%040d\n' 0 >"$admin/HEAD"
+assert_false "test setup: git itself is broken by it" bash -c "git rev-list --all >/dev/null 2>&1"
+run porch doctor --json
+assert_eq "" "$(kinds "$OUT" | grep half-made || true)" "a young one may be git at work"
+aged
+run porch doctor --fix --json
+assert_contains "$(kinds "$OUT")" "half-made-worktree|true" "an old one is removed"
+assert_false "its folder is gone" test -e worktrees/task-33-half
+assert_true "git works again" bash -c "git rev-list --all >/dev/null 2>&1"
+expect_ok porch doctor
+
 # --- a stray that was pushed ------------------------------------------------------------------------
 
 git clone -q --bare . "$T/remote.git"

@@ -275,4 +275,35 @@ assert_true "health --fix leaves slot wt-1 missing when its admin folder is not 
 assert_true "test setup: the user's folder itself is still there" test -f "$T/elsewhere/wt-1/u.txt"
 cd "$T"
 
+# --- acquires killed before their spawned event ----------------------------------------------------
+new_repo r4
+cd r4
+expect_ok porch init -q
+git add .porch.toml && commit "Add porch settings"
+expect_ok porch pool init 2
+claim wt-1 task-50 # claimed, branched and checked out; killed before the event
+git branch work/task-50-killed main
+git -C worktrees/wt-1 switch -q work/task-50-killed
+claim wt-2 task-51 # the same, but its worker committed meanwhile
+git branch work/task-51-killed main
+git -C worktrees/wt-2 switch -q work/task-51-killed
+commit -C worktrees/wt-2 "[CHECKPOINT] work"
+run porch pool health --json
+assert_eq 0 "$RC" "a young claim may be an acquire that is running: healthy"
+touch -d '1 minute ago' .git/refs/porch/pool/wt-1 .git/refs/porch/pool/wt-2
+run porch pool health --fix --json
+assert_eq 1 "$RC" "the one with work is left for a person"
+assert_eq "wt-1|true|task-50's acquire did not finish (killed?): it has no spawned event
+wt-2|false|task-51's acquire did not finish (killed?): it has no spawned event" "$(findings "$OUT")" \
+    "both are found, the one without work is undone"
+assert_contains "$OUT" "acquire again: git porch pool acquire 50 killed" "says how to acquire again"
+assert_contains "$OUT" "git porch reindex" "the one with work is left to reindex"
+assert_eq "" "$(claim_of wt-1)" "the claim is gone"
+assert_false "the branch is gone" git rev-parse -q --verify work/task-50-killed
+assert_eq "idle" "$(slot_field wt-1 state)" "the slot is idle"
+expect_ok porch pool acquire 50 killed
+expect_ok porch reindex
+expect_ok porch pool health
+cd "$T"
+
 finish
