@@ -258,7 +258,8 @@ std::optional<Event> from_flat(std::string_view line, bool& understood) {
     const auto* v = integer("v");
     const auto* lc = integer("lc");
     const auto* t = integer("t");
-    if (!v || v->number != event_format_version || !lc || lc->negative || !t)
+    if (!v || v->number != event_format_version || !lc || lc->negative ||
+        static_cast<std::uint64_t>(lc->number) > max_lamport || !t)
         return std::nullopt;
     const auto *clone = text("clone"), *id = text("id"), *type = text("type"),
                *worker = text("worker");
@@ -305,7 +306,8 @@ std::optional<Event> from_line(std::string_view line) {
     auto lc = j.find("lc");
     auto t = j.find("t");
     if (v == j.end() || !v->is_number_integer() || v->get<std::int64_t>() != event_format_version ||
-        lc == j.end() || !lc->is_number_unsigned() || t == j.end() || !t->is_number_integer())
+        lc == j.end() || !lc->is_number_unsigned() || lc->get<std::uint64_t>() > max_lamport ||
+        t == j.end() || !t->is_number_integer())
         return std::nullopt;
     Event e;
     e.lamport = lc->get<std::uint64_t>();

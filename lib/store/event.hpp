@@ -14,6 +14,10 @@ namespace porch::store {
 
 constexpr int event_format_version = 1;
 constexpr std::size_t max_event_line = 4096; // longer lines are skipped as malformed
+// A lamport clock grows by one per event: beyond this (2^53, also where JSON numbers stay exact)
+// a line is forged or corrupt and skipped as malformed. Accepting it would make the next event's
+// clock overflow to 0 and sort before everything it follows.
+constexpr std::uint64_t max_lamport = std::uint64_t{1} << 53;
 
 struct Event {
     std::uint64_t lamport = 0; // logical clock within the worker's note

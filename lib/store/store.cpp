@@ -129,7 +129,7 @@ std::uint64_t lamport_of(const std::string& line) {
             ++digits;
         }
         if (digits > 0 && i < line.size() && (line[i] == ',' || line[i] == '}'))
-            return n;
+            return n <= max_lamport ? n : 0; // beyond it the line is malformed: no clock
         break;
     }
     auto e = from_line(line);

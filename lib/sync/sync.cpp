@@ -87,6 +87,41 @@ Lines valid_lines(const git::Repo& repo, std::string_view ref, const std::string
     return out;
 }
 
+// Events are not signed: whoever may push can write lines in anyone's name. What this clone
+// recorded first-hand about its own workers must not be overridden by such lines, so from a
+// remote's copy of one of our workers' live notes this drops a spawned event (a forgery, or a
+// teammate who reused the id: either would take over the scope the hook enforces, the base and
+// the owner) and any event for a commit we recorded (it could change the state status reads
+// from that commit). Returns how many lines it dropped.
+std::size_t drop_overrides(Lines& theirs, const Lines& known, const std::string& me) {
+    bool spawned_here = false;
+    std::set<std::string> commits_here;
+    for (const auto& line : known) {
+        auto e = store::from_line(line);
+        if (!e || me.empty() || e->clone != me)
+            continue;
+        spawned_here = spawned_here || e->type == "spawned";
+        if (e->type == "commit" && !e->field("commit").empty())
+            commits_here.insert(e->field("commit"));
+    }
+    if (!spawned_here)
+        return 0; // not one of our workers
+    std::size_t dropped = 0;
+    for (auto it = theirs.begin(); it != theirs.end();) {
+        std::optional<store::Event> e;
+        if (!known.count(*it))
+            e = store::from_line(*it);
+        if (e && (e->type == "spawned" ||
+                  (e->type == "commit" && commits_here.count(e->field("commit"))))) {
+            it = theirs.erase(it);
+            ++dropped;
+        } else {
+            ++it;
+        }
+    }
+    return dropped;
+}
+
 process::Result git_at(const workers::Context& ctx, std::vector<std::string> args) {
     process::Options opts;
     opts.cwd = ctx.root ? *ctx.root : ctx.repo.common_dir();
@@ -112,6 +147,7 @@ bool rejected(const process::Result& r) {
 } // namespace
 
 MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& theirs) {
+    const std::string me = repo.config_string("porch.cloneId").value_or("");
     for (int attempt = 0; attempt < max_merge_attempts; ++attempt) {
         MergeOutcome outcome;
         std::optional<git::Oid> ours = repo.ref_target(ref);
@@ -134,6 +170,8 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
             Lines merged = valid_lines(repo, ref, anchor, blob, outcome.skipped);
             Lines known =
                 mine != our_entries.end() ? lines_of(*repo.read_blob(mine->second)) : Lines{};
+            if (ref == store::notes_ref)
+                outcome.skipped += drop_overrides(merged, known, me);
             for (const auto& line : merged)
                 outcome.added += known.count(line) ? 0 : 1;
             if (!behind)

@@ -18,7 +18,7 @@ constexpr std::size_t max_note_bytes = 1 << 20;
 struct MergeOutcome {
     bool changed = false;    // the local ref moved
     std::size_t added = 0;   // lines the local store did not have
-    std::size_t skipped = 0; // malformed, oversized, misplaced or unknown lines and notes
+    std::size_t skipped = 0; // malformed, oversized, misplaced, unknown or overriding lines; notes
 };
 
 // Merges the notes commit `theirs` into the local notes ref `ref` (refs/notes/porch or

@@ -9,6 +9,9 @@ namespace porch::workers {
 namespace {
 
 WorkerStatus the_worker(const Context& ctx, const std::string& worker) {
+    // collect_status reads "" as "every worker": the verdict would land on whichever came first.
+    if (worker.empty())
+        throw Error(ExitCode::usage, "no worker given", "name one: task-<id>");
     auto report = collect_status(ctx, worker);
     if (report.workers.empty())
         throw Error(ExitCode::fatal, "no worker " + worker, "list workers with: git porch status");

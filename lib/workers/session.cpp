@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "plan/plan.hpp"
+#include "protocol/naming.hpp"
 #include "store/store.hpp"
 #include "util/text.hpp"
 #include "workers/status.hpp"
@@ -58,7 +59,7 @@ Checkpoint write_checkpoint(Context& ctx, const std::string& group, const std::s
             return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' ||
                    ch == '.';
         }))
-        throw Error(ExitCode::usage, "bad group name " + util::sanitize_for_terminal(group),
+        throw Error(ExitCode::usage, "bad group name " + protocol::quote(group),
                     "use letters, digits, '_', '-' and '.', e.g. GROUP_2 or POST_GROUP_2");
     if (summary.size() > max_summary)
         throw Error(ExitCode::usage,

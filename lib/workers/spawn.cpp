@@ -129,6 +129,16 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
         throw Error(ExitCode::fatal, "cannot spawn: '" + worktree.string() + "' already exists",
                     "move it away, or pick another id or description");
 
+    // naming.worktree is checked to stay inside, but a folder on its way may be a symbolic link.
+    fs::path root = fs::weakly_canonical(*ctx.root, ec);
+    fs::path parent = fs::weakly_canonical(worktree.parent_path(), ec);
+    auto rel = parent.lexically_relative(root);
+    if (ec || rel.empty() || *rel.begin() == "..")
+        throw Error(ExitCode::fatal,
+                    "cannot spawn: the worktree folder " + worktree.parent_path().string() +
+                        " leads outside the repository, to " + parent.string(),
+                    "a symbolic link on the way? point naming.worktree in .porch.toml at a "
+                    "folder inside " + root.string());
     if (!ctx.repo.create_branch(p.branch, p.base))
         throw Error(ExitCode::fatal, "cannot spawn: branch '" + p.branch + "' already exists");
     // The git CLI checks the worktree out: libgit2 1.5 runs neither post-checkout hooks nor

@@ -14,6 +14,7 @@ using porch::store::before;
 using porch::store::Event;
 using porch::store::from_line;
 using porch::store::max_event_line;
+using porch::store::max_lamport;
 using porch::store::to_line;
 
 namespace {
@@ -129,11 +130,14 @@ TEST_CASE("an event without fields survives too", "[event]") {
     auto back = from_line(to_line(e));
     REQUIRE(back);
     check_same(*back, e);
-    Event big = at(18446744073709551615ULL, -1, "c", "i");
+    Event big = at(max_lamport, -1, "c", "i");
     auto back_big = from_line(to_line(big));
     REQUIRE(back_big);
-    CHECK(back_big->lamport == 18446744073709551615ULL);
+    CHECK(back_big->lamport == max_lamport);
     CHECK(back_big->time == -1);
+    // Beyond it a clock is forged or corrupt: the next event's clock would overflow.
+    CHECK_FALSE(from_line(to_line(at(max_lamport + 1, 0, "c", "i"))));
+    CHECK_FALSE(from_line(to_line(at(18446744073709551615ULL, 0, "c", "i"))));
 }
 
 TEST_CASE("from_line reads a hand-written line", "[event]") {
