@@ -78,7 +78,7 @@ public:
             return 0;
         }
         if (report.workers.empty()) {
-            std::cout << "no workers yet\n";
+            std::cout << "no workers\n";
             return 0;
         }
         const bool c = env.color;

@@ -201,7 +201,7 @@ private:
                 const std::vector<workers::Alert>& alerts, std::int64_t now) const {
         bool c = env.color;
         if (report.workers.empty()) {
-            std::cout << (m_worker.empty() ? "no workers yet"
+            std::cout << (m_worker.empty() ? "no workers"
                                            : "no such worker: " + display(m_worker))
                       << "\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 "
                          "api-endpoints\n";
@@ -284,7 +284,7 @@ private:
                         : a.kind == "stalled"       ? Tone::yellow
                                                     : Tone::red;
             std::cout << "  " << paint("\u25cf", tone, c) << ' ' << display(a.message, 160) << '\n'
-                      << "    " << paint("\u2192 " + display(a.action, 160), Tone::dim, c) << '\n';
+                      << "    " << paint("\u2192 " + display(a.action), Tone::dim, c) << '\n';
         }
     }
 

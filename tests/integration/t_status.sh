@@ -15,9 +15,9 @@ commit "Prepare the base"
 main_tip=$(git rev-parse HEAD)
 main_time=$NOW_EPOCH
 
-# --- no workers yet -------------------------------------------------------------------------------
+# --- no workers ----------------------------------------------------------------------------------
 expect_ok porch status
-assert_eq $'no workers yet\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints' \
+assert_eq $'no workers\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints' \
     "$OUT" "status without workers"
 expect_ok porch status --json
 assert_json "$OUT" 'd' '{"alerts":[],"base":"main","last_fetch":null,"progress":{"complete":0,"total":0},"version":1,"workers":[]}' \

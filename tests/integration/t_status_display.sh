@@ -131,7 +131,7 @@ git init -q --bare bare.git
 in_dir bare.git run porch status
 # A bare repository (a server, a mirror) has worker branches but no worktrees: status reports.
 assert_eq 0 "$RC" "status works in a bare repository"
-assert_contains "$OUT" "no workers yet"
+assert_contains "$OUT" "no workers"
 git clone -q --bare r clone.git
 in_dir clone.git run porch status --json
 assert_eq 0 "$RC" "status works in a bare clone"
@@ -140,6 +140,6 @@ assert_contains "$OUT" '"id": "task-' "the bare clone lists the workers"
 # An empty repository has no workers.
 git init -q empty
 in_dir empty expect_ok porch status
-assert_contains "$OUT" "no workers yet" "status before the first commit"
+assert_contains "$OUT" "no workers" "status before the first commit"
 
 finish
