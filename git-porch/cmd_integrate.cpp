@@ -55,6 +55,7 @@ nlohmann::json to_json(const workers::IntegrateResult& r) {
         r.verify_failure ? nlohmann::json(*r.verify_failure) : nlohmann::json(nullptr);
     j["finished"] = r.finished;
     j["cleaned"] = r.cleaned;
+    j["worktree_removed"] = r.worktree_removed;
     return j;
 }
 
@@ -62,6 +63,8 @@ void render(const workers::IntegrateResult& r, bool dry_run) {
     auto& out = std::cout;
     if (r.finished) {
         out << "merged " << r.branch << " into " << r.base << '\n';
+        if (r.worktree_removed)
+            out << "removed porch's worktree " << r.worktree << " (" << r.branch << " stays)\n";
         for (const auto& w : r.cleaned)
             out << "removed the worktree of " << w << " (auto_cleanup)\n";
         return;

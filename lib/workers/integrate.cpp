@@ -573,6 +573,15 @@ void auto_cleanup(Context& ctx, IntegrateResult& result) {
     std::sort(result.cleaned.begin(), result.cleaned.end(), worker_less);
 }
 
+// Once the base has the integration, porch's own worktree has served its purpose; the branch
+// stays (a later run adds to it, in a worktree made again). A worktree with changes is kept.
+void remove_own_worktree(const Context& ctx, IntegrateResult& result) {
+    for (const auto& wt : ctx.repo.worktrees())
+        if (wt.path == result.worktree && wt.head == "refs/heads/" + result.branch && !wt.missing &&
+            !git::Repo::worktree_dirty(wt.path))
+            result.worktree_removed = git_in(*ctx.root, {"worktree", "remove", wt.path}).ok();
+}
+
 } // namespace
 
 IntegrateResult integrate_finish(Context& ctx, const std::string& feature) {
@@ -614,6 +623,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature) {
         git_ok(wt.path, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch},
                "cannot merge " + result.branch + " into " + result.base);
         result.finished = true;
+        remove_own_worktree(ctx, result);
         auto_cleanup(ctx, result);
         return result;
     }
@@ -631,6 +641,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature) {
         throw Error(ExitCode::fatal, result.base + " moved during the merge",
                     "run the command again");
     result.finished = true;
+    remove_own_worktree(ctx, result);
     auto_cleanup(ctx, result);
     return result;
 }

@@ -56,6 +56,7 @@ struct IntegrateResult {
     bool finished = false;                     // --finish merged into the base
     std::string base;                          // --finish: the base branch
     std::vector<std::string> cleaned;          // --finish with auto_cleanup: worktrees removed
+    bool worktree_removed = false;             // --finish removed porch's own worktree
 };
 
 // Dependency order over `needs` (worker -> workers it needs, restricted to the keys): a worker

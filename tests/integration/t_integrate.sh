@@ -60,10 +60,16 @@ assert_eq "Add porch settings" "$(git log -1 --format=%s main)" "a refused finis
 expect_ok porch integrate login
 assert_contains "$OUT" "merged task-2" "the moved worker is merged again"
 expect_ok porch integrate login --finish
-assert_eq "merged integration/login into main" "$OUT" "--finish says what it did"
+assert_eq "merged integration/login into main
+removed porch's worktree $T/r/worktrees/integration-login (integration/login stays)" "$OUT" "--finish says what it did"
+assert_false "porch's own worktree is gone" test -e worktrees/integration-login
+assert_true "its branch stays" git rev-parse -q --verify integration/login
 assert_eq "Merge integration/login" "$(git log -1 --format=%s main)" "main has the merge"
 assert_true "the checkout follows (main was checked out here)" test -f f1.txt
 assert_true "without auto_cleanup the worktrees stay" test -d worktrees/task-1-gamma
+commit -C worktrees/task-4-late "[COMPLETE] late after all"
+expect_ok porch integrate login
+assert_contains "$OUT" "merged task-4" "a later run makes the worktree again and adds to the branch"
 cd "$T"
 
 # --- a cycle is refused, naming it -------------------------------------------------------------
