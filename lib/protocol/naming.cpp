@@ -5,6 +5,8 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <vector>
 
 namespace porch::protocol {
@@ -60,13 +62,52 @@ std::string quote(std::string_view input) {
     return "'" + shown + "'";
 }
 
+namespace {
+
+std::string hex_of(const char* format, std::uint32_t value) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, format, static_cast<unsigned>(value));
+    return buf;
+}
+
+// Like quote, for names that must be ASCII: every other character is shown as <U+XXXX> (a byte
+// that is not UTF-8 as <0xXX>), so a look-alike such as Cyrillic 'а' in "tаsk" shows why it is
+// refused instead of reading like the valid name.
+std::string quote_ascii(std::string_view input) {
+    constexpr std::size_t limit = 40;
+    std::string shown;
+    std::size_t i = 0;
+    for (; i < input.size() && i < limit;) {
+        auto c = static_cast<unsigned char>(input[i]);
+        if (c < 0x80) {
+            shown += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        std::size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+        if (len == 0 || i + len > input.size() || !util::is_valid_utf8(input.substr(i, len))) {
+            shown += hex_of("<0x%02X>", c);
+            ++i;
+            continue;
+        }
+        std::uint32_t cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+        for (std::size_t k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(input[i + k]) & 0x3f);
+        shown += hex_of("<U+%04X>", cp);
+        i += len;
+    }
+    return "'" + shown + (i < input.size() ? "..." : "") + "'";
+}
+
+} // namespace
+
 std::optional<std::string> validate_id(std::string_view id) {
     if (id.empty())
         return "the worker id is empty: use 1 to 32 lowercase letters and digits, e.g. 7";
     if (id.size() > max_id_length)
         return "worker id " + quote(id) + " is longer than 32 characters";
     if (!full_match(id_regex(), id))
-        return "invalid worker id " + quote(id) +
+        return "invalid worker id " + quote_ascii(id) +
                ": use only lowercase letters and digits (a-z, 0-9), e.g. 7 or auth";
     return std::nullopt;
 }
@@ -77,7 +118,7 @@ std::optional<std::string> validate_desc(std::string_view desc) {
     if (desc.size() > max_desc_length)
         return "description " + quote(desc) + " is longer than 48 characters";
     if (!full_match(desc_regex(), desc))
-        return "invalid description " + quote(desc) +
+        return "invalid description " + quote_ascii(desc) +
                ": use lowercase letters and digits separated by single hyphens, e.g. api-endpoints";
     return std::nullopt;
 }

@@ -38,7 +38,11 @@ refuse 128 "invalid worker id '-1'" -1 x
 refuse 128 "invalid worker id '-x'" -- -x y
 refuse 128 "invalid worker id '1.2'" 1.2 x
 refuse 128 "invalid worker id 'a_b'" a_b x
-refuse 128 "invalid worker id" $'\xc3\xa9' x
+refuse 128 "invalid worker id '<U+00E9>'" $'\xc3\xa9' x
+# Look-alikes show as code points, so the refusal is not of what reads like a valid name.
+refuse 128 "invalid worker id 't<U+0430>sk1'" $'t\xd0\xb0sk1' x
+refuse 128 "invalid description 'ap<U+200B>i'" 1 $'ap\xe2\x80\x8bi'
+refuse 128 "invalid worker id '<0xFF>1'" $'\xff1' x
 refuse 128 "the worker id is empty" '' x
 refuse 128 "the worker id is empty" task- x
 
