@@ -601,8 +601,10 @@ void check_half_made_worktrees(const Context& ctx, const DoctorOptions& opt,
         } else {
             auto removed = git_in(repo_dir(ctx), {"worktree", "remove", "--force", "--force",
                                                   folder.string()});
-            // With a HEAD that names no commit, git cannot remove it either.
-            if (!removed.ok() && fs::exists(folder / ".git", ec))
+            // With a HEAD that names no commit, git cannot remove it either. A worktree's .git
+            // is a file: a folder there would be a repository of its own, never removed.
+            std::error_code probe;
+            if (!removed.ok() && fs::is_regular_file(fs::symlink_status(folder / ".git", probe)))
                 fs::remove_all(folder, ec);
             if (!removed.ok() && !ec)
                 fs::remove_all(admin, ec);
