@@ -7,6 +7,7 @@
 #include "protocol/naming.hpp"
 #include "store/store.hpp"
 #include "workers/init.hpp"
+#include "workers/locks.hpp"
 #include "util/random.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
@@ -404,46 +405,20 @@ std::vector<Finding> health(workers::Context& ctx, bool fix) {
     auto slots = list(ctx);
     const fs::path dir = pool_dir(ctx);
     const fs::path common = ctx.repo.common_dir();
-    auto now = fs::file_time_type::clock::now();
 
     // Locks left behind by killed processes: a live writer holds one for milliseconds.
-    std::vector<fs::path> lock_roots{common / "refs", common / "worktrees"};
+    for (const auto& lock : workers::stale_locks(ctx.repo, stale_lock_age)) {
+        Finding f{"", "stale lock " + lock.path.string() + " left by a killed process", "", false};
+        std::error_code rm_ec;
+        if (fix && fs::remove(lock.path, rm_ec)) {
+            f.action = "removed it";
+            f.fixed = true;
+        } else {
+            f.action = "remove it once no git process is running: rm '" + lock.path.string() + "'";
+        }
+        findings.push_back(std::move(f));
+    }
     std::error_code ec;
-    for (const auto& root : lock_roots) {
-        if (!fs::exists(root, ec))
-            continue;
-        for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator();
-             it.increment(ec)) {
-            if (ec)
-                break;
-            if (!it->is_regular_file(ec) || it->path().extension() != ".lock")
-                continue;
-            auto age = now - fs::last_write_time(it->path(), ec);
-            if (ec || age < stale_lock_age)
-                continue;
-            Finding f{"", "stale lock " + it->path().string() + " left by a killed process", "", false};
-            if (fix && fs::remove(it->path(), ec)) {
-                f.action = "removed it";
-                f.fixed = true;
-            } else {
-                f.action = "remove it once no git process is running: rm '" + it->path().string() + "'";
-            }
-            findings.push_back(std::move(f));
-        }
-    }
-    for (const char* name : {"packed-refs.lock", "index.lock"}) {
-        fs::path lock = common / name;
-        if (fs::exists(lock, ec) && now - fs::last_write_time(lock, ec) >= stale_lock_age) {
-            Finding f{"", "stale lock " + lock.string(), "", false};
-            if (fix && fs::remove(lock, ec)) {
-                f.action = "removed it";
-                f.fixed = true;
-            } else {
-                f.action = "remove it once no git process is running";
-            }
-            findings.push_back(std::move(f));
-        }
-    }
 
     // Claims whose slot git no longer knows.
     for (const auto& ref : ctx.repo.refs(claim_prefix)) {

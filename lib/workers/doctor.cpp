@@ -9,6 +9,7 @@
 #include "util/random.hpp"
 #include "util/text.hpp"
 #include "workers/init.hpp"
+#include "workers/locks.hpp"
 #include "workers/reindex.hpp"
 #include "workers/spawn.hpp"
 
@@ -669,38 +670,19 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
 }
 
 void check_locks(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
-    const fs::path common = ctx.repo.common_dir();
-    const auto now = fs::file_time_type::clock::now();
-    std::vector<fs::path> candidates;
-    std::error_code ec;
-    for (const char* name : {"index.lock", "HEAD.lock", "packed-refs.lock", "config.lock"})
-        candidates.push_back(common / name);
-    if (fs::is_directory(common / "refs", ec))
-        for (auto it = fs::recursive_directory_iterator(common / "refs", ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-            if (it->path().extension() == ".lock")
-                candidates.push_back(it->path());
-    if (fs::is_directory(common / "worktrees", ec))
-        for (const auto& entry : fs::directory_iterator(common / "worktrees", ec))
-            for (const char* name : {"index.lock", "HEAD.lock"})
-                candidates.push_back(entry.path() / name);
-    for (const auto& lock : candidates) {
-        if (!fs::is_regular_file(fs::symlink_status(lock, ec)))
-            continue;
-        auto age = now - fs::last_write_time(lock, ec);
-        if (ec || age < opt.stale_lock_age)
-            continue;
-        auto minutes = std::chrono::duration_cast<std::chrono::minutes>(age).count();
+    for (const auto& lock : stale_locks(ctx.repo, opt.stale_lock_age)) {
+        auto minutes = std::chrono::duration_cast<std::chrono::minutes>(lock.age).count();
         DoctorFinding f{"stale-lock",
-                        "lock file " + lock.string() + " is " + std::to_string(minutes) +
+                        "lock file " + lock.path.string() + " is " + std::to_string(minutes) +
                             " minutes old: a killed git process left it, and git refuses to work "
                             "while it is there",
                         "", false};
-        if (opt.fix && fs::remove(lock, ec)) {
+        std::error_code ec;
+        if (opt.fix && fs::remove(lock.path, ec)) {
             f.fixed = true;
             f.action = "removed it";
         } else {
-            f.action = "remove it once no git process is running: rm '" + lock.string() + "'";
+            f.action = "remove it once no git process is running: rm '" + lock.path.string() + "'";
         }
         out.push_back(std::move(f));
     }
