@@ -197,6 +197,14 @@ iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 
 # --- repositories ----------------------------------------------------------------------------
 
+# porch_repo <dir>: new_repo, then cd into it, git porch init and commit .porch.toml.
+porch_repo() {
+    new_repo "$1"
+    cd "$1"
+    expect_ok porch init -q
+    git add .porch.toml && commit "Add porch settings"
+}
+
 # new_repo <dir>: git init + a first commit of README (at the current commit clock).
 new_repo() {
     git init -q "$1"

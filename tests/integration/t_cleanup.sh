@@ -25,10 +25,7 @@ work() {
 }
 merge() { tick && git merge -q --no-ff -m "Merge $1" "$1"; }
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 W=$T/r/worktrees
 
 # task-1: merged and clean. task-2: merged, a tracked file changed. task-3: merged, an untracked

@@ -28,10 +28,7 @@ git init -q empty
 in_dir empty no_crash "status without commits" porch status
 in_dir empty no_crash "init without commits" porch init -q
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 expect_ok porch spawn 1 api
 commit -C worktrees/task-1-api "[CHECKPOINT] one"
 git -C worktrees/task-1-api checkout -q --detach
@@ -51,10 +48,7 @@ in_dir shallow no_crash "status in a shallow clone" porch status
 in_dir shallow no_crash "init in a shallow clone" porch init -q
 
 # A read-only .git: reads work, writes fail cleanly.
-new_repo ro
-cd ro
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo ro
 expect_ok porch spawn 2 web
 if [[ $(id -u) -ne 0 ]]; then
     chmod -R a-w .git
@@ -65,10 +59,7 @@ fi
 cd "$T"
 
 # --- hostile notes in the local store -----------------------------------------------------------
-new_repo n
-cd n
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo n
 expect_ok porch spawn 4 data
 live=$(printf 'porch worker task-4\n' | git hash-object -w --stdin)
 good=$(git notes --ref porch show "$live")

@@ -8,10 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 expect_ok porch spawn 1 api
 commit -C worktrees/task-1-api "[COMPLETE] api done"
 run porch pool init 2

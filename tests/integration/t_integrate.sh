@@ -16,10 +16,7 @@ complete_worker() { # <id> <file> <content>
 subjects() { git log --first-parent --format=%s "$1" | head -n "$2" | tac | paste -sd'|'; }
 
 # --- dependency order: C needs B needs A, whatever the ids say ---------------------------------
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 expect_ok porch spawn 3 alpha
 expect_ok porch spawn 2 beta --needs 3
 expect_ok porch spawn 1 gamma --needs 2

@@ -20,10 +20,7 @@ complete_worker() {
     commit -C "$wt" "[COMPLETE] task $1 done"
 }
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 
 # --- import: the expected manifest and plan ----------------------------------------------------
 cp "$FIXTURES/review.md" "$FIXTURES/notes.md" .
@@ -223,10 +220,7 @@ assert_contains "$OUT" "every task of the plan is spawned" "nothing left"
 
 # --- apply --pool ----------------------------------------------------------------------------------
 cd "$T"
-new_repo p
-cd p
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo p
 expect_ok porch pool init 2
 write_plan <<'TOML'
 [[task]]

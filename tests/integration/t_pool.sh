@@ -432,10 +432,7 @@ assert_false "task-33 was not merged" test -e "$mwt/t.txt"
 cd "$T"
 
 # --- a worktree outside the pool folder is no slot, whatever its name ---------------------------------
-new_repo o
-cd o
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo o
 expect_ok porch pool init 1
 expect_ok porch pool acquire 1 api
 git worktree add -q "$T/elsewhere/wt-1" -b mine

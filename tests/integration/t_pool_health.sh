@@ -276,10 +276,7 @@ assert_true "test setup: the user's folder itself is still there" test -f "$T/el
 cd "$T"
 
 # --- acquires killed before their spawned event ----------------------------------------------------
-new_repo r4
-cd r4
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r4
 expect_ok porch pool init 2
 claim wt-1 task-50 # claimed, branched and checked out; killed before the event
 git branch work/task-50-killed main

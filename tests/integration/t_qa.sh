@@ -10,10 +10,7 @@ import json, sys
 d = json.load(sys.stdin)
 print(" ".join("%s:%s" % (w["id"], w["qa"]) for w in d["workers"]))'; }
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 expect_ok porch spawn 1 api
 expect_ok porch spawn 2 ui
 expect_ok porch spawn 3 docs

@@ -18,10 +18,7 @@ print(json.dumps(w[0] if len(w) == 1 else None))'
 git_files() { (cd "$1" && find .git -type f | sort); }
 tree_files() { (cd "$1" && find . -path ./.git -prune -o -print | sort); }
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 main_tip=$(git rev-parse main)
 cp .porch.toml "$T/toml.before"
 tree_files . >"$T/tree.before"

@@ -5,10 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-new_repo r
-cd r
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+porch_repo r
 expect_ok porch spawn 7 api
 snapshot_state s
 
