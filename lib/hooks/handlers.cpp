@@ -115,7 +115,9 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
     if (msg.kind != protocol::Kind::invalid)
         return {};
     std::string worker = where.branch_worker.value_or(where.owner.value_or("this worker"));
-    return {1, "git porch: commit rejected (" + worker + "): " + msg.error + "\n" +
+    // The list of examples follows: the error's own one would be said twice.
+    std::string error = msg.error.substr(0, msg.error.find("; for example: "));
+    return {1, "git porch: commit rejected (" + worker + "): " + error + "\n" +
                    "Worker commits start with a status tag, e.g.:\n" + examples() +
                    "Your message was kept in " + message_file +
                    "; reuse it with: git commit -e -F " + message_file + "\n"};
