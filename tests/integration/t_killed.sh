@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Killed at the worst moment: spawn, pool acquire, pool release, integrate and sync are killed
-# with SIGKILL at random points, round after round, for about PORCH_KILL_SECONDS (default 70).
-# Half the kills hit only porch (its git children run on), half its whole process group. After
-# each kill, `doctor --fix`, `pool health --fix` and, for a stopped integration, `--abort` must
-# leave a state both report as healthy; no event recorded before the kill and no commit made
-# before it may be lost; the same command run again must then succeed. PORCH_KILL_SEED=<n>
-# repeats a run's choices (the timing of each kill still varies).
+# Killed at the worst moment: spawn, pool acquire, pool release, integrate, sync and a worker's
+# hooked commit are killed with SIGKILL at random points, round after round, for about
+# PORCH_KILL_SECONDS (default 70). Half the kills hit only the command's own process (its
+# children, git's or porch's hooks, run on), half its whole process group. After each kill,
+# `doctor --fix`, `pool health --fix` and, for a stopped integration, `--abort` must leave a
+# state both report as healthy; no event recorded before the kill and no commit made before it
+# may be lost; the same command run again must then succeed. PORCH_KILL_SEED=<n> repeats a run's
+# choices (the timing of each kill still varies).
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
@@ -106,7 +107,7 @@ expect_ok porch pool health --fix
 assert_true "a young lock is left alone" test -e "$G/refs/heads/young.lock"
 rm "$G/refs/heads/young.lock"
 
-ops=(spawn acquire release integrate sync)
+ops=(spawn acquire release integrate sync commit)
 round=0 kills=0 next_id=1
 declare -A killed_ops=()
 while ((SECONDS < DEADLINE)); do
@@ -145,6 +146,18 @@ while ((SECONDS < DEADLINE)); do
         ;;
     integrate) cmd=(git-porch integrate f) ;;
     sync) cmd=(git-porch sync) ;;
+    commit)
+        # A worker's commit, killed in git or in porch's hooks.
+        wt=$(compgen -G "worktrees/task-*-kill" | sed -n 1p || true)
+        if [[ -z $wt ]]; then
+            git porch spawn "$id" kill >/dev/null
+            wt=worktrees/task-$id-kill
+            before_events=$(event_ids)
+            before_tips=$(tips)
+        fi
+        tick
+        cmd=(git -C "$wt" commit -q --allow-empty -m "[CHECKPOINT] round $round")
+        ;;
     esac
     killed "$op" "${cmd[@]}"
     if ((KILLED)); then
@@ -164,6 +177,15 @@ while ((SECONDS < DEADLINE)); do
     assert_eq "" "$gone" "$what: every commit from before is still reachable"
     run porch status --json
     assert_eq 0 "$RC" "$what: status works ($ERR)"
+    if [[ $op == commit ]]; then
+        # A commit whose post-commit hook was killed is recorded by reindex.
+        expect_ok porch reindex
+        if (($(git -C "$wt" rev-list --count HEAD ^main) > 0)); then
+            tip=$(git -C "$wt" rev-parse HEAD)
+            run porch log --json
+            assert_contains "$OUT" "\"$tip\"" "$what: the worker's last commit is recorded"
+        fi
+    fi
 
     # The same command again, not killed, works (a worker that exists now is not an error).
     case $op in
