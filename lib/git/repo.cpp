@@ -90,6 +90,51 @@ Repo::Repo(Repo&&) noexcept = default;
 Repo& Repo::operator=(Repo&&) noexcept = default;
 Repo::~Repo() = default;
 
+// libgit2 refuses a repository another user owns (or, in 1.5, reports it as not found), and
+// honours only exact paths in safe.directory, where git also takes "*". Like git, porch opens it
+// when the user's or the system's safe.directory allows it, and otherwise says why it will not.
+static int open_owned_by_another(git_repository** out, const std::string& where, bool no_search,
+                          const char* ceiling, int rc) {
+    int validating = 1;
+    git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &validating);
+    if (!validating)
+        return rc;
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, where.c_str(), no_search ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0,
+                                ceiling) < 0) {
+        git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 1);
+        return rc; // not there at all
+    }
+    RepoPtr repo(raw);
+    const char* workdir = git_repository_workdir(raw);
+    std::string path = strip_trailing_slash(workdir ? workdir : git_repository_path(raw));
+    struct Match {
+        const std::string& path;
+        bool allowed = false;
+    } match{path};
+    git_config* config_raw = nullptr;
+    if (git_config_open_default(&config_raw) == 0) {
+        ConfigPtr config(config_raw);
+        git_config_get_multivar_foreach(
+            config_raw, "safe.directory", nullptr,
+            [](const git_config_entry* e, void* payload) {
+                auto& m = *static_cast<Match*>(payload);
+                std::string value = e->value ? e->value : "";
+                m.allowed = m.allowed || value == "*" || strip_trailing_slash(value) == m.path;
+                return 0;
+            },
+            &match);
+    }
+    if (!match.allowed)
+        throw Error(ExitCode::fatal,
+                    "detected dubious ownership in repository at '" + path +
+                        "': another user owns it",
+                    "if you trust it: git config --global --add safe.directory " + path);
+    *out = repo.release();
+    return 0;
+}
+
 Repo Repo::discover(const std::string& start) {
     ensure_init();
     git_repository* raw = nullptr;
@@ -108,6 +153,9 @@ Repo Repo::discover(const std::string& start) {
     int rc = git_dir_env ? git_repository_open_ext(&raw, absolute(*git_dir_env).c_str(),
                                                    GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr)
                          : git_repository_open_ext(&raw, start.c_str(), 0, ceiling);
+    if (rc == GIT_ENOTFOUND || rc == GIT_EOWNER)
+        rc = open_owned_by_another(&raw, git_dir_env ? absolute(*git_dir_env).string() : start,
+                                   git_dir_env.has_value(), ceiling, rc);
     if (rc == GIT_ENOTFOUND)
         throw Error(ExitCode::fatal,
                     "not a git repository (or any of the parent directories): " +

@@ -55,6 +55,32 @@ if [[ $(id -u) -ne 0 ]]; then
     no_crash "status with a read-only .git" porch status
     no_crash "spawn with a read-only .git" porch spawn 3 more
     chmod -R u+w .git
+elif command -v setpriv >/dev/null; then
+    # Root can write anywhere: the repository is read-only to another user (nobody), who also
+    # sees it as owned by someone else, as git's safe.directory rule has it.
+    chmod 755 "$T" # mktemp made it private
+    mkdir "$T/nobody"
+    chown 65534:65534 "$T/nobody"
+    as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$T/nobody" GIT_CONFIG_GLOBAL="$T/nobody/.gitconfig" "$@"; }
+    if as_nobody test -x "$PORCH_BIN"; then
+        snapshot_state ro_before
+        no_crash "status in another user's repository" as_nobody git porch status
+        assert_eq 128 "$RC" "another user's repository is refused"
+        assert_contains "$ERR" "detected dubious ownership in repository at '$T/ro'" "says why, as git does"
+        assert_contains "$ERR" "git config --global --add safe.directory $T/ro" "and what to type"
+        as_nobody git config --global safe.directory '*' # git's wildcard, which libgit2 1.5 ignores
+        no_crash "status with a read-only .git" as_nobody git porch status
+        assert_eq 0 "$RC" "reads work where safe.directory allows them"
+        assert_contains "$OUT" "task-2" "the worker is listed"
+        no_crash "spawn with a read-only .git" as_nobody git porch spawn 3 more
+        assert_eq 128 "$RC" "a write fails"
+        assert_contains "$ERR" "Permission denied" "saying why"
+        no_crash "a hooked commit with a read-only .git" as_nobody git -C worktrees/task-2-web commit -q --allow-empty -m "[CHECKPOINT] x"
+        no_crash "doctor with a read-only .git" as_nobody git porch doctor
+        assert_state_unchanged ro_before . "nothing changed"
+    else
+        printf 'SKIP read-only .git: user nobody cannot run %s\n' "$PORCH_BIN"
+    fi
 fi
 cd "$T"
 
