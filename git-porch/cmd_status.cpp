@@ -201,8 +201,7 @@ private:
                 const std::vector<workers::Alert>& alerts, std::int64_t now) const {
         bool c = env.color;
         if (report.workers.empty()) {
-            std::cout << (m_worker.empty() ? "no workers"
-                                           : "no such worker: " + display(m_worker))
+            std::cout << (m_worker.empty() ? "no workers" : "no such worker: " + display(m_worker))
                       << "\nnext: git porch spawn <id> <description>, e.g. git porch spawn 1 "
                          "api-endpoints\n";
             return;

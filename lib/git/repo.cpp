@@ -94,7 +94,7 @@ Repo::~Repo() = default;
 // honours only exact paths in safe.directory, where git also takes "*". Like git, porch opens it
 // when the user's or the system's safe.directory allows it, and otherwise says why it will not.
 static int open_owned_by_another(git_repository** out, const std::string& where, bool no_search,
-                          const char* ceiling, int rc) {
+                                 const char* ceiling, int rc) {
     int validating = 1;
     git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &validating);
     if (!validating)

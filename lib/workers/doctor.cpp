@@ -31,8 +31,8 @@ struct WorkerInfo {
     std::vector<std::string> scope;
     std::optional<git::Worktree> worktree;         // has its branch checked out, folder present
     std::optional<git::Worktree> missing_worktree; // had its branch checked out, folder gone
-    bool parked = false; // its worktree was given back on purpose (pool release, cleanup)
-    bool pooled = false; // spawned into a pool slot: `pool health` looks after its checkout
+    bool parked = false;   // its worktree was given back on purpose (pool release, cleanup)
+    bool pooled = false;   // spawned into a pool slot: `pool health` looks after its checkout
     bool recorded = false; // has a spawned event: a spawn that was killed has none
 };
 
@@ -600,8 +600,8 @@ void check_half_made_worktrees(const Context& ctx, const DoctorOptions& opt,
         if (!opt.fix) {
             f.action = "git porch doctor --fix removes it (its checkout never finished)";
         } else {
-            auto removed = git_in(repo_dir(ctx), {"worktree", "remove", "--force", "--force",
-                                                  folder.string()});
+            auto removed = git_in(repo_dir(ctx),
+                                  {"worktree", "remove", "--force", "--force", folder.string()});
             // With a HEAD that names no commit, git cannot remove it either. A worktree's .git
             // is a file: a folder there would be a repository of its own, never removed.
             std::error_code probe;
@@ -643,16 +643,17 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
         });
         bool dirty = w.worktree && git::Repo::worktree_dirty(w.worktree->path);
         std::string spawn_again = "git porch spawn " + w.wb.id + " " + w.wb.desc;
-        DoctorFinding f{"unfinished-spawn",
-                        w.wb.worker + ": " + w.wb.branch +
-                            " has no spawned event: its spawn did not finish (killed?)",
-                        "", false};
+        DoctorFinding f{
+            "unfinished-spawn",
+            w.wb.worker + ": " + w.wb.branch +
+                " has no spawned event: a spawn that was killed, or a branch made outside porch",
+            "", false};
         if (own_work || dirty) {
             f.action = "it has work: record it with git porch reindex (its scope and needs "
                        "were not recorded)";
         } else if (!opt.fix) {
-            f.action = "git porch doctor --fix undoes it (nothing was done in it); then: " +
-                       spawn_again;
+            f.action =
+                "git porch doctor --fix undoes it (nothing was done in it); then: " + spawn_again;
         } else {
             bool removed = true;
             if (w.worktree)

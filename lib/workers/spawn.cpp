@@ -76,8 +76,8 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
     p.base_name = req.base.empty() ? ctx.base_branch() : req.base;
     auto base = ctx.repo.resolve_commit(p.base_name);
     if (!base)
-        throw Error(ExitCode::fatal, prefix + "base " + protocol::quote(p.base_name) +
-                                         " is not a commit here",
+        throw Error(ExitCode::fatal,
+                    prefix + "base " + protocol::quote(p.base_name) + " is not a commit here",
                     "give an existing branch or commit with --base");
     p.base = *base;
     return p;
@@ -115,7 +115,8 @@ void unlock_worktree(const fs::path& worktree) {
     std::error_code ec;
     fs::remove(fs::path(line.substr(prefix.size())) / "locked", ec);
     if (ec)
-        throw Error(ExitCode::fatal, "cannot unlock worktree " + worktree.string() + ": " + ec.message());
+        throw Error(ExitCode::fatal,
+                    "cannot unlock worktree " + worktree.string() + ": " + ec.message());
 }
 
 } // namespace
@@ -138,7 +139,8 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
                     "cannot spawn: the worktree folder " + worktree.parent_path().string() +
                         " leads outside the repository, to " + parent.string(),
                     "a symbolic link on the way? point naming.worktree in .porch.toml at a "
-                    "folder inside " + root.string());
+                    "folder inside " +
+                        root.string());
     if (!ctx.repo.create_branch(p.branch, p.base))
         throw Error(ExitCode::fatal, "cannot spawn: branch '" + p.branch + "' already exists");
     // The git CLI checks the worktree out: libgit2 1.5 runs neither post-checkout hooks nor
@@ -146,13 +148,13 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     fs::create_directories(worktree.parent_path(), ec);
     process::Options in_root;
     in_root.cwd = *ctx.root;
-    auto added = process::git({"worktree", "add", "--quiet", "--lock", "--reason", spawn_lock_reason,
-                               worktree.string(), p.branch},
+    auto added = process::git({"worktree", "add", "--quiet", "--lock", "--reason",
+                               spawn_lock_reason, worktree.string(), p.branch},
                               in_root);
     if (!added.ok()) {
         ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
-        throw Error(ExitCode::fatal, "cannot create worktree " + worktree.string() + ": " +
-                                         added.last_error_line());
+        throw Error(ExitCode::fatal,
+                    "cannot create worktree " + worktree.string() + ": " + added.last_error_line());
     }
     ensure_excluded(ctx); // so the new worktree never shows up in the main checkout's status
     try {
