@@ -112,11 +112,14 @@ void unlock_worktree(const fs::path& worktree) {
     constexpr std::string_view prefix = "gitdir: ";
     if (line.rfind(prefix, 0) != 0)
         throw Error(ExitCode::fatal, "cannot read " + (worktree / ".git").string());
+    fs::path admin = line.substr(prefix.size());
+    if (admin.is_relative()) // worktree.useRelativePaths (git 2.48)
+        admin = worktree / admin;
+    // Left locked, doctor would take the worktree for one whose spawn was killed.
     std::error_code ec;
-    fs::remove(fs::path(line.substr(prefix.size())) / "locked", ec);
-    if (ec)
-        throw Error(ExitCode::fatal,
-                    "cannot unlock worktree " + worktree.string() + ": " + ec.message());
+    if (!fs::remove(admin / "locked", ec) || ec)
+        throw Error(ExitCode::fatal, "cannot unlock worktree " + worktree.string() + ": " +
+                                         (ec ? ec.message() : "no lock at " + admin.string()));
 }
 
 } // namespace
