@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -33,7 +34,8 @@ struct Pipe {
     int fd[2] = {-1, -1};
     Pipe() {
         if (pipe2(fd, O_CLOEXEC) != 0)
-            throw Error(ExitCode::fatal, std::string("cannot create pipe: ") + std::strerror(errno));
+            throw Error(ExitCode::fatal,
+                        std::string("cannot create pipe: ") + std::strerror(errno));
     }
     ~Pipe() {
         for (int f : fd)
@@ -133,9 +135,12 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
     pid_t pid = 0;
     int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0 && !options.cwd.empty() && !std::filesystem::is_directory(options.cwd))
+        // posix_spawn reports a folder it cannot enter like a missing program.
+        throw Error(ExitCode::fatal, "cannot run '" + argv[0] + "' in " + options.cwd +
+                                         ": the folder does not exist");
     if (rc != 0)
-        throw Error(ExitCode::fatal,
-                    "cannot run '" + argv[0] + "': " + std::strerror(rc),
+        throw Error(ExitCode::fatal, "cannot run '" + argv[0] + "': " + std::strerror(rc),
                     argv[0] == "git" ? "install git and make sure it is on PATH" : "");
     in.close_end(0);
     out.close_end(1);

@@ -423,14 +423,15 @@ IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
         return result;
     }
     if (!tip) {
+        // The mark first: killed in between, the branch is never taken for one the user had.
+        ctx.repo.update_ref_cas(created_ref(options.feature), *base, std::nullopt,
+                                "porch: integrate");
         if (ctx.repo.update_ref_cas(branch_ref, *base, std::nullopt,
                                     "porch: integrate " + options.feature) !=
             git::CasResult::updated)
             throw Error(ExitCode::fatal,
                         "cannot create " + result.branch + ": it changed meanwhile",
                         "run the command again");
-        ctx.repo.update_ref_cas(created_ref(options.feature), *base, std::nullopt,
-                                "porch: integrate");
         tip = base;
     }
     if (ctx.repo.update_ref_cas(start_ref(options.feature), *tip, std::nullopt,
@@ -528,7 +529,10 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
     auto start = ctx.repo.ref_target(start_ref(feature));
     if (!start)
         throw Error(ExitCode::fatal, "no integration of " + feature + " to abort");
-    if (merge_in_progress(result.worktree))
+    // A run killed while making its worktree may have left none (or doctor removed the half
+    // made one): then only the branch is put back.
+    const bool has_worktree = fs::exists(fs::path(result.worktree) / ".git");
+    if (has_worktree && merge_in_progress(result.worktree))
         git_ok(result.worktree, {"merge", "--abort"}, "cannot abort the merge");
     auto created = ctx.repo.ref_target(created_ref(feature));
     // Events of this run that no longer hold: its stop, and merges the branch no longer has.
@@ -543,17 +547,23 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
             if (!kept)
                 record(ctx, w.worker, "integrate-aborted", {{"feature", feature}});
         }
+    const std::string branch_ref = "refs/heads/" + result.branch;
     if (created) {
         // The run made the branch and its worktree: take both away.
-        git_ok(*ctx.root, {"worktree", "remove", "--force", result.worktree},
-               "cannot remove " + result.worktree);
-        auto tip = ctx.repo.ref_target("refs/heads/" + result.branch);
-        if (tip)
-            ctx.repo.delete_ref_if("refs/heads/" + result.branch, *tip);
+        if (has_worktree)
+            git_ok(*ctx.root, {"worktree", "remove", "--force", result.worktree},
+                   "cannot remove " + result.worktree);
+        if (auto tip = ctx.repo.ref_target(branch_ref))
+            ctx.repo.delete_ref_if(branch_ref, *tip);
         ctx.repo.delete_ref_if(created_ref(feature), *created);
-    } else {
+    } else if (has_worktree) {
         git_ok(result.worktree, {"reset", "-q", "--hard", start->hex()},
                "cannot reset " + result.worktree);
+    } else if (auto tip = ctx.repo.ref_target(branch_ref); tip && *tip != *start) {
+        if (ctx.repo.update_ref_cas(branch_ref, *start, tip, "porch: integrate --abort") !=
+            git::CasResult::updated)
+            throw Error(ExitCode::fatal, result.branch + " moved during the abort",
+                        "run the command again");
     }
     ctx.repo.delete_ref_if(start_ref(feature), *start);
     return result;

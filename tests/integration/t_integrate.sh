@@ -188,4 +188,31 @@ assert_contains "$OUT" $'removed the worktree of task-9 (auto_cleanup)\nremoved 
 assert_false "task-9's worktree is gone" test -d worktrees/task-9-ok
 cd "$T"
 
+# --- --abort after a run killed before its worktree existed --------------------------------------
+porch_repo killed
+expect_ok porch spawn 1 one
+complete_worker 1 one.txt "one"
+main_tip=$(git rev-parse main)
+# Killed after making the branch and marking the run, before the worktree (or doctor removed a
+# half-made one).
+git update-ref refs/porch/integrate-new/k "$main_tip"
+git update-ref refs/heads/integration/k "$main_tip"
+git update-ref refs/porch/integrate/k "$main_tip"
+expect_ok porch integrate k --abort
+assert_false "the branch the run made is gone" git rev-parse -q --verify integration/k
+assert_false "its marks are gone" git rev-parse -q --verify refs/porch/integrate-new/k
+assert_false "no run is left" git rev-parse -q --verify refs/porch/integrate/k
+# A branch from an earlier run, moved by a killed run whose worktree is gone: put back.
+expect_ok porch integrate k
+git worktree remove --force worktrees/integration-k
+moved=$(git commit-tree -p integration/k -m "Merge from a killed run" "integration/k^{tree}")
+git update-ref refs/porch/integrate/k "$(git rev-parse integration/k)"
+before=$(git rev-parse integration/k)
+git update-ref refs/heads/integration/k "$moved"
+expect_ok porch integrate k --abort
+assert_eq "$before" "$(git rev-parse integration/k)" "the branch is back where the run started"
+assert_false "no run is left" git rev-parse -q --verify refs/porch/integrate/k
+expect_ok porch integrate k
+cd "$T"
+
 finish
