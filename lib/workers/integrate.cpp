@@ -553,6 +553,10 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
         if (has_worktree)
             git_ok(*ctx.root, {"worktree", "remove", "--force", result.worktree},
                    "cannot remove " + result.worktree);
+        else // its entry only: a bare `git worktree prune` would drop others' unmounted ones
+            for (const auto& wt : ctx.repo.worktrees())
+                if (wt.path == result.worktree && wt.missing && !wt.name.empty())
+                    fs::remove_all(fs::path(ctx.repo.common_dir()) / "worktrees" / wt.name);
         if (auto tip = ctx.repo.ref_target(branch_ref))
             ctx.repo.delete_ref_if(branch_ref, *tip);
         ctx.repo.delete_ref_if(created_ref(feature), *created);

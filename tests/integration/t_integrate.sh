@@ -202,6 +202,14 @@ expect_ok porch integrate k --abort
 assert_false "the branch the run made is gone" git rev-parse -q --verify integration/k
 assert_false "its marks are gone" git rev-parse -q --verify refs/porch/integrate-new/k
 assert_false "no run is left" git rev-parse -q --verify refs/porch/integrate/k
+# The same, with the entry of a worktree whose folder is gone (killed mid-checkout, cleaned).
+git update-ref refs/porch/integrate-new/k "$main_tip"
+git update-ref refs/heads/integration/k "$main_tip"
+git update-ref refs/porch/integrate/k "$main_tip"
+git worktree add -q worktrees/integration-k integration/k
+rm -rf worktrees/integration-k
+expect_ok porch integrate k --abort
+assert_not_contains "$(git worktree list --porcelain)" "integration-k" "its entry is gone too"
 # A branch from an earlier run, moved by a killed run whose worktree is gone: put back.
 expect_ok porch integrate k
 git worktree remove --force worktrees/integration-k
