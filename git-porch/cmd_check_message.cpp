@@ -1,10 +1,10 @@
 // git porch check-message <file|->: is this commit message valid under the protocol?
 #include "command.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 #include "git/repo.hpp"
-#include "hooks/handlers.hpp"
-#include "protocol/message.hpp"
+#include "ops/hooks/handlers.hpp"
+#include "model/message.hpp"
 
 #include <cerrno>
 #include <cstring>

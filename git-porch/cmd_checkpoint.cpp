@@ -1,10 +1,10 @@
 // git porch checkpoint write <group> <summary> | read [--all]; git porch handoff: the seed's
 // session boundary protocol, kept as events.
 #include "command.hpp"
-#include "error.hpp"
+#include "util/error.hpp"
 #include "render.hpp"
 #include "util/text.hpp"
-#include "workers/session.hpp"
+#include "ops/session/session.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,13 +13,13 @@ namespace porch::cli {
 
 namespace {
 
-nlohmann::json to_json(const workers::Checkpoint& c) {
+nlohmann::json to_json(const ops::Checkpoint& c) {
     return {
         {"group", c.group}, {"summary", c.summary},   {"time", util::format_iso8601_utc(c.time)},
         {"by", c.by},       {"complete", c.complete}, {"open", c.open}};
 }
 
-void print(const workers::Checkpoint& c) {
+void print(const ops::Checkpoint& c) {
     std::cout << display(c.group) << "  " << util::format_iso8601_utc(c.time) << "  by "
               << display(c.by) << "\n  " << display(c.summary, 1000)
               << "\n  complete: " << (c.complete.empty() ? "-" : "");
@@ -47,14 +47,14 @@ public:
 
     int run(Env& env) override {
         if (m_write->parsed()) {
-            auto c = workers::write_checkpoint(*env.ctx, m_group, m_summary);
+            auto c = ops::write_checkpoint(*env.ctx, m_group, m_summary);
             if (m_json)
                 std::cout << to_json(c).dump(2) << '\n';
             else
                 std::cout << "checkpoint " << c.group << " written\nnext: git porch handoff\n";
             return 0;
         }
-        auto all = workers::read_checkpoints(*env.ctx, m_all ? 0 : 1);
+        auto all = ops::read_checkpoints(*env.ctx, m_all ? 0 : 1);
         if (m_json) {
             nlohmann::json list = nlohmann::json::array();
             for (const auto& c : all)
@@ -84,7 +84,7 @@ public:
     void setup(CLI::App& app) override { app.add_flag("--json", m_json, "Print JSON"); }
 
     int run(Env& env) override {
-        auto h = workers::write_handoff(*env.ctx);
+        auto h = ops::write_handoff(*env.ctx);
         if (m_json)
             std::cout << nlohmann::json({{"checkpoint", h.checkpoint ? to_json(*h.checkpoint)
                                                                      : nlohmann::json(nullptr)},

@@ -1,9 +1,10 @@
 // git porch cleanup [--merged-into <branch>] [--branches] [--dry-run] [--json]: remove merged
 // workers' worktrees (release their pool slots), and with --branches their branches.
 #include "command.hpp"
-#include "error.hpp"
+#include "util/error.hpp"
 #include "render.hpp"
-#include "workers/cleanup.hpp"
+#include "compose.hpp"
+#include "ops/cleanup/cleanup.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -20,7 +21,7 @@ json null_if_empty(const std::string& s) {
 }
 
 // Paths relative to the main worktree read better; outside it they stay absolute.
-std::string shown_path(const workers::Context& ctx, const std::string& path) {
+std::string shown_path(const model::Context& ctx, const std::string& path) {
     if (path.empty() || !ctx.root)
         return path;
     std::string rel = std::filesystem::path(path).lexically_relative(*ctx.root).generic_string();
@@ -40,8 +41,8 @@ public:
 
     int run(Env& env) override {
         auto& ctx = *env.ctx;
-        workers::CleanupOptions opts{m_merged_into, m_branches, m_dry_run, env.cwd};
-        auto report = workers::cleanup(ctx, opts);
+        ops::CleanupOptions opts{m_merged_into, m_branches, m_dry_run, env.cwd, release_slot};
+        auto report = ops::cleanup(ctx, opts);
         if (m_json) {
             json removed = json::array();
             for (const auto& r : report.removed)

@@ -1,7 +1,7 @@
 // git porch doctor [--fix] [--json]
 #include "command.hpp"
 #include "render.hpp"
-#include "workers/doctor.hpp"
+#include "ops/doctor/doctor.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -23,10 +23,10 @@ public:
     }
 
     int run(Env& env) override {
-        workers::DoctorOptions options;
+        ops::DoctorOptions options;
         options.fix = m_fix;
         options.binary = env.binary;
-        auto findings = workers::doctor(*env.ctx, options);
+        auto findings = ops::doctor(*env.ctx, options);
         bool unfixed =
             std::any_of(findings.begin(), findings.end(), [](const auto& f) { return !f.fixed; });
         if (m_json) {

@@ -2,8 +2,8 @@
 #include "command.hpp"
 
 #include "render.hpp"
-#include "workers/alerts.hpp"
-#include "workers/status.hpp"
+#include "ops/status/alerts.hpp"
+#include "model/worker.hpp"
 
 #include <iostream>
 #include <set>
@@ -44,7 +44,7 @@ public:
     }
 
     int run(Env& env) override {
-        auto report = workers::collect_status(*env.ctx);
+        auto report = model::collect_status(*env.ctx);
         struct Edge {
             std::string from, to, label;
             bool declared;
@@ -60,7 +60,7 @@ public:
                 if (!from_commits.count(d))
                     edges.push_back({w.worker, d, "", true});
         }
-        auto cycles = workers::dependency_cycles(report);
+        auto cycles = ops::dependency_cycles(report);
         if (m_dot) {
             std::cout << "digraph porch {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
             for (const auto& w : report.workers)

@@ -1,9 +1,9 @@
 // git porch hooks install|uninstall|status, and the plumbing `git porch hook <name>`.
 #include "command.hpp"
 
-#include "error.hpp"
-#include "hooks/handlers.hpp"
-#include "hooks/install.hpp"
+#include "util/error.hpp"
+#include "ops/hooks/handlers.hpp"
+#include "model/hook_files.hpp"
 #include "render.hpp"
 
 #include <iostream>

@@ -2,7 +2,7 @@
 #include "command.hpp"
 
 #include "render.hpp"
-#include "workers/init.hpp"
+#include "ops/init/init.hpp"
 
 #include <iostream>
 
@@ -17,7 +17,7 @@ public:
     }
 
     int run(Env& env) override {
-        auto result = workers::init_repository(*env.ctx, env.binary);
+        auto result = ops::init_repository(*env.ctx, env.binary);
         for (const auto& note : result.notes)
             std::cerr << display_lines(note, "note: ");
         if (m_quiet)

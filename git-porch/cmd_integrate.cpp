@@ -1,9 +1,10 @@
 // git porch integrate <feature>: merge complete workers in dependency order into an integration
 // branch, in porch's own worktree; --continue, --abort, --dry-run, --finish.
 #include "command.hpp"
-#include "error.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
-#include "workers/integrate.hpp"
+#include "compose.hpp"
+#include "ops/integrate/integrate.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ std::vector<std::string> split_only(const std::vector<std::string>& args) {
     return out;
 }
 
-nlohmann::json to_json(const workers::IntegrateResult& r) {
+nlohmann::json to_json(const ops::IntegrateResult& r) {
     nlohmann::json j;
     j["feature"] = r.feature;
     j["branch"] = r.branch;
@@ -59,7 +60,7 @@ nlohmann::json to_json(const workers::IntegrateResult& r) {
     return j;
 }
 
-void render(const workers::IntegrateResult& r, bool dry_run) {
+void render(const ops::IntegrateResult& r, bool dry_run) {
     auto& out = std::cout;
     if (r.finished) {
         out << "merged " << r.branch << " into " << r.base << '\n';
@@ -145,15 +146,15 @@ public:
         if (m_options.dry_run && (m_continue || m_abort || m_finish))
             throw Error(ExitCode::usage,
                         "--dry-run cannot be combined with --continue, --abort or --finish");
-        workers::IntegrateResult r;
+        ops::IntegrateResult r;
         if (m_continue)
-            r = workers::integrate_continue(*env.ctx, m_options);
+            r = ops::integrate_continue(*env.ctx, m_options);
         else if (m_abort)
-            r = workers::integrate_abort(*env.ctx, m_options.feature);
+            r = ops::integrate_abort(*env.ctx, m_options.feature);
         else if (m_finish)
-            r = workers::integrate_finish(*env.ctx, m_options.feature);
+            r = ops::integrate_finish(*env.ctx, m_options.feature, cleanup_merged);
         else
-            r = workers::integrate(*env.ctx, m_options);
+            r = ops::integrate(*env.ctx, m_options);
         if (m_json)
             std::cout << to_json(r).dump(2) << '\n';
         else if (m_abort)
@@ -165,7 +166,7 @@ public:
     }
 
 private:
-    workers::IntegrateOptions m_options;
+    ops::IntegrateOptions m_options;
     std::string m_base;
     std::vector<std::string> m_only;
     bool m_continue = false, m_abort = false, m_finish = false, m_json = false;

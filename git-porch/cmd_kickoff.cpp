@@ -1,12 +1,12 @@
 // git porch kickoff (task-<id> | --all) [--script] [--json]: the kickoff prompt of a worker, or
 // an executable launch script that starts the person's agent command with it.
 #include "command.hpp"
-#include "error.hpp"
-#include "plan/plan.hpp"
-#include "prompts/kickoff.hpp"
-#include "prompts/launch.hpp"
+#include "util/error.hpp"
+#include "model/plan.hpp"
+#include "ops/prompts/kickoff.hpp"
+#include "ops/prompts/launch.hpp"
 #include "render.hpp"
-#include "workers/status.hpp"
+#include "model/worker.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -65,11 +65,11 @@ public:
 
         std::string only = m_all ? std::string() : worker_arg(m_worker, "kickoff");
         // Every worker, not only this one: its dependencies' states and branches go in the prompt.
-        auto report = workers::collect_status(ctx);
+        auto report = model::collect_status(ctx);
         auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
         const plan::Plan* plan_ptr = plan ? &*plan : nullptr;
 
-        std::vector<const workers::WorkerStatus*> chosen;
+        std::vector<const model::WorkerStatus*> chosen;
         for (const auto& w : report.workers) {
             if (!m_all) {
                 if (w.worker == only)

@@ -1,11 +1,11 @@
 // git porch log [<worker>] [--json]: the event timeline.
 #include "command.hpp"
-#include "error.hpp"
-#include "protocol/naming.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
 #include "render.hpp"
-#include "store/store.hpp"
+#include "model/store.hpp"
 #include "util/text.hpp"
-#include "workers/context.hpp"
+#include "model/context.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -105,7 +105,7 @@ public:
             std::set<std::string> all;
             for (const auto& w : store::registered_workers(env.ctx->repo))
                 all.insert(w);
-            for (const auto& wb : workers::worker_branches(*env.ctx))
+            for (const auto& wb : model::worker_branches(*env.ctx))
                 all.insert(wb.worker);
             workers.assign(all.begin(), all.end());
             workers.emplace_back(store::session_worker); // checkpoints and handoffs
@@ -126,7 +126,7 @@ public:
             std::cerr << "warning: skipped " << skipped << " malformed event line"
                       << (skipped == 1 ? "" : "s") << '\n';
         if (events.empty() && !m_worker.empty() &&
-            workers::worker_branches(*env.ctx, workers.front()).empty())
+            model::worker_branches(*env.ctx, workers.front()).empty())
             throw Error(ExitCode::fatal,
                         "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");
@@ -138,7 +138,7 @@ public:
             return 0;
         }
         if (events.empty() && !m_worker.empty() &&
-            workers::worker_branches(*env.ctx, workers.front()).empty())
+            model::worker_branches(*env.ctx, workers.front()).empty())
             throw Error(ExitCode::fatal,
                         "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");

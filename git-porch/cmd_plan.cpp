@@ -1,13 +1,14 @@
 // git porch plan import|check|apply: the team's task list in .porch/plan.toml.
 #include "command.hpp"
-#include "error.hpp"
-#include "plan/apply.hpp"
-#include "plan/check.hpp"
-#include "plan/import.hpp"
-#include "plan/plan.hpp"
-#include "protocol/naming.hpp"
+#include "util/error.hpp"
+#include "ops/plan/apply.hpp"
+#include "compose.hpp"
+#include "ops/plan/check.hpp"
+#include "ops/plan/import.hpp"
+#include "model/plan.hpp"
+#include "model/naming.hpp"
 #include "render.hpp"
-#include "workers/status.hpp"
+#include "model/worker.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -166,7 +167,7 @@ private:
         const auto r = plan::check(p, cfg);
         std::size_t complete = 0;
         std::map<std::string, std::string> states;
-        for (const auto& w : workers::collect_status(*env.ctx).workers)
+        for (const auto& w : model::collect_status(*env.ctx).workers)
             states[w.id] = w.state;
         for (const auto& t : p.tasks)
             complete += states.count(t.id) && states[t.id] == "complete";
@@ -274,7 +275,7 @@ private:
         plan::ApplyOptions options;
         if (m_wave > 0)
             options.wave = m_wave;
-        options.pool = m_pool;
+        options.launch = m_pool ? launch_in_pool : launch_spawned;
         const auto r = plan::apply(*env.ctx, p, checked, options);
         const bool stuck = r.started.empty() && !r.waiting.empty();
         if (m_json) {

@@ -1,8 +1,8 @@
 // git porch pool init|acquire|release|status|health|merge|cleanup|reset
 #include "command.hpp"
 
-#include "error.hpp"
-#include "pool/pool.hpp"
+#include "util/error.hpp"
+#include "ops/pool/pool.hpp"
 #include "render.hpp"
 #include "util/text.hpp"
 
@@ -182,7 +182,7 @@ private:
 
     CLI::App* m_app = nullptr;
     int m_size = pool::default_size;
-    workers::SpawnRequest m_req;
+    model::SpawnRequest m_req;
     std::string m_target;
     bool m_force = false, m_fix = false, m_json = false;
 };

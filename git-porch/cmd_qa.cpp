@@ -1,8 +1,8 @@
 // git porch qa approve|reject task-<id> [-m REASON]: QA's verdict on a complete worker;
 // git porch retry task-<id>: one more attempt, within parallelization.retry_on_failure.
 #include "command.hpp"
-#include "error.hpp"
-#include "workers/qa.hpp"
+#include "util/error.hpp"
+#include "ops/qa/qa.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -25,7 +25,7 @@ public:
 
     int run(Env& env) override {
         const std::string worker = worker_arg(m_worker, "qa");
-        auto v = workers::record_verdict(*env.ctx, worker, m_verdict == "approve", m_reason);
+        auto v = ops::record_verdict(*env.ctx, worker, m_verdict == "approve", m_reason);
         if (m_json) {
             std::cout << nlohmann::json({{"worker", v.worker},
                                          {"verdict", v.verdict},
@@ -57,7 +57,7 @@ public:
     }
 
     int run(Env& env) override {
-        auto r = workers::record_retry(*env.ctx, worker_arg(m_worker, "retry"));
+        auto r = ops::record_retry(*env.ctx, worker_arg(m_worker, "retry"));
         if (m_json)
             std::cout << nlohmann::json(
                              {{"worker", r.worker}, {"attempt", r.attempt}, {"allowed", r.allowed}})

@@ -1,9 +1,9 @@
 // git porch reindex [<worker>]: record commits the notes do not know yet.
 #include "command.hpp"
 
-#include "error.hpp"
-#include "protocol/naming.hpp"
-#include "workers/reindex.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
+#include "model/record.hpp"
 
 #include <iostream>
 
@@ -19,7 +19,7 @@ public:
 
     int run(Env& env) override {
         const std::string only = worker_arg(m_worker, "reindex");
-        auto results = workers::reindex(*env.ctx, only);
+        auto results = model::reindex(*env.ctx, only);
         std::size_t total = 0;
         for (const auto& r : results) {
             total += r.commits_added + (r.spawned_added ? 1 : 0);

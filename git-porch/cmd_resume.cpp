@@ -1,10 +1,10 @@
 // git porch resume task-<id> [--json]: the continuation prompt for a worker whose session
 // crashed, stalled or got unblocked, from its recorded events.
 #include "command.hpp"
-#include "error.hpp"
-#include "plan/plan.hpp"
-#include "prompts/resume.hpp"
-#include "workers/status.hpp"
+#include "util/error.hpp"
+#include "model/plan.hpp"
+#include "ops/prompts/resume.hpp"
+#include "model/worker.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -26,8 +26,8 @@ public:
         auto& ctx = *env.ctx;
         std::string worker = worker_arg(m_worker, "resume");
         // Every worker: whether what it needs is available depends on the others' commits.
-        auto report = workers::collect_status(ctx);
-        const workers::WorkerStatus* w = nullptr;
+        auto report = model::collect_status(ctx);
+        const model::WorkerStatus* w = nullptr;
         for (const auto& candidate : report.workers)
             if (candidate.worker == worker)
                 w = &candidate;

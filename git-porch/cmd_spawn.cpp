@@ -2,7 +2,7 @@
 #include "command.hpp"
 
 #include "render.hpp"
-#include "workers/spawn.hpp"
+#include "ops/spawn/spawn.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -29,7 +29,7 @@ public:
     }
 
     int run(Env& env) override {
-        auto result = workers::spawn(*env.ctx, m_req);
+        auto result = ops::spawn(*env.ctx, m_req);
         if (m_json) {
             nlohmann::json j{{"worker", result.worker},
                              {"branch", result.branch},
@@ -49,7 +49,7 @@ public:
     }
 
 private:
-    workers::SpawnRequest m_req;
+    model::SpawnRequest m_req;
     bool m_json = false;
 };
 

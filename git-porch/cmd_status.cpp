@@ -1,12 +1,12 @@
 // git porch status: one row per worker.
 #include "command.hpp"
-#include "error.hpp"
-#include "protocol/naming.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
 #include "render.hpp"
-#include "sync/sync.hpp"
+#include "ops/sync/sync.hpp"
 #include "util/text.hpp"
-#include "workers/alerts.hpp"
-#include "workers/status.hpp"
+#include "ops/status/alerts.hpp"
+#include "model/worker.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -34,7 +34,7 @@ std::string relative_to(const std::optional<std::string>& root, const std::strin
     return rel.generic_string();
 }
 
-json integrations_json(const workers::WorkerStatus& w) {
+json integrations_json(const model::WorkerStatus& w) {
     json out = json::array();
     for (const auto& i : w.integrations)
         out.push_back({{"feature", i.feature},
@@ -44,7 +44,7 @@ json integrations_json(const workers::WorkerStatus& w) {
     return out;
 }
 
-json to_json(const workers::StatusReport& report, const std::vector<workers::Alert>& alerts,
+json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& alerts,
              std::int64_t now, std::optional<std::int64_t> last_fetch) {
     json workers = json::array();
     for (const auto& w : report.workers) {
@@ -122,16 +122,16 @@ public:
 
 private:
     int once(Env& env, const std::string& only) const {
-        auto report = workers::collect_status(*env.ctx, only);
+        auto report = model::collect_status(*env.ctx, only);
         if (m_local)
             std::erase_if(report.workers, [](const auto& w) { return !w.local; });
         if (!only.empty() && report.workers.empty())
             throw Error(ExitCode::fatal, "no worker " + only,
                         "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
-        std::vector<workers::Alert> alerts;
+        std::vector<ops::Alert> alerts;
         if (!m_no_alerts && !m_porcelain)
-            alerts = workers::collect_alerts(*env.ctx, report, now);
+            alerts = ops::collect_alerts(*env.ctx, report, now);
         if (!only.empty())
             std::erase_if(alerts,
                           [&](const auto& a) { return !a.worker.empty() && a.worker != only; });
@@ -172,7 +172,7 @@ private:
             for (int i = 0; i < m_watch * 10 && !stop; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             // Each round sees what others committed meanwhile.
-            env.ctx.emplace(workers::open_context(env.cwd));
+            env.ctx.emplace(model::open_context(env.cwd));
         }
         return 0;
     }
@@ -183,7 +183,7 @@ private:
         return out.empty() ? "-" : out;
     }
 
-    void porcelain(const workers::StatusReport& report, std::int64_t now) const {
+    void porcelain(const model::StatusReport& report, std::int64_t now) const {
         for (const auto& w : report.workers) {
             std::string detail = w.state == "blocked" ? w.reason
                                  : !w.needs.empty()
@@ -197,8 +197,8 @@ private:
         }
     }
 
-    void render(const Env& env, const workers::StatusReport& report,
-                const std::vector<workers::Alert>& alerts, std::int64_t now) const {
+    void render(const Env& env, const model::StatusReport& report,
+                const std::vector<ops::Alert>& alerts, std::int64_t now) const {
         bool c = env.color;
         if (report.workers.empty()) {
             std::cout << (m_worker.empty() ? "no workers" : "no such worker: " + display(m_worker))

@@ -2,7 +2,7 @@
 // and how to make it. Commands are thin: parse options, call the library, render.
 #pragma once
 
-#include "workers/context.hpp"
+#include "model/context.hpp"
 
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -15,7 +15,7 @@ namespace porch::cli {
 
 struct Env {
     std::string cwd;
-    std::optional<workers::Context> ctx; // opened before run() when the command needs it
+    std::optional<model::Context> ctx; // opened before run() when the command needs it
     bool color = false;                  // colour on stdout
     std::string binary;                  // absolute path of this git-porch
 };

@@ -1,6 +1,6 @@
 #include "command.hpp"
-#include "error.hpp"
-#include "protocol/naming.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
 
 #include <array>
 

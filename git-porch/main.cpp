@@ -1,7 +1,7 @@
 // git-porch: the front end. Parses the command line, opens the repository for the commands
 // that need one, and turns porch::Error into git's messages and exit codes.
 #include "command.hpp"
-#include "error.hpp"
+#include "util/error.hpp"
 #include "render.hpp"
 
 #include <csignal>
@@ -114,7 +114,7 @@ int run(int argc, char** argv) {
     std::error_code self_ec;
     env.binary = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
     if (info->needs_repo)
-        env.ctx.emplace(workers::open_context(env.cwd));
+        env.ctx.emplace(model::open_context(env.cwd));
     env.color = color_enabled(STDOUT_FILENO, env.ctx ? &env.ctx->repo : nullptr);
     return command->run(env);
 }

@@ -1,6 +1,6 @@
 #include "git/handles.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 
 #include <cstdlib>
 #include <iterator>

@@ -1,6 +1,6 @@
 #include "git/repo.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 #include "git/handles.hpp"
 
 #include <algorithm>
@@ -492,21 +492,6 @@ std::vector<Worktree> Repo::worktrees() const {
         out.push_back(std::move(w));
     }
     return out;
-}
-
-bool Repo::worktree_dirty(const std::string& path) {
-    ensure_init();
-    git_repository* raw = nullptr;
-    if (git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0)
-        return false;
-    RepoPtr repo(raw);
-    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    git_status_list* list = nullptr;
-    check(git_status_list_new(&list, repo.get(), &opts), "cannot read the status of " + path);
-    std::unique_ptr<git_status_list, Deleter<git_status_list_free>> owned(list);
-    return git_status_list_entrycount(list) > 0;
 }
 
 std::vector<std::string> Repo::staged_paths() const {

@@ -108,8 +108,6 @@ public:
                              const std::optional<Oid>& expected, std::string_view log_message);
 
     std::vector<Worktree> worktrees() const;
-    // Whether the worktree at `path` has uncommitted changes or untracked files.
-    static bool worktree_dirty(const std::string& path);
 
     // Paths that the index changes relative to HEAD (both sides of a rename), for this worktree.
     std::vector<std::string> staged_paths() const;

@@ -1,7 +1,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "util/regex.hpp"
 
-#include "error.hpp"
+#include "util/error.hpp"
 
 #include <pcre2.h>
 

@@ -23,6 +23,14 @@ std::string trim_right(std::string_view s) {
     return end == std::string_view::npos ? std::string() : std::string(s.substr(0, end + 1));
 }
 
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 std::string to_upper(std::string_view s) {
     std::string out(s);
     for (char& c : out)

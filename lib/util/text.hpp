@@ -11,7 +11,10 @@ namespace porch::util {
 
 std::string trim(std::string_view s);
 std::string trim_right(std::string_view s);
+// ASCII letters only: protocol words and ids are ASCII, and the result must not depend on a
+// locale.
 std::string to_upper(std::string_view s);
+std::string to_lower(std::string_view s);
 // Splits on '\n'; a trailing '\r' is dropped from each line (CRLF input). No final empty line.
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

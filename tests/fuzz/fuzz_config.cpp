@@ -1,6 +1,6 @@
 // libFuzzer target: .porch.toml, a file anyone on the team can commit.
-#include "config/config.hpp"
-#include "error.hpp"
+#include "model/config.hpp"
+#include "util/error.hpp"
 
 #include <cstddef>
 #include <cstdint>

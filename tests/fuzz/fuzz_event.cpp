@@ -1,7 +1,7 @@
 // libFuzzer target: event lines, as they arrive from other clones. A line that parses must
 // serialise and parse back to the same event; the raw scanner must agree on flat lines.
-#include "store/event.hpp"
-#include "store/store.hpp"
+#include "model/event.hpp"
+#include "model/store.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // libFuzzer target: the commit-message parser, with each comment style.
-#include "protocol/message.hpp"
+#include "model/message.hpp"
 
 #include <cstddef>
 #include <cstdint>

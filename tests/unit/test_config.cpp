@@ -1,6 +1,6 @@
 // .porch.toml: config::parse, config::load, config::default_file_text, is_valid_branch_name.
-#include "config/config.hpp"
-#include "error.hpp"
+#include "model/config.hpp"
+#include "util/error.hpp"
 #include "util/regex.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 // Event lines in worker notes: store::to_line, store::from_line, store::before.
-#include "error.hpp"
-#include "store/event.hpp"
+#include "util/error.hpp"
+#include "model/event.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The merge order of git porch integrate: workers/integrate's dependency_order.
-#include "error.hpp"
-#include "workers/integrate.hpp"
+#include "util/error.hpp"
+#include "ops/integrate/integrate.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -8,7 +8,7 @@
 #include <vector>
 
 using Catch::Matchers::Contains;
-using porch::workers::dependency_order;
+using porch::ops::dependency_order;
 using Needs = std::map<std::string, std::vector<std::string>>;
 using Order = std::vector<std::string>;
 

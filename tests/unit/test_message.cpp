@@ -1,5 +1,5 @@
 // The commit-message protocol parser: protocol::classify_subject and protocol::parse_message.
-#include "protocol/message.hpp"
+#include "model/message.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Worker ids, descriptions, feature names and naming templates: protocol/naming.
-#include "error.hpp"
-#include "protocol/naming.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
 #include "util/text.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,10 +1,10 @@
 // .porch/plan.toml and git porch plan: plan::parse/to_toml, import's extraction patterns, and
 // check's scopes, cycles, waves and execution mode.
-#include "config/config.hpp"
-#include "error.hpp"
-#include "plan/check.hpp"
-#include "plan/import.hpp"
-#include "plan/plan.hpp"
+#include "model/config.hpp"
+#include "util/error.hpp"
+#include "ops/plan/check.hpp"
+#include "ops/plan/import.hpp"
+#include "model/plan.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

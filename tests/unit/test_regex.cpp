@@ -1,5 +1,5 @@
 // The PCRE2 wrapper: util/regex.
-#include "error.hpp"
+#include "util/error.hpp"
 #include "util/regex.hpp"
 
 #include <catch2/catch.hpp>

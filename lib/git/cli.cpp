@@ -1,0 +1,127 @@
+#include "git/cli.hpp"
+
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+namespace porch::git {
+
+namespace {
+
+// Splits NUL-separated output (`-z`).
+std::vector<std::string> nul_fields(const std::string& out) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    while (start < out.size()) {
+        auto end = out.find('\0', start);
+        if (end == std::string::npos)
+            end = out.size();
+        fields.push_back(out.substr(start, end - start));
+        start = end + 1;
+    }
+    return fields;
+}
+
+std::vector<std::string> non_empty_lines(const std::string& out) {
+    std::vector<std::string> lines;
+    for (auto line : util::split_lines(out))
+        if (!line.empty())
+            lines.emplace_back(line);
+    return lines;
+}
+
+} // namespace
+
+process::Result run(const std::vector<std::string>& args, const process::Options& options) {
+    std::vector<std::string> argv{"git"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    process::Options opts = options;
+    opts.env.push_back("GIT_TERMINAL_PROMPT=0");
+    opts.env.push_back("GIT_ASKPASS=");
+    return process::run(argv, opts);
+}
+
+process::Result run_in(const std::string& dir, const std::vector<std::string>& args,
+                       std::vector<std::string> env) {
+    process::Options opts;
+    opts.cwd = dir;
+    opts.env = std::move(env);
+    return git::run(args, opts);
+}
+
+process::Result run_or_throw(const std::string& dir, const std::vector<std::string>& args,
+                             const std::string& what) {
+    auto r = run_in(dir, args);
+    if (!r.ok())
+        throw Error(ExitCode::fatal, what + ": " + r.last_error_line());
+    return r;
+}
+
+namespace {
+
+// `git status -z` entries: a rename or copy is followed by its source, which is skipped.
+std::vector<std::string> status_paths(const std::string& out) {
+    std::vector<std::string> paths;
+    auto fields = nul_fields(out);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string& entry = fields[i];
+        if (entry.size() <= 3)
+            continue;
+        paths.push_back(entry.substr(3));
+        if (entry[0] == 'R' || entry[0] == 'C')
+            ++i;
+    }
+    return paths;
+}
+
+process::Result status(const std::string& dir) {
+    return run_in(dir, {"status", "--porcelain=v1", "-z", "--untracked-files=all"});
+}
+
+} // namespace
+
+std::optional<std::vector<std::string>> dirty_paths(const std::string& dir) {
+    auto r = status(dir);
+    if (!r.ok())
+        return std::nullopt;
+    return status_paths(r.out);
+}
+
+std::vector<std::string> require_dirty_paths(const std::string& dir) {
+    auto r = status(dir);
+    if (!r.ok())
+        throw Error(ExitCode::fatal, "cannot inspect " + dir + ": " + r.last_error_line());
+    return status_paths(r.out);
+}
+
+bool worktree_dirty(const std::string& dir) {
+    auto paths = dirty_paths(dir);
+    return paths && !paths->empty();
+}
+
+bool has_tracked_changes(const std::string& dir) {
+    auto r = run_in(dir, {"status", "--porcelain", "--untracked-files=no"});
+    return !r.ok() || !util::trim(r.out).empty();
+}
+
+std::vector<std::string> conflicted_paths(const std::string& dir) {
+    return non_empty_lines(run_in(dir, {"diff", "--name-only", "--diff-filter=U"}).out);
+}
+
+std::vector<std::string> changed_paths(const std::string& dir, const std::string& from,
+                                       const std::string& to) {
+    return non_empty_lines(run_in(dir, {"diff", "--name-only", from, to}).out);
+}
+
+std::vector<std::string> commit_paths(const std::string& dir, const std::string& commit) {
+    auto r =
+        run_in(dir, {"diff-tree", "--no-commit-id", "--name-only", "-r", "-z", "--root", commit});
+    if (!r.ok())
+        return {};
+    std::vector<std::string> out;
+    for (auto& f : nul_fields(r.out))
+        if (!f.empty())
+            out.push_back(std::move(f));
+    return out;
+}
+
+} // namespace porch::git

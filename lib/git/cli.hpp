@@ -1,0 +1,44 @@
+// The one runner of the git program. porch reads and writes the repository in-process through
+// libgit2 (git/repo.hpp); the git CLI does what must honour the user's own set-up (fetch and
+// push with their credentials, checkouts, merges, `git status` with sparse checkouts and
+// fsmonitor) and what libgit2 1.5 cannot do. Prompts are always off: nothing ever waits on a
+// terminal.
+#pragma once
+
+#include "util/process.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace porch::git {
+
+// Runs `git <args>` with `options` (folder, input, extra environment).
+process::Result run(const std::vector<std::string>& args, const process::Options& options = {});
+// Runs `git <args>` in `dir`.
+process::Result run_in(const std::string& dir, const std::vector<std::string>& args,
+                       std::vector<std::string> env = {});
+// Like run_in, but a failure throws a fatal porch::Error "<what>: <git's last error line>".
+process::Result run_or_throw(const std::string& dir, const std::vector<std::string>& args,
+                             const std::string& what);
+
+// Uncommitted and untracked paths in the worktree at `dir`, as `git status` sees them (ignored
+// files are not work); a rename counts once, by its new path. nullopt when git cannot look.
+std::optional<std::vector<std::string>> dirty_paths(const std::string& dir);
+// Whether the worktree at `dir` has uncommitted or untracked paths (false when git cannot look,
+// e.g. its folder is gone).
+bool worktree_dirty(const std::string& dir);
+// dirty_paths for a step that must not go on without knowing: throws a fatal porch::Error when
+// git cannot look.
+std::vector<std::string> require_dirty_paths(const std::string& dir);
+// Uncommitted changes to tracked files only (untracked files do not count).
+bool has_tracked_changes(const std::string& dir);
+// Files with unresolved conflicts in the worktree at `dir`.
+std::vector<std::string> conflicted_paths(const std::string& dir);
+// Files that differ between two commits (`git diff --name-only from to`), run in `dir`.
+std::vector<std::string> changed_paths(const std::string& dir, const std::string& from,
+                                       const std::string& to);
+// Files one commit changed against its first parent (all of them for a root commit).
+std::vector<std::string> commit_paths(const std::string& dir, const std::string& commit);
+
+} // namespace porch::git

@@ -1,0 +1,407 @@
+#include "model/config.hpp"
+
+#include "model/toml_read.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
+#include "util/text.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+#include <utility>
+
+namespace porch::config {
+
+namespace {
+
+[[noreturn]] void fail_at(std::string_view source, const toml::source_region& where,
+                          const std::string& message) {
+    config::fail_at(source, where, message,
+                    "fix " + std::string(file_name) + ", or see CONFIGURATION in git-porch(1)");
+}
+
+class Reader {
+public:
+    explicit Reader(std::string_view source) : m_source(source) {}
+
+    std::string string(const toml::node& node, const std::string& key) {
+        if (auto v = node.value<std::string>(); v && node.is_string())
+            return toml_unshield(*v);
+        fail_at(m_source, node.source(), "'" + key + "' must be a string, not " + type_name(node));
+    }
+
+    bool boolean(const toml::node& node, const std::string& key) {
+        if (auto v = node.value<bool>(); v && node.is_boolean())
+            return *v;
+        fail_at(m_source, node.source(), "'" + key + "' must be a boolean, not " + type_name(node));
+    }
+
+    // An integer from `low` to `high`.
+    std::int64_t count(const toml::node& node, const std::string& key, std::int64_t low,
+                       std::int64_t high) {
+        auto v = node.value<std::int64_t>();
+        if (!v || !node.is_integer())
+            fail_at(m_source, node.source(),
+                    "'" + key + "' must be an integer, not " + type_name(node));
+        if (*v < low || *v > high)
+            fail_at(m_source, node.source(),
+                    "'" + key + "' must be from " + std::to_string(low) + " to " +
+                        std::to_string(high) + ", not " + std::to_string(*v));
+        return *v;
+    }
+
+    std::string branch_template(const toml::node& node, const std::string& key) {
+        std::string text = string(node, key);
+        std::optional<protocol::Template> t;
+        try {
+            t.emplace(text, key);
+        } catch (const Error& e) {
+            fail_at(m_source, node.source(), e.what());
+        }
+        // "lock" too: after a literal '.', an id or desc of "lock" would end a component in
+        // ".lock".
+        const std::pair<const char*, const char*> samples[] = {
+            {"1", "sample"}, {"lock", "sample"}, {"1", "lock"}};
+        for (const auto& [id, desc] : samples) {
+            std::string sample = t->expand(id, desc);
+            if (!is_valid_branch_name(sample))
+                fail_at(m_source, node.source(),
+                        "'" + key + "' does not make a valid branch name (e.g. " +
+                            protocol::quote(sample) + ")");
+        }
+        return text;
+    }
+
+    std::string path_template(const toml::node& node, const std::string& key) {
+        std::string text = string(node, key);
+        try {
+            protocol::Template t(text, key);
+        } catch (const Error& e) {
+            fail_at(m_source, node.source(), e.what());
+        }
+        std::filesystem::path p(text);
+        bool escapes = p.is_absolute() || text.empty();
+        for (const auto& part : p)
+            escapes = escapes || part == "..";
+        if (escapes)
+            fail_at(m_source, node.source(),
+                    "'" + key + "' must be a relative path inside the repository");
+        return text;
+    }
+
+    // Reported where the key is written, not where its value is.
+    [[noreturn]] void unknown(const toml::key& k, const std::string& key) {
+        fail_at(m_source, k.source(), "unknown key '" + key + "'");
+    }
+
+    std::string_view source() const { return m_source; }
+
+private:
+    std::string_view m_source;
+};
+
+void read_naming(Reader& r, const toml::table& table, Config& cfg) {
+    for (const auto& [k, node] : table) {
+        std::string key(k.str());
+        if (key == "worktree")
+            cfg.worktree_template = r.path_template(node, "naming.worktree");
+        else if (key == "branch")
+            cfg.branch_template = r.branch_template(node, "naming.branch");
+        else if (key == "integration") {
+            std::string text = r.string(node, "naming.integration");
+            std::string sample = text;
+            auto pos = sample.find("{feature}");
+            if (pos == std::string::npos || sample.find('{', pos + 1) != std::string::npos ||
+                sample.find('{') < pos)
+                fail_at(r.source(), node.source(),
+                        "'naming.integration' must contain {feature} and no other placeholder");
+            for (const char* feature : {"sample", "lock"}) // "lock": see branch_template
+                if (!is_valid_branch_name(std::string(sample).replace(pos, 9, feature)))
+                    fail_at(r.source(), node.source(),
+                            "'naming.integration' does not make a valid branch name");
+            cfg.integration_template = text;
+        } else
+            r.unknown(k, "naming." + key);
+    }
+}
+
+} // namespace
+
+namespace {
+
+constexpr std::uint32_t shield_base = 0xF0000; // Supplementary Private Use Area-A (plane 15)
+
+void put_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// The code point of the well-formed UTF-8 sequence at text[i] and its length; length 0 when
+// the bytes there are not one.
+std::pair<std::uint32_t, std::size_t> code_point_at(std::string_view text, std::size_t i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80             ? 1
+                      : (c & 0xE0) == 0xC0 ? 2
+                      : (c & 0xF0) == 0xE0 ? 3
+                      : (c & 0xF8) == 0xF0 ? 4
+                                           : 0;
+    if (len == 0 || i + len > text.size() || !util::is_valid_utf8(text.substr(i, len)))
+        return {0, 0};
+    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    return {cp, len};
+}
+
+} // namespace
+
+void fail_at(std::string_view source, const toml::source_region& where, const std::string& message,
+             const std::string& hint) {
+    throw Error(ExitCode::fatal,
+                std::string(source) + ":" + std::to_string(where.begin.line) + ":" +
+                    std::to_string(where.begin.column) + ": " + toml_unshield(message),
+                hint);
+}
+
+std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    default:
+        return "a date or time";
+    }
+}
+
+std::string toml_shield(std::string_view text, std::string_view source_name,
+                        std::string_view file) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 4);
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        auto [cp, len] = code_point_at(text, i);
+        if (len == 0) { // invalid UTF-8: toml++ reports it with its position
+            out += text[i++];
+            ++column;
+            continue;
+        }
+        if (cp >= shield_base && cp < shield_base + 0x10000)
+            throw Error(ExitCode::fatal,
+                        std::string(source_name) + ":" + std::to_string(line) + ":" +
+                            std::to_string(column) + ": a private-use character (plane 15)",
+                        "fix " + std::string(file) + ": remove the character");
+        if (cp >= 0x80 && cp <= 0xFEFF)
+            put_utf8(out, shield_base + cp);
+        else
+            out.append(text.substr(i, len));
+        if (cp == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += len;
+    }
+    return out;
+}
+
+std::string toml_unshield(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        auto [cp, len] = code_point_at(text, i);
+        if (len == 4 && cp >= shield_base + 0x80 && cp <= shield_base + 0xFEFF) {
+            put_utf8(out, cp - shield_base);
+            i += 4;
+        } else {
+            std::size_t n = len == 0 ? 1 : len;
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+Config parse(std::string_view toml_text, std::string_view source_name) {
+    const std::string shielded = toml_shield(toml_text, source_name, file_name);
+    toml::table root;
+    try {
+        root = toml::parse(shielded, source_name);
+    } catch (const toml::parse_error& e) {
+        fail_at(source_name, e.source(), std::string(e.description()));
+    }
+    Config cfg;
+    Reader r(source_name);
+    for (const auto& [k, node] : root) {
+        std::string key(k.str());
+        if (key == "base_branch") {
+            std::string base = r.string(node, key);
+            if (!is_valid_branch_name(base))
+                fail_at(source_name, node.source(), "'base_branch' is not a valid branch name");
+            cfg.base_branch = base;
+        } else if (key == "stall_after") {
+            std::optional<std::int64_t> seconds;
+            if (node.is_integer())
+                seconds = node.value<std::int64_t>();
+            else if (node.is_string())
+                seconds = util::parse_duration(*node.value<std::string>());
+            else
+                fail_at(source_name, node.source(),
+                        "'stall_after' must be a duration such as \"2h\" or \"90m\", not " +
+                            type_name(node));
+            if (!seconds || *seconds <= 0)
+                fail_at(source_name, node.source(),
+                        "'stall_after' must be a positive duration such as \"2h\" or \"90m\"");
+            cfg.stall_after_seconds = *seconds;
+        } else if (key == "naming") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'naming' must be a table");
+            read_naming(r, *node.as_table(), cfg);
+        } else if (key == "parallelization") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'parallelization' must be a table");
+            for (const auto& [pk, pnode] : *node.as_table()) {
+                const std::string name(pk.str()), full = "parallelization." + name;
+                if (name == "enabled")
+                    cfg.parallel_enabled = r.boolean(pnode, full);
+                else if (name == "min_tasks")
+                    cfg.min_tasks = r.count(pnode, full, 1, 1000);
+                else if (name == "max_agents")
+                    cfg.max_agents = r.count(pnode, full, 1, 1000);
+                else if (name == "auto_cleanup")
+                    cfg.auto_cleanup = r.boolean(pnode, full);
+                else if (name == "retry_on_failure")
+                    cfg.retry_on_failure = r.count(pnode, full, 0, 100);
+                else
+                    r.unknown(pk, full);
+            }
+        } else if (key == "qa") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'qa' must be a table");
+            for (const auto& [qk, qnode] : *node.as_table()) {
+                if (qk.str() == "required")
+                    cfg.qa_required = r.boolean(qnode, "qa.required");
+                else
+                    r.unknown(qk, "qa." + std::string(qk.str()));
+            }
+        } else if (key == "integrate") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'integrate' must be a table");
+            for (const auto& [ik, inode] : *node.as_table()) {
+                if (ik.str() == "verify")
+                    cfg.integrate_verify = r.string(inode, "integrate.verify");
+                else
+                    r.unknown(ik, "integrate." + std::string(ik.str()));
+            }
+        } else {
+            r.unknown(k, key);
+        }
+    }
+    return cfg;
+}
+
+Config load(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (!std::filesystem::exists(path))
+            return {};
+        in.open(path, std::ios::binary); // it may have appeared just now (a concurrent init)
+        if (!in)
+            throw Error(ExitCode::fatal, "cannot read " + path);
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), file_name);
+}
+
+std::string_view default_file_text() {
+    return R"(# git porch team settings. Commit this file: everyone on the team shares it.
+# Personal settings live in git config under porch.* instead.
+# Every key below is commented out; uncomment one to change it.
+
+# The branch workers start from and are integrated into.
+# Default: main, else master, else the branch checked out in the main worktree.
+# base_branch = "main"
+
+# A worker with no commit for this long is reported as stalled (s, m, h, d, w).
+# stall_after = "2h"
+
+[naming]
+# Where worker worktrees go, relative to the main worktree. {id} and {desc} are filled in.
+# worktree = "worktrees/task-{id}-{desc}"
+# Worker branches.
+# branch = "work/task-{id}-{desc}"
+# Integration branches.
+# integration = "integration/{feature}"
+
+[integrate]
+# A command run (by sh, in the integration worktree) after each merge of git porch integrate;
+# when it fails, integration stops as on a conflict. Default: none.
+# verify = "make test"
+
+[parallelization]
+# false: git porch plan check always chooses the sequential mode.
+# enabled = true
+# Fewer independent tasks than this: sequential.
+# min_tasks = 3
+# Workers per wave at most.
+# max_agents = 5
+# Remove merged workers' worktrees after git porch integrate --finish.
+# auto_cleanup = false
+# Attempts per task that git porch retry allows.
+# retry_on_failure = 3
+
+[qa]
+# true: git porch integrate merges only workers that QA approved.
+# required = false
+)";
+}
+
+bool is_valid_branch_name(std::string_view name) {
+    if (name.empty() || name.front() == '/' || name.back() == '/' || name.back() == '.' ||
+        name.front() == '-' || name == "HEAD" || name.find("..") != std::string_view::npos ||
+        name.find("//") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
+        name == "@")
+        return false;
+    for (unsigned char c : name)
+        if (c < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+            c == '*' || c == '[' || c == '\\')
+            return false;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        auto end = name.find('/', start);
+        auto part = name.substr(start, end == std::string_view::npos ? end : end - start);
+        if (part.empty() || part.front() == '.' || part.ends_with(".lock"))
+            return false;
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    return true;
+}
+
+} // namespace porch::config

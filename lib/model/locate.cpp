@@ -1,0 +1,51 @@
+#include "model/locate.hpp"
+
+#include "model/slots.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+namespace porch::model {
+
+Location locate(const Context& ctx) {
+    Location loc;
+    std::optional<std::string> head = ctx.repo.head_ref();
+    if (!head) {
+        // A rebase detaches HEAD; git keeps the branch it will update in head-name, and
+        // post-commit must still know whose picks these are.
+        for (const char* dir : {"rebase-merge", "rebase-apply"}) {
+            std::ifstream in(std::filesystem::path(ctx.repo.git_dir()) / dir / "head-name");
+            std::string name;
+            if (in && std::getline(in, name) && name.starts_with("refs/heads/")) {
+                head = name;
+                break;
+            }
+        }
+    }
+    if (head && head->starts_with("refs/heads/")) {
+        loc.head_branch = head->substr(11);
+        if (auto parts = ctx.branch_template.match(loc.head_branch))
+            loc.branch_worker = protocol::worker_name(parts->id);
+    }
+    auto here = ctx.repo.workdir();
+    if (here && ctx.root) {
+        auto rel = std::filesystem::path(*here).lexically_relative(*ctx.root).generic_string();
+        if (auto parts = ctx.worktree_template.match(rel)) {
+            loc.owner = protocol::worker_name(parts->id);
+            loc.owner_branch = ctx.branch_template.expand(parts->id, parts->desc);
+        } else if (auto name = std::filesystem::path(rel).filename().string();
+                   pool::is_slot_name(name) &&
+                   std::filesystem::path(rel).parent_path() == pool::slot_folder(ctx.worktree_template)) {
+            // A pool slot belongs to the worker that claimed it.
+            if (auto worker = pool::claimed_worker(ctx.repo, name); worker && *worker != "?") {
+                for (const auto& wb : worker_branches(ctx, *worker)) {
+                    loc.owner = wb.worker;
+                    loc.owner_branch = wb.branch;
+                }
+            }
+        }
+    }
+    return loc;
+}
+
+} // namespace porch::model

@@ -1,0 +1,223 @@
+#include "model/message.hpp"
+
+#include "util/regex.hpp"
+#include "util/text.hpp"
+
+#include <array>
+#include <vector>
+
+namespace porch::protocol {
+
+namespace {
+
+constexpr std::string_view scissors = " ------------------------ >8 ------------------------";
+
+constexpr std::string_view example_checkpoint = "[CHECKPOINT] Add user model with validation";
+constexpr std::string_view example_blocked = "[BLOCKED:missing-api-spec] Need endpoint definitions";
+constexpr std::string_view example_needs = "[NEEDS:task-2/UserModel] Require User model for relations";
+constexpr std::string_view example_complete = "[COMPLETE] Analytics API endpoints implemented";
+
+// The shape of any bracketed tag at the start of a subject; the name is checked separately so
+// the error can say what exactly is wrong.
+const util::Regex& tag_pattern() {
+    static const util::Regex re(R"(\[([A-Za-z_-]*)(?::([^\]]*))?\](.*))");
+    return re;
+}
+
+const util::Regex& needs_pattern() {
+    static const util::Regex re(R"(task-([a-z0-9]{1,32})/(.+))");
+    return re;
+}
+
+const util::Regex& merge_pattern() {
+    // git's own merge subjects (fmt-merge-msg, pull, GitHub/GitLab) and porch's integration ones.
+    static const util::Regex re(
+        R"(Merge (branch(es)? |remote-tracking branch(es)? |tags? |commits? |pull request |)"
+        R"(task-[a-z0-9]{1,32}: |'|"|[a-z]+://|[^ ]+ into ).*)");
+    return re;
+}
+
+const util::Regex& any_tag_pattern() {
+    static const util::Regex re(R"(\[(CHECKPOINT|BLOCKED(:[^\]]*)?|NEEDS(:[^\]]*)?|COMPLETE)\].*)");
+    return re;
+}
+
+// C0 (but tab), DEL, C1, bidi controls, invalid UTF-8: whatever a terminal must not receive.
+bool has_control(std::string_view s) { return util::sanitize_for_terminal(s) != s; }
+
+Message invalid(std::string subject, std::string error) {
+    Message m;
+    m.kind = Kind::invalid;
+    m.subject = std::move(subject);
+    m.error = std::move(error);
+    return m;
+}
+
+std::string example_for(std::string_view tag) {
+    std::string_view ex = tag == "BLOCKED"  ? example_blocked
+                          : tag == "NEEDS"  ? example_needs
+                          : tag == "COMPLETE" ? example_complete
+                                              : example_checkpoint;
+    return "; for example: " + std::string(ex);
+}
+
+} // namespace
+
+std::string_view to_string(Status status) {
+    switch (status) {
+    case Status::checkpoint:
+        return "checkpoint";
+    case Status::blocked:
+        return "blocked";
+    case Status::needs:
+        return "needs";
+    case Status::complete:
+        return "complete";
+    }
+    return "checkpoint";
+}
+
+std::string_view protocol_examples() {
+    static const std::string text = std::string(example_checkpoint) + "\n" +
+                                    std::string(example_blocked) + "\n" +
+                                    std::string(example_needs) + "\n" +
+                                    std::string(example_complete);
+    return text;
+}
+
+Message classify_subject(std::string_view raw_subject) {
+    std::string subject = util::trim_right(raw_subject);
+    // Before anything else: a `Merge `, `fixup! ` or `Revert "` prefix must not let them through.
+    if (has_control(subject))
+        return invalid(subject, "the subject contains a control character or invalid UTF-8" +
+                                    example_for("CHECKPOINT"));
+    for (std::string_view prefix : {"fixup! ", "squash! ", "amend! "}) {
+        if (subject.starts_with(prefix)) {
+            Message m;
+            m.kind = Kind::fixup;
+            m.subject = subject;
+            return m;
+        }
+    }
+    if (subject.starts_with("Revert \"") || subject.starts_with("Reapply \"")) {
+        Message m;
+        m.kind = Kind::revert;
+        m.subject = subject;
+        return m;
+    }
+    if (merge_pattern().match(subject)) {
+        Message m;
+        m.kind = Kind::merge;
+        m.subject = subject;
+        return m;
+    }
+    if (subject.empty()) {
+        Message m;
+        m.kind = Kind::empty;
+        return m;
+    }
+    auto groups = tag_pattern().match(subject);
+    if (!groups)
+        return invalid(subject,
+                       "the subject must start with a status tag: [CHECKPOINT], "
+                       "[BLOCKED:<reason>], [NEEDS:task-<id>/<item>] or [COMPLETE]" +
+                           example_for("CHECKPOINT"));
+    const std::string& name = (*groups)[1];
+    const bool has_arg = subject.find(':') != std::string::npos &&
+                         subject.find(':') < subject.find(']');
+    const std::string& arg = (*groups)[2];
+    std::string rest = (*groups)[3];
+
+    std::string upper = util::to_upper(name);
+    if (upper != "CHECKPOINT" && upper != "BLOCKED" && upper != "NEEDS" && upper != "COMPLETE")
+        return invalid(subject, "unknown status tag [" + name +
+                                    "]; use [CHECKPOINT], [BLOCKED:<reason>], "
+                                    "[NEEDS:task-<id>/<item>] or [COMPLETE]" +
+                                    example_for("CHECKPOINT"));
+    if (upper != name)
+        return invalid(subject, "status tags are upper case: write [" + upper + "]" +
+                                    example_for(upper));
+
+    Message m;
+    m.kind = Kind::protocol;
+    m.subject = subject;
+    if (name == "CHECKPOINT" || name == "COMPLETE") {
+        if (has_arg)
+            return invalid(subject, "[" + name + "] takes no ':' argument" + example_for(name));
+        m.status = name == "CHECKPOINT" ? Status::checkpoint : Status::complete;
+    } else if (name == "BLOCKED") {
+        std::string reason = util::trim(arg);
+        if (!has_arg || reason.empty())
+            return invalid(subject, "[BLOCKED:<reason>] needs a reason" + example_for(name));
+        m.status = Status::blocked;
+        m.reason = reason;
+    } else {
+        std::string target = util::trim(arg);
+        if (!has_arg || target.empty())
+            return invalid(subject,
+                           "[NEEDS:task-<id>/<item>] needs a worker and an item" + example_for(name));
+        auto parts = needs_pattern().match(target);
+        if (!parts || util::trim((*parts)[2]).empty())
+            return invalid(subject, "[NEEDS:" + target +
+                                        "] must name a worker and an item as task-<id>/<item>, "
+                                        "with <id> of 1 to 32 lowercase letters or digits" +
+                                        example_for(name));
+        m.status = Status::needs;
+        m.needs_worker = "task-" + (*parts)[1];
+        m.needs_item = util::trim((*parts)[2]);
+    }
+    if (rest.empty() || util::trim(rest).empty())
+        return invalid(subject, "text must follow [" + name + (has_arg ? ":" + arg : "") + "]" +
+                                    example_for(name));
+    if (rest.front() != ' ')
+        return invalid(subject, "a space must follow [" + name + (has_arg ? ":" + arg : "") +
+                                    "]" + example_for(name));
+    m.text = util::trim(rest);
+    if (any_tag_pattern().match(m.text))
+        return invalid(subject, "use exactly one status tag per commit" + example_for(name));
+    return m;
+}
+
+std::string detect_auto_comment_prefix(std::string_view raw) {
+    static constexpr std::string_view candidates = "#;@!$%^&|:";
+    std::vector<std::string_view> lines = util::split_lines(raw);
+    // git's own comment block names itself; its lines tell which character git picked.
+    for (char c : candidates) {
+        for (auto line : lines) {
+            if (line.size() > 1 && line[0] == c &&
+                (line.substr(1).starts_with(" Please enter") ||
+                 line.substr(1).starts_with(scissors)))
+                return std::string(1, c);
+        }
+    }
+    // Otherwise git picked the first candidate that starts no line, so no line is a comment.
+    for (char c : candidates) {
+        bool used = false;
+        for (auto line : lines)
+            used = used || (!line.empty() && line[0] == c);
+        if (!used)
+            return std::string(1, c);
+    }
+    return "#";
+}
+
+Message parse_message(std::string_view raw, const CommentStyle& style) {
+    if (raw.starts_with("\xEF\xBB\xBF")) // a byte-order mark some editors on Windows write
+        raw.remove_prefix(3);
+    std::string prefix = style.prefix == "auto" ? detect_auto_comment_prefix(raw) : style.prefix;
+    std::string cut = prefix + std::string(scissors);
+    for (auto line : util::split_lines(raw)) {
+        if (!prefix.empty() && line.starts_with(cut))
+            break;
+        if (!prefix.empty() && line.starts_with(prefix))
+            continue;
+        if (util::trim(line).empty())
+            continue;
+        return classify_subject(line);
+    }
+    Message m;
+    m.kind = Kind::empty;
+    return m;
+}
+
+} // namespace porch::protocol

@@ -1,0 +1,82 @@
+#include "model/new_worker.hpp"
+
+#include "model/naming.hpp"
+#include "model/scope.hpp"
+#include "model/store.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+
+namespace porch::model {
+
+namespace {
+
+std::string checked_id(std::string_view raw, std::string_view what) {
+    std::string_view id = raw.starts_with("task-") ? raw.substr(5) : raw;
+    if (auto err = protocol::validate_id(id))
+        throw Error(ExitCode::fatal, std::string(what) + ": " + *err);
+    return std::string(id);
+}
+
+} // namespace
+
+PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string_view verb) {
+    const std::string prefix = std::string(verb) + ": ";
+    PreparedWorker p;
+    p.id = checked_id(req.id, verb);
+    if (auto err = protocol::validate_desc(req.desc))
+        throw Error(ExitCode::fatal, prefix + *err);
+    p.desc = req.desc;
+    p.worker = protocol::worker_name(p.id);
+    for (const auto& n : req.needs) {
+        std::string need = protocol::worker_name(checked_id(n, "bad --needs"));
+        if (need == p.worker)
+            throw Error(ExitCode::fatal, prefix + p.worker + " cannot need itself");
+        if (std::find(p.needs.begin(), p.needs.end(), need) == p.needs.end())
+            p.needs.push_back(need);
+    }
+    for (const auto& s : req.scopes)
+        p.scopes.push_back(protocol::normalise_scope(s));
+
+    if (!ctx.root)
+        throw Error(ExitCode::fatal, prefix + "a bare repository has no worktrees for workers",
+                    "clone it and run git porch in the clone");
+    if (ctx.repo.has_no_commits())
+        throw Error(ExitCode::fatal, prefix + "the repository has no commits yet",
+                    "make a first commit, e.g. git commit --allow-empty -m 'Initial commit'");
+    p.branch = ctx.branch_template.expand(p.id, p.desc);
+    for (const auto& existing : worker_branches(ctx, p.worker))
+        throw Error(ExitCode::fatal,
+                    prefix + "worker " + p.worker + " already exists on branch " + existing.branch,
+                    "pick another id, or see it with: git porch status --worker " + p.worker);
+    if (ctx.repo.ref_exists("refs/heads/" + p.branch))
+        throw Error(ExitCode::fatal, prefix + "branch '" + p.branch + "' already exists");
+    p.base_name = req.base.empty() ? ctx.base_branch() : req.base;
+    auto base = ctx.repo.resolve_commit(p.base_name);
+    if (!base)
+        throw Error(ExitCode::fatal,
+                    prefix + "base " + protocol::quote(p.base_name) + " is not a commit here",
+                    "give an existing branch or commit with --base");
+    p.base = *base;
+    return p;
+}
+
+void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& worktree_rel,
+                  const std::string& slot) {
+    store::Event event;
+    event.type = "spawned";
+    event.worker = p.worker;
+    event.fields["desc"] = p.desc;
+    event.fields["branch"] = p.branch;
+    event.fields["worktree"] = worktree_rel;
+    event.fields["base"] = p.base.hex();
+    event.fields["base_ref"] = p.base_name;
+    event.fields["clone_name"] = store::clone_name(ctx.repo);
+    if (!slot.empty())
+        event.fields["slot"] = slot;
+    event.lists["needs"] = p.needs;
+    event.lists["scope"] = p.scopes;
+    store::append(ctx.repo, event);
+}
+
+} // namespace porch::model

@@ -1,0 +1,217 @@
+#include "model/plan.hpp"
+
+#include "model/config.hpp"
+#include "model/toml_read.hpp"
+#include "util/error.hpp"
+#include "model/naming.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace porch::plan {
+
+namespace {
+
+using config::type_name;
+
+[[noreturn]] void fail_at(std::string_view source, const toml::source_region& where,
+                          const std::string& message) {
+    config::fail_at(source, where, message,
+                    "fix " + std::string(plan_path) + ", or see git-porch(1) under plan");
+}
+
+std::string read_string(std::string_view source, const toml::node& node, const std::string& key) {
+    if (node.is_string())
+        return config::toml_unshield(*node.value<std::string>());
+    fail_at(source, node.source(), "'" + key + "' must be a string, not " + type_name(node));
+}
+
+std::vector<std::string> read_strings(std::string_view source, const toml::node& node,
+                                      const std::string& key) {
+    if (!node.is_array())
+        fail_at(source, node.source(),
+                "'" + key + "' must be an array of strings, not " + type_name(node));
+    std::vector<std::string> out;
+    for (const auto& item : *node.as_array()) {
+        if (!item.is_string())
+            fail_at(source, item.source(),
+                    "'" + key + "' must hold only strings, not " + type_name(item));
+        out.push_back(config::toml_unshield(*item.value<std::string>()));
+    }
+    return out;
+}
+
+Task read_task(std::string_view source, const toml::table& table) {
+    Task task;
+    bool has_id = false, has_desc = false;
+    for (const auto& [k, node] : table) {
+        const std::string key(k.str());
+        if (key == "id") {
+            // An integer id (id = 3) is what people write by hand; accept it as "3".
+            if (node.is_integer() && *node.value<std::int64_t>() >= 0)
+                task.id = std::to_string(*node.value<std::int64_t>());
+            else
+                task.id = read_string(source, node, key);
+            if (auto id = protocol::normalize_id(task.id))
+                task.id = *id;
+            else if (auto err = protocol::validate_id(task.id))
+                fail_at(source, node.source(), *err);
+            has_id = true;
+        } else if (key == "desc") {
+            task.desc = read_string(source, node, key);
+            if (auto err = protocol::validate_desc(task.desc))
+                fail_at(source, node.source(), *err);
+            has_desc = true;
+        } else if (key == "description") {
+            task.description = read_string(source, node, key);
+        } else if (key == "scope") {
+            task.scope = read_strings(source, node, key);
+            for (const auto& s : task.scope)
+                if (s.empty())
+                    fail_at(source, node.source(), "'scope' holds an empty path");
+        } else if (key == "needs") {
+            for (auto& need : read_strings(source, node, key)) {
+                auto id = protocol::normalize_id(need);
+                if (!id)
+                    fail_at(source, node.source(),
+                            "'needs' holds " + protocol::quote(need) +
+                                ", which is not a task id (e.g. 3 or task-3)");
+                task.needs.push_back(*id);
+            }
+        } else if (key == "size") {
+            task.size = read_string(source, node, key);
+            if (task.size != "S" && task.size != "M" && task.size != "L" && task.size != "XL")
+                fail_at(source, node.source(),
+                        "'size' must be S, M, L or XL, not " + protocol::quote(task.size));
+        } else if (key == "priority") {
+            task.priority = read_string(source, node, key);
+        } else if (key == "checkpoints") {
+            task.checkpoints = read_strings(source, node, key);
+        } else if (key == "verify") {
+            task.verify = read_strings(source, node, key);
+        } else {
+            // Reported where the key is written, not where its value is.
+            fail_at(source, k.source(), "unknown key 'task." + key + "'");
+        }
+    }
+    if (!has_id)
+        fail_at(source, table.source(), "a [[task]] has no 'id'");
+    if (!has_desc)
+        fail_at(source, table.source(), "task " + task.id + " has no 'desc'");
+    return task;
+}
+
+// A TOML basic string: toml++ would do this too, but writing it here keeps the output's
+// layout (one key a line, arrays inline) under our control.
+std::string toml_string(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                static const char hex[] = "0123456789ABCDEF";
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            } else
+                out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+std::string array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + toml_string(items[i]);
+    return out + "]";
+}
+
+} // namespace
+
+Plan parse(std::string_view toml_text, std::string_view source_name) {
+    toml::table root;
+    const std::string shielded = config::toml_shield(toml_text, source_name, plan_path);
+    try {
+        root = toml::parse(shielded, source_name);
+    } catch (const toml::parse_error& e) {
+        fail_at(source_name, e.source(), std::string(e.description()));
+    }
+    Plan plan;
+    for (const auto& [k, node] : root) {
+        if (k.str() != "task")
+            fail_at(source_name, k.source(), "unknown key '" + std::string(k.str()) + "'");
+        // `[task]` (one table) instead of `[[task]]` is the likely slip: say so.
+        if (!node.is_array_of_tables())
+            fail_at(source_name, node.source(),
+                    "'task' must be an array of tables: write [[task]], not [task]");
+        for (const auto& item : *node.as_array())
+            plan.tasks.push_back(read_task(source_name, *item.as_table()));
+    }
+    return plan;
+}
+
+std::optional<Plan> load(const std::string& root) {
+    const auto path = std::filesystem::path(root) / plan_path;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (!std::filesystem::exists(path))
+            return std::nullopt;
+        throw Error(ExitCode::fatal, "cannot read " + path.string());
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), plan_path);
+}
+
+const Task* find(const Plan& plan, std::string_view id) {
+    auto bare = protocol::normalize_id(id);
+    if (!bare)
+        return nullptr;
+    for (const auto& task : plan.tasks)
+        if (task.id == *bare)
+            return &task;
+    return nullptr;
+}
+
+std::string to_toml(const Plan& plan) {
+    std::string out =
+        "# The git porch plan: one [[task]] per worker. See git-porch(1) under plan.\n";
+    for (const auto& t : plan.tasks) {
+        out += "\n[[task]]\n";
+        out += "id = " + toml_string(t.id) + "\n";
+        out += "desc = " + toml_string(t.desc) + "\n";
+        if (!t.description.empty())
+            out += "description = " + toml_string(t.description) + "\n";
+        out += "scope = " + array(t.scope) + "\n";
+        out += "needs = " + array(t.needs) + "\n";
+        if (!t.size.empty())
+            out += "size = " + toml_string(t.size) + "\n";
+        if (!t.priority.empty())
+            out += "priority = " + toml_string(t.priority) + "\n";
+        if (!t.checkpoints.empty())
+            out += "checkpoints = " + array(t.checkpoints) + "\n";
+        if (!t.verify.empty())
+            out += "verify = " + array(t.verify) + "\n";
+    }
+    return out;
+}
+
+} // namespace porch::plan

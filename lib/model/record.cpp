@@ -1,0 +1,179 @@
+#include "model/record.hpp"
+
+#include "model/message.hpp"
+#include "model/store.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <filesystem>
+#include <unordered_set>
+
+namespace porch::model {
+
+namespace {
+
+std::string_view kind_name(protocol::Kind kind) {
+    switch (kind) {
+    case protocol::Kind::protocol: return "protocol";
+    case protocol::Kind::merge: return "merge";
+    case protocol::Kind::revert: return "revert";
+    case protocol::Kind::fixup: return "fixup";
+    case protocol::Kind::empty: return "empty";
+    case protocol::Kind::invalid: return "invalid";
+    }
+    return "invalid";
+}
+
+// Cuts at a UTF-8 boundary.
+std::string bounded(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit)
+        return text;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+        --cut;
+    return text.substr(0, cut);
+}
+
+} // namespace
+
+std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
+                        const std::unordered_map<std::string, std::size_t>& known,
+                        const std::optional<git::Oid>& base) {
+    // Far enough to bridge a few unrecorded commits, short enough that a long unrecorded run
+    // costs no more than the count from the base.
+    constexpr std::size_t max_steps = 32;
+    std::size_t steps = 1;
+    const git::Commit* at = &commit;
+    std::optional<git::Commit> step;
+    while (at->parent_count == 1 && steps <= max_steps) {
+        if (auto it = known.find(at->first_parent->hex()); it != known.end())
+            return it->second + steps;
+        step = repo.commit(*at->first_parent);
+        at = &*step;
+        ++steps;
+    }
+    if (!base)
+        return commit.parent_count == 0 ? 1 : 0;
+    return repo.count_ahead(commit.id, *base);
+}
+
+store::Event commit_event(const std::string& worker, const git::Commit& commit,
+                          const std::string& source) {
+    auto msg = protocol::classify_subject(commit.subject());
+    if (commit.parent_count > 1 && msg.kind != protocol::Kind::protocol)
+        msg.kind = protocol::Kind::merge; // a merge commit, whatever its subject says
+    store::Event e;
+    e.type = "commit";
+    e.worker = worker;
+    e.fields["commit"] = commit.id.hex();
+    if (commit.first_parent)
+        e.fields["parent"] = commit.first_parent->hex();
+    e.fields["kind"] = std::string(kind_name(msg.kind));
+    // Whether the message obeys the protocol: false means it got past commit-msg (--no-verify,
+    // hooks not installed, a rebase pick) with a subject the protocol rejects.
+    e.fields["valid"] = msg.kind == protocol::Kind::invalid || msg.kind == protocol::Kind::empty
+                            ? "false"
+                            : "true";
+    e.fields["source"] = source;
+    e.fields["subject"] = bounded(commit.subject(), max_recorded_subject);
+    e.fields["commit_time"] = std::to_string(commit.time);
+    if (msg.kind == protocol::Kind::protocol) {
+        e.fields["state"] = std::string(protocol::to_string(msg.status));
+        if (msg.status == protocol::Status::blocked)
+            e.fields["reason"] = bounded(msg.reason, max_recorded_subject);
+        if (msg.status == protocol::Status::needs) {
+            e.fields["needs_worker"] = msg.needs_worker;
+            e.fields["needs_item"] = bounded(msg.needs_item, max_recorded_subject);
+        }
+    }
+    return e;
+}
+
+std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
+    std::vector<ReindexResult> results;
+    auto branches = worker_branches(ctx, only);
+    if (!only.empty() && branches.empty())
+        throw Error(ExitCode::fatal, "no worker branch for " + only,
+                    "list workers with: git porch status");
+    const std::string base_name = ctx.base_branch();
+    const std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + base_name);
+    const auto worktrees = ctx.repo.worktrees();
+
+    for (const auto& wb : branches) {
+        ReindexResult result{wb.worker};
+        std::unordered_set<std::string> known;
+        std::unordered_map<std::string, std::size_t> ahead_of;
+        std::optional<git::Oid> spawn_base;
+        bool has_spawned = false;
+        for (const auto& e : store::read_all(ctx.repo, wb.worker)) {
+            if (e.type == "commit") {
+                known.insert(e.field("commit"));
+                if (auto n = util::parse_count(e.field("ahead")))
+                    ahead_of[e.field("commit")] = *n;
+            }
+            if (e.type == "spawned") {
+                has_spawned = true;
+                spawn_base = git::Oid::from_hex(e.field("base"));
+            }
+        }
+
+        std::vector<store::Event> events;
+        std::optional<git::Oid> hide = spawn_base;
+        if (!hide && base && !ctx.repo.is_ancestor(wb.tip, *base))
+            hide = ctx.repo.merge_base(wb.tip, *base);
+        if (!has_spawned) {
+            store::Event spawned;
+            spawned.type = "spawned";
+            spawned.worker = wb.worker;
+            spawned.fields["desc"] = wb.desc;
+            spawned.fields["branch"] = wb.branch;
+            spawned.fields["source"] = "reindex";
+            spawned.fields["base_ref"] = base_name;
+            if (hide)
+                spawned.fields["base"] = hide->hex();
+            for (const auto& wt : worktrees)
+                if (wt.head == "refs/heads/" + wb.branch && ctx.root)
+                    spawned.fields["worktree"] =
+                        std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
+            spawned.lists["needs"] = {};
+            spawned.lists["scope"] = {};
+            events.push_back(std::move(spawned));
+            result.spawned_added = true;
+        }
+        // A branch already merged into the base cannot be told apart from the base's own
+        // history, so without a recorded base only its spawned event is added.
+        if (hide || (base && !ctx.repo.is_ancestor(wb.tip, *base)) || !base) {
+            std::vector<store::Event> commits;
+            // The base's own commits are never the worker's, even after the worker rebased onto
+            // or merged a newer base.
+            std::vector<git::Oid> hides;
+            if (hide)
+                hides.push_back(*hide);
+            if (base && *base != wb.tip && !ctx.repo.is_ancestor(wb.tip, *base))
+                hides.push_back(*base);
+            ctx.repo.walk(wb.tip, hides, [&](const git::Commit& c) {
+                std::size_t ahead = ahead_after(ctx.repo, c, ahead_of, hide);
+                ahead_of[c.id.hex()] = ahead;
+                if (!known.count(c.id.hex())) {
+                    store::Event e = commit_event(wb.worker, c, "reindex");
+                    e.fields["ahead"] = std::to_string(ahead);
+                    e.time = c.time; // the timeline shows when the work happened
+                    commits.push_back(std::move(e));
+                }
+                return true;
+            }, git::Repo::Order::oldest_first); // lamport clocks follow history
+            result.commits_added = commits.size();
+            // An adopted worker's spawn is dated at its first commit, so the timeline reads in order.
+            if (result.spawned_added && !commits.empty())
+                events.front().time = commits.front().time;
+            for (auto& e : commits)
+                events.push_back(std::move(e));
+        }
+        if (!events.empty())
+            store::append(ctx.repo, std::move(events));
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+} // namespace porch::model

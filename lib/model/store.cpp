@@ -1,0 +1,381 @@
+#include "model/store.hpp"
+
+#include "util/error.hpp"
+#include "git/repo.hpp"
+#include "util/random.hpp"
+#include "util/regex.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+#include <unistd.h>
+#include <unordered_set>
+
+namespace porch::store {
+
+namespace {
+
+constexpr int max_attempts = 200;
+constexpr std::size_t max_archives = 100000; // a bound on probing, never reached in practice
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+using Lines = std::set<std::string>;
+
+// Sorted, unique lines: the form `git notes merge -s cat_sort_uniq` produces, so a note written
+// by porch and one merged by git are byte-identical.
+std::string join(const Lines& lines) {
+    std::string out;
+    for (const auto& line : lines) {
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+Lines line_set(std::string_view text) {
+    Lines lines;
+    for (auto line : util::split_lines(text))
+        if (!line.empty())
+            lines.emplace(line);
+    return lines;
+}
+
+git::Oid anchor(const std::string& content) {
+    return git::Oid::of_blob(content);
+}
+
+Lines note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip,
+                 const git::Oid& target) {
+    if (!tip)
+        return {};
+    auto note = repo.read_note(*tip, target);
+    return note ? line_set(*note) : Lines{};
+}
+
+std::size_t archive_count(const git::Repo& repo, const git::Oid& tip, const std::string& worker) {
+    std::size_t n = 0;
+    while (n < max_archives && repo.has_note(tip, anchor(archive_anchor_content(worker, n + 1))))
+        ++n;
+    return n;
+}
+
+// Seals `lines` as the worker's next archive note, with its own compare-and-swap on the archive
+// ref. Written before the live note drops them, so a crash in between doubles events (readers
+// count each id once) and never loses one.
+void write_archive(git::Repo& repo, const std::string& worker, const Lines& lines) {
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        std::optional<git::Oid> tip = repo.ref_target(archive_ref);
+        std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
+        git::Oid commit =
+            repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)), join(lines));
+        if (repo.update_ref_cas(archive_ref, commit, tip, "porch: archive") ==
+            git::CasResult::updated)
+            return;
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(util::random_int(1, std::min(2 + attempt * 2, 50))));
+    }
+    throw Error(ExitCode::fatal,
+                "cannot record event: " + std::string(archive_ref) + " kept changing under " +
+                    std::to_string(max_attempts) + " attempts",
+                "retry the command; if it persists, look for a process holding " +
+                    std::string(archive_ref) + ".lock");
+}
+
+const util::Regex& worker_name_pattern() {
+    static const util::Regex re("task-[a-z0-9]{1,32}");
+    return re;
+}
+
+// Moves all but the newest `compact_keep` commit events out of `live`; spawned events and
+// lines this version does not understand stay.
+Lines compact(Lines& live) {
+    std::vector<std::pair<Event, std::string>> commits;
+    for (const auto& line : live)
+        // Commits that broke the protocol stay live: status counts them from the live note.
+        if (auto e = from_line(line); e && e->type == "commit" && e->field("valid") != "false")
+            commits.emplace_back(std::move(*e), line);
+    Lines moved;
+    if (commits.size() <= compact_keep)
+        return moved;
+    std::sort(commits.begin(), commits.end(),
+              [](const auto& a, const auto& b) { return before(a.first, b.first); });
+    for (std::size_t i = 0; i + compact_keep < commits.size(); ++i) {
+        moved.insert(commits[i].second);
+        live.erase(commits[i].second);
+    }
+    return moved;
+}
+
+// The lamport clock of a line without a full JSON parse (append runs inside post-commit). The
+// key must follow '{' or ',': inside a string value a quote is escaped, so `\"lc\":` in some
+// field's text never matches. Lines in another layout fall back to the parser.
+std::uint64_t lamport_of(const std::string& line) {
+    for (auto pos = line.find("\"lc\":"); pos != std::string::npos;
+         pos = line.find("\"lc\":", pos + 1)) {
+        if (pos == 0 || (line[pos - 1] != ',' && line[pos - 1] != '{'))
+            continue;
+        std::size_t i = pos + 5;
+        std::uint64_t n = 0;
+        std::size_t digits = 0;
+        while (i < line.size() && line[i] >= '0' && line[i] <= '9' && digits < 19) {
+            n = n * 10 + static_cast<std::uint64_t>(line[i++] - '0');
+            ++digits;
+        }
+        if (digits > 0 && i < line.size() && (line[i] == ',' || line[i] == '}'))
+            return n <= max_lamport ? n : 0; // beyond it the line is malformed: no clock
+        break;
+    }
+    auto e = from_line(line);
+    return e ? e->lamport : 0;
+}
+
+void parse_into(const Lines& lines, const std::string& worker, std::vector<Event>& out,
+                std::unordered_set<std::string>& seen, std::size_t* skipped) {
+    for (const auto& line : lines) {
+        auto e = from_line(line);
+        if (!e || e->worker != worker) {
+            if (skipped)
+                ++*skipped;
+            continue;
+        }
+        if (seen.insert(e->id).second)
+            out.push_back(std::move(*e));
+    }
+}
+
+} // namespace
+
+std::string anchor_content(const std::string& worker) {
+    return "porch worker " + worker + "\n";
+}
+
+std::string archive_anchor_content(const std::string& worker, std::size_t n) {
+    return "porch worker " + worker + " archive " + std::to_string(n) + "\n";
+}
+
+std::string clone_name(const git::Repo& repo) {
+    if (auto name = repo.config_string("porch.name"); name && !name->empty())
+        return *name;
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    std::string user = repo.config_string("user.name").value_or("");
+    return (user.empty() ? "someone" : user) + "@" + (host[0] ? host : "unknown");
+}
+
+std::string clone_id(git::Repo& repo) {
+    // The first commands in a new clone may race to create the id: one wins the config lock,
+    // the others wait for it and use its id.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (auto id = repo.config_string("porch.cloneId"); id && !id->empty())
+            return *id;
+        try {
+            repo.set_config_string("porch.cloneId", util::random_hex(16));
+        } catch (const Error&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 10)));
+            repo.refresh_config();
+        }
+    }
+    throw Error(ExitCode::fatal, "cannot set porch.cloneId in the repository's config",
+                "check that .git/config is writable and no .git/config.lock is left behind");
+}
+
+std::string tracking_ref(std::string_view remote, std::string_view ref) {
+    constexpr std::string_view prefix = "refs/notes/";
+    return "refs/notes/remotes/" + std::string(remote) + "/" +
+           std::string(ref.substr(prefix.size()));
+}
+
+std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
+    if (events.empty())
+        return events;
+    const std::string worker = events.front().worker;
+    for (const auto& e : events)
+        if (e.worker != worker)
+            throw Error(ExitCode::fatal, "internal error: one append, several workers");
+    const git::Oid live_anchor = anchor(anchor_content(worker));
+    const git::Oid registry_anchor = anchor(std::string(registry_anchor_content));
+    const std::string clone = clone_id(repo);
+    const std::int64_t now = now_seconds();
+    for (auto& e : events) {
+        e.clone = clone;
+        e.id = util::random_hex(16);
+        if (e.time == 0)
+            e.time = now;
+    }
+    Lines archived;
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        std::optional<git::Oid> tip = repo.ref_target(notes_ref);
+        Lines live = note_lines(repo, tip, live_anchor);
+        std::uint64_t clock = 0;
+        for (const auto& line : live)
+            clock = std::max(clock, lamport_of(line));
+        for (auto& e : events) {
+            e.lamport = ++clock;
+            live.insert(to_line(e));
+        }
+
+        std::optional<git::Oid> commit = tip;
+        Lines registry = note_lines(repo, tip, registry_anchor);
+        if (worker != session_worker && registry.insert(worker).second)
+            commit = repo.build_note_commit(commit, registry_anchor, join(registry));
+        if (live.size() > compact_threshold) {
+            Lines moved = compact(live);
+            // A retry after a lost race compacts again: archive only what is not yet archived.
+            for (const auto& line : archived)
+                moved.erase(line);
+            if (!moved.empty()) {
+                write_archive(repo, worker, moved);
+                archived.insert(moved.begin(), moved.end());
+            }
+        }
+        commit = repo.build_note_commit(commit, live_anchor, join(live));
+        if (repo.update_ref_cas(notes_ref, *commit, tip, "porch: " + events.front().type) ==
+            git::CasResult::updated)
+            return events;
+        // Another process won the race: back off a random, growing amount, then redo the
+        // read-modify-write on the new tip.
+        int cap_ms = std::min(2 + attempt * 2, 50);
+        std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, cap_ms)));
+    }
+    throw Error(ExitCode::fatal,
+                "cannot record event: " + std::string(notes_ref) + " kept changing under " +
+                    std::to_string(max_attempts) + " attempts",
+                "retry the command; if it persists, look for a process holding " +
+                    std::string(notes_ref) + ".lock");
+}
+
+Event append(git::Repo& repo, Event event) {
+    std::vector<Event> one;
+    one.push_back(std::move(event));
+    return append(repo, std::move(one)).front();
+}
+
+std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
+    std::vector<Event> out;
+    std::unordered_set<std::string> seen;
+    parse_into(note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))), worker,
+               out, seen, skipped);
+    std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker) {
+    Lines lines = note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)));
+    return {std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end())};
+}
+
+std::vector<RawField> scan_fields(std::string_view line) {
+    std::vector<RawField> out;
+    std::size_t i = 0;
+    auto fail = [&] {
+        out.clear();
+        return out;
+    };
+    // Reads a string starting at line[i] == '"'; leaves i after the closing quote.
+    auto string = [&](std::string_view& text, bool& escaped) {
+        if (i >= line.size() || line[i] != '"')
+            return false;
+        std::size_t start = ++i;
+        escaped = false;
+        while (i < line.size() && line[i] != '"') {
+            if (line[i] == '\\') {
+                escaped = true;
+                ++i;
+            }
+            ++i;
+        }
+        if (i >= line.size())
+            return false;
+        text = line.substr(start, i - start);
+        ++i;
+        return true;
+    };
+    if (line.empty() || line[i++] != '{')
+        return fail();
+    while (i < line.size()) {
+        RawField f;
+        bool key_escaped = false;
+        if (!string(f.key, key_escaped) || key_escaped || i >= line.size() || line[i++] != ':')
+            return fail();
+        if (i < line.size() && line[i] == '"') {
+            if (!string(f.value, f.escaped))
+                return fail();
+            out.push_back(f);
+        } else if (i < line.size() && line[i] == '[') {
+            while (i < line.size() && line[i] != ']') {
+                if (line[i] == '"') {
+                    std::string_view ignored;
+                    bool e = false;
+                    if (!string(ignored, e))
+                        return fail();
+                } else {
+                    ++i;
+                }
+            }
+            ++i;
+        } else {
+            while (i < line.size() && line[i] != ',' && line[i] != '}')
+                ++i;
+        }
+        if (i < line.size() && line[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (i < line.size() && line[i] == '}' && i + 1 == line.size())
+            return out;
+        return fail();
+    }
+    return fail();
+}
+
+std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,
+                                 std::string_view needle) {
+    std::vector<Event> out;
+    for (const auto& line :
+         note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)))) {
+        if (line.find(needle) == std::string::npos)
+            continue;
+        if (auto e = from_line(line); e && e->worker == worker)
+            out.push_back(std::move(*e));
+    }
+    std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
+                            std::size_t* skipped) {
+    std::vector<Event> out;
+    std::unordered_set<std::string> seen;
+    // Union merges, and a crash between archiving and trimming the live note, can leave one
+    // event in two archives, or in an archive and the live note: the event id makes each count
+    // once.
+    if (std::optional<git::Oid> archive = repo.ref_target(archive_ref)) {
+        std::size_t archives = archive_count(repo, *archive, worker);
+        for (std::size_t n = 1; n <= archives; ++n)
+            parse_into(note_lines(repo, archive, anchor(archive_anchor_content(worker, n))), worker,
+                       out, seen, skipped);
+    }
+    std::optional<git::Oid> tip = repo.ref_target(notes_ref);
+    parse_into(note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen, skipped);
+    std::sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::vector<std::string> registered_workers(const git::Repo& repo) {
+    std::vector<std::string> out;
+    for (const auto& line :
+         note_lines(repo, repo.ref_target(notes_ref), anchor(std::string(registry_anchor_content))))
+        if (worker_name_pattern().match(line))
+            out.push_back(line);
+    return out;
+}
+
+} // namespace porch::store

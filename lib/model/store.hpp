@@ -1,0 +1,84 @@
+// The event store: append-only event lines in git notes under refs/notes/porch.
+//
+// Layout (format version 1):
+//   - one live note per worker, on the id of the blob "porch worker <worker>\n";
+//   - sealed archive notes per worker, on "porch worker <worker> archive <n>\n" (n = 1, 2, ...),
+//     holding older commit events moved out by compaction so the live note stays small. They
+//     live under their own ref, refs/notes/porch-archive, so the tree every commit rewrites
+//     holds one entry per worker, not one per archive;
+//   - a registry note on "porch workers\n": one worker name per line, so `log` finds workers
+//     whose branches are gone.
+// Every anchor is a blob id that every clone computes the same way, and every note is sorted
+// unique lines, so two copies of the store merge by line union (`git notes merge -s
+// cat_sort_uniq`) with no conflict. Every write is a compare-and-swap of the notes ref, retried
+// with jittered backoff: no event is lost to a race (git_note_create and `git notes add` have
+// no CAS).
+#pragma once
+
+#include "model/event.hpp"
+
+#include <string>
+#include <vector>
+
+namespace porch::git {
+class Repo;
+}
+
+namespace porch::store {
+
+constexpr std::string_view notes_ref = "refs/notes/porch";
+constexpr std::string_view archive_ref = "refs/notes/porch-archive";
+// Where a remote's copy of one of those refs is fetched to (refs/notes/porch ->
+// refs/notes/remotes/<remote>/porch): never over the local notes, which are merged instead.
+std::string tracking_ref(std::string_view remote, std::string_view ref);
+// A live note with more lines than this is compacted down to `compact_keep` commit events plus
+// every spawned event: status reads stay O(workers), never O(history), and post-commit, which
+// reads and rewrites the whole live note on every commit, stays cheap.
+constexpr std::size_t compact_threshold = 48;
+constexpr std::size_t compact_keep = 12;
+
+// Appends events of one worker in a single compare-and-swap; fills in lamport, time (when 0),
+// clone and id, and returns the events as written.
+std::vector<Event> append(git::Repo& repo, std::vector<Event> events);
+Event append(git::Repo& repo, Event event);
+
+// The worker's live events in order (what status needs). Malformed lines, and lines that name
+// another worker, are skipped and added to `*skipped` when given.
+std::vector<Event> read(const git::Repo& repo, const std::string& worker,
+                        std::size_t* skipped = nullptr);
+// The raw lines of the worker's live note, for readers that parse only what they need.
+std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker);
+
+// The top-level string fields of an event line, found in one pass without decoding: each value
+// is the raw text between the quotes, and `escaped` says it holds a backslash escape (then parse
+// the line with from_line to read it). Empty when the line is not a flat JSON object.
+struct RawField {
+    std::string_view key;
+    std::string_view value;
+    bool escaped = false;
+};
+std::vector<RawField> scan_fields(std::string_view line);
+
+// The worker's live events whose line contains `needle` (e.g. "\"commit\":\"<id>\""), parsed;
+// other lines are passed over unparsed.
+std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,
+                                 std::string_view needle);
+// Every event of the worker, archives included, each once, in order (what log needs).
+std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
+                            std::size_t* skipped = nullptr);
+// Workers that have events, from the registry, sorted.
+std::vector<std::string> registered_workers(const git::Repo& repo);
+
+// This clone's id: stored once in git config (porch.cloneId), random.
+std::string clone_id(git::Repo& repo);
+// How teammates see this clone: git config porch.name, else user.name@host.
+std::string clone_name(const git::Repo& repo);
+
+std::string anchor_content(const std::string& worker);
+std::string archive_anchor_content(const std::string& worker, std::size_t n);
+constexpr std::string_view registry_anchor_content = "porch workers\n";
+// The orchestrator's own events (session checkpoints and handoffs) are kept like a worker's,
+// under this name, which no worker can have; it is not in the registry.
+constexpr std::string_view session_worker = "session";
+
+} // namespace porch::store

@@ -1,0 +1,676 @@
+#include "git/cli.hpp"
+#include "ops/doctor/doctor.hpp"
+
+#include "util/error.hpp"
+#include "model/hook_files.hpp"
+#include "util/process.hpp"
+#include "model/message.hpp"
+#include "model/scope.hpp"
+#include "model/store.hpp"
+#include "util/random.hpp"
+#include "util/text.hpp"
+#include "model/setup.hpp"
+#include "git/locks.hpp"
+#include "model/record.hpp"
+#include "model/new_worker.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace porch::ops {
+
+using namespace model;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct WorkerInfo {
+    WorkerBranch wb;
+    std::optional<git::Oid> spawn_base;
+    std::vector<std::string> scope;
+    std::optional<git::Worktree> worktree;         // has its branch checked out, folder present
+    std::optional<git::Worktree> missing_worktree; // had its branch checked out, folder gone
+    bool parked = false;   // its worktree was given back on purpose (pool release, cleanup)
+    bool pooled = false;   // spawned into a pool slot: `pool health` looks after its checkout
+    bool recorded = false; // has a spawned event: a spawn that was killed has none
+};
+
+// A protocol commit on the base branch that no worker branch has.
+struct Stray {
+    git::Commit commit;
+    std::vector<std::string> owners;    // workers whose scope covers every path it changes
+    std::vector<std::string> pushed_to; // remote-tracking refs that have it
+};
+
+// Runs git with porch's hooks off: the steps doctor takes are repairs, not a worker's commits,
+// and the moved commits are recorded once, by reindex, afterwards.
+process::Result git_no_hooks(const std::string& dir, std::vector<std::string> args) {
+    args.insert(args.begin(), {"-c", "core.hooksPath=/dev/null"});
+    return git::run_in(dir, std::move(args));
+}
+
+std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::Worktree>& wts) {
+    std::vector<WorkerInfo> out;
+    for (auto& wb : worker_branches(ctx)) {
+        WorkerInfo info{wb, std::nullopt, {}, std::nullopt, std::nullopt};
+        for (const auto& e : store::read(ctx.repo, wb.worker)) {
+            if (e.type == "released" || e.type == "cleaned")
+                info.parked = true;
+            if (e.type != "spawned")
+                continue;
+            info.parked = false;
+            info.recorded = true;
+            info.pooled = !e.field("slot").empty();
+            info.scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
+            // A base this clone does not have cannot bound anything.
+            if (auto base = git::Oid::from_hex(e.field("base"));
+                base && ctx.repo.resolve_commit(base->hex()))
+                info.spawn_base = base;
+        }
+        for (const auto& wt : wts)
+            if (wt.head && *wt.head == "refs/heads/" + wb.branch) {
+                if (wt.missing)
+                    info.missing_worktree = wt;
+                else
+                    info.worktree = wt;
+            }
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+// Protocol commits on the base's first-parent line, newest first, down to the oldest worker's
+// spawn base or the bound. Merges pass (they are how work lands), and so do commits a worker
+// branch has (a fast-forwarded or merged worker).
+std::vector<Stray> find_strays(const Context& ctx, const git::Oid& tip,
+                               const std::vector<WorkerInfo>& workers, std::size_t max_scan) {
+    std::vector<Stray> out;
+    if (workers.empty())
+        return out;
+    std::optional<git::Oid> oldest;
+    std::int64_t oldest_time = 0;
+    for (const auto& w : workers)
+        if (w.spawn_base) {
+            auto t = ctx.repo.commit(*w.spawn_base).time;
+            if (!oldest || t < oldest_time) {
+                oldest = w.spawn_base;
+                oldest_time = t;
+            }
+        }
+    const auto remotes = ctx.repo.refs("refs/remotes/");
+    std::optional<git::Oid> cur = tip;
+    for (std::size_t i = 0; cur && i < max_scan; ++i) {
+        if (oldest && *cur == *oldest)
+            break;
+        git::Commit c = ctx.repo.commit(*cur);
+        cur = c.first_parent;
+        if (c.parent_count > 1 ||
+            protocol::classify_subject(c.subject()).kind != protocol::Kind::protocol)
+            continue;
+        if (std::any_of(workers.begin(), workers.end(),
+                        [&](const WorkerInfo& w) { return ctx.repo.is_ancestor(c.id, w.wb.tip); }))
+            continue;
+        Stray s{c, {}, {}};
+        auto paths = git::commit_paths(ctx.cli_dir(), c.id.hex());
+        for (const auto& w : workers)
+            if (!paths.empty() && !w.scope.empty() &&
+                std::all_of(paths.begin(), paths.end(),
+                            [&](const std::string& p) { return protocol::in_scope(p, w.scope); }))
+                s.owners.push_back(w.wb.worker);
+        for (const auto& r : remotes)
+            if (!r.name.ends_with("/HEAD") && ctx.repo.is_ancestor(c.id, r.target))
+                s.pushed_to.push_back(r.name.substr(13));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+const WorkerInfo* find_worker(const std::vector<WorkerInfo>& workers, const std::string& worker) {
+    for (const auto& w : workers)
+        if (w.wb.worker == worker)
+            return &w;
+    return nullptr;
+}
+
+std::string pick_command(const WorkerInfo* w, const std::string& id) {
+    if (w && w->worktree)
+        return "git -C " + w->worktree->path + " cherry-pick " + id;
+    if (w)
+        return "git switch " + w->wb.branch + " && git cherry-pick " + id;
+    return "git cherry-pick " + id + " in the right worker's worktree";
+}
+
+std::string describe(const Stray& s, const std::string& base) {
+    return "commit " + s.commit.id.short_hex() + " on '" + base +
+           "' carries a worker's status tag: " + s.commit.subject();
+}
+
+// The advice for a stray doctor does not move itself.
+std::string manual_action(const Stray& s, const std::vector<WorkerInfo>& workers,
+                          const std::string& base, const std::string& why) {
+    const std::string id = s.commit.id.short_hex();
+    const WorkerInfo* w = s.owners.size() == 1 ? find_worker(workers, s.owners.front()) : nullptr;
+    std::string text = why + "; ";
+    if (!s.pushed_to.empty())
+        return text + "copy it: " + pick_command(w, id) + ", then undo it on " + base +
+               " without rewriting pushed history: git revert " + id;
+    return text + "copy it: " + pick_command(w, id) + ", then drop it from " + base +
+           ": git rebase --onto " + id + "^ " + id + " " + base;
+}
+
+std::string owners_text(const std::vector<std::string>& owners) {
+    std::string out;
+    for (const auto& o : owners)
+        out += (out.empty() ? "" : ", ") + o;
+    return out;
+}
+
+void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
+                        const std::vector<WorkerInfo>& workers,
+                        const std::vector<git::Worktree>& wts, std::vector<DoctorFinding>& out) {
+    const std::string base = ctx.base_branch();
+    const std::string base_ref = "refs/heads/" + base;
+    auto tip = ctx.repo.resolve_commit(base_ref);
+    if (!tip)
+        return;
+    auto strays = find_strays(ctx, *tip, workers, opt.max_scan);
+    if (strays.empty())
+        return;
+
+    // Only the strays at the top of the base can leave it by a reset without taking other
+    // commits along: the run from the tip down to the first one that is pushed, ambiguous, or
+    // not a stray at all.
+    std::vector<const Stray*> run;
+    git::Oid new_base = *tip;
+    for (const auto& s : strays) {
+        if (s.commit.id != new_base || s.owners.size() != 1 || !s.pushed_to.empty() ||
+            !s.commit.first_parent)
+            break;
+        run.push_back(&s);
+        new_base = *s.commit.first_parent;
+    }
+
+    std::string blocked; // why the run cannot be moved, when it cannot
+    std::optional<git::Worktree> base_wt;
+    for (const auto& wt : wts)
+        if (wt.head && *wt.head == base_ref)
+            base_wt = wt;
+    if (!run.empty()) {
+        if (base_wt && base_wt->missing)
+            blocked = base + " is checked out in a worktree whose folder is missing (" +
+                      base_wt->path + ")";
+        else if (base_wt && git::has_tracked_changes(base_wt->path))
+            blocked = base + " is checked out in " + base_wt->path +
+                      ", which has uncommitted changes: commit or stash them, then run git porch "
+                      "doctor --fix";
+        for (const auto* s : run) {
+            const WorkerInfo* w = find_worker(workers, s->owners.front());
+            if (!blocked.empty())
+                break;
+            if (w->missing_worktree && !w->worktree)
+                blocked = w->wb.worker + "'s worktree folder is missing (" +
+                          w->missing_worktree->path + ")";
+            else if (w->worktree && git::has_tracked_changes(w->worktree->path))
+                blocked = w->wb.worker + "'s worktree " + w->worktree->path +
+                          " has uncommitted changes: commit them, then run git porch doctor --fix";
+        }
+    }
+
+    std::set<std::string> moved_ids;
+    std::map<std::string, std::string> new_ids; // old id (hex) -> id on the worker's branch
+    if (opt.fix && !run.empty() && blocked.empty()) {
+        // Per worker, its strays oldest first.
+        std::map<std::string, std::vector<const Stray*>> by_worker;
+        for (auto it = run.rbegin(); it != run.rend(); ++it)
+            by_worker[(*it)->owners.front()].push_back(*it);
+
+        // 1. Cherry-pick each worker's strays onto its branch in a temporary detached worktree:
+        // no ref and no one's checkout changes until every pick has succeeded.
+        std::map<std::string, git::Oid> new_tips;
+        for (const auto& [worker, picks] : by_worker) {
+            const WorkerInfo* w = find_worker(workers, worker);
+            fs::path tmp = fs::temp_directory_path() / ("porch-doctor-" + util::random_hex(6));
+            auto add = git_no_hooks(ctx.cli_dir(), {"worktree", "add", "--detach", "--quiet",
+                                                    tmp.string(), w->wb.tip.hex()});
+            if (!add.ok()) {
+                blocked = "cannot make a temporary worktree: " + add.last_error_line();
+                break;
+            }
+            std::vector<std::string> args{"cherry-pick", "--allow-empty"};
+            for (const auto* s : picks)
+                args.push_back(s->commit.id.hex());
+            auto pick = git_no_hooks(tmp.string(), args);
+            if (pick.ok()) {
+                auto head = git::run_in(tmp.string(), {"rev-parse", "HEAD"});
+                auto id = git::Oid::from_hex(util::trim(head.out));
+                if (id)
+                    new_tips[worker] = *id;
+                else
+                    blocked = "cannot read the cherry-picked commits";
+                // The new ids, for the report: the picks are the last commits, in order.
+                auto log = git::run_in(tmp.string(), {"rev-list", "--reverse", "-n",
+                                                 std::to_string(picks.size()), "HEAD"});
+                auto lines = util::split_lines(log.out);
+                for (std::size_t i = 0; i < picks.size() && i < lines.size(); ++i)
+                    new_ids[picks[i]->commit.id.hex()] = std::string(lines[i]).substr(0, 7);
+            } else {
+                git::run_in(tmp.string(), {"cherry-pick", "--abort"});
+                blocked = "cherry-picking onto " + w->wb.branch + " conflicts (" +
+                          pick.last_error_line() + ")";
+            }
+            git::run_in(ctx.cli_dir(), {"worktree", "remove", "--force", tmp.string()});
+            if (!blocked.empty())
+                break;
+        }
+
+        // 2. Move each worker's branch to its new tip: fast-forward its worktree when it has one
+        // (checked clean above), else compare-and-swap the ref.
+        std::vector<std::string> moved_workers;
+        if (blocked.empty()) {
+            for (const auto& [worker, new_tip] : new_tips) {
+                const WorkerInfo* w = find_worker(workers, worker);
+                bool ok = false;
+                if (w->worktree) {
+                    auto ff = git_no_hooks(w->worktree->path,
+                                           {"merge", "--ff-only", "--quiet", new_tip.hex()});
+                    ok = ff.ok();
+                    if (!ok)
+                        blocked = "cannot fast-forward " + w->worktree->path + ": " +
+                                  ff.last_error_line();
+                } else {
+                    ok = ctx.repo.update_ref_cas("refs/heads/" + w->wb.branch, new_tip, w->wb.tip,
+                                                 "porch doctor: commits moved from " + base) ==
+                         git::CasResult::updated;
+                    if (!ok)
+                        blocked = w->wb.branch + " moved while doctor ran";
+                }
+                if (!ok)
+                    break;
+                moved_workers.push_back(worker);
+            }
+        }
+
+        // 3. Drop the strays from the base, only if nobody committed on it meanwhile (CAS). A
+        // checked-out base then gets its index and files moved the way `reset --keep` would:
+        // after the ref, so a concurrent commit makes the CAS fail instead of being dropped.
+        bool base_reset = false;
+        if (blocked.empty()) {
+            auto cas = ctx.repo.update_ref_cas(
+                base_ref, new_base, *tip, "porch doctor: moved worker commits to their branches");
+            if (cas != git::CasResult::updated) {
+                blocked = base + " moved while doctor ran";
+            } else if (base_wt) {
+                auto rt = git_no_hooks(base_wt->path,
+                                       {"read-tree", "-m", "-u", tip->hex(), new_base.hex()});
+                if (!rt.ok()) {
+                    ctx.repo.update_ref_cas(base_ref, *tip, new_base, "porch doctor: undo");
+                    blocked = "cannot update " + base_wt->path + ": " + rt.last_error_line();
+                } else {
+                    base_reset = true;
+                }
+            } else {
+                base_reset = true;
+            }
+        }
+        for (const auto& worker : moved_workers) {
+            try {
+                reindex(ctx, worker);
+            } catch (const Error&) {
+                // The commits are on the branch; status reads them from git until reindexed.
+            }
+        }
+        if (base_reset)
+            for (const auto* s : run)
+                moved_ids.insert(s->commit.id.hex());
+        else if (!moved_workers.empty())
+            blocked += "; the commits are now on both " + base +
+                       " and the worker's branch: drop them from " + base + " with: git -C " +
+                       (base_wt ? base_wt->path : ctx.cli_dir()) + " reset --keep " +
+                       new_base.short_hex();
+    }
+
+    for (const auto& s : strays) {
+        DoctorFinding f{"wrong-branch-commit", describe(s, base), "", false};
+        const bool in_run =
+            std::any_of(run.begin(), run.end(), [&](const Stray* r) { return r == &s; });
+        const WorkerInfo* w =
+            s.owners.size() == 1 ? find_worker(workers, s.owners.front()) : nullptr;
+        if (moved_ids.count(s.commit.id.hex())) {
+            f.fixed = true;
+            f.action = "moved onto " + w->wb.branch + " as " + new_ids[s.commit.id.hex()] + "; " +
+                       base + " reset to " + new_base.short_hex();
+        } else if (s.owners.empty()) {
+            f.action =
+                manual_action(s, workers, base, "no worker's scope covers every path it changes");
+        } else if (s.owners.size() > 1) {
+            f.action = manual_action(s, workers, base,
+                                     "ambiguous: the scopes of " + owners_text(s.owners) +
+                                         " all cover it");
+        } else if (!s.pushed_to.empty()) {
+            f.action =
+                manual_action(s, workers, base,
+                              "it is " + s.owners.front() + "'s, but already pushed (" +
+                                  owners_text(s.pushed_to) + "), so " + base + " is not rewritten");
+        } else if (!in_run) {
+            f.action = manual_action(s, workers, base,
+                                     "it is " + s.owners.front() + "'s, but newer commits on " +
+                                         base + " are not");
+        } else if (!blocked.empty()) {
+            f.action =
+                manual_action(s, workers, base, "it is " + s.owners.front() + "'s, but " + blocked);
+        } else {
+            f.action = "it is " + s.owners.front() + "'s: git porch doctor --fix moves it onto " +
+                       w->wb.branch + " and resets " + base + " to " + new_base.short_hex();
+        }
+        out.push_back(std::move(f));
+    }
+}
+
+void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerInfo>& workers,
+                                  const std::vector<git::Worktree>& wts,
+                                  std::vector<DoctorFinding>& out) {
+    auto base_tip = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
+    for (const auto& w : workers) {
+        // A pool worker whose release was killed before its event: the slot is no longer its.
+        if (w.worktree || ((w.parked || w.pooled) && !w.missing_worktree) || !w.recorded)
+            continue;
+        // A finished worker whose work the base already has needs no worktree any more.
+        if (base_tip && w.spawn_base && w.wb.tip != *w.spawn_base &&
+            ctx.repo.is_ancestor(w.wb.tip, *base_tip))
+            continue;
+        std::string path =
+            ctx.root
+                ? (fs::path(*ctx.root) / ctx.worktree_template.expand(w.wb.id, w.wb.desc)).string()
+                : ctx.worktree_template.expand(w.wb.id, w.wb.desc);
+        if (w.missing_worktree)
+            out.push_back(
+                {"branch-without-worktree",
+                 w.wb.worker + ": the worktree folder of " + w.wb.branch +
+                     " was deleted: " + w.missing_worktree->path,
+                 "forget the folder: git worktree prune; then make it again: git worktree add " +
+                     path + " " + w.wb.branch +
+                     " (git porch spawn makes only new workers), or, if its work "
+                     "is not needed, delete the branch: git branch -D " +
+                     w.wb.branch,
+                 false});
+        else
+            out.push_back({"branch-without-worktree",
+                           w.wb.worker + ": no worktree has " + w.wb.branch + " checked out",
+                           "make one: git worktree add " + path + " " + w.wb.branch +
+                               " (or, if its work is not needed: git branch -D " + w.wb.branch +
+                               ")",
+                           false});
+    }
+    if (!ctx.root)
+        return;
+    std::set<std::string> known;
+    for (const auto& wt : wts) {
+        known.insert(wt.path);
+        if (wt.is_main)
+            continue;
+        auto rel = fs::path(wt.path).lexically_relative(*ctx.root).generic_string();
+        auto parts = ctx.worktree_template.match(rel);
+        if (!parts)
+            continue;
+        std::string expected = ctx.branch_template.expand(parts->id, parts->desc);
+        bool on_branch = wt.head && ctx.repo.ref_exists(*wt.head);
+        if (ctx.repo.ref_exists("refs/heads/" + expected) || on_branch)
+            continue;
+        if (wt.missing)
+            out.push_back({"worktree-without-branch",
+                           "worktree " + rel + " is registered, but its folder and its branch " +
+                               expected + " are gone",
+                           "forget it: git worktree prune", false});
+        else
+            out.push_back(
+                {"worktree-without-branch",
+                 "worktree " + rel + " has no branch (" + expected + " does not exist)",
+                 "keep its work on a branch: git -C " + wt.path + " switch -c " + expected +
+                     "; or, if nothing in it is needed: git worktree remove --force " + wt.path,
+                 false});
+    }
+    // Folders that look like a worker's worktree but that git does not know.
+    std::string folder = ctx.worktree_template.first_folder();
+    if (folder.empty())
+        return;
+    std::error_code ec;
+    fs::path dir = fs::path(*ctx.root) / folder;
+    if (!fs::is_directory(dir, ec))
+        return;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::string rel = folder + "/" + entry.path().filename().string();
+        if (!entry.is_directory(ec) || known.count(entry.path().string()) ||
+            !ctx.worktree_template.match(rel))
+            continue;
+        out.push_back(
+            {"worktree-without-branch",
+             "folder " + rel + " looks like a worker's worktree, but git does not know it",
+             "look inside, then remove it: rm -rf " + entry.path().string(), false});
+    }
+}
+
+void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
+    if (!ctx.root)
+        return; // a bare repository runs no commit hooks
+    auto report = hooks::status(*ctx.root, opt.binary);
+    std::vector<std::string> missing, foreign;
+    for (const auto& h : report.hooks) {
+        if (h.state == hooks::State::absent || h.shim_outdated)
+            missing.push_back(h.name);
+        else if (h.state == hooks::State::foreign)
+            foreign.push_back(h.name);
+    }
+    auto hooks_path = ctx.repo.config_string("core.hooksPath");
+    const fs::path own = fs::path(ctx.repo.common_dir()) / "hooks";
+    std::error_code ec;
+    const bool shadowed = hooks_path && !fs::equivalent(own, report.dir, ec);
+    if (!missing.empty()) {
+        std::string names = owners_text(missing);
+        DoctorFinding f{shadowed ? "hooks-shadowed" : "hooks-missing",
+                        shadowed ? "core.hooksPath (" + *hooks_path + ") points git at " +
+                                       report.dir + ", which lacks porch's hooks: " + names
+                                 : "porch's hooks are missing or outdated in " + report.dir + ": " +
+                                       names,
+                        "", false};
+        if (shadowed) {
+            // core.hooksPath may be a folder shared by every repository of the user (a global
+            // setting): writing there is the user's call, not a repair.
+            f.action = "install porch's hooks there: git porch hooks install; or let git read " +
+                       own.string() + " again: git config --unset core.hooksPath";
+        } else if (opt.fix) {
+            try {
+                auto r = hooks::install(*ctx.root, opt.binary);
+                f.fixed = true;
+                f.action = "installed them in " + r.dir;
+            } catch (const Error& e) {
+                f.action = std::string("cannot install them: ") + e.what() +
+                           (e.hint().empty() ? "" : " (" + e.hint() + ")");
+            }
+        } else {
+            f.action = "install them: git porch hooks install";
+        }
+        out.push_back(std::move(f));
+    }
+    if (!foreign.empty())
+        out.push_back({"hooks-foreign",
+                       "hooks in " + report.dir +
+                           " are not porch's, so its checks do not run: " + owners_text(foreign),
+                       "let porch chain them: git porch hooks install (see git porch hooks status)",
+                       false});
+}
+
+void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
+    const std::string dir = ctx.cli_dir();
+    for (const auto& want : wanted_settings(dir)) {
+        auto r = git::run_in(dir, {"config", "--get-all", want.key});
+        bool present = false;
+        for (auto line : util::split_lines(r.out))
+            if (!want.multi || util::trim(line) == want.value)
+                present = true;
+        if (present)
+            continue;
+        DoctorFinding f{"config-missing",
+                        want.multi ? want.key + " does not include " + want.value
+                                   : want.key + " is not set",
+                        "", false};
+        if (opt.fix) {
+            try {
+                ensure_config(dir, want.key, want.value, want.multi);
+                f.fixed = true;
+                f.action = "set " + want.key + " = " + want.value;
+            } catch (const Error& e) {
+                f.action = e.what();
+            }
+        } else {
+            f.action = std::string("set it: git config ") + (want.multi ? "--add " : "") +
+                       want.key + " " + want.value;
+        }
+        out.push_back(std::move(f));
+    }
+}
+
+std::string read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return util::trim(text);
+}
+
+// A worktree still locked with the reason git (`initializing`) or spawn gives it while making
+// it, longer than a lock may live, belongs to a command that was killed: its checkout may be
+// half done, and its HEAD may even name no commit, which makes `git rev-list --all`, `git gc` and
+// friends fail. Nobody was told its path yet, so the repair removes it, folder and entry; the
+// branch is then looked at as an unfinished spawn.
+void check_half_made_worktrees(const Context& ctx, const DoctorOptions& opt,
+                               std::vector<DoctorFinding>& out) {
+    const fs::path admin_root = fs::path(ctx.repo.common_dir()) / "worktrees";
+    const auto now = fs::file_time_type::clock::now();
+    std::error_code ec;
+    if (!fs::is_directory(admin_root, ec))
+        return;
+    for (const auto& entry : fs::directory_iterator(admin_root, ec)) {
+        const fs::path admin = entry.path();
+        std::string reason = read_text(admin / "locked");
+        if (reason != "initializing" && reason != spawn_lock_reason)
+            continue;
+        auto age = now - fs::last_write_time(admin / "locked", ec);
+        if (ec || age < opt.stale_lock_age)
+            continue;
+        fs::path folder = fs::path(read_text(admin / "gitdir")).parent_path();
+        DoctorFinding f{"half-made-worktree",
+                        "worktree " + folder.string() +
+                            " was never finished (the command making it was killed)",
+                        "", false};
+        if (!opt.fix) {
+            f.action = "git porch doctor --fix removes it (its checkout never finished)";
+        } else {
+            auto removed = git::run_in(ctx.cli_dir(),
+                                  {"worktree", "remove", "--force", "--force", folder.string()});
+            // With a HEAD that names no commit, git cannot remove it either. A worktree's .git
+            // is a file: a folder there would be a repository of its own, never removed.
+            std::error_code probe;
+            if (!removed.ok() && fs::is_regular_file(fs::symlink_status(folder / ".git", probe)))
+                fs::remove_all(folder, ec);
+            if (!removed.ok() && !ec)
+                fs::remove_all(admin, ec);
+            f.fixed = removed.ok() || !ec;
+            f.action = f.fixed ? "removed it" : "could not remove it: " + ec.message();
+        }
+        out.push_back(std::move(f));
+    }
+}
+
+// What a killed `spawn` leaves: the worker's branch, perhaps its worktree, but no spawned event
+// (spawn records last, and undoes everything when recording fails). Without that event the
+// worker's scope and needs are lost, so the repair undoes the spawn when nothing was done in it
+// yet: no commit of its own (every commit is on the base or another branch) and a clean
+// worktree. Otherwise `reindex` records it.
+void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
+                             const std::vector<WorkerInfo>& workers,
+                             std::vector<DoctorFinding>& out) {
+    std::vector<git::Oid> others;
+    if (auto base = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch()))
+        others.push_back(*base);
+    for (const auto& w : workers)
+        if (w.recorded)
+            others.push_back(w.wb.tip);
+    for (const auto& w : workers) {
+        // A locked worktree is a pool slot (`pool health` looks after those) or one still being
+        // made; a young branch may belong to a spawn that is running now.
+        if (w.recorded || w.missing_worktree || (w.worktree && w.worktree->locked))
+            continue;
+        if (auto age = ctx.repo.loose_ref_age("refs/heads/" + w.wb.branch);
+            age && *age < opt.stale_lock_age)
+            continue;
+        bool own_work = std::none_of(others.begin(), others.end(), [&](const git::Oid& o) {
+            return ctx.repo.is_ancestor(w.wb.tip, o);
+        });
+        bool dirty = w.worktree && git::worktree_dirty(w.worktree->path);
+        std::string spawn_again = "git porch spawn " + w.wb.id + " " + w.wb.desc;
+        DoctorFinding f{
+            "unfinished-spawn",
+            w.wb.worker + ": " + w.wb.branch +
+                " has no spawned event: a spawn that was killed, or a branch made outside porch",
+            "", false};
+        if (own_work || dirty) {
+            f.action = "it has work: record it with git porch reindex (its scope and needs "
+                       "were not recorded)";
+        } else if (!opt.fix) {
+            f.action =
+                "git porch doctor --fix undoes it (nothing was done in it); then: " + spawn_again;
+        } else {
+            bool removed = true;
+            if (w.worktree)
+                removed = git::run_in(ctx.cli_dir(), {"worktree", "remove", w.worktree->path}).ok();
+            if (removed && ctx.repo.delete_ref_if("refs/heads/" + w.wb.branch, w.wb.tip)) {
+                f.fixed = true;
+                f.action = std::string("removed ") + (w.worktree ? "its worktree and " : "") +
+                           "its branch (no work in them); spawn it again: " + spawn_again;
+            } else {
+                f.action = "could not undo it (it changed meanwhile): run git porch doctor again";
+            }
+        }
+        out.push_back(std::move(f));
+    }
+}
+
+void check_locks(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
+    for (const auto& lock : stale_locks(ctx.repo, opt.stale_lock_age)) {
+        auto minutes = std::chrono::duration_cast<std::chrono::minutes>(lock.age).count();
+        DoctorFinding f{"stale-lock",
+                        "lock file " + lock.path.string() + " is " + std::to_string(minutes) +
+                            " minutes old: a killed git process left it, and git refuses to work "
+                            "while it is there",
+                        "", false};
+        std::error_code ec;
+        if (opt.fix && fs::remove(lock.path, ec)) {
+            f.fixed = true;
+            f.action = "removed it";
+        } else {
+            f.action = "remove it once no git process is running: rm '" + lock.path.string() + "'";
+        }
+        out.push_back(std::move(f));
+    }
+}
+
+} // namespace
+
+std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
+    std::vector<DoctorFinding> out;
+    // Locks first: a stale one would make every repair below fail.
+    check_locks(ctx, options, out);
+    check_config(ctx, options, out);
+    check_hooks(ctx, options, out);
+    check_half_made_worktrees(ctx, options, out);
+    const auto wts = ctx.repo.worktrees();
+    const auto workers = load_workers(ctx, wts);
+    check_unfinished_spawns(ctx, options, workers, out);
+    check_branches_and_worktrees(ctx, workers, wts, out);
+    check_wrong_branch(ctx, options, workers, wts, out);
+    return out;
+}
+
+} // namespace porch::ops

@@ -1,0 +1,630 @@
+#include "git/cli.hpp"
+#include "ops/integrate/integrate.hpp"
+
+#include "util/error.hpp"
+#include "util/process.hpp"
+#include "model/naming.hpp"
+#include "model/store.hpp"
+#include "util/text.hpp"
+#include "model/worker.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+namespace porch::ops {
+
+using namespace model;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Orders task-<id> names as worker_id_less orders ids: task-2 before task-10.
+std::string start_ref(const std::string& feature) {
+    return "refs/porch/integrate/" + feature;
+}
+std::string created_ref(const std::string& feature) {
+    return "refs/porch/integrate-new/" + feature;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    for (auto line : util::split_lines(text))
+        if (!line.empty())
+            out.emplace_back(line);
+    return out;
+}
+
+std::string worktree_path(const Context& ctx, const std::string& feature) {
+    std::string folder = ctx.worktree_template.first_folder();
+    std::string name = feature;
+    std::replace(name.begin(), name.end(), '/', '-');
+    return (fs::path(*ctx.root) / (folder.empty() ? "worktrees" : folder) / ("integration-" + name))
+        .string();
+}
+
+bool merge_in_progress(const std::string& worktree) {
+    return git::run_in(worktree, {"rev-parse", "-q", "--verify", "MERGE_HEAD"}).ok();
+}
+
+void record(Context& ctx, const std::string& worker, const std::string& type,
+            std::map<std::string, std::string> fields, std::vector<std::string> files = {}) {
+    store::Event e;
+    e.type = type;
+    e.worker = worker;
+    e.fields = std::move(fields);
+    if (!files.empty())
+        e.lists["files"] = std::move(files);
+    store::append(ctx.repo, std::move(e));
+}
+
+// Files the worker's branch changed since it left its base.
+std::set<std::string> changed_files(const Context& ctx, const WorkerStatus& w,
+                                    const git::Oid& base) {
+    std::optional<git::Oid> from = w.spawn_base;
+    auto tip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+    if (!tip)
+        return {};
+    if (!from)
+        from = ctx.repo.merge_base(*tip, base);
+    if (!from)
+        return {};
+    auto r = git::run_in(*ctx.root, {"diff", "--name-only", from->hex(), tip->hex()});
+    auto files = lines_of(r.out);
+    return {files.begin(), files.end()};
+}
+
+struct Plan {
+    std::vector<std::string> order;
+    std::vector<IntegrateSkip> skipped;
+    std::vector<IntegrateStep> already;
+    std::map<std::string, WorkerStatus> by_worker;
+};
+
+Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::Oid& tip) {
+    Plan plan;
+    auto report = collect_status(ctx);
+    for (auto& w : report.workers)
+        plan.by_worker.emplace(w.worker, w);
+    for (const auto& o : options.only)
+        if (!plan.by_worker.count(o))
+            throw Error(ExitCode::usage, "no worker " + o,
+                        "see the workers with: git porch status");
+    std::set<std::string> merged, candidates;
+    for (const auto& [name, w] : plan.by_worker) {
+        if (!options.only.empty() &&
+            std::find(options.only.begin(), options.only.end(), name) == options.only.end())
+            continue;
+        auto wtip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+        if (!wtip)
+            continue;
+        if (ctx.repo.is_ancestor(*wtip, tip)) {
+            merged.insert(name);
+            plan.already.push_back({name, w.branch, "already-merged", wtip->hex(), {}});
+        } else if (w.state != "complete" && !options.include_incomplete) {
+            plan.skipped.push_back({name, "state " + w.state + ", not complete"});
+        } else if (w.qa == "rejected") {
+            plan.skipped.push_back({name, "rejected by QA: " + w.qa_reason});
+        } else if (ctx.config.qa_required && w.qa != "approved") {
+            plan.skipped.push_back({name, "not approved by QA (qa.required)"});
+        } else {
+            candidates.insert(name);
+        }
+    }
+    // Workers already in the integration branch count as merged whether or not --only named them.
+    for (const auto& [name, w] : plan.by_worker)
+        if (auto wtip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+            wtip && ctx.repo.is_ancestor(*wtip, tip))
+            merged.insert(name);
+    auto deps_of = [&](const WorkerStatus& w) {
+        std::set<std::string> deps(w.declared_needs.begin(), w.declared_needs.end());
+        for (const auto& n : w.needs)
+            deps.insert(n.worker);
+        deps.erase(w.worker);
+        return deps;
+    };
+    // A worker whose need will not be merged waits too, and so on down the chain.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (auto it = candidates.begin(); it != candidates.end();) {
+            std::string missing;
+            for (const auto& d : deps_of(plan.by_worker.at(*it)))
+                if (!candidates.count(d) && !merged.count(d)) {
+                    missing = d;
+                    break;
+                }
+            if (!missing.empty()) {
+                plan.skipped.push_back({*it, "needs " + missing + ", which is not merged"});
+                it = candidates.erase(it);
+                changed = true;
+            } else {
+                ++it;
+            }
+        }
+    }
+    std::map<std::string, std::vector<std::string>> needs;
+    for (const auto& c : candidates) {
+        auto& list = needs[c];
+        for (const auto& d : deps_of(plan.by_worker.at(c)))
+            if (candidates.count(d))
+                list.push_back(d);
+    }
+    plan.order = dependency_order(needs);
+    std::sort(plan.skipped.begin(), plan.skipped.end(),
+              [](const auto& a, const auto& b) { return worker_name_less(a.worker, b.worker); });
+    return plan;
+}
+
+std::string merge_message(const WorkerStatus& w) {
+    return "Merge " + w.worker + ": " + (w.desc.empty() ? w.branch : w.desc);
+}
+
+// Who changed each conflicting file: the worker being merged, and the workers already in the
+// integration branch whose own changes touch it.
+IntegrateConflict describe_conflict(const Context& ctx, const Plan& plan, const std::string& worker,
+                                    const std::vector<std::string>& files, const git::Oid& base,
+                                    const git::Oid& integration_tip) {
+    IntegrateConflict c;
+    c.worker = worker;
+    std::map<std::string, std::set<std::string>> changed_by;
+    for (const auto& [name, w] : plan.by_worker) {
+        if (name == worker)
+            continue;
+        auto wtip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+        if (!wtip || !ctx.repo.is_ancestor(*wtip, integration_tip))
+            continue;
+        for (const auto& f : changed_files(ctx, w, base))
+            changed_by[f].insert(name);
+    }
+    for (const auto& f : files) {
+        std::vector<std::string> who{worker};
+        for (const auto& other : changed_by[f])
+            who.push_back(other);
+        std::sort(who.begin() + 1, who.end(), worker_name_less);
+        c.files.emplace_back(f, who);
+    }
+    return c;
+}
+
+// Runs the configured verify command in the worktree; the tail of its output when it fails.
+std::optional<std::string> verify(const Context& ctx, const std::string& worktree) {
+    if (ctx.config.integrate_verify.empty())
+        return std::nullopt;
+    process::Options opts;
+    opts.cwd = worktree;
+    auto r = process::run({"sh", "-c", ctx.config.integrate_verify}, opts);
+    if (r.ok())
+        return std::nullopt;
+    auto lines = lines_of(r.out + r.err);
+    std::string tail;
+    for (std::size_t i = lines.size() > 10 ? lines.size() - 10 : 0; i < lines.size(); ++i)
+        tail += util::sanitize_for_terminal(lines[i]) + "\n";
+    return "'" + ctx.config.integrate_verify + "' exited with status " +
+           std::to_string(r.exit_code) + (tail.empty() ? "" : ":\n" + tail);
+}
+
+// Merges the planned workers one by one; stops at a conflict or a failed verify.
+void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& result,
+                const git::Oid& base) {
+    auto tip = ctx.repo.resolve_commit("refs/heads/" + result.branch);
+    Plan plan = make_plan(ctx, options, *tip);
+    result.order = plan.order;
+    result.skipped = plan.skipped;
+    for (const auto& w : plan.order) {
+        const WorkerStatus& ws = plan.by_worker.at(w);
+        auto wtip = ctx.repo.resolve_commit("refs/heads/" + ws.branch);
+        auto r = git::run_in(result.worktree,
+                        {"merge", "--no-ff", "--no-edit", "-m", merge_message(ws), ws.branch});
+        if (!r.ok()) {
+            auto files = git::conflicted_paths(result.worktree);
+            if (files.empty())
+                throw Error(ExitCode::fatal, "merging " + w + " failed: " + r.last_error_line(),
+                            "fix it in " + result.worktree + ", then run: git porch integrate " +
+                                result.feature + " --continue");
+            result.conflict = describe_conflict(
+                ctx, plan, w, files, base, *ctx.repo.resolve_commit("refs/heads/" + result.branch));
+            record(ctx, w, "integrate-conflict",
+                   {{"feature", result.feature}, {"commit", wtip->hex()}}, files);
+            return;
+        }
+        auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
+        record(ctx, w, "integrated",
+               {{"feature", result.feature}, {"commit", wtip->hex()}, {"merge", merge->hex()}});
+        result.steps.push_back({w, ws.branch, "merged", wtip->hex(), {}});
+        if (auto failure = verify(ctx, result.worktree)) {
+            record(ctx, w, "integrate-verify-failed", {{"feature", result.feature}});
+            result.verify_failure = failure;
+            result.verify_worker = w;
+            return;
+        }
+    }
+}
+
+// The in-memory rehearsal: `git merge-tree --write-tree` on the simulated tip, chained with
+// commit-tree so each merge sees the previous ones. Writes only unreachable objects.
+void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& result,
+             const git::Oid& start) {
+    Plan plan = make_plan(ctx, options, start);
+    result.order = plan.order;
+    result.skipped = plan.skipped;
+    std::string sim = start.hex();
+    for (const auto& w : plan.order) {
+        const WorkerStatus& ws = plan.by_worker.at(w);
+        auto wtip = ctx.repo.resolve_commit("refs/heads/" + ws.branch);
+        auto r = git::run_in(*ctx.root, {"merge-tree", "--write-tree", "--name-only", sim, wtip->hex()});
+        if (r.exit_code == 1) {
+            auto lines = lines_of(r.out);
+            std::vector<std::string> files;
+            // The tree id, then the conflicted files, then a blank line and messages.
+            for (auto line : util::split_lines(r.out)) {
+                if (line.empty())
+                    break;
+                files.emplace_back(line);
+            }
+            if (!files.empty())
+                files.erase(files.begin());
+            result.steps.push_back({w, ws.branch, "conflict-predicted", wtip->hex(), files});
+            continue;
+        }
+        if (!r.ok())
+            throw Error(ExitCode::fatal,
+                        "cannot rehearse the merge of " + w + ": " + r.last_error_line());
+        std::string tree = lines_of(r.out).front();
+        auto c = git::run_or_throw(
+            *ctx.root, {"commit-tree", tree, "-p", sim, "-p", wtip->hex(), "-m", merge_message(ws)},
+            "cannot rehearse the merge of " + w);
+        sim = lines_of(c.out).front();
+        result.steps.push_back({w, ws.branch, "would-merge", wtip->hex(), {}});
+    }
+}
+
+void require_root(const Context& ctx) {
+    if (!ctx.root)
+        throw Error(ExitCode::fatal, "cannot integrate in a bare repository",
+                    "clone it and run git porch integrate in the clone");
+}
+
+IntegrateResult base_result(const Context& ctx, const std::string& feature) {
+    IntegrateResult result;
+    result.feature = feature;
+    result.branch = integration_branch(ctx, feature);
+    result.worktree = worktree_path(ctx, feature);
+    return result;
+}
+
+// The worktree porch keeps for the integration branch: made when missing.
+void ensure_worktree(const Context& ctx, const IntegrateResult& result) {
+    for (const auto& wt : ctx.repo.worktrees()) {
+        if (wt.head == "refs/heads/" + result.branch) {
+            if (wt.path != result.worktree)
+                throw Error(ExitCode::fatal,
+                            result.branch + " is checked out in " + wt.path +
+                                "; porch merges only in its own worktree",
+                            "switch that worktree to another branch, then run the command again");
+            if (wt.missing)
+                git::run_or_throw(*ctx.root, {"worktree", "prune"}, "cannot prune the missing worktree");
+            else
+                return;
+        }
+    }
+    if (fs::exists(result.worktree))
+        throw Error(ExitCode::fatal,
+                    result.worktree + " exists and is not the worktree of " + result.branch,
+                    "move it away, then run the command again");
+    git::run_or_throw(*ctx.root, {"worktree", "add", "-q", result.worktree, result.branch},
+           "cannot make the integration worktree " + result.worktree);
+}
+
+} // namespace
+
+std::vector<std::string>
+dependency_order(const std::map<std::string, std::vector<std::string>>& needs) {
+    std::map<std::string, std::size_t> waiting;
+    std::map<std::string, std::vector<std::string>> needed_by;
+    for (const auto& [w, deps] : needs) {
+        waiting[w];
+        for (const auto& d : deps)
+            if (needs.count(d) && d != w) {
+                ++waiting[w];
+                needed_by[d].push_back(w);
+            }
+    }
+    auto less = [](const std::string& a, const std::string& b) { return worker_name_less(a, b); };
+    std::set<std::string, decltype(less)> ready(less);
+    for (const auto& [w, n] : waiting)
+        if (n == 0)
+            ready.insert(w);
+    std::vector<std::string> order;
+    while (!ready.empty()) {
+        std::string w = *ready.begin();
+        ready.erase(ready.begin());
+        order.push_back(w);
+        for (const auto& next : needed_by[w])
+            if (--waiting[next] == 0)
+                ready.insert(next);
+    }
+    if (order.size() == waiting.size())
+        return order;
+    // Walk needs from a worker left waiting until one repeats: that is a cycle.
+    std::string at;
+    for (const auto& [w, n] : waiting)
+        if (n > 0) {
+            at = w;
+            break;
+        }
+    std::vector<std::string> path;
+    std::map<std::string, std::size_t> seen;
+    while (!seen.count(at)) {
+        seen[at] = path.size();
+        path.push_back(at);
+        for (const auto& d : needs.at(at))
+            if (needs.count(d) && waiting[d] > 0) {
+                at = d;
+                break;
+            }
+    }
+    std::string cycle;
+    for (std::size_t i = seen[at]; i < path.size(); ++i)
+        cycle += path[i] + " -> ";
+    throw Error(ExitCode::fatal, "dependency cycle: " + cycle + at,
+                "break the cycle (see git porch graph), or leave a worker out with --only");
+}
+
+IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
+    require_root(ctx);
+    IntegrateResult result = base_result(ctx, options.feature);
+    const std::string branch_ref = "refs/heads/" + result.branch;
+    if (ctx.repo.ref_target(start_ref(options.feature)))
+        throw Error(ExitCode::fatal, "an integration of " + options.feature + " is in progress",
+                    "finish it with: git porch integrate " + options.feature +
+                        " --continue (or --abort)");
+    std::string base_rev = options.base.value_or(ctx.base_branch());
+    auto base = ctx.repo.resolve_commit(base_rev);
+    if (!base)
+        throw Error(ExitCode::fatal, "no such base: " + protocol::quote(base_rev),
+                    "name a branch or commit with --base");
+    auto tip = ctx.repo.ref_target(branch_ref);
+    // Refuses a cycle or an unknown worker before anything is created.
+    make_plan(ctx, options, tip ? *tip : *base);
+    if (options.dry_run) {
+        dry_run(ctx, options, result, tip ? *tip : *base);
+        return result;
+    }
+    if (!tip) {
+        // The mark first: killed in between, the branch is never taken for one the user had.
+        ctx.repo.update_ref_cas(created_ref(options.feature), *base, std::nullopt,
+                                "porch: integrate");
+        if (ctx.repo.update_ref_cas(branch_ref, *base, std::nullopt,
+                                    "porch: integrate " + options.feature) !=
+            git::CasResult::updated)
+            throw Error(ExitCode::fatal,
+                        "cannot create " + result.branch + ": it changed meanwhile",
+                        "run the command again");
+        tip = base;
+    }
+    if (ctx.repo.update_ref_cas(start_ref(options.feature), *tip, std::nullopt,
+                                "porch: integrate " + options.feature) != git::CasResult::updated)
+        throw Error(ExitCode::fatal, "another integration of " + options.feature + " just started");
+    try {
+        ensure_worktree(ctx, result);
+        if (git::worktree_dirty(result.worktree))
+            throw Error(ExitCode::fatal,
+                        "the integration worktree " + result.worktree + " has uncommitted changes",
+                        "commit or remove them, then run the command again");
+    } catch (...) {
+        // Nothing of this run may stay behind: the start mark, and the branch if it made it.
+        ctx.repo.delete_ref_if(start_ref(options.feature), *tip);
+        if (auto created = ctx.repo.ref_target(created_ref(options.feature))) {
+            ctx.repo.delete_ref_if(branch_ref, *created);
+            ctx.repo.delete_ref_if(created_ref(options.feature), *created);
+        }
+        throw;
+    }
+    run_merges(ctx, options, result, *base);
+    if (!result.conflict && !result.verify_failure)
+        ctx.repo.delete_ref_if(start_ref(options.feature), *tip);
+    if (!result.conflict && !result.verify_failure)
+        if (auto created = ctx.repo.ref_target(created_ref(options.feature)))
+            ctx.repo.delete_ref_if(created_ref(options.feature), *created);
+    return result;
+}
+
+IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options) {
+    require_root(ctx);
+    IntegrateResult result = base_result(ctx, options.feature);
+    auto start = ctx.repo.ref_target(start_ref(options.feature));
+    if (!start)
+        throw Error(ExitCode::fatal, "no integration of " + options.feature + " to continue",
+                    "start one with: git porch integrate " + options.feature);
+    auto base = ctx.repo.resolve_commit(options.base.value_or(ctx.base_branch()));
+    if (!base)
+        throw Error(ExitCode::fatal, "no such base", "name a branch or commit with --base");
+    if (merge_in_progress(result.worktree)) {
+        if (auto files = git::conflicted_paths(result.worktree); !files.empty()) {
+            std::string list;
+            for (const auto& f : files)
+                list += " " + util::sanitize_for_terminal(f);
+            throw Error(ExitCode::failure, "still unmerged in " + result.worktree + ":" + list,
+                        "resolve them, 'git -C " + result.worktree +
+                            " add' them, then run: git porch integrate " + options.feature +
+                            " --continue");
+        }
+        auto theirs = ctx.repo.resolve_commit(
+            util::trim(git::run_in(result.worktree, {"rev-parse", "MERGE_HEAD"}).out));
+        process::Options opts;
+        opts.cwd = result.worktree;
+        auto r = git::run({"commit", "-q", "--no-edit"}, opts);
+        if (!r.ok())
+            throw Error(ExitCode::fatal, "cannot commit the merge: " + r.last_error_line());
+        auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
+        for (const auto& wb : worker_branches(ctx))
+            if (theirs && wb.tip == *theirs) {
+                record(ctx, wb.worker, "integrated",
+                       {{"feature", options.feature},
+                        {"commit", theirs->hex()},
+                        {"merge", merge->hex()}});
+                result.steps.push_back({wb.worker, wb.branch, "merged", theirs->hex(), {}});
+                if (auto failure = verify(ctx, result.worktree)) {
+                    record(ctx, wb.worker, "integrate-verify-failed",
+                           {{"feature", options.feature}});
+                    result.verify_failure = failure;
+                    result.verify_worker = wb.worker;
+                    return result;
+                }
+                break;
+            }
+    } else if (git::worktree_dirty(result.worktree)) {
+        throw Error(
+            ExitCode::fatal,
+            "the integration worktree " + result.worktree + " has uncommitted changes",
+            "commit them there (a fix after a failed verify), then run: git porch integrate " +
+                options.feature + " --continue");
+    }
+    IntegrateResult rest = result;
+    run_merges(ctx, options, rest, *base);
+    rest.steps.insert(rest.steps.begin(), result.steps.begin(), result.steps.end());
+    if (!rest.conflict && !rest.verify_failure) {
+        ctx.repo.delete_ref_if(start_ref(options.feature), *start);
+        if (auto created = ctx.repo.ref_target(created_ref(options.feature)))
+            ctx.repo.delete_ref_if(created_ref(options.feature), *created);
+    }
+    return rest;
+}
+
+IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
+    require_root(ctx);
+    IntegrateResult result = base_result(ctx, feature);
+    auto start = ctx.repo.ref_target(start_ref(feature));
+    if (!start)
+        throw Error(ExitCode::fatal, "no integration of " + feature + " to abort");
+    // A run killed while making its worktree may have left none (or doctor removed the half
+    // made one): then only the branch is put back.
+    const bool has_worktree = fs::exists(fs::path(result.worktree) / ".git");
+    if (has_worktree && merge_in_progress(result.worktree))
+        git::run_or_throw(result.worktree, {"merge", "--abort"}, "cannot abort the merge");
+    auto created = ctx.repo.ref_target(created_ref(feature));
+    // Events of this run that no longer hold: its stop, and merges the branch no longer has.
+    auto restored = created ? std::nullopt : std::optional<git::Oid>(*start);
+    for (const auto& w : collect_status(ctx).workers)
+        for (const auto& i : w.integrations) {
+            if (i.feature != feature)
+                continue;
+            auto merge = git::Oid::from_hex(i.merge);
+            bool kept =
+                i.state == "merged" && merge && restored && ctx.repo.is_ancestor(*merge, *restored);
+            if (!kept)
+                record(ctx, w.worker, "integrate-aborted", {{"feature", feature}});
+        }
+    const std::string branch_ref = "refs/heads/" + result.branch;
+    if (created) {
+        // The run made the branch and its worktree: take both away.
+        if (has_worktree)
+            git::run_or_throw(*ctx.root, {"worktree", "remove", "--force", result.worktree},
+                   "cannot remove " + result.worktree);
+        else // its entry only: a bare `git worktree prune` would drop others' unmounted ones
+            for (const auto& wt : ctx.repo.worktrees())
+                if (wt.path == result.worktree && wt.missing && !wt.name.empty())
+                    fs::remove_all(fs::path(ctx.repo.common_dir()) / "worktrees" / wt.name);
+        if (auto tip = ctx.repo.ref_target(branch_ref))
+            ctx.repo.delete_ref_if(branch_ref, *tip);
+        ctx.repo.delete_ref_if(created_ref(feature), *created);
+    } else if (has_worktree) {
+        git::run_or_throw(result.worktree, {"reset", "-q", "--hard", start->hex()},
+               "cannot reset " + result.worktree);
+    } else if (auto tip = ctx.repo.ref_target(branch_ref); tip && *tip != *start) {
+        if (ctx.repo.update_ref_cas(branch_ref, *start, tip, "porch: integrate --abort") !=
+            git::CasResult::updated)
+            throw Error(ExitCode::fatal, result.branch + " moved during the abort",
+                        "run the command again");
+    }
+    ctx.repo.delete_ref_if(start_ref(feature), *start);
+    return result;
+}
+
+namespace {
+
+// parallelization.auto_cleanup: the seed removes merged workers' worktrees after integration.
+void auto_cleanup(Context& ctx, const CleanupMerged& cleanup_merged, IntegrateResult& result) {
+    if (!ctx.config.auto_cleanup || !cleanup_merged)
+        return;
+    result.cleaned = cleanup_merged(ctx, result.base);
+    std::sort(result.cleaned.begin(), result.cleaned.end(), worker_name_less);
+}
+
+// Once the base has the integration, porch's own worktree has served its purpose; the branch
+// stays (a later run adds to it, in a worktree made again). A worktree with changes is kept.
+void remove_own_worktree(const Context& ctx, IntegrateResult& result) {
+    for (const auto& wt : ctx.repo.worktrees())
+        if (wt.path == result.worktree && wt.head == "refs/heads/" + result.branch && !wt.missing &&
+            !git::worktree_dirty(wt.path))
+            result.worktree_removed = git::run_in(*ctx.root, {"worktree", "remove", wt.path}).ok();
+}
+
+} // namespace
+
+IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
+                                 const CleanupMerged& cleanup_merged) {
+    require_root(ctx);
+    IntegrateResult result = base_result(ctx, feature);
+    if (ctx.repo.ref_target(start_ref(feature)))
+        throw Error(ExitCode::fatal, "the integration of " + feature + " is stopped",
+                    "run: git porch integrate " + feature + " --continue (or --abort) first");
+    auto tip = ctx.repo.ref_target("refs/heads/" + result.branch);
+    if (!tip)
+        throw Error(ExitCode::fatal, "no branch " + result.branch,
+                    "integrate first: git porch integrate " + feature);
+    // Every worker merged must still be where it was merged: later commits would be left out.
+    std::string moved;
+    for (const auto& wb : worker_branches(ctx)) {
+        std::string merged_at;
+        for (const auto& e : store::read_matching(ctx.repo, wb.worker, "\"integrated\""))
+            if (e.type == "integrated" && e.field("feature") == feature)
+                merged_at = e.field("commit");
+        if (!merged_at.empty() && merged_at != wb.tip.hex())
+            moved += " " + wb.worker;
+    }
+    if (!moved.empty())
+        throw Error(ExitCode::failure, "workers moved since they were merged:" + moved,
+                    "merge their new commits: git porch integrate " + feature);
+    result.base = ctx.base_branch();
+    const std::string base_ref = "refs/heads/" + result.base;
+    auto base_tip = ctx.repo.ref_target(base_ref);
+    if (!base_tip)
+        throw Error(ExitCode::fatal, "no base branch " + result.base);
+    const std::string message = "Merge " + result.branch;
+    for (const auto& wt : ctx.repo.worktrees()) {
+        if (wt.head != base_ref || wt.missing)
+            continue;
+        if (git::worktree_dirty(wt.path))
+            throw Error(ExitCode::fatal,
+                        result.base + " is checked out in " + wt.path + " with uncommitted changes",
+                        "commit or stash them there, then run the command again");
+        git::run_or_throw(wt.path, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch},
+               "cannot merge " + result.branch + " into " + result.base);
+        result.finished = true;
+        remove_own_worktree(ctx, result);
+        auto_cleanup(ctx, cleanup_merged, result);
+        return result;
+    }
+    // The base is checked out nowhere: merge in a scratch worktree, publish with a CAS.
+    std::string scratch = worktree_path(ctx, feature) + ".finish";
+    git::run_or_throw(*ctx.root, {"worktree", "add", "-q", "--detach", scratch, base_tip->hex()},
+           "cannot make a scratch worktree");
+    auto r = git::run_in(scratch, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch});
+    auto merged = ctx.repo.resolve_commit(util::trim(git::run_in(scratch, {"rev-parse", "HEAD"}).out));
+    git::run_in(*ctx.root, {"worktree", "remove", "--force", scratch});
+    if (!r.ok() || !merged)
+        throw Error(ExitCode::fatal, "cannot merge " + result.branch + " into " + result.base +
+                                         ": " + r.last_error_line());
+    if (ctx.repo.update_ref_cas(base_ref, *merged, base_tip, message) != git::CasResult::updated)
+        throw Error(ExitCode::fatal, result.base + " moved during the merge",
+                    "run the command again");
+    result.finished = true;
+    remove_own_worktree(ctx, result);
+    auto_cleanup(ctx, cleanup_merged, result);
+    return result;
+}
+
+} // namespace porch::ops

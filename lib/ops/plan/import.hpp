@@ -1,0 +1,51 @@
+// git porch plan import: the seed's Phase 0. Work items are read from markdown documents (task
+// lists, numbered lists, bullets, and paragraphs when a document has no list), normalised to
+// tasks, and presented as a Work Item Manifest for the user to validate.
+#pragma once
+
+#include "model/plan.hpp"
+
+#include <string>
+#include <vector>
+
+namespace porch::plan {
+
+struct Document {
+    std::string name; // shown in the manifest and in "file:line"
+    std::string text;
+};
+
+struct Item {
+    int number = 0;          // 1..N in document order: the task id
+    std::string source;      // file:line
+    std::string kind;        // task, numbered, bullet, paragraph
+    std::string heading;     // the nearest heading above it; empty when none
+    std::string original;    // the item's own line(s), as written
+    std::string action;      // fix, add, refactor...; empty when no verb was found
+    std::string description; // the text without markers
+    std::vector<std::string> scope;
+    std::string priority;
+    std::string size;
+    std::vector<std::string> needs;  // resolved item numbers
+    std::vector<std::string> issues; // why it needs clarification; empty when ready
+    std::string desc;                // the slug
+    bool ready() const { return issues.empty(); }
+};
+
+struct Manifest {
+    std::vector<std::string> sources;
+    std::vector<Item> items;
+    std::vector<std::string> assumptions;
+    Plan plan; // the ready items as tasks
+};
+
+Manifest import_documents(const std::vector<Document>& documents);
+
+// The seed's "Work Item Manifest" in markdown.
+std::string manifest_markdown(const Manifest& manifest);
+
+// A slug from the first words of `text` ("Fix the null check" -> "fix-null-check"), valid for
+// protocol::validate_desc; empty when the text has no letters or digits.
+std::string slug(std::string_view text, std::size_t max_words = 4);
+
+} // namespace porch::plan

@@ -1,0 +1,45 @@
+// What a worker was asked to do, gathered from its spawned event, its status and the plan: the
+// facts that kickoff and resume prompts are written from.
+#pragma once
+
+#include "model/plan.hpp"
+#include "model/worker.hpp"
+
+#include <string>
+#include <vector>
+
+namespace porch::prompts {
+
+struct Dependency {
+    std::string worker; // task-<id>
+    std::string desc;   // empty when the worker is not spawned yet
+    std::string branch; // empty when the worker is not spawned yet
+    std::string state;  // its status state; empty when not spawned yet
+};
+
+struct Assignment {
+    std::string worker; // task-<id>
+    std::string id;
+    std::string desc;
+    std::string branch;
+    std::string worktree; // absolute path
+    std::string base_ref; // what it was spawned from, as given
+    std::string state;    // its status state
+    std::vector<std::string> scope;
+    bool scope_enforced = false; // declared at spawn, so the commit-msg hook checks it
+    std::vector<Dependency> needs;
+    bool planned = false;                 // the plan has this task
+    std::string description;              // from the plan; empty without one
+    std::vector<std::string> checkpoints; // from the plan
+    std::vector<std::string> verify;      // from the plan
+};
+
+// Every text in the result is made safe for a terminal line by line (others' commits and plans
+// may hold control characters), so a prompt prints and launches as the same bytes.
+Assignment load_assignment(const model::Context& ctx, const model::StatusReport& report,
+                           const model::WorkerStatus& worker, const plan::Plan* plan);
+
+// Untrusted text without control characters, newlines kept.
+std::string clean_text(std::string_view text);
+
+} // namespace porch::prompts

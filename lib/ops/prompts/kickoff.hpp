@@ -1,0 +1,21 @@
+// The kickoff prompt: everything a fresh worker session needs to start, in the shape of the
+// playbook's "Worker Kickoff" template.
+#pragma once
+
+#include "ops/prompts/assignment.hpp"
+
+#include <string>
+
+namespace porch::prompts {
+
+// The whole prompt, newline-terminated.
+std::string kickoff_prompt(const Assignment& a);
+
+// Sections shared with the resume prompt, each a "## ..." heading and its text, ending in a
+// blank line.
+std::string worktree_section(const Assignment& a);
+std::string scope_section(const Assignment& a);
+std::string protocol_section(const Assignment& a);
+std::string dependencies_section(const Assignment& a);
+
+} // namespace porch::prompts

@@ -1,0 +1,170 @@
+#include "ops/prompts/resume.hpp"
+
+#include "ops/prompts/kickoff.hpp"
+#include "model/message.hpp"
+#include "model/store.hpp"
+#include "model/worker.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace porch::prompts {
+
+namespace {
+
+// A plan checkpoint counts as done when a checkpoint commit's text mentions it: workers word
+// their subjects themselves, so equality would be too strict.
+bool mentioned(const std::string& checkpoint, const std::vector<std::string>& texts) {
+    std::string want = util::to_lower(checkpoint);
+    while (!want.empty() && (want.back() == '.' || want.back() == ' '))
+        want.pop_back();
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) {
+        return util::to_lower(t).find(want) != std::string::npos;
+    });
+}
+
+} // namespace
+
+Progress load_progress(const model::Context& ctx, const model::StatusReport& report,
+                       const model::WorkerStatus& worker, const Assignment& a) {
+    Progress p;
+    std::vector<std::string> texts; // what follows the tag, for matching plan checkpoints
+    std::set<std::string> seen;
+    const store::Event* verdict = nullptr;
+    auto events = store::read_all(ctx.repo, worker.worker);
+    for (const auto& e : events) {
+        if (e.type == "qa") {
+            verdict = &e;
+            continue;
+        }
+        if (e.type != "commit")
+            continue;
+        std::string subject = clean_text(e.field("subject"));
+        if (!subject.empty())
+            p.last_commit = subject;
+        // A rebase records the same checkpoint again under a new id: list it once.
+        if (e.field("state") != "checkpoint" || !seen.insert(subject).second)
+            continue;
+        p.completed.push_back(subject);
+        texts.push_back(protocol::classify_subject(subject).text);
+    }
+    if (verdict && verdict->field("verdict") == "rejected")
+        p.rejection = clean_text(verdict->field("reason"));
+
+    if (worker.state != "complete")
+        for (const auto& c : a.checkpoints)
+            if (!mentioned(c, texts))
+                p.remaining.push_back(c);
+
+    if (worker.state == "blocked")
+        p.waiting.push_back({"blocked", clean_text(worker.reason), {}, {}, false, {}, {}});
+    for (const auto& n : worker.needs) {
+        Waiting w{"needs", {}, n.worker, clean_text(n.item), false, {}, {}};
+        const model::WorkerStatus* needed = nullptr;
+        for (const auto& other : report.workers)
+            if (other.worker == n.worker)
+                needed = &other;
+        if (model::needs_satisfied(worker, n, needed)) {
+            w.available = true;
+            w.how = needed->state == "complete" ? "is complete" : "has committed it";
+            w.pick = "git merge " + clean_text(needed->branch);
+        } else if (needed) {
+            w.how = "is " + needed->state;
+        } else {
+            w.how = "is not spawned";
+        }
+        p.waiting.push_back(std::move(w));
+    }
+    return p;
+}
+
+std::string resume_prompt(const Assignment& a, const Progress& p) {
+    bool unblocked = std::any_of(p.waiting.begin(), p.waiting.end(),
+                                 [](const Waiting& w) { return w.available; });
+    std::string out;
+    if (p.rejection) {
+        out += "# Fix QA Rejection: " + a.worker + "-" + a.desc + "\n\n";
+        out += "QA rejected your work. Fix what it found first, then continue.\n\n";
+    } else if (unblocked) {
+        out += "# Resume Work: " + a.worker + "-" + a.desc + "\n\n";
+        out += "The item you needed is now available.\n\n";
+    } else if (a.state == "blocked") {
+        out += "# Resume Work: " + a.worker + "-" + a.desc + "\n\n";
+        out += "You stopped because you were blocked. Check whether the blocker is resolved.\n\n";
+    } else {
+        out += "# Continue Work: " + a.worker + "-" + a.desc + "\n\n";
+        out += p.completed.empty() && p.last_commit.empty()
+                   ? "Previous session crashed before its first commit. Start from the "
+                     "beginning.\n\n"
+                   : "Previous session crashed. Resume from last checkpoint.\n\n";
+    }
+    out += "You are Worker " + a.id + " (" + a.worker +
+           ") in a parallel workflow. Work ONLY within your assigned scope.\n\n";
+    if (!a.description.empty())
+        out += "## Your Task\n\n" + a.description + "\n\n";
+    out += worktree_section(a);
+
+    if (p.rejection)
+        out += "## Fix First (QA rejection)\n\n" +
+               (p.rejection->empty() ? std::string("QA gave no reason: ask the lead.")
+                                     : *p.rejection) +
+               "\n\n";
+
+    if (!p.waiting.empty()) {
+        out += "## What You Were Waiting For\n\n";
+        for (const auto& w : p.waiting) {
+            if (w.kind == "blocked") {
+                out += "- You committed `[BLOCKED:" + w.reason +
+                       "]`. If that is resolved, continue; if not, commit `[BLOCKED:" + w.reason +
+                       "] <what is still missing>` again and stop.\n";
+                continue;
+            }
+            out += "- " + w.item + " from " + w.worker + ": ";
+            if (w.available)
+                out += "available now (" + w.worker + " " + w.how + "). Pick it up with `" +
+                       w.pick + "`, then continue.\n";
+            else
+                out += "not available yet (" + w.worker + " " + w.how +
+                       "). Continue with tasks that do not need it.\n";
+        }
+        out += "\n";
+    }
+
+    out += "## Completed (from git log)\n\n";
+    if (p.completed.empty())
+        out += "- Nothing yet\n";
+    for (const auto& c : p.completed)
+        out += "- " + c + "\n";
+    out += "\n## Remaining\n\n";
+    if (!p.remaining.empty()) {
+        for (const auto& r : p.remaining)
+            out += "- `[CHECKPOINT] " + r + "`\n";
+        out += "- Final: `[COMPLETE] <summary>` when all tasks are done\n";
+    } else if (a.checkpoints.empty()) {
+        out += "- Whatever of your task the completed checkpoints do not cover; then "
+               "`[COMPLETE] <summary>`\n";
+    } else {
+        out += "- Every planned checkpoint is committed: finish the task and commit "
+               "`[COMPLETE] <summary>`\n";
+    }
+    if (!a.verify.empty()) {
+        out += "\nBefore committing `[COMPLETE]`, these commands must pass:\n";
+        for (const auto& v : a.verify)
+            out += "- `" + v + "`\n";
+    }
+    out += "\n";
+
+    out += scope_section(a);
+    out += protocol_section(a);
+    out += "## Start\n\n"
+           "1. `cd " +
+           a.worktree +
+           "` and verify the branch: `git branch --show-current`\n"
+           "2. Look at what the previous session left: `git status`, `git log --oneline -5`\n"
+           "3. Continue from where the previous session left off\n";
+    return out;
+}
+
+} // namespace porch::prompts

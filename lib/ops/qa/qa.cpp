@@ -1,0 +1,65 @@
+#include "ops/qa/qa.hpp"
+
+#include "util/error.hpp"
+#include "model/store.hpp"
+#include "model/worker.hpp"
+
+namespace porch::ops {
+
+using namespace model;
+
+namespace {
+
+WorkerStatus the_worker(const Context& ctx, const std::string& worker) {
+    // collect_status reads "" as "every worker": the verdict would land on whichever came first.
+    if (worker.empty())
+        throw Error(ExitCode::usage, "no worker given", "name one: task-<id>");
+    auto report = collect_status(ctx, worker);
+    if (report.workers.empty())
+        throw Error(ExitCode::fatal, "no worker " + worker, "list workers with: git porch status");
+    return report.workers.front();
+}
+
+} // namespace
+
+Verdict record_verdict(Context& ctx, const std::string& worker, bool approve,
+                       const std::string& reason) {
+    if (!approve && reason.empty())
+        throw Error(ExitCode::usage, "a rejection needs a reason",
+                    "say what to fix: git porch qa reject " + worker + " -m \"<reason>\"");
+    auto w = the_worker(ctx, worker);
+    if (w.state != "complete")
+        throw Error(ExitCode::failure,
+                    worker + " is not complete (state " + w.state + "): QA judges complete work",
+                    "wait for its [COMPLETE] commit; see git porch status");
+    store::Event e;
+    e.type = "qa";
+    e.worker = worker;
+    e.fields["verdict"] = approve ? "approved" : "rejected";
+    if (!reason.empty())
+        e.fields["reason"] = reason;
+    e.fields["commit"] = w.last_commit.id;
+    store::append(ctx.repo, e);
+    return {worker, e.fields["verdict"], reason, w.last_commit.id};
+}
+
+Retry record_retry(Context& ctx, const std::string& worker) {
+    auto w = the_worker(ctx, worker);
+    Retry r{worker, w.attempts + 1, ctx.config.retry_on_failure};
+    if (r.attempt > r.allowed)
+        throw Error(
+            ExitCode::failure,
+            worker + " was retried " + std::to_string(w.attempts) + " time" +
+                (w.attempts == 1 ? "" : "s") +
+                " already (parallelization.retry_on_failure = " + std::to_string(r.allowed) + ")",
+            "take it over by hand, split the task, or raise retry_on_failure in .porch.toml");
+    store::Event e;
+    e.type = "retry";
+    e.worker = worker;
+    e.fields["attempt"] = std::to_string(r.attempt);
+    e.fields["commit"] = w.last_commit.id;
+    store::append(ctx.repo, e);
+    return r;
+}
+
+} // namespace porch::ops

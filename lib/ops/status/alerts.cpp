@@ -1,0 +1,231 @@
+#include "git/cli.hpp"
+#include "ops/status/alerts.hpp"
+
+#include "model/message.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace porch::ops {
+
+using namespace model;
+
+namespace {
+
+// How far back the base and integration branches are searched for stray protocol commits.
+constexpr std::size_t max_first_parent_scan = 500;
+
+// Non-merge commits on `branch`'s first-parent line, newest first, down to `stop` or the bound,
+// whose subject carries a status tag: a worker committed on the wrong branch.
+void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
+                               const std::optional<git::Oid>& stop, std::vector<Alert>& out) {
+    auto cur = repo.resolve_commit("refs/heads/" + branch);
+    for (std::size_t i = 0; cur && i < max_first_parent_scan; ++i) {
+        if (stop && *cur == *stop)
+            return;
+        git::Commit c = repo.commit(*cur);
+        if (c.parent_count <= 1) {
+            auto msg = protocol::classify_subject(c.subject());
+            if (msg.kind == protocol::Kind::protocol)
+                out.push_back({"wrong-branch-commit", "",
+                               "commit " + c.id.short_hex() + " on '" + branch +
+                                   "' carries a worker's status tag: " + c.subject(),
+                               "move it to its worker's branch: git cherry-pick " +
+                                   c.id.short_hex() +
+                                   " in that worker's worktree, then drop it from " + branch});
+        }
+        cur = c.first_parent;
+    }
+}
+
+} // namespace
+
+std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& report) {
+    std::map<std::string, std::set<std::string>> edges;
+    for (const auto& w : report.workers) {
+        if (w.state == "complete")
+            continue;
+        for (const auto& n : w.needs)
+            edges[w.worker].insert(n.worker);
+        for (const auto& d : w.declared_needs)
+            edges[w.worker].insert(d);
+    }
+    // Drop edges to complete or unknown workers: they block nothing any more.
+    for (auto& [from, to] : edges)
+        std::erase_if(to, [&](const std::string& t) {
+            const WorkerStatus* w = find_worker(report, t);
+            return w == nullptr || w->state == "complete";
+        });
+    std::set<std::vector<std::string>> cycles;
+    std::vector<std::string> path;
+    std::set<std::string> on_path;
+    // Small graphs (workers, not commits): a depth-first search from every node finds every
+    // elementary cycle; each is normalised to start at its smallest id so it is listed once.
+    std::function<void(const std::string&, const std::string&)> dfs = [&](const std::string& start,
+                                                                          const std::string& node) {
+        path.push_back(node);
+        on_path.insert(node);
+        for (const auto& next : edges[node]) {
+            if (next == start) {
+                auto cycle = path;
+                std::rotate(cycle.begin(),
+                            std::min_element(cycle.begin(), cycle.end(),
+                                             [](auto& a, auto& b) {
+                                                 return worker_id_less(a.substr(5), b.substr(5));
+                                             }),
+                            cycle.end());
+                cycles.insert(cycle);
+            } else if (!on_path.count(next) && worker_id_less(start.substr(5), next.substr(5)) &&
+                       path.size() < 64) {
+                dfs(start, next);
+            }
+        }
+        on_path.erase(node);
+        path.pop_back();
+    };
+    for (const auto& [node, _] : edges)
+        dfs(node, node);
+    return {cycles.begin(), cycles.end()};
+}
+
+std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
+                                  std::int64_t now) {
+    std::vector<Alert> out;
+    const std::int64_t stall = ctx.config.stall_after_seconds;
+    for (const auto& w : report.workers) {
+        const std::string where = w.worktree ? *w.worktree : w.branch;
+        if (w.state == "blocked")
+            out.push_back({"blocked", w.worker, w.worker + " is blocked: " + w.reason,
+                           "resolve '" + w.reason + "', then tell the worker in " + where +
+                               " to continue from its last checkpoint"});
+        for (const auto& n : w.needs) {
+            const WorkerStatus* needed = find_worker(report, n.worker);
+            if (needs_satisfied(w, n, needed)) {
+                std::string pick = w.worktree
+                                       ? "git -C " + *w.worktree + " merge " + needed->branch
+                                       : "git merge " + needed->branch + " (on " + w.branch + ")";
+                out.push_back(
+                    {"needs-satisfied", w.worker,
+                     w.worker + " needs " + n.item + " from " + n.worker + ", which " +
+                         (needed->state == "complete" ? "is complete" : "has committed it"),
+                     "pick it up: " + pick});
+            } else {
+                out.push_back(
+                    {"needs", w.worker,
+                     w.worker + " needs " + n.item + " from " + n.worker +
+                         (needed ? " (" + needed->state + ")" : " (no such worker)"),
+                     needed ? "wait for " + n.worker + ", or raise its priority"
+                            : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
+            }
+        }
+        if (w.state != "complete" && now - w.last_commit.time > stall)
+            out.push_back(
+                {"stalled", w.worker,
+                 w.worker + " has not committed for " + util::format_age(now - w.last_commit.time) +
+                     " (stall_after: " + util::format_age(stall) + ")",
+                 "check that its session is alive; see what it did: git porch log " + w.worker});
+        if (w.unvalidated > 0)
+            out.push_back({"bypassed-hooks", w.worker,
+                           w.worker + ": " + std::to_string(w.unvalidated) +
+                               (w.unvalidated == 1 ? " commit bypassed" : " commits bypassed") +
+                               " the protocol hooks",
+                           "see them with: git porch log " + w.worker});
+        if (w.unrecorded > 0)
+            out.push_back({"unrecorded", w.worker,
+                           w.worker + ": " + std::to_string(w.unrecorded) +
+                               (w.unrecorded == 1 ? " commit was" : " commits were") +
+                               " made without porch's hooks",
+                           "record them with: git porch reindex " + w.worker +
+                               "; install hooks with: git porch hooks install"});
+        if (w.qa == "rejected")
+            out.push_back({"qa-rejected", w.worker,
+                           w.worker + " was rejected by QA: " + w.qa_reason,
+                           "send it back to work with the reason: git porch resume " + w.worker});
+        else if (w.qa == "pending" && ctx.config.qa_required)
+            out.push_back({"qa-pending", w.worker, w.worker + " is complete and waits for QA",
+                           "git porch qa approve " + w.worker + ", or git porch qa reject " +
+                               w.worker + " -m \"<what to fix>\""});
+        for (const auto& i : w.integrations) {
+            if (i.state == "merged")
+                continue;
+            const std::string branch = integration_branch(ctx, i.feature);
+            out.push_back(
+                {"integration-stopped", w.worker,
+                 "integrating " + i.feature + " stopped at " + w.worker +
+                     (i.state == "conflict" ? ": its merge conflicted"
+                                            : ": the verify command failed after its merge"),
+                 "resolve in porch's worktree of " + branch + ", then: git porch integrate " +
+                     i.feature + " --continue (or --abort)"});
+        }
+        if (w.worktree && w.worktree_missing)
+            out.push_back({"worktree-missing", w.worker,
+                           w.worker + ": its worktree folder is missing: " + *w.worktree,
+                           "restore it, or remove the stale entry: git worktree remove --force " +
+                               *w.worktree});
+        else if (w.worktree && w.state == "complete" && git::worktree_dirty(*w.worktree))
+            out.push_back({"worktree-dirty", w.worker,
+                           w.worker + " is complete but its worktree has uncommitted changes",
+                           "commit or discard them in " + *w.worktree});
+    }
+
+    // Worktrees porch made for one worker that now have something else checked out.
+    if (ctx.root) {
+        for (const auto& wt : ctx.repo.worktrees()) {
+            if (wt.is_main || wt.missing)
+                continue;
+            auto rel =
+                std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
+            auto parts = ctx.worktree_template.match(rel);
+            if (!parts)
+                continue;
+            std::string expected = ctx.branch_template.expand(parts->id, parts->desc);
+            std::string head =
+                wt.head && wt.head->starts_with("refs/heads/") ? wt.head->substr(11) : "";
+            if (head != expected && find_worker(report, protocol::worker_name(parts->id)))
+                out.push_back({"worktree-wrong-branch", protocol::worker_name(parts->id),
+                               "worktree " + rel + " belongs to " +
+                                   protocol::worker_name(parts->id) + " but has " +
+                                   (head.empty() ? "a detached HEAD" : "'" + head + "'") +
+                                   " checked out",
+                               "switch it back: git -C " + wt.path + " switch " + expected});
+        }
+    }
+
+    for (const auto& cycle : dependency_cycles(report)) {
+        std::string names;
+        for (const auto& w : cycle)
+            names += w + " -> ";
+        names += cycle.front();
+        out.push_back(
+            {"deadlock", "", "dependency cycle: " + names,
+             "break it: have one worker stub the interface the other needs, or merge the two "
+             "tasks"});
+    }
+
+    // Protocol commits that landed on the base or on an integration branch.
+    std::optional<git::Oid> oldest_base;
+    std::int64_t oldest_time = 0;
+    for (const auto& w : report.workers)
+        if (w.spawn_base) {
+            auto t = ctx.repo.commit(*w.spawn_base).time;
+            if (!oldest_base || t < oldest_time) {
+                oldest_base = w.spawn_base;
+                oldest_time = t;
+            }
+        }
+    if (!report.workers.empty()) {
+        scan_for_protocol_commits(ctx.repo, report.base_branch, oldest_base, out);
+        std::string integration = ctx.config.integration_template;
+        std::string prefix = integration.substr(0, integration.find("{feature}"));
+        auto base_tip = ctx.repo.resolve_commit("refs/heads/" + report.base_branch);
+        for (const auto& ref : ctx.repo.refs("refs/heads/" + prefix))
+            scan_for_protocol_commits(ctx.repo, ref.name.substr(11), base_tip, out);
+    }
+    return out;
+}
+
+} // namespace porch::ops

@@ -1,0 +1,29 @@
+// What an orchestrator must act on, derived from a status report: each alert says what is wrong
+// and what to do about it.
+#pragma once
+
+#include "model/worker.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace porch::ops {
+
+struct Alert {
+    // blocked, needs, needs-satisfied, stalled, deadlock, wrong-branch-commit, bypassed-hooks,
+    // unrecorded, worktree-missing, worktree-dirty, worktree-wrong-branch, integration-stopped,
+    // qa-rejected, qa-pending
+    std::string kind;
+    std::string worker;  // empty for alerts about no single worker (deadlocks, base commits)
+    std::string message; // one line; may contain others' text: sanitise before printing
+    std::string action;  // what to do or type next
+};
+
+// Cycles in the dependency graph (NEEDS commits and needs declared at spawn, on workers not yet
+// complete); each cycle lists its workers once, starting from the smallest id.
+std::vector<std::vector<std::string>> dependency_cycles(const model::StatusReport& report);
+
+std::vector<Alert> collect_alerts(const model::Context& ctx, const model::StatusReport& report, std::int64_t now);
+
+} // namespace porch::ops
