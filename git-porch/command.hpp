@@ -13,11 +13,16 @@
 
 namespace porch::cli {
 
+// git's exit codes, which only the CLI picks (the library says which kind of error it was).
+inline constexpr int exit_refused = 1; // understood, and the answer is no
+inline constexpr int exit_fatal = 128;
+inline constexpr int exit_usage = 129;
+
 struct Env {
     std::string cwd;
     std::optional<model::Context> ctx; // opened before run() when the command needs it
-    bool color = false;                  // colour on stdout
-    std::string binary;                  // absolute path of this git-porch
+    bool color = false;                // colour on stdout
+    std::string binary;                // absolute path of this git-porch
 };
 
 class Command {

@@ -1,8 +1,8 @@
 // git-porch: the front end. Parses the command line, opens the repository for the commands
 // that need one, and turns porch::Error into git's messages and exit codes.
 #include "command.hpp"
-#include "util/error.hpp"
 #include "render.hpp"
+#include "util/error.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -42,8 +42,21 @@ int show_manual() {
     return 0;
 }
 
+// git's exit codes: 128 for fatal errors, 129 for bad usage; 1 for a plain "no".
+int exit_code(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::refused:
+        return exit_refused;
+    case ErrorKind::fatal:
+        return exit_fatal;
+    case ErrorKind::invalid:
+        return exit_usage;
+    }
+    return exit_fatal;
+}
+
 void print_error(const Error& e) {
-    const char* label = e.code() == ExitCode::fatal ? "fatal: " : "error: ";
+    const char* label = e.kind() == ErrorKind::fatal ? "fatal: " : "error: ";
     std::cerr << label << display(e.what()) << '\n';
     if (!e.hint().empty()) {
         std::istringstream lines(e.hint());
@@ -57,7 +70,7 @@ int run(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         std::cerr << top_usage();
-        return static_cast<int>(ExitCode::usage);
+        return exit_usage;
     }
     if (args[0] == "--help")
         return show_manual();
@@ -84,10 +97,11 @@ int run(int argc, char** argv) {
         if (c.name == args[0])
             info = &c;
     if (info == nullptr) {
-        throw Error(ExitCode::usage,
-                    (args[0].starts_with("-") ? "unknown option " : "'") +
-                        (args[0].starts_with("-") ? args[0] : args[0] + "' is not a git porch command"),
-                    "see 'git porch -h' for the list of commands");
+        throw Error(
+            ErrorKind::invalid,
+            (args[0].starts_with("-") ? "unknown option " : "'") +
+                (args[0].starts_with("-") ? args[0] : args[0] + "' is not a git porch command"),
+            "see 'git porch -h' for the list of commands");
     }
 
     std::unique_ptr<Command> command = info->make();
@@ -102,7 +116,7 @@ int run(int argc, char** argv) {
         std::cout << app.help();
         return 0;
     } catch (const CLI::ParseError& e) {
-        throw Error(ExitCode::usage, std::string(info->name) + ": " + e.what(),
+        throw Error(ErrorKind::invalid, std::string(info->name) + ": " + e.what(),
                     "see 'git porch " + std::string(info->name) + " -h'");
     }
 
@@ -110,7 +124,7 @@ int run(int argc, char** argv) {
     std::error_code ec;
     env.cwd = std::filesystem::current_path(ec).string();
     if (ec)
-        throw Error(ExitCode::fatal, "cannot read the current directory: " + ec.message());
+        throw Error(ErrorKind::fatal, "cannot read the current directory: " + ec.message());
     std::error_code self_ec;
     env.binary = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
     if (info->needs_repo)
@@ -131,9 +145,9 @@ int main(int argc, char** argv) {
         return porch::cli::run(argc, argv);
     } catch (const porch::Error& e) {
         porch::cli::print_error(e);
-        return static_cast<int>(e.code());
+        return porch::cli::exit_code(e.kind());
     } catch (const std::exception& e) {
         std::cerr << "fatal: " << porch::cli::display(e.what()) << '\n';
-        return static_cast<int>(porch::ExitCode::fatal);
+        return porch::cli::exit_fatal;
     }
 }

@@ -1,5 +1,6 @@
-// The one error type of the porch library. Only the CLI's main turns it into a message and an
-// exit code, so the library never prints and never exits.
+// The one error type of the porch library. It says what kind of "no" it is; only the CLI's main
+// turns it into a message and an exit code, so the library never prints, never exits and never
+// picks an exit code.
 #pragma once
 
 #include <stdexcept>
@@ -7,32 +8,32 @@
 
 namespace porch {
 
-enum class ExitCode : int {
-    failure = 1, // the request was understood but the answer is "no" (e.g. invalid message)
-    fatal = 128, // git's code for fatal errors
-    usage = 129, // git's code for bad command-line usage
+enum class ErrorKind {
+    refused, // the request was understood but the answer is "no" (e.g. an invalid message)
+    fatal,   // it could not be done (a missing repository, a failed git step)
+    invalid, // the request itself is malformed: a bad argument, name or combination
 };
 
 class Error : public std::runtime_error {
 public:
-    Error(ExitCode code, std::string message, std::string hint = {})
-        : std::runtime_error(std::move(message)), m_code(code), m_hint(std::move(hint)) {}
+    Error(ErrorKind kind, std::string message, std::string hint = {})
+        : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)) {}
 
-    ExitCode code() const noexcept { return m_code; }
+    ErrorKind kind() const noexcept { return m_kind; }
     // What the user can type next; may be empty.
     const std::string& hint() const noexcept { return m_hint; }
 
 private:
-    ExitCode m_code;
+    ErrorKind m_kind;
     std::string m_hint;
 };
 
 [[noreturn]] inline void fail(std::string message, std::string hint = {}) {
-    throw Error(ExitCode::fatal, std::move(message), std::move(hint));
+    throw Error(ErrorKind::fatal, std::move(message), std::move(hint));
 }
 
-[[noreturn]] inline void fail_usage(std::string message, std::string hint = {}) {
-    throw Error(ExitCode::usage, std::move(message), std::move(hint));
+[[noreturn]] inline void fail_invalid(std::string message, std::string hint = {}) {
+    throw Error(ErrorKind::invalid, std::move(message), std::move(hint));
 }
 
 } // namespace porch
