@@ -3,6 +3,7 @@
 #   ./dev.sh demo    install packages, build, run the demo
 #   ./dev.sh test    install packages, build, run the whole test suite (what CI runs)
 #   ./dev.sh build   build only;  ./dev.sh deps  install packages only
+#   ./dev.sh format-check   clang-format's verdict on every C++ file (CI runs it)
 # Environment: BUILD_DIR (default build), PORCH_SANITIZE=1 for an ASan/UBSan build,
 # CI=true turns warnings into errors, PORCH_FUZZ_SECONDS (default 20; 0 skips) bounds each
 # libFuzzer target that `test` runs after the suite (a clang build in <BUILD_DIR>-fuzz).
@@ -12,7 +13,7 @@ cd "$(dirname "$0")"
 build_dir=${BUILD_DIR:-build}
 packages=(cmake ninja-build g++ pkg-config git python3 man-db
   libgit2-dev libssl-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc
-  clang-14 libclang-rt-14-dev)
+  clang-14 libclang-rt-14-dev clang-format-14)
 
 install_deps() {
   local missing=() p
@@ -62,10 +63,21 @@ fuzz() {
   done
 }
 
+# Every C++ file as .clang-format wants it; prints the command that fixes them.
+format_check() {
+  local files
+  mapfile -t files < <(git ls-files '*.cpp' '*.hpp')
+  clang-format-14 --dry-run -Werror "${files[@]}" || {
+    echo "dev.sh: fix the formatting with: git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i" >&2
+    exit 1
+  }
+}
+
 case "${1:-}" in
   deps) install_deps ;;
   build) install_deps; build ;;
+  format-check) install_deps; format_check ;;
   test) install_deps; build; ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)"; fuzz ;;
   demo) install_deps; build; bash scripts/demo.sh "$build_dir/git-porch/git-porch" ;;
-  *) sed -n '2,7p' "$0" >&2; exit 129 ;;
+  *) sed -n '2,8p' "$0" >&2; exit 129 ;;
 esac

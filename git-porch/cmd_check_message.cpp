@@ -1,10 +1,9 @@
 // git porch check-message <file|->: is this commit message valid under the protocol?
 #include "command.hpp"
-
-#include "util/error.hpp"
 #include "git/repo.hpp"
-#include "ops/hooks/handlers.hpp"
 #include "model/message.hpp"
+#include "ops/hooks/handlers.hpp"
+#include "util/error.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -25,10 +24,10 @@ std::string read_input(const std::string& path) {
     }
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
-        throw Error(ExitCode::fatal, "cannot read '" + path + "': it is a directory");
+        throw Error(ErrorKind::fatal, "cannot read '" + path + "': it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw Error(ExitCode::fatal, "cannot read '" + path + "': " + std::strerror(errno));
+        throw Error(ErrorKind::fatal, "cannot read '" + path + "': " + std::strerror(errno));
     ss << in.rdbuf();
     return ss.str();
 }
@@ -48,17 +47,18 @@ protocol::CommentStyle comment_style(const std::string& cwd) {
 class CheckMessage : public Command {
 public:
     void setup(CLI::App& app) override {
-        app.add_option("file", m_file, "The message file (as commit-msg receives it), or - for stdin")
+        app.add_option("file", m_file,
+                       "The message file (as commit-msg receives it), or - for stdin")
             ->required();
     }
 
     int run(Env& env) override {
         auto msg = protocol::parse_message(read_input(m_file), comment_style(env.cwd));
         if (msg.kind == protocol::Kind::empty)
-            throw Error(ExitCode::failure, "the commit message is empty",
+            throw Error(ErrorKind::refused, "the commit message is empty",
                         "valid subjects look like:\n" + std::string(protocol::protocol_examples()));
         if (msg.kind == protocol::Kind::invalid)
-            throw Error(ExitCode::failure, msg.error,
+            throw Error(ErrorKind::refused, msg.error,
                         "valid subjects look like:\n" + std::string(protocol::protocol_examples()));
         return 0;
     }
@@ -69,6 +69,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_check_message() { return std::make_unique<CheckMessage>(); }
+std::unique_ptr<Command> make_check_message() {
+    return std::make_unique<CheckMessage>();
+}
 
 } // namespace porch::cli

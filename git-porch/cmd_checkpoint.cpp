@@ -1,10 +1,10 @@
 // git porch checkpoint write <group> <summary> | read [--all]; git porch handoff: the seed's
 // session boundary protocol, kept as events.
 #include "command.hpp"
-#include "util/error.hpp"
-#include "render.hpp"
-#include "util/text.hpp"
 #include "ops/session/session.hpp"
+#include "render.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>

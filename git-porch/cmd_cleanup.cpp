@@ -1,10 +1,10 @@
 // git porch cleanup [--merged-into <branch>] [--branches] [--dry-run] [--json]: remove merged
 // workers' worktrees (release their pool slots), and with --branches their branches.
 #include "command.hpp"
-#include "util/error.hpp"
-#include "render.hpp"
 #include "compose.hpp"
 #include "ops/cleanup/cleanup.hpp"
+#include "render.hpp"
+#include "util/error.hpp"
 
 #include <filesystem>
 #include <iostream>

@@ -1,7 +1,7 @@
 // git porch doctor [--fix] [--json]
 #include "command.hpp"
-#include "render.hpp"
 #include "ops/doctor/doctor.hpp"
+#include "render.hpp"
 
 #include <algorithm>
 #include <iostream>

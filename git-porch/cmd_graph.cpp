@@ -1,9 +1,8 @@
 // git porch graph [--dot]: the dependency graph (declared needs and NEEDS commits).
 #include "command.hpp"
-
-#include "render.hpp"
-#include "ops/status/alerts.hpp"
 #include "model/worker.hpp"
+#include "ops/status/alerts.hpp"
+#include "render.hpp"
 
 #include <iostream>
 #include <set>
@@ -23,7 +22,9 @@ std::string dot_escape(std::string_view text) {
     return out;
 }
 
-std::string dot_quote(std::string_view text) { return "\"" + dot_escape(text) + "\""; }
+std::string dot_quote(std::string_view text) {
+    return "\"" + dot_escape(text) + "\"";
+}
 
 std::string_view dot_color(const std::string& state) {
     if (state == "complete")
@@ -64,15 +65,20 @@ public:
         if (m_dot) {
             std::cout << "digraph porch {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
             for (const auto& w : report.workers)
-                std::cout << "  " << dot_quote(w.worker) << " [label=\"" << dot_escape(w.worker) << "\\n" << dot_escape(w.desc) << "\\n"
+                std::cout << "  " << dot_quote(w.worker) << " [label=\"" << dot_escape(w.worker)
+                          << "\\n"
+                          << dot_escape(w.desc) << "\\n"
                           << dot_escape(w.state) << "\""
                           << ", color=" << dot_color(w.state) << "];\n";
             for (const auto& e : edges)
                 std::cout << "  " << dot_quote(e.from) << " -> " << dot_quote(e.to)
-                          << (e.declared ? " [style=dashed]" : " [label=" + dot_quote(e.label) + "]") << ";\n";
+                          << (e.declared ? " [style=dashed]"
+                                         : " [label=" + dot_quote(e.label) + "]")
+                          << ";\n";
             for (const auto& cycle : cycles)
                 for (std::size_t i = 0; i < cycle.size(); ++i)
-                    std::cout << "  " << dot_quote(cycle[i]) << " -> " << dot_quote(cycle[(i + 1) % cycle.size()])
+                    std::cout << "  " << dot_quote(cycle[i]) << " -> "
+                              << dot_quote(cycle[(i + 1) % cycle.size()])
                               << " [color=red, penwidth=2];\n";
             std::cout << "}\n";
             return 0;
@@ -83,7 +89,8 @@ public:
         }
         const bool c = env.color;
         for (const auto& w : report.workers) {
-            std::cout << paint(w.worker, Tone::bold, c) << " (" << paint(w.state, state_tone(w.state), c) << ")";
+            std::cout << paint(w.worker, Tone::bold, c) << " ("
+                      << paint(w.state, state_tone(w.state), c) << ")";
             bool any = false;
             for (const auto& e : edges) {
                 if (e.from != w.worker)
@@ -109,6 +116,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_graph() { return std::make_unique<Graph>(); }
+std::unique_ptr<Command> make_graph() {
+    return std::make_unique<Graph>();
+}
 
 } // namespace porch::cli

@@ -1,10 +1,9 @@
 // git porch hooks install|uninstall|status, and the plumbing `git porch hook <name>`.
 #include "command.hpp"
-
-#include "util/error.hpp"
-#include "ops/hooks/handlers.hpp"
 #include "model/hook_files.hpp"
+#include "ops/hooks/handlers.hpp"
 #include "render.hpp"
+#include "util/error.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -38,7 +37,9 @@ public:
                                            : h.state == hooks::State::chained ? "chained"
                                                                               : "foreign"},
                                  {"outdated", h.shim_outdated}});
-            std::cout << nlohmann::json{{"dir", report.dir}, {"hooks", hooks}, {"actions", report.actions}}
+            std::cout << nlohmann::json{{"dir", report.dir},
+                                        {"hooks", hooks},
+                                        {"actions", report.actions}}
                              .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                       << '\n';
             return 0;
@@ -50,8 +51,10 @@ public:
             bool missing = false;
             for (const auto& h : report.hooks) {
                 std::cout << "  " << pad(h.name, 12) << ' ' << hooks::to_string(h.state)
-                          << (h.shim_outdated ? " (outdated: run git porch hooks install)" : "") << '\n';
-                missing = missing || h.state == hooks::State::absent || h.state == hooks::State::foreign;
+                          << (h.shim_outdated ? " (outdated: run git porch hooks install)" : "")
+                          << '\n';
+                missing =
+                    missing || h.state == hooks::State::absent || h.state == hooks::State::foreign;
             }
             if (missing)
                 std::cout << "next: git porch hooks install\n";
@@ -81,7 +84,7 @@ public:
         try {
             if (m_name == "commit-msg") {
                 if (m_args.empty())
-                    throw Error(ExitCode::usage, "commit-msg needs the message file");
+                    throw Error(ErrorKind::invalid, "commit-msg needs the message file");
                 outcome = hooks::commit_msg(env.cwd, m_args.front());
             } else if (m_name == "pre-commit") {
                 outcome = hooks::pre_commit(env.cwd);
@@ -109,7 +112,11 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_hooks() { return std::make_unique<Hooks>(); }
-std::unique_ptr<Command> make_hook() { return std::make_unique<Hook>(); }
+std::unique_ptr<Command> make_hooks() {
+    return std::make_unique<Hooks>();
+}
+std::unique_ptr<Command> make_hook() {
+    return std::make_unique<Hook>();
+}
 
 } // namespace porch::cli

@@ -1,8 +1,7 @@
 // git porch init: idempotent set-up of the repository.
 #include "command.hpp"
-
-#include "render.hpp"
 #include "ops/init/init.hpp"
+#include "render.hpp"
 
 #include <iostream>
 
@@ -26,7 +25,8 @@ public:
             std::cout << display(line) << '\n';
         if (result.actions.empty())
             std::cout << "porch is already set up here\n";
-        std::cout << "next: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints\n";
+        std::cout
+            << "next: git porch spawn <id> <description>, e.g. git porch spawn 1 api-endpoints\n";
         return 0;
     }
 
@@ -36,6 +36,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_init() { return std::make_unique<Init>(); }
+std::unique_ptr<Command> make_init() {
+    return std::make_unique<Init>();
+}
 
 } // namespace porch::cli

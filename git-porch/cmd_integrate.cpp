@@ -1,10 +1,10 @@
 // git porch integrate <feature>: merge complete workers in dependency order into an integration
 // branch, in porch's own worktree; --continue, --abort, --dry-run, --finish.
 #include "command.hpp"
-#include "util/error.hpp"
-#include "util/text.hpp"
 #include "compose.hpp"
 #include "ops/integrate/integrate.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -144,7 +144,7 @@ public:
             m_options.base = m_base;
         m_options.only = split_only(m_only);
         if (m_options.dry_run && (m_continue || m_abort || m_finish))
-            throw Error(ExitCode::usage,
+            throw Error(ErrorKind::invalid,
                         "--dry-run cannot be combined with --continue, --abort or --finish");
         ops::IntegrateResult r;
         if (m_continue)

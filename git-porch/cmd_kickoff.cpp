@@ -1,12 +1,12 @@
 // git porch kickoff (task-<id> | --all) [--script] [--json]: the kickoff prompt of a worker, or
 // an executable launch script that starts the person's agent command with it.
 #include "command.hpp"
-#include "util/error.hpp"
 #include "model/plan.hpp"
+#include "model/worker.hpp"
 #include "ops/prompts/kickoff.hpp"
 #include "ops/prompts/launch.hpp"
 #include "render.hpp"
-#include "model/worker.hpp"
+#include "util/error.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -47,9 +47,9 @@ public:
 
     int run(Env& env) override {
         if (m_all == !m_worker.empty())
-            fail_usage(m_all ? "kickoff takes task-<id> or --all, not both"
-                             : "kickoff needs task-<id> or --all",
-                       "git porch kickoff task-<id> [--script] [--json]");
+            fail_invalid(m_all ? "kickoff takes task-<id> or --all, not both"
+                               : "kickoff needs task-<id> or --all",
+                         "git porch kickoff task-<id> [--script] [--json]");
         auto& ctx = *env.ctx;
         // Read before anything is written: without it --script does nothing at all.
         std::vector<std::string> agent;

@@ -1,11 +1,11 @@
 // git porch log [<worker>] [--json]: the event timeline.
 #include "command.hpp"
-#include "util/error.hpp"
-#include "model/naming.hpp"
-#include "render.hpp"
-#include "model/store.hpp"
-#include "util/text.hpp"
 #include "model/context.hpp"
+#include "model/naming.hpp"
+#include "model/store.hpp"
+#include "render.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -127,7 +127,7 @@ public:
                       << (skipped == 1 ? "" : "s") << '\n';
         if (events.empty() && !m_worker.empty() &&
             model::worker_branches(*env.ctx, workers.front()).empty())
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");
         if (m_json) {
@@ -139,7 +139,7 @@ public:
         }
         if (events.empty() && !m_worker.empty() &&
             model::worker_branches(*env.ctx, workers.front()).empty())
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");
         if (events.empty()) {

@@ -1,14 +1,14 @@
 // git porch plan import|check|apply: the team's task list in .porch/plan.toml.
 #include "command.hpp"
-#include "util/error.hpp"
-#include "ops/plan/apply.hpp"
 #include "compose.hpp"
+#include "model/naming.hpp"
+#include "model/plan.hpp"
+#include "model/worker.hpp"
+#include "ops/plan/apply.hpp"
 #include "ops/plan/check.hpp"
 #include "ops/plan/import.hpp"
-#include "model/plan.hpp"
-#include "model/naming.hpp"
 #include "render.hpp"
-#include "model/worker.hpp"
+#include "util/error.hpp"
 
 #include <filesystem>
 #include <fstream>

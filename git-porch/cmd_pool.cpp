@@ -1,9 +1,8 @@
 // git porch pool init|acquire|release|status|health|merge|cleanup|reset
 #include "command.hpp"
-
-#include "util/error.hpp"
 #include "ops/pool/pool.hpp"
 #include "render.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
 
 #include <ctime>
@@ -49,7 +48,8 @@ public:
         acquire->add_flag("--json", m_json, "Print the result as JSON");
         auto* release = app.add_subcommand("release", "Return a slot to idle; the branch stays");
         release->add_option("slot", m_target, "wt-<n> or task-<id>")->required();
-        release->add_flag("-f,--force", m_force, "Save uncommitted work under refs/porch/rescued/ first");
+        release->add_flag("-f,--force", m_force,
+                          "Save uncommitted work under refs/porch/rescued/ first");
         release->add_flag("--json", m_json, "Print the result as JSON");
         auto* status = app.add_subcommand("status", "Show the slots");
         status->add_flag("--json", m_json, "Print JSON");
@@ -57,7 +57,8 @@ public:
         health->add_flag("--fix", m_fix, "Repair what is safe");
         health->add_flag("--json", m_json, "Print JSON");
         auto* merge = app.add_subcommand("merge", "Merge busy slots' branches, in slot order");
-        merge->add_option("branch", m_target, "The branch to merge into (default: the base branch)");
+        merge->add_option("branch", m_target,
+                          "The branch to merge into (default: the base branch)");
         app.add_subcommand("cleanup", "Remove idle slots and their folders");
         auto* reset = app.add_subcommand("reset", "cleanup, then init");
         reset->add_option("size", m_size, "Number of slots (default 8)");
@@ -76,8 +77,11 @@ public:
         } else if (sub == "acquire") {
             auto a = pool::acquire(ctx, m_req);
             if (m_json)
-                std::cout << json{{"slot", a.slot.name}, {"path", a.slot.path}, {"branch", a.worker.branch},
-                                  {"worker", a.worker.worker}, {"base", a.worker.base},
+                std::cout << json{{"slot", a.slot.name},
+                                  {"path", a.slot.path},
+                                  {"branch", a.worker.branch},
+                                  {"worker", a.worker.worker},
+                                  {"base", a.worker.base},
                                   {"base_commit", a.worker.base_commit}}
                                  .dump(2, ' ', false, json::error_handler_t::replace)
                           << '\n';
@@ -86,12 +90,14 @@ public:
         } else if (sub == "release") {
             auto r = pool::release(ctx, m_target, m_force);
             if (m_json)
-                std::cout << json{{"slot", r.slot.name}, {"worker", r.worker},
+                std::cout << json{{"slot", r.slot.name},
+                                  {"worker", r.worker},
                                   {"rescued", r.rescued_ref ? json(*r.rescued_ref) : json(nullptr)}}
                                  .dump(2)
                           << '\n';
             else {
-                std::cout << "released " << r.slot.name << " (" << r.worker << "); its branch stays\n";
+                std::cout << "released " << r.slot.name << " (" << r.worker
+                          << "); its branch stays\n";
                 if (r.rescued_ref)
                     std::cout << "uncommitted work saved at " << *r.rescued_ref
                               << "\n  see it with: git show --stat " << *r.rescued_ref << '\n';
@@ -124,7 +130,8 @@ public:
     }
 
 private:
-    void render_status(const Env& env, const std::vector<pool::Slot>& slots, std::int64_t now) const {
+    void render_status(const Env& env, const std::vector<pool::Slot>& slots,
+                       std::int64_t now) const {
         if (m_json) {
             json arr = json::array();
             std::size_t busy = 0;
@@ -132,7 +139,10 @@ private:
                 arr.push_back(slot_json(s, now));
                 busy += s.state == pool::SlotState::busy;
             }
-            std::cout << json{{"version", 1}, {"size", slots.size()}, {"busy", busy}, {"slots", arr}}
+            std::cout << json{{"version", 1},
+                              {"size", slots.size()},
+                              {"busy", busy},
+                              {"slots", arr}}
                              .dump(2, ' ', false, json::error_handler_t::replace)
                       << '\n';
             return;
@@ -147,10 +157,12 @@ private:
             auto tone = s.state == pool::SlotState::busy   ? Tone::cyan
                         : s.state == pool::SlotState::idle ? Tone::dim
                                                            : Tone::red;
-            std::cout << pad(s.name, 6) << "  " << paint(pad(pool::to_string(s.state), 6), tone, env.color)
-                      << "  " << pad(display(s.worker.value_or("-")), 10) << "  "
+            std::cout << pad(s.name, 6) << "  "
+                      << paint(pad(pool::to_string(s.state), 6), tone, env.color) << "  "
+                      << pad(display(s.worker.value_or("-")), 10) << "  "
                       << pad(display(s.branch.empty() ? "-" : s.branch, 40), 40) << "  "
-                      << pad(s.last_commit_time ? util::format_age(now - s.last_commit_time) : "-", 4)
+                      << pad(s.last_commit_time ? util::format_age(now - s.last_commit_time) : "-",
+                             4)
                       << "  " << display(s.problem.empty() ? s.path : s.problem) << '\n';
         }
         const std::size_t width = 20;
@@ -165,18 +177,23 @@ private:
         if (m_json) {
             json arr = json::array();
             for (const auto& f : findings)
-                arr.push_back({{"slot", f.slot}, {"problem", f.problem}, {"action", f.action}, {"fixed", f.fixed}});
-            std::cout << json{{"healthy", findings.empty()}, {"findings", arr}}.dump(2, ' ', false,
-                                                                                     json::error_handler_t::replace)
+                arr.push_back({{"slot", f.slot},
+                               {"problem", f.problem},
+                               {"action", f.action},
+                               {"fixed", f.fixed}});
+            std::cout << json{{"healthy", findings.empty()}, {"findings", arr}}.dump(
+                             2, ' ', false, json::error_handler_t::replace)
                       << '\n';
         } else if (findings.empty()) {
             std::cout << "the pool is healthy\n";
         } else {
             for (const auto& f : findings)
-                std::cout << (f.fixed ? "fixed  " : "found  ") << (f.slot.empty() ? "" : f.slot + ": ")
-                          << display(f.problem) << "\n       " << display(f.action) << '\n';
+                std::cout << (f.fixed ? "fixed  " : "found  ")
+                          << (f.slot.empty() ? "" : f.slot + ": ") << display(f.problem)
+                          << "\n       " << display(f.action) << '\n';
         }
-        bool unfixed = std::any_of(findings.begin(), findings.end(), [](const auto& f) { return !f.fixed; });
+        bool unfixed =
+            std::any_of(findings.begin(), findings.end(), [](const auto& f) { return !f.fixed; });
         return unfixed ? 1 : 0;
     }
 
@@ -189,6 +206,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_pool() { return std::make_unique<Pool>(); }
+std::unique_ptr<Command> make_pool() {
+    return std::make_unique<Pool>();
+}
 
 } // namespace porch::cli

@@ -1,8 +1,8 @@
 // git porch qa approve|reject task-<id> [-m REASON]: QA's verdict on a complete worker;
 // git porch retry task-<id>: one more attempt, within parallelization.retry_on_failure.
 #include "command.hpp"
-#include "util/error.hpp"
 #include "ops/qa/qa.hpp"
+#include "util/error.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>

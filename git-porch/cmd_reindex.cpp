@@ -1,9 +1,8 @@
 // git porch reindex [<worker>]: record commits the notes do not know yet.
 #include "command.hpp"
-
-#include "util/error.hpp"
 #include "model/naming.hpp"
 #include "model/record.hpp"
+#include "util/error.hpp"
 
 #include <iostream>
 
@@ -40,6 +39,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_reindex() { return std::make_unique<Reindex>(); }
+std::unique_ptr<Command> make_reindex() {
+    return std::make_unique<Reindex>();
+}
 
 } // namespace porch::cli

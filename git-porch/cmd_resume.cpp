@@ -1,10 +1,10 @@
 // git porch resume task-<id> [--json]: the continuation prompt for a worker whose session
 // crashed, stalled or got unblocked, from its recorded events.
 #include "command.hpp"
-#include "util/error.hpp"
 #include "model/plan.hpp"
-#include "ops/prompts/resume.hpp"
 #include "model/worker.hpp"
+#include "ops/prompts/resume.hpp"
+#include "util/error.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -38,7 +38,7 @@ public:
         auto a = prompts::load_assignment(ctx, report, *w, plan ? &*plan : nullptr);
         auto p = prompts::load_progress(ctx, report, *w, a);
         if (w->state == "complete" && !p.rejection)
-            throw Error(ExitCode::failure,
+            throw Error(ErrorKind::refused,
                         worker + " is complete and not rejected: nothing to resume",
                         "see its work with: git porch log " + worker);
         if (a.worktree.empty())

@@ -1,8 +1,7 @@
 // git porch spawn <id> <desc>: create a worker's branch and worktree.
 #include "command.hpp"
-
-#include "render.hpp"
 #include "ops/spawn/spawn.hpp"
+#include "render.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -14,11 +13,13 @@ namespace {
 class Spawn : public Command {
 public:
     void setup(CLI::App& app) override {
-        app.add_option("id", m_req.id, "Worker id: 1 to 32 lowercase letters and digits (task- optional)")
+        app.add_option("id", m_req.id,
+                       "Worker id: 1 to 32 lowercase letters and digits (task- optional)")
             ->required();
         app.add_option("desc", m_req.desc, "Description: a lowercase slug such as api-endpoints")
             ->required();
-        app.add_option("--base", m_req.base, "Branch or commit to start from (default: the base branch)");
+        app.add_option("--base", m_req.base,
+                       "Branch or commit to start from (default: the base branch)");
         app.add_option("--needs", m_req.needs, "A worker this one depends on (repeatable)")
             ->type_name("task-<id>")
             ->allow_extra_args(false);
@@ -55,6 +56,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> make_spawn() { return std::make_unique<Spawn>(); }
+std::unique_ptr<Command> make_spawn() {
+    return std::make_unique<Spawn>();
+}
 
 } // namespace porch::cli

@@ -1,12 +1,12 @@
 // git porch status: one row per worker.
 #include "command.hpp"
-#include "util/error.hpp"
 #include "model/naming.hpp"
-#include "render.hpp"
-#include "ops/sync/sync.hpp"
-#include "util/text.hpp"
-#include "ops/status/alerts.hpp"
 #include "model/worker.hpp"
+#include "ops/status/alerts.hpp"
+#include "ops/sync/sync.hpp"
+#include "render.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -112,9 +112,9 @@ public:
     int run(Env& env) override {
         const std::string only = worker_arg(m_worker, "--worker");
         if (m_json + m_porcelain > 1)
-            throw Error(ExitCode::usage, "--json and --porcelain cannot be used together");
+            throw Error(ErrorKind::invalid, "--json and --porcelain cannot be used together");
         if (m_watch < 0 || m_watch > 86400)
-            throw Error(ExitCode::usage, "--watch takes a number of seconds from 1 to 86400");
+            throw Error(ErrorKind::invalid, "--watch takes a number of seconds from 1 to 86400");
         if (m_watch == 0)
             return once(env, only);
         return watch(env, only);
@@ -126,7 +126,7 @@ private:
         if (m_local)
             std::erase_if(report.workers, [](const auto& w) { return !w.local; });
         if (!only.empty() && report.workers.empty())
-            throw Error(ExitCode::fatal, "no worker " + only,
+            throw Error(ErrorKind::fatal, "no worker " + only,
                         "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
         std::vector<ops::Alert> alerts;

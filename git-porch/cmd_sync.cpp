@@ -1,7 +1,7 @@
 // git porch sync [<remote>]: fetch teammates' events, merge them by line union, push ours.
 #include "command.hpp"
-#include "util/error.hpp"
 #include "ops/sync/sync.hpp"
+#include "util/error.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "command.hpp"
-#include "util/error.hpp"
 #include "model/naming.hpp"
+#include "util/error.hpp"
 
 #include <array>
 
@@ -11,7 +11,7 @@ std::string worker_arg(const std::string& arg, std::string_view what) {
         return {};
     auto id = protocol::normalize_id(arg);
     if (!id)
-        throw Error(ExitCode::usage,
+        throw Error(ErrorKind::invalid,
                     std::string(what) + " takes task-<id>, not " + protocol::quote(arg));
     return protocol::worker_name(*id);
 }

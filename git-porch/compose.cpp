@@ -19,7 +19,9 @@ plan::Started launch_in_pool(model::Context& ctx, const model::SpawnRequest& req
     return {request.id, a.worker.worker, a.worker.branch, a.slot.path, a.slot.name};
 }
 
-void release_slot(model::Context& ctx, const std::string& slot) { pool::release(ctx, slot, false); }
+void release_slot(model::Context& ctx, const std::string& slot) {
+    pool::release(ctx, slot, false);
+}
 
 std::vector<std::string> cleanup_merged(model::Context& ctx, const std::string& merged_into) {
     ops::CleanupOptions options;

@@ -55,15 +55,32 @@ std::string paint(std::string_view text, Tone tone, bool color) {
         return std::string(text);
     const char* code = "";
     switch (tone) {
-    case Tone::bold: code = "1"; break;
-    case Tone::dim: code = "2"; break;
-    case Tone::red: code = "31"; break;
-    case Tone::green: code = "32"; break;
-    case Tone::yellow: code = "33"; break;
-    case Tone::blue: code = "34"; break;
-    case Tone::magenta: code = "35"; break;
-    case Tone::cyan: code = "36"; break;
-    case Tone::plain: break;
+    case Tone::bold:
+        code = "1";
+        break;
+    case Tone::dim:
+        code = "2";
+        break;
+    case Tone::red:
+        code = "31";
+        break;
+    case Tone::green:
+        code = "32";
+        break;
+    case Tone::yellow:
+        code = "33";
+        break;
+    case Tone::blue:
+        code = "34";
+        break;
+    case Tone::magenta:
+        code = "35";
+        break;
+    case Tone::cyan:
+        code = "36";
+        break;
+    case Tone::plain:
+        break;
     }
     return "\033[" + std::string(code) + "m" + std::string(text) + "\033[m";
 }
@@ -95,7 +112,9 @@ std::string display(std::string_view text, std::size_t width) {
     return out + "\u2026";
 }
 
-std::size_t width_of(std::string_view text) { return columns(text); }
+std::size_t width_of(std::string_view text) {
+    return columns(text);
+}
 
 std::string display_lines(std::string_view text, std::string_view prefix) {
     std::string out;

@@ -52,7 +52,7 @@ process::Result run_or_throw(const std::string& dir, const std::vector<std::stri
                              const std::string& what) {
     auto r = run_in(dir, args);
     if (!r.ok())
-        throw Error(ExitCode::fatal, what + ": " + r.last_error_line());
+        throw Error(ErrorKind::fatal, what + ": " + r.last_error_line());
     return r;
 }
 
@@ -89,7 +89,7 @@ std::optional<std::vector<std::string>> dirty_paths(const std::string& dir) {
 std::vector<std::string> require_dirty_paths(const std::string& dir) {
     auto r = status(dir);
     if (!r.ok())
-        throw Error(ExitCode::fatal, "cannot inspect " + dir + ": " + r.last_error_line());
+        throw Error(ErrorKind::fatal, "cannot inspect " + dir + ": " + r.last_error_line());
     return status_paths(r.out);
 }
 

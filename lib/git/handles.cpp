@@ -14,11 +14,15 @@
 // parser takes precedence over libmbedx509's (ELF symbol interposition). Were libgit2 ever to
 // open a TLS connection, it would fail closed, not open.
 #ifdef PORCH_STATIC_LIBGIT2
-extern "C" int __wrap_git_mbedtls_stream_global_init(void) { return 0; }
+extern "C" int __wrap_git_mbedtls_stream_global_init(void) {
+    return 0;
+}
 
 // libssh2_init only primes OpenSSL (engine loading: ~10% of a hook run); OpenSSL 3 initialises
 // itself on first use, and porch never opens an ssh connection through libgit2.
-extern "C" int __wrap_libssh2_init(int /*flags*/) { return 0; }
+extern "C" int __wrap_libssh2_init(int /*flags*/) {
+    return 0;
+}
 
 // libgit2's HTTP "Negotiate" authentication is the only user of GSSAPI, and Kerberos ships no
 // static archive: loading its seven shared libraries would cost every hook run. porch never
@@ -33,20 +37,32 @@ unsigned gss_indicate_mechs(unsigned* minor, void** set) {
         *set = nullptr;
     return gss_failure;
 }
-unsigned gss_release_oid_set(unsigned* minor, void**) { return *minor = 0, 0; }
+unsigned gss_release_oid_set(unsigned* minor, void**) {
+    return *minor = 0, 0;
+}
 unsigned gss_import_name(unsigned* minor, const void*, const void*, void**) {
     return *minor = 0, gss_failure;
 }
-unsigned gss_release_name(unsigned* minor, void**) { return *minor = 0, 0; }
-unsigned gss_init_sec_context(unsigned* minor, ...) { return *minor = 0, gss_failure; }
-unsigned gss_delete_sec_context(unsigned* minor, void**, void*) { return *minor = 0, 0; }
-unsigned gss_release_buffer(unsigned* minor, void*) { return *minor = 0, 0; }
+unsigned gss_release_name(unsigned* minor, void**) {
+    return *minor = 0, 0;
+}
+unsigned gss_init_sec_context(unsigned* minor, ...) {
+    return *minor = 0, gss_failure;
+}
+unsigned gss_delete_sec_context(unsigned* minor, void**, void*) {
+    return *minor = 0, 0;
+}
+unsigned gss_release_buffer(unsigned* minor, void*) {
+    return *minor = 0, 0;
+}
 unsigned gss_display_status(unsigned* minor, unsigned, int, const void*, unsigned*, void*) {
     return *minor = 0, gss_failure;
 }
 }
 #else
-extern "C" int mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) { return 0; }
+extern "C" int mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) {
+    return 0;
+}
 #endif
 
 namespace porch::git::detail {
@@ -81,7 +97,7 @@ std::string last_error_message() {
 
 void check(int rc, const std::string& context) {
     if (rc < 0)
-        throw Error(ExitCode::fatal, context + ": " + last_error_message());
+        throw Error(ErrorKind::fatal, context + ": " + last_error_message());
 }
 
 } // namespace porch::git::detail

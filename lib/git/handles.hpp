@@ -34,7 +34,9 @@ struct StrArray {
 struct Buf {
     git_buf value = GIT_BUF_INIT;
     ~Buf() { git_buf_dispose(&value); }
-    std::string str() const { return value.ptr ? std::string(value.ptr, value.size) : std::string(); }
+    std::string str() const {
+        return value.ptr ? std::string(value.ptr, value.size) : std::string();
+    }
 };
 
 // Initialises libgit2 once per process (thread-safe, idempotent).

@@ -1,7 +1,7 @@
 #include "git/repo.hpp"
 
-#include "util/error.hpp"
 #include "git/handles.hpp"
+#include "util/error.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -127,7 +127,7 @@ static int open_owned_by_another(git_repository** out, const std::string& where,
             &match);
     }
     if (!match.allowed)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "detected dubious ownership in repository at '" + path +
                         "': another user owns it",
                     "if you trust it: git config --global --add safe.directory " + path);
@@ -157,7 +157,7 @@ Repo Repo::discover(const std::string& start) {
         rc = open_owned_by_another(&raw, git_dir_env ? absolute(*git_dir_env).string() : start,
                                    git_dir_env.has_value(), ceiling, rc);
     if (rc == GIT_ENOTFOUND)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "not a git repository (or any of the parent directories): " +
                         (git_dir_env ? git_dir_env->string() : start),
                     "run git porch inside a clone, or create one with 'git init'");
@@ -442,7 +442,7 @@ CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
     std::string name = str(full_name);
     check(git_reference_name_is_valid(&valid, name.c_str()), "cannot check ref name");
     if (!valid)
-        throw Error(ExitCode::fatal, "'" + name + "' is not a valid ref name");
+        throw Error(ErrorKind::fatal, "'" + name + "' is not a valid ref name");
     git_oid raw_target = to_raw(target);
     git_reference* raw = nullptr;
     int rc;
@@ -644,7 +644,7 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
             return value != 0;
         if (v->empty())
             return true; // `git -c key` alone means true
-        throw Error(ExitCode::fatal, "bad boolean config value '" + *v + "' for " + str(key));
+        throw Error(ErrorKind::fatal, "bad boolean config value '" + *v + "' for " + str(key));
     }
     git_config* cfg = snapshot(m_impl->repo, m_impl->config);
     int value = 0;

@@ -1,8 +1,8 @@
 #include "model/config.hpp"
 
+#include "model/naming.hpp"
 #include "model/toml_read.hpp"
 #include "util/error.hpp"
-#include "model/naming.hpp"
 #include "util/text.hpp"
 
 #include <cstdio>
@@ -172,7 +172,7 @@ std::pair<std::uint32_t, std::size_t> code_point_at(std::string_view text, std::
 
 void fail_at(std::string_view source, const toml::source_region& where, const std::string& message,
              const std::string& hint) {
-    throw Error(ExitCode::fatal,
+    throw Error(ErrorKind::fatal,
                 std::string(source) + ":" + std::to_string(where.begin.line) + ":" +
                     std::to_string(where.begin.column) + ": " + toml_unshield(message),
                 hint);
@@ -210,7 +210,7 @@ std::string toml_shield(std::string_view text, std::string_view source_name,
             continue;
         }
         if (cp >= shield_base && cp < shield_base + 0x10000)
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         std::string(source_name) + ":" + std::to_string(line) + ":" +
                             std::to_string(column) + ": a private-use character (plane 15)",
                         "fix " + std::string(file) + ": remove the character");
@@ -331,7 +331,7 @@ Config load(const std::string& path) {
             return {};
         in.open(path, std::ios::binary); // it may have appeared just now (a concurrent init)
         if (!in)
-            throw Error(ExitCode::fatal, "cannot read " + path);
+            throw Error(ErrorKind::fatal, "cannot read " + path);
     }
     std::ostringstream ss;
     ss << in.rdbuf();

@@ -1,7 +1,7 @@
 #include "model/context.hpp"
 
-#include "util/error.hpp"
 #include "model/naming.hpp"
+#include "util/error.hpp"
 
 #include <filesystem>
 
@@ -48,7 +48,7 @@ std::vector<WorkerBranch> worker_branches(const Context& ctx, const std::string&
 
 std::string integration_branch(const Context& ctx, const std::string& feature) {
     if (auto problem = protocol::validate_feature(feature))
-        throw Error(ExitCode::usage,
+        throw Error(ErrorKind::invalid,
                     "bad feature name " + protocol::quote(feature) + ": " + *problem);
     std::string name = ctx.config.integration_template;
     name.replace(name.find("{feature}"), 9, feature);
@@ -66,7 +66,7 @@ std::string Context::base_branch() const {
             return wt.head->substr(11);
     if (auto head = repo.head_ref(); head && head->starts_with("refs/heads/"))
         return head->substr(11);
-    throw Error(ExitCode::fatal, "cannot tell which branch is the base branch",
+    throw Error(ErrorKind::fatal, "cannot tell which branch is the base branch",
                 "set one in .porch.toml: base_branch = \"main\"");
 }
 

@@ -2,8 +2,8 @@
 // templates and the base branch, loaded once.
 #pragma once
 
-#include "model/config.hpp"
 #include "git/repo.hpp"
+#include "model/config.hpp"
 #include "model/naming.hpp"
 
 #include <optional>
@@ -24,7 +24,9 @@ struct Context {
     // Where git CLI steps run: the main worktree, or the git folder of a bare repository.
     std::string cli_dir() const { return root ? *root : repo.common_dir(); }
     // refs/heads/... of every worker branch share this prefix.
-    std::string branch_ref_prefix() const { return "refs/heads/" + branch_template.literal_prefix(); }
+    std::string branch_ref_prefix() const {
+        return "refs/heads/" + branch_template.literal_prefix();
+    }
 };
 
 struct WorkerBranch {

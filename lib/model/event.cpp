@@ -29,7 +29,7 @@ std::string to_line(const Event& event) {
     auto add = [&](const std::string& key, const auto& value) {
         // A field named like a header key, or a field and a list of one name, would overwrite it.
         if (j.contains(key))
-            throw Error(ExitCode::fatal, "internal error: event key '" + key + "' is used twice");
+            throw Error(ErrorKind::fatal, "internal error: event key '" + key + "' is used twice");
         j[key] = value;
     };
     for (const auto& [k, v] : event.fields)
@@ -40,9 +40,9 @@ std::string to_line(const Event& event) {
     std::string line = j.dump(-1, ' ', true, json::error_handler_t::replace);
     // from_line skips longer lines: better to fail now than to lose the event silently.
     if (line.size() > max_event_line)
-        throw Error(ExitCode::fatal, "cannot record a '" + event.type + "' event of " +
-                                         std::to_string(line.size()) + " bytes (at most " +
-                                         std::to_string(max_event_line) + ")");
+        throw Error(ErrorKind::fatal, "cannot record a '" + event.type + "' event of " +
+                                          std::to_string(line.size()) + " bytes (at most " +
+                                          std::to_string(max_event_line) + ")");
     return line;
 }
 

@@ -1,8 +1,7 @@
-#include "git/cli.hpp"
 #include "model/hook_files.hpp"
 
+#include "git/cli.hpp"
 #include "model/shim_template.hpp"
-
 #include "util/error.hpp"
 #include "util/process.hpp"
 
@@ -64,19 +63,20 @@ void write_executable(const fs::path& path, const std::string& content) {
         out << content;
         out.close();
         if (!out)
-            throw Error(ExitCode::fatal, "cannot write " + tmp.string());
+            throw Error(ErrorKind::fatal, "cannot write " + tmp.string());
     }
     if (::chmod(tmp.c_str(), 0755) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
         int saved = errno;
         fs::remove(tmp);
-        throw Error(ExitCode::fatal, "cannot install " + path.string() + ": " + std::strerror(saved));
+        throw Error(ErrorKind::fatal,
+                    "cannot install " + path.string() + ": " + std::strerror(saved));
     }
 }
 
 void rename_or_fail(const fs::path& from, const fs::path& to) {
     if (::rename(from.c_str(), to.c_str()) != 0)
-        throw Error(ExitCode::fatal, "cannot rename " + from.string() + " to " + to.string() +
-                                         ": " + std::strerror(errno));
+        throw Error(ErrorKind::fatal, "cannot rename " + from.string() + " to " + to.string() +
+                                          ": " + std::strerror(errno));
 }
 
 struct Where {
@@ -88,11 +88,10 @@ struct Where {
 Where locate_hooks(const std::string& cwd) {
     process::Options opts;
     opts.cwd = cwd;
-    auto r = git::run({"rev-parse", "--path-format=absolute", "--git-path", "hooks",
-                           "--show-toplevel"},
-                          opts);
+    auto r = git::run(
+        {"rev-parse", "--path-format=absolute", "--git-path", "hooks", "--show-toplevel"}, opts);
     if (!r.ok())
-        throw Error(ExitCode::fatal, "cannot find the hooks folder: " + r.last_error_line());
+        throw Error(ErrorKind::fatal, "cannot find the hooks folder: " + r.last_error_line());
     std::istringstream lines(r.out);
     Where w;
     std::string dir, top;
@@ -172,10 +171,14 @@ void remove_shim(const fs::path& dir, std::string_view name, Report& report) {
 
 std::string_view to_string(State state) {
     switch (state) {
-    case State::absent: return "absent";
-    case State::ours: return "installed";
-    case State::chained: return "installed (chains your hook)";
-    case State::foreign: return "not ours (porch inactive)";
+    case State::absent:
+        return "absent";
+    case State::ours:
+        return "installed";
+    case State::chained:
+        return "installed (chains your hook)";
+    case State::foreign:
+        return "not ours (porch inactive)";
     }
     return "absent";
 }
@@ -184,7 +187,8 @@ std::string shim_text(std::string_view name, const std::string& binary) {
     const std::string n(name);
     std::string text(shim_template); // hooks/shim.sh, compiled in
     auto fill = [&](std::string_view key, const std::string& value) {
-        for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + value.size()))
+        for (auto pos = text.find(key); pos != std::string::npos;
+             pos = text.find(key, pos + value.size()))
             text.replace(pos, key.size(), value);
     };
     // A failing post-* hook cannot undo the commit; porch must still record it.
@@ -213,7 +217,7 @@ Report status(const std::string& cwd, const std::string& binary) {
 Report install(const std::string& cwd, const std::string& binary) {
     Where w = locate_hooks(cwd);
     if (is_husky(w))
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "husky owns the hooks folder (core.hooksPath = " + w.hooks_path_setting +
                         "); porch will not write there",
                     "add these lines to the husky hooks instead:\n"
@@ -225,7 +229,7 @@ Report install(const std::string& cwd, const std::string& binary) {
     std::error_code ec;
     fs::create_directories(w.dir, ec);
     if (ec)
-        throw Error(ExitCode::fatal, "cannot create " + w.dir.string() + ": " + ec.message());
+        throw Error(ErrorKind::fatal, "cannot create " + w.dir.string() + ": " + ec.message());
     for (auto name : hook_names) {
         fs::path hook = w.dir / std::string(name);
         fs::path chained = w.dir / (std::string(name) + std::string(chained_suffix));
@@ -237,7 +241,7 @@ Report install(const std::string& cwd, const std::string& binary) {
             }
         } else if (present(hook)) {
             if (present(chained))
-                throw Error(ExitCode::fatal,
+                throw Error(ErrorKind::fatal,
                             "both " + hook.string() + " and " + chained.string() +
                                 " exist; porch will not guess which to keep",
                             "merge them by hand, remove one, then run git porch hooks install");

@@ -33,7 +33,7 @@ struct HookInfo {
 };
 
 struct Report {
-    std::string dir;                  // the folder git reads hooks from
+    std::string dir; // the folder git reads hooks from
     std::vector<HookInfo> hooks;
     std::vector<std::string> actions; // what was changed, one line each
     std::vector<std::string> notes;   // warnings and how to wire porch into hook managers

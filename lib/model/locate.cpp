@@ -34,8 +34,8 @@ Location locate(const Context& ctx) {
             loc.owner = protocol::worker_name(parts->id);
             loc.owner_branch = ctx.branch_template.expand(parts->id, parts->desc);
         } else if (auto name = std::filesystem::path(rel).filename().string();
-                   pool::is_slot_name(name) &&
-                   std::filesystem::path(rel).parent_path() == pool::slot_folder(ctx.worktree_template)) {
+                   pool::is_slot_name(name) && std::filesystem::path(rel).parent_path() ==
+                                                   pool::slot_folder(ctx.worktree_template)) {
             // A pool slot belongs to the worker that claimed it.
             if (auto worker = pool::claimed_worker(ctx.repo, name); worker && *worker != "?") {
                 for (const auto& wb : worker_branches(ctx, *worker)) {

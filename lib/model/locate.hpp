@@ -18,7 +18,8 @@ struct Location {
     bool is_worker() const { return branch_worker || owner; }
     // The worktree belongs to one worker while HEAD is elsewhere (the seeds' wrong-branch case).
     bool on_wrong_branch() const {
-        return owner && (!branch_worker || *branch_worker != *owner || head_branch != *owner_branch);
+        return owner &&
+               (!branch_worker || *branch_worker != *owner || head_branch != *owner_branch);
     }
 };
 

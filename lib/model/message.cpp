@@ -14,7 +14,8 @@ constexpr std::string_view scissors = " ------------------------ >8 ------------
 
 constexpr std::string_view example_checkpoint = "[CHECKPOINT] Add user model with validation";
 constexpr std::string_view example_blocked = "[BLOCKED:missing-api-spec] Need endpoint definitions";
-constexpr std::string_view example_needs = "[NEEDS:task-2/UserModel] Require User model for relations";
+constexpr std::string_view example_needs =
+    "[NEEDS:task-2/UserModel] Require User model for relations";
 constexpr std::string_view example_complete = "[COMPLETE] Analytics API endpoints implemented";
 
 // The shape of any bracketed tag at the start of a subject; the name is checked separately so
@@ -43,7 +44,9 @@ const util::Regex& any_tag_pattern() {
 }
 
 // C0 (but tab), DEL, C1, bidi controls, invalid UTF-8: whatever a terminal must not receive.
-bool has_control(std::string_view s) { return util::sanitize_for_terminal(s) != s; }
+bool has_control(std::string_view s) {
+    return util::sanitize_for_terminal(s) != s;
+}
 
 Message invalid(std::string subject, std::string error) {
     Message m;
@@ -54,8 +57,8 @@ Message invalid(std::string subject, std::string error) {
 }
 
 std::string example_for(std::string_view tag) {
-    std::string_view ex = tag == "BLOCKED"  ? example_blocked
-                          : tag == "NEEDS"  ? example_needs
+    std::string_view ex = tag == "BLOCKED"    ? example_blocked
+                          : tag == "NEEDS"    ? example_needs
                           : tag == "COMPLETE" ? example_complete
                                               : example_checkpoint;
     return "; for example: " + std::string(ex);
@@ -78,10 +81,9 @@ std::string_view to_string(Status status) {
 }
 
 std::string_view protocol_examples() {
-    static const std::string text = std::string(example_checkpoint) + "\n" +
-                                    std::string(example_blocked) + "\n" +
-                                    std::string(example_needs) + "\n" +
-                                    std::string(example_complete);
+    static const std::string text =
+        std::string(example_checkpoint) + "\n" + std::string(example_blocked) + "\n" +
+        std::string(example_needs) + "\n" + std::string(example_complete);
     return text;
 }
 
@@ -118,13 +120,12 @@ Message classify_subject(std::string_view raw_subject) {
     }
     auto groups = tag_pattern().match(subject);
     if (!groups)
-        return invalid(subject,
-                       "the subject must start with a status tag: [CHECKPOINT], "
-                       "[BLOCKED:<reason>], [NEEDS:task-<id>/<item>] or [COMPLETE]" +
-                           example_for("CHECKPOINT"));
+        return invalid(subject, "the subject must start with a status tag: [CHECKPOINT], "
+                                "[BLOCKED:<reason>], [NEEDS:task-<id>/<item>] or [COMPLETE]" +
+                                    example_for("CHECKPOINT"));
     const std::string& name = (*groups)[1];
-    const bool has_arg = subject.find(':') != std::string::npos &&
-                         subject.find(':') < subject.find(']');
+    const bool has_arg =
+        subject.find(':') != std::string::npos && subject.find(':') < subject.find(']');
     const std::string& arg = (*groups)[2];
     std::string rest = (*groups)[3];
 
@@ -135,8 +136,8 @@ Message classify_subject(std::string_view raw_subject) {
                                     "[NEEDS:task-<id>/<item>] or [COMPLETE]" +
                                     example_for("CHECKPOINT"));
     if (upper != name)
-        return invalid(subject, "status tags are upper case: write [" + upper + "]" +
-                                    example_for(upper));
+        return invalid(subject,
+                       "status tags are upper case: write [" + upper + "]" + example_for(upper));
 
     Message m;
     m.kind = Kind::protocol;
@@ -154,8 +155,8 @@ Message classify_subject(std::string_view raw_subject) {
     } else {
         std::string target = util::trim(arg);
         if (!has_arg || target.empty())
-            return invalid(subject,
-                           "[NEEDS:task-<id>/<item>] needs a worker and an item" + example_for(name));
+            return invalid(subject, "[NEEDS:task-<id>/<item>] needs a worker and an item" +
+                                        example_for(name));
         auto parts = needs_pattern().match(target);
         if (!parts || util::trim((*parts)[2]).empty())
             return invalid(subject, "[NEEDS:" + target +
@@ -170,8 +171,8 @@ Message classify_subject(std::string_view raw_subject) {
         return invalid(subject, "text must follow [" + name + (has_arg ? ":" + arg : "") + "]" +
                                     example_for(name));
     if (rest.front() != ' ')
-        return invalid(subject, "a space must follow [" + name + (has_arg ? ":" + arg : "") +
-                                    "]" + example_for(name));
+        return invalid(subject, "a space must follow [" + name + (has_arg ? ":" + arg : "") + "]" +
+                                    example_for(name));
     m.text = util::trim(rest);
     if (any_tag_pattern().match(m.text))
         return invalid(subject, "use exactly one status tag per commit" + example_for(name));

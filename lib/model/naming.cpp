@@ -40,7 +40,9 @@ std::optional<std::vector<std::string>> full_match(const util::Regex& re, std::s
     return groups;
 }
 
-bool is_id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_id_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 std::string escape_regex(std::string_view literal) {
     std::string out;
@@ -148,9 +150,8 @@ Template::Template(std::string text, std::string_view what) : m_text(std::move(t
     std::size_t i = 0;
     while (i < m_text.size()) {
         auto open = m_text.find('{', i);
-        pattern += escape_regex(std::string_view(m_text).substr(i, open == std::string::npos
-                                                                       ? std::string::npos
-                                                                       : open - i));
+        pattern += escape_regex(std::string_view(m_text).substr(
+            i, open == std::string::npos ? std::string::npos : open - i));
         if (open == std::string::npos)
             break;
         auto close = m_text.find('}', open);
@@ -163,25 +164,26 @@ Template::Template(std::string text, std::string_view what) : m_text(std::move(t
             ++descs;
             pattern += "(" + std::string(desc_pattern) + ")";
         } else {
-            throw Error(ExitCode::fatal, std::string(what) + " template " + quote(m_text) +
-                                             " has an unknown placeholder; use {id} and {desc}");
+            throw Error(ErrorKind::fatal, std::string(what) + " template " + quote(m_text) +
+                                              " has an unknown placeholder; use {id} and {desc}");
         }
         i = close + 1;
     }
     if (ids != 1 || descs > 1)
-        throw Error(ExitCode::fatal, std::string(what) + " template " + quote(m_text) +
-                                         " must contain {id} exactly once and {desc} at most once");
+        throw Error(ErrorKind::fatal,
+                    std::string(what) + " template " + quote(m_text) +
+                        " must contain {id} exactly once and {desc} at most once");
     if (descs == 1 && m_text.find("{id}") > m_text.find("{desc}"))
-        throw Error(ExitCode::fatal,
-                    std::string(what) + " template " + quote(m_text) + " must put {id} before {desc}");
+        throw Error(ErrorKind::fatal, std::string(what) + " template " + quote(m_text) +
+                                          " must put {id} before {desc}");
     if (descs == 1) {
         // With only letters and digits between them, "7"+"ab" and "7a"+"b" give the same name.
         auto from = m_text.find("{id}") + 4, to = m_text.find("{desc}");
         auto between = std::string_view(m_text).substr(from, to - from);
         if (std::all_of(between.begin(), between.end(), is_id_char))
-            throw Error(ExitCode::fatal, std::string(what) + " template " + quote(m_text) +
-                                             " must separate {id} from {desc} with a character "
-                                             "other than a letter or digit, e.g. '-'");
+            throw Error(ErrorKind::fatal, std::string(what) + " template " + quote(m_text) +
+                                              " must separate {id} from {desc} with a character "
+                                              "other than a letter or digit, e.g. '-'");
     }
     m_pattern = std::make_shared<const util::Regex>(pattern);
 }
@@ -198,7 +200,9 @@ std::string Template::expand(std::string_view id, std::string_view desc) const {
     return out;
 }
 
-std::string Template::literal_prefix() const { return m_text.substr(0, m_text.find('{')); }
+std::string Template::literal_prefix() const {
+    return m_text.substr(0, m_text.find('{'));
+}
 
 std::string Template::first_folder() const {
     auto slash = m_text.find('/');

@@ -27,7 +27,9 @@ std::optional<std::string> normalize_id(std::string_view id_or_worker);
 // Quotes user input for an error message: control characters made visible, long input cut.
 std::string quote(std::string_view input);
 
-inline std::string worker_name(std::string_view id) { return "task-" + std::string(id); }
+inline std::string worker_name(std::string_view id) {
+    return "task-" + std::string(id);
+}
 
 // A naming template such as "work/task-{id}-{desc}".
 class Template {

@@ -14,7 +14,7 @@ namespace {
 std::string checked_id(std::string_view raw, std::string_view what) {
     std::string_view id = raw.starts_with("task-") ? raw.substr(5) : raw;
     if (auto err = protocol::validate_id(id))
-        throw Error(ExitCode::fatal, std::string(what) + ": " + *err);
+        throw Error(ErrorKind::fatal, std::string(what) + ": " + *err);
     return std::string(id);
 }
 
@@ -25,13 +25,13 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
     PreparedWorker p;
     p.id = checked_id(req.id, verb);
     if (auto err = protocol::validate_desc(req.desc))
-        throw Error(ExitCode::fatal, prefix + *err);
+        throw Error(ErrorKind::fatal, prefix + *err);
     p.desc = req.desc;
     p.worker = protocol::worker_name(p.id);
     for (const auto& n : req.needs) {
         std::string need = protocol::worker_name(checked_id(n, "bad --needs"));
         if (need == p.worker)
-            throw Error(ExitCode::fatal, prefix + p.worker + " cannot need itself");
+            throw Error(ErrorKind::fatal, prefix + p.worker + " cannot need itself");
         if (std::find(p.needs.begin(), p.needs.end(), need) == p.needs.end())
             p.needs.push_back(need);
     }
@@ -39,22 +39,22 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
         p.scopes.push_back(protocol::normalise_scope(s));
 
     if (!ctx.root)
-        throw Error(ExitCode::fatal, prefix + "a bare repository has no worktrees for workers",
+        throw Error(ErrorKind::fatal, prefix + "a bare repository has no worktrees for workers",
                     "clone it and run git porch in the clone");
     if (ctx.repo.has_no_commits())
-        throw Error(ExitCode::fatal, prefix + "the repository has no commits yet",
+        throw Error(ErrorKind::fatal, prefix + "the repository has no commits yet",
                     "make a first commit, e.g. git commit --allow-empty -m 'Initial commit'");
     p.branch = ctx.branch_template.expand(p.id, p.desc);
     for (const auto& existing : worker_branches(ctx, p.worker))
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     prefix + "worker " + p.worker + " already exists on branch " + existing.branch,
                     "pick another id, or see it with: git porch status --worker " + p.worker);
     if (ctx.repo.ref_exists("refs/heads/" + p.branch))
-        throw Error(ExitCode::fatal, prefix + "branch '" + p.branch + "' already exists");
+        throw Error(ErrorKind::fatal, prefix + "branch '" + p.branch + "' already exists");
     p.base_name = req.base.empty() ? ctx.base_branch() : req.base;
     auto base = ctx.repo.resolve_commit(p.base_name);
     if (!base)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     prefix + "base " + protocol::quote(p.base_name) + " is not a commit here",
                     "give an existing branch or commit with --base");
     p.base = *base;

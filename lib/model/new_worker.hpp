@@ -11,9 +11,9 @@
 namespace porch::model {
 
 struct SpawnRequest {
-    std::string id;   // with or without "task-"
+    std::string id; // with or without "task-"
     std::string desc;
-    std::string base; // empty: the base branch
+    std::string base;                // empty: the base branch
     std::vector<std::string> needs;  // worker ids this one depends on
     std::vector<std::string> scopes; // paths it may change; empty: anything
 };

@@ -1,9 +1,9 @@
 #include "model/plan.hpp"
 
 #include "model/config.hpp"
+#include "model/naming.hpp"
 #include "model/toml_read.hpp"
 #include "util/error.hpp"
-#include "model/naming.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -174,7 +174,7 @@ std::optional<Plan> load(const std::string& root) {
     if (!in) {
         if (!std::filesystem::exists(path))
             return std::nullopt;
-        throw Error(ExitCode::fatal, "cannot read " + path.string());
+        throw Error(ErrorKind::fatal, "cannot read " + path.string());
     }
     std::ostringstream ss;
     ss << in.rdbuf();

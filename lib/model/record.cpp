@@ -14,12 +14,18 @@ namespace {
 
 std::string_view kind_name(protocol::Kind kind) {
     switch (kind) {
-    case protocol::Kind::protocol: return "protocol";
-    case protocol::Kind::merge: return "merge";
-    case protocol::Kind::revert: return "revert";
-    case protocol::Kind::fixup: return "fixup";
-    case protocol::Kind::empty: return "empty";
-    case protocol::Kind::invalid: return "invalid";
+    case protocol::Kind::protocol:
+        return "protocol";
+    case protocol::Kind::merge:
+        return "merge";
+    case protocol::Kind::revert:
+        return "revert";
+    case protocol::Kind::fixup:
+        return "fixup";
+    case protocol::Kind::empty:
+        return "empty";
+    case protocol::Kind::invalid:
+        return "invalid";
     }
     return "invalid";
 }
@@ -71,9 +77,8 @@ store::Event commit_event(const std::string& worker, const git::Commit& commit,
     e.fields["kind"] = std::string(kind_name(msg.kind));
     // Whether the message obeys the protocol: false means it got past commit-msg (--no-verify,
     // hooks not installed, a rebase pick) with a subject the protocol rejects.
-    e.fields["valid"] = msg.kind == protocol::Kind::invalid || msg.kind == protocol::Kind::empty
-                            ? "false"
-                            : "true";
+    e.fields["valid"] =
+        msg.kind == protocol::Kind::invalid || msg.kind == protocol::Kind::empty ? "false" : "true";
     e.fields["source"] = source;
     e.fields["subject"] = bounded(commit.subject(), max_recorded_subject);
     e.fields["commit_time"] = std::to_string(commit.time);
@@ -93,7 +98,7 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
     std::vector<ReindexResult> results;
     auto branches = worker_branches(ctx, only);
     if (!only.empty() && branches.empty())
-        throw Error(ExitCode::fatal, "no worker branch for " + only,
+        throw Error(ErrorKind::fatal, "no worker branch for " + only,
                     "list workers with: git porch status");
     const std::string base_name = ctx.base_branch();
     const std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + base_name);
@@ -133,8 +138,9 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
                 spawned.fields["base"] = hide->hex();
             for (const auto& wt : worktrees)
                 if (wt.head == "refs/heads/" + wb.branch && ctx.root)
-                    spawned.fields["worktree"] =
-                        std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
+                    spawned.fields["worktree"] = std::filesystem::path(wt.path)
+                                                     .lexically_relative(*ctx.root)
+                                                     .generic_string();
             spawned.lists["needs"] = {};
             spawned.lists["scope"] = {};
             events.push_back(std::move(spawned));
@@ -151,19 +157,23 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
                 hides.push_back(*hide);
             if (base && *base != wb.tip && !ctx.repo.is_ancestor(wb.tip, *base))
                 hides.push_back(*base);
-            ctx.repo.walk(wb.tip, hides, [&](const git::Commit& c) {
-                std::size_t ahead = ahead_after(ctx.repo, c, ahead_of, hide);
-                ahead_of[c.id.hex()] = ahead;
-                if (!known.count(c.id.hex())) {
-                    store::Event e = commit_event(wb.worker, c, "reindex");
-                    e.fields["ahead"] = std::to_string(ahead);
-                    e.time = c.time; // the timeline shows when the work happened
-                    commits.push_back(std::move(e));
-                }
-                return true;
-            }, git::Repo::Order::oldest_first); // lamport clocks follow history
+            ctx.repo.walk(
+                wb.tip, hides,
+                [&](const git::Commit& c) {
+                    std::size_t ahead = ahead_after(ctx.repo, c, ahead_of, hide);
+                    ahead_of[c.id.hex()] = ahead;
+                    if (!known.count(c.id.hex())) {
+                        store::Event e = commit_event(wb.worker, c, "reindex");
+                        e.fields["ahead"] = std::to_string(ahead);
+                        e.time = c.time; // the timeline shows when the work happened
+                        commits.push_back(std::move(e));
+                    }
+                    return true;
+                },
+                git::Repo::Order::oldest_first); // lamport clocks follow history
             result.commits_added = commits.size();
-            // An adopted worker's spawn is dated at its first commit, so the timeline reads in order.
+            // An adopted worker's spawn is dated at its first commit, so the timeline reads in
+            // order.
             if (result.spawned_added && !commits.empty())
                 events.front().time = commits.front().time;
             for (auto& e : commits)

@@ -6,8 +6,8 @@
 #include "model/event.hpp"
 
 #include <optional>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 
 namespace porch::model {
 

@@ -35,7 +35,7 @@ std::string normalise_scope(std::string_view path) {
     for (const auto& part : norm)
         bad = bad || part == "..";
     if (bad)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "scope " + protocol::quote(path) +
                         " must be a relative path inside the repository, e.g. src/api/");
     std::string out = norm.generic_string();

@@ -21,7 +21,6 @@ std::string exclude_pattern(const protocol::Template& worktree_template) {
     return first.empty() ? "/" + worktree_template.literal_prefix() + "*" : "/" + first + "/";
 }
 
-
 } // namespace
 
 bool ensure_line(const fs::path& file, const std::string& line) {
@@ -41,7 +40,7 @@ bool ensure_line(const fs::path& file, const std::string& line) {
         out << '\n';
     out << line << '\n';
     if (!out)
-        throw Error(ExitCode::fatal, "cannot write " + file.string());
+        throw Error(ErrorKind::fatal, "cannot write " + file.string());
     return true;
 }
 
@@ -56,10 +55,9 @@ bool ensure_config(const std::string& root, const std::string& key, const std::s
             return false;
     if (!multi && current.ok())
         return false; // the user chose another value: keep it
-    auto r =
-        git::run({"config", "--local", multi ? "--add" : "--replace-all", key, value}, opts);
+    auto r = git::run({"config", "--local", multi ? "--add" : "--replace-all", key, value}, opts);
     if (!r.ok())
-        throw Error(ExitCode::fatal, "cannot set " + key + ": " + r.last_error_line());
+        throw Error(ErrorKind::fatal, "cannot set " + key + ": " + r.last_error_line());
     return true;
 }
 

@@ -17,7 +17,6 @@ const util::Regex& slot_name_pattern() {
     return re;
 }
 
-
 } // namespace
 
 // Slots live beside worker worktrees: in the first folder of the worktree template.
@@ -31,9 +30,12 @@ std::string branch_of(const git::Worktree& wt) {
 
 std::string_view to_string(SlotState state) {
     switch (state) {
-    case SlotState::idle: return "idle";
-    case SlotState::busy: return "busy";
-    case SlotState::broken: return "broken";
+    case SlotState::idle:
+        return "idle";
+    case SlotState::busy:
+        return "busy";
+    case SlotState::broken:
+        return "broken";
     }
     return "broken";
 }
@@ -76,10 +78,10 @@ std::vector<Slot> list(const model::Context& ctx) {
                 s.last_commit_time = ctx.repo.commit(*tip).time;
         slots.push_back(std::move(s));
     }
-    std::sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) { return a.number < b.number; });
+    std::sort(slots.begin(), slots.end(),
+              [](const Slot& a, const Slot& b) { return a.number < b.number; });
     return slots;
 }
-
 
 std::optional<std::string> claimed_worker(const git::Repo& repo, const std::string& slot) {
     auto target = repo.ref_target(claim_ref(slot));
@@ -92,6 +94,8 @@ std::optional<std::string> claimed_worker(const git::Repo& repo, const std::stri
     return content->substr(prefix.size(), content->size() - prefix.size() - 1);
 }
 
-bool is_slot_name(std::string_view name) { return slot_name_pattern().match(name).has_value(); }
+bool is_slot_name(std::string_view name) {
+    return slot_name_pattern().match(name).has_value();
+}
 
 } // namespace porch::pool

@@ -21,7 +21,9 @@ namespace porch::pool {
 
 constexpr std::string_view claim_prefix = "refs/porch/pool/";
 
-inline std::string claim_ref(const std::string& slot) { return std::string(claim_prefix) + slot; }
+inline std::string claim_ref(const std::string& slot) {
+    return std::string(claim_prefix) + slot;
+}
 
 // The worker holding `slot` ("wt-3"), "?" when the claim is unreadable, nullopt when free.
 std::optional<std::string> claimed_worker(const git::Repo& repo, const std::string& slot);
@@ -41,9 +43,9 @@ std::string_view to_string(SlotState state);
 
 struct Slot {
     int number = 0;
-    std::string name;                  // wt-<n>
-    std::string path;                  // absolute
-    std::string admin_name;            // git's name for it under .git/worktrees/
+    std::string name;       // wt-<n>
+    std::string path;       // absolute
+    std::string admin_name; // git's name for it under .git/worktrees/
     SlotState state = SlotState::idle;
     std::optional<std::string> worker; // busy: the claim's worker
     std::string branch;                // what the slot has checked out; empty when detached

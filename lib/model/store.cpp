@@ -1,7 +1,7 @@
 #include "model/store.hpp"
 
-#include "util/error.hpp"
 #include "git/repo.hpp"
+#include "util/error.hpp"
 #include "util/random.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
@@ -81,7 +81,7 @@ void write_archive(git::Repo& repo, const std::string& worker, const Lines& line
         std::this_thread::sleep_for(
             std::chrono::milliseconds(util::random_int(1, std::min(2 + attempt * 2, 50))));
     }
-    throw Error(ExitCode::fatal,
+    throw Error(ErrorKind::fatal,
                 "cannot record event: " + std::string(archive_ref) + " kept changing under " +
                     std::to_string(max_attempts) + " attempts",
                 "retry the command; if it persists, look for a process holding " +
@@ -183,7 +183,7 @@ std::string clone_id(git::Repo& repo) {
             repo.refresh_config();
         }
     }
-    throw Error(ExitCode::fatal, "cannot set porch.cloneId in the repository's config",
+    throw Error(ErrorKind::fatal, "cannot set porch.cloneId in the repository's config",
                 "check that .git/config is writable and no .git/config.lock is left behind");
 }
 
@@ -199,7 +199,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
     const std::string worker = events.front().worker;
     for (const auto& e : events)
         if (e.worker != worker)
-            throw Error(ExitCode::fatal, "internal error: one append, several workers");
+            throw Error(ErrorKind::fatal, "internal error: one append, several workers");
     const git::Oid live_anchor = anchor(anchor_content(worker));
     const git::Oid registry_anchor = anchor(std::string(registry_anchor_content));
     const std::string clone = clone_id(repo);
@@ -245,7 +245,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         int cap_ms = std::min(2 + attempt * 2, 50);
         std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, cap_ms)));
     }
-    throw Error(ExitCode::fatal,
+    throw Error(ErrorKind::fatal,
                 "cannot record event: " + std::string(notes_ref) + " kept changing under " +
                     std::to_string(max_attempts) + " attempts",
                 "retry the command; if it persists, look for a process holding " +

@@ -1,9 +1,9 @@
 #include "model/worker.hpp"
 
-#include "util/error.hpp"
 #include "model/message.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -210,7 +210,7 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
     report.clone = ctx.repo.config_string("porch.cloneId").value_or("");
     std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + report.base_branch);
     if (!base && !ctx.repo.has_no_commits())
-        throw Error(ExitCode::fatal, "the base branch '" + report.base_branch + "' does not exist",
+        throw Error(ErrorKind::fatal, "the base branch '" + report.base_branch + "' does not exist",
                     ctx.config.base_branch ? "fix base_branch in .porch.toml, or create the branch"
                                            : "set base_branch in .porch.toml");
 

@@ -78,7 +78,8 @@ const WorkerStatus* find_worker(const StatusReport& report, const std::string& w
 
 // Whether `waiting`'s NEEDS on `needed` is met: `needed` is complete, or committed something
 // mentioning the item after the NEEDS commit.
-bool needs_satisfied(const model::WorkerStatus& waiting, const model::Need& need, const model::WorkerStatus* needed);
+bool needs_satisfied(const model::WorkerStatus& waiting, const model::Need& need,
+                     const model::WorkerStatus* needed);
 
 // Orders worker ids so that task-2 comes before task-10.
 bool worker_id_less(const std::string& a, const std::string& b);

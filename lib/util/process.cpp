@@ -34,7 +34,7 @@ struct Pipe {
     int fd[2] = {-1, -1};
     Pipe() {
         if (pipe2(fd, O_CLOEXEC) != 0)
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         std::string("cannot create pipe: ") + std::strerror(errno));
     }
     ~Pipe() {
@@ -75,7 +75,7 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, Result& resu
         if (poll(fds, static_cast<nfds_t>(n), -1) < 0) {
             if (errno == EINTR)
                 continue;
-            throw Error(ExitCode::fatal, std::string("poll failed: ") + std::strerror(errno));
+            throw Error(ErrorKind::fatal, std::string("poll failed: ") + std::strerror(errno));
         }
         if (idx_in >= 0 && fds[idx_in].revents) {
             ssize_t w = write(in.fd[1], input.data() + written, input.size() - written);
@@ -137,10 +137,10 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0 && !options.cwd.empty() && !std::filesystem::is_directory(options.cwd))
         // posix_spawn reports a folder it cannot enter like a missing program.
-        throw Error(ExitCode::fatal, "cannot run '" + argv[0] + "' in " + options.cwd +
-                                         ": the folder does not exist");
+        throw Error(ErrorKind::fatal, "cannot run '" + argv[0] + "' in " + options.cwd +
+                                          ": the folder does not exist");
     if (rc != 0)
-        throw Error(ExitCode::fatal, "cannot run '" + argv[0] + "': " + std::strerror(rc),
+        throw Error(ErrorKind::fatal, "cannot run '" + argv[0] + "': " + std::strerror(rc),
                     argv[0] == "git" ? "install git and make sure it is on PATH" : "");
     in.close_end(0);
     out.close_end(1);

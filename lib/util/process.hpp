@@ -17,9 +17,9 @@ struct Result {
 };
 
 struct Options {
-    std::string cwd;                // empty: the current directory
-    std::string input;              // fed to stdin; stdin is /dev/null when empty
-    std::vector<std::string> env;   // extra NAME=value entries, added to the environment
+    std::string cwd;              // empty: the current directory
+    std::string input;            // fed to stdin; stdin is /dev/null when empty
+    std::vector<std::string> env; // extra NAME=value entries, added to the environment
 };
 
 // Runs argv[0] found on PATH. Throws porch::Error when it cannot be started at all.

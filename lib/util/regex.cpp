@@ -22,9 +22,9 @@ Regex::Regex(std::string_view pattern) : m_impl(std::make_unique<Impl>()) {
     if (m_impl->code == nullptr) {
         PCRE2_UCHAR message[256];
         pcre2_get_error_message(err, message, sizeof message);
-        throw Error(ExitCode::fatal, "bad pattern '" + std::string(pattern) + "' at offset " +
-                                         std::to_string(offset) + ": " +
-                                         reinterpret_cast<const char*>(message));
+        throw Error(ErrorKind::fatal, "bad pattern '" + std::string(pattern) + "' at offset " +
+                                          std::to_string(offset) + ": " +
+                                          reinterpret_cast<const char*>(message));
     }
 }
 
@@ -45,8 +45,8 @@ struct MatchData {
 
 std::optional<std::vector<std::string>> Regex::match(std::string_view subject) const {
     MatchData md(m_impl->code);
-    int rc = pcre2_match(m_impl->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                         subject.size(), 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED, md.data, nullptr);
+    int rc = pcre2_match(m_impl->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
+                         0, PCRE2_ANCHORED | PCRE2_ENDANCHORED, md.data, nullptr);
     if (rc <= 0)
         return std::nullopt;
     PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(md.data);

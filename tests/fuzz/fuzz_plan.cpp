@@ -1,7 +1,7 @@
 // libFuzzer target: the committed plan, .porch/plan.toml. A plan that parses must survive
 // to_toml and parse back to the same tasks.
-#include "util/error.hpp"
 #include "model/plan.hpp"
+#include "util/error.hpp"
 
 #include <cstddef>
 #include <cstdint>

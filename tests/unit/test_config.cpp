@@ -34,7 +34,7 @@ std::string error_of(const std::string& text, const std::string& source = "cfg.t
     try {
         parse(text, source);
     } catch (const porch::Error& e) {
-        CHECK(e.code() == porch::ExitCode::fatal);
+        CHECK(e.kind() == porch::ErrorKind::fatal);
         CHECK_THAT(e.hint(), Contains(".porch.toml")); // says what to fix
         std::string what = e.what();
         CHECK(what.find('\n') == std::string::npos);

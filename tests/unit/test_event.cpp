@@ -1,10 +1,9 @@
 // Event lines in worker notes: store::to_line, store::from_line, store::before.
-#include "util/error.hpp"
 #include "model/event.hpp"
-
-#include <catch2/catch.hpp>
+#include "util/error.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,8 +60,13 @@ bool printable_ascii(const std::string& line) {
 using Members = std::vector<std::pair<std::string, std::string>>;
 
 const Members valid_members = {
-    {"v", "1"},        {"lc", "3"},      {"t", "1700000000"}, {"clone", "\"c1\""},
-    {"id", "\"e1\""}, {"type", "\"commit\""}, {"worker", "\"task-1\""},
+    {"v", "1"},
+    {"lc", "3"},
+    {"t", "1700000000"},
+    {"clone", "\"c1\""},
+    {"id", "\"e1\""},
+    {"type", "\"commit\""},
+    {"worker", "\"task-1\""},
 };
 
 std::string object(const Members& members) {
@@ -154,9 +158,18 @@ TEST_CASE("from_line reads a hand-written line", "[event]") {
 }
 
 TEST_CASE("from_line ignores value types it does not know", "[event]") {
-    auto e = from_line(object({{"v", "1"}, {"lc", "3"}, {"t", "1"}, {"clone", "\"c\""}, {"id", "\"i\""},
-                               {"type", "\"x\""}, {"worker", "\"task-1\""}, {"n", "5"}, {"b", "true"},
-                               {"o", "{\"a\":\"b\"}"}, {"z", "null"}, {"mixed", "[\"a\",1,null,\"b\",[]]"}}));
+    auto e = from_line(object({{"v", "1"},
+                               {"lc", "3"},
+                               {"t", "1"},
+                               {"clone", "\"c\""},
+                               {"id", "\"i\""},
+                               {"type", "\"x\""},
+                               {"worker", "\"task-1\""},
+                               {"n", "5"},
+                               {"b", "true"},
+                               {"o", "{\"a\":\"b\"}"},
+                               {"z", "null"},
+                               {"mixed", "[\"a\",1,null,\"b\",[]]"}}));
     REQUIRE(e);
     CHECK(e->fields.empty());
     CHECK(e->lists == std::map<std::string, std::vector<std::string>>{{"mixed", {"a", "b"}}});
@@ -178,9 +191,9 @@ TEST_CASE("from_line rejects missing or ill-typed required keys", "[event]") {
         CHECK_FALSE(from_line(without(key)));
     }
     const std::vector<std::pair<std::string, std::string>> bad = {
-        {"lc", "-1"},    {"lc", "\"3\""}, {"lc", "1.5"},     {"lc", "null"},   {"t", "\"now\""},
-        {"t", "1.5"},    {"t", "true"},   {"clone", "5"},    {"clone", "null"}, {"id", "\"\""},
-        {"id", "7"},     {"type", "\"\""}, {"type", "[\"x\"]"}, {"worker", "null"}, {"worker", "1"},
+        {"lc", "-1"}, {"lc", "\"3\""},  {"lc", "1.5"},       {"lc", "null"},     {"t", "\"now\""},
+        {"t", "1.5"}, {"t", "true"},    {"clone", "5"},      {"clone", "null"},  {"id", "\"\""},
+        {"id", "7"},  {"type", "\"\""}, {"type", "[\"x\"]"}, {"worker", "null"}, {"worker", "1"},
     };
     for (const auto& [k, v] : bad) {
         INFO(k << " = " << v);

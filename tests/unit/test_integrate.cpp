@@ -1,6 +1,6 @@
 // The merge order of git porch integrate: workers/integrate's dependency_order.
-#include "util/error.hpp"
 #include "ops/integrate/integrate.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>

@@ -1,6 +1,6 @@
 // Launch scripts: shell quoting, agent command splitting and the here-document delimiter.
-#include "util/error.hpp"
 #include "ops/prompts/launch.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,9 +1,8 @@
 // The commit-message protocol parser: protocol::classify_subject and protocol::parse_message.
 #include "model/message.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -49,14 +48,15 @@ Message invalid(std::string_view subject) {
 }
 
 // git's own comment block for `git commit` with an editor (git 2.39, captured verbatim).
-const std::string git_block_hash = "\n"
-                                   "# Please enter the commit message for your changes. Lines starting\n"
-                                   "# with '#' will be ignored, and an empty message aborts the commit.\n"
-                                   "#\n"
-                                   "# On branch master\n"
-                                   "# Changes to be committed:\n"
-                                   "#\tnew file:   f\n"
-                                   "#\n";
+const std::string git_block_hash =
+    "\n"
+    "# Please enter the commit message for your changes. Lines starting\n"
+    "# with '#' will be ignored, and an empty message aborts the commit.\n"
+    "#\n"
+    "# On branch master\n"
+    "# Changes to be committed:\n"
+    "#\tnew file:   f\n"
+    "#\n";
 
 // `git commit -v`: the scissors line, then the diff.
 const std::string git_verbose_tail = "# ------------------------ >8 ------------------------\n"
@@ -174,7 +174,8 @@ TEST_CASE("every example in protocol_examples is itself valid", "[message]") {
         start = end + 1;
     }
     REQUIRE(lines.size() == 4);
-    const Status expected[] = {Status::checkpoint, Status::blocked, Status::needs, Status::complete};
+    const Status expected[] = {Status::checkpoint, Status::blocked, Status::needs,
+                               Status::complete};
     for (std::size_t i = 0; i < 4; ++i) {
         INFO(lines[i]);
         Message m = classify_subject(lines[i]);
@@ -195,9 +196,11 @@ TEST_CASE("a tag without text is rejected", "[message]") {
 }
 
 TEST_CASE("a space must separate the tag from the text", "[message]") {
-    CHECK_THAT(invalid("[CHECKPOINT]Add model").error, Contains("a space must follow [CHECKPOINT]"));
+    CHECK_THAT(invalid("[CHECKPOINT]Add model").error,
+               Contains("a space must follow [CHECKPOINT]"));
     CHECK_THAT(invalid("[COMPLETE]\tDone").error, Contains("a space must follow [COMPLETE]"));
-    CHECK_THAT(invalid("[BLOCKED:spec]Paused").error, Contains("a space must follow [BLOCKED:spec]"));
+    CHECK_THAT(invalid("[BLOCKED:spec]Paused").error,
+               Contains("a space must follow [BLOCKED:spec]"));
     CHECK_THAT(invalid("[NEEDS:task-2/x]Wait").error, Contains("a space must follow"));
 }
 
@@ -217,7 +220,8 @@ TEST_CASE("unknown tags are rejected and named", "[message]") {
     CHECK_THAT(invalid("[FIX_ME:later] x").error, Contains("unknown status tag [FIX_ME]"));
     CHECK_THAT(invalid("[] Add model").error, Contains("unknown status tag []"));
     Message m = invalid("[WIP] Add model");
-    for (const char* tag : {"[CHECKPOINT]", "[BLOCKED:<reason>]", "[NEEDS:task-<id>/<item>]", "[COMPLETE]"})
+    for (const char* tag :
+         {"[CHECKPOINT]", "[BLOCKED:<reason>]", "[NEEDS:task-<id>/<item>]", "[COMPLETE]"})
         CHECK_THAT(m.error, Contains(tag));
 }
 
@@ -265,7 +269,8 @@ TEST_CASE("only one status tag per commit", "[message]") {
     CHECK_THAT(invalid("[CHECKPOINT] [COMPLETE] Done").error, Contains("exactly one status tag"));
     CHECK_THAT(invalid("[COMPLETE] [BLOCKED:spec] Done").error, Contains("exactly one status tag"));
     CHECK_THAT(invalid("[BLOCKED:x] [NEEDS:task-2/y] z").error, Contains("exactly one status tag"));
-    CHECK_THAT(invalid("[NEEDS:task-2/y] [CHECKPOINT] z").error, Contains("exactly one status tag"));
+    CHECK_THAT(invalid("[NEEDS:task-2/y] [CHECKPOINT] z").error,
+               Contains("exactly one status tag"));
     CHECK(classify_subject("[CHECKPOINT][COMPLETE] Done").kind == Kind::invalid);
 }
 
@@ -281,7 +286,8 @@ TEST_CASE("control characters in the subject are rejected", "[message]") {
         "[BLOCKED:a\x1b]b] x",
         "\x1b[2J[COMPLETE] Done",
         // C1 controls encoded in UTF-8: U+009B is CSI in 8-bit terminals.
-        "[CHECKPOINT] C1 \xc2\x9b" "31m",
+        "[CHECKPOINT] C1 \xc2\x9b"
+        "31m",
         "[CHECKPOINT] C1 \xc2\x85 next line",
         // Invalid UTF-8 and bidi overrides would be just as hostile when printed.
         "[CHECKPOINT] Latin-1 caf\xe9",
@@ -306,7 +312,8 @@ TEST_CASE("control characters in the subject are rejected", "[message]") {
 TEST_CASE("a non-protocol subject is rejected with the four tags and an example", "[message]") {
     Message m = invalid("Add stuff");
     CHECK(m.subject == "Add stuff");
-    for (const char* tag : {"[CHECKPOINT]", "[BLOCKED:<reason>]", "[NEEDS:task-<id>/<item>]", "[COMPLETE]"})
+    for (const char* tag :
+         {"[CHECKPOINT]", "[BLOCKED:<reason>]", "[NEEDS:task-<id>/<item>]", "[COMPLETE]"})
         CHECK_THAT(m.error, Contains(tag));
     CHECK_THAT(m.error, Contains("for example: [CHECKPOINT] Add user model with validation"));
     // A tag that is not at the very start does not count.
@@ -338,8 +345,8 @@ TEST_CASE("git's merge subjects are merges", "[message]") {
         CHECK(m.kind == Kind::merge);
         CHECK(m.subject == s);
     }
-    for (const char* s : {"Merge", "Merge stuff", "Merged branch 'x'", "Merging things", "merge branch 'x'",
-                          "Merge task-X: api", "Merge task-3 api"}) {
+    for (const char* s : {"Merge", "Merge stuff", "Merged branch 'x'", "Merging things",
+                          "merge branch 'x'", "Merge task-X: api", "Merge task-3 api"}) {
         INFO(s);
         CHECK(classify_subject(s).kind == Kind::invalid);
     }
@@ -382,9 +389,11 @@ TEST_CASE("parse_message: CRLF line endings", "[message]") {
     CHECK(m.text == "Paused");
     CHECK(m.subject == "[BLOCKED:spec] Paused");
     CHECK(parse_message("Add stuff\r\n").subject == "Add stuff");
-    CHECK(parse_message("[CHECKPOINT] x\r\n# ------------------------ >8 ------------------------\r\n")
+    CHECK(parse_message(
+              "[CHECKPOINT] x\r\n# ------------------------ >8 ------------------------\r\n")
               .kind == Kind::protocol);
-    CHECK(parse_message("# ------------------------ >8 ------------------------\r\n[CHECKPOINT] x\r\n")
+    CHECK(parse_message(
+              "# ------------------------ >8 ------------------------\r\n[CHECKPOINT] x\r\n")
               .kind == Kind::empty);
 }
 
@@ -431,7 +440,8 @@ TEST_CASE("parse_message: a multi-character core.commentString", "[message]") {
     CHECK(parse_message("\n" + with_prefix(git_verbose_tail, "//"), slashes).kind == Kind::empty);
 }
 
-TEST_CASE("parse_message: an empty prefix strips nothing (-m/-F, cleanup=whitespace)", "[message]") {
+TEST_CASE("parse_message: an empty prefix strips nothing (-m/-F, cleanup=whitespace)",
+          "[message]") {
     // With -m or -F (no editor) git keeps '#' lines, so they can be the subject.
     const CommentStyle none = style("");
     Message m = parse_message("# foo\n\n[CHECKPOINT] x\n", none);
@@ -439,7 +449,8 @@ TEST_CASE("parse_message: an empty prefix strips nothing (-m/-F, cleanup=whitesp
     CHECK(m.subject == "# foo");
     CHECK(parse_message("\n\n[CHECKPOINT] x\n", none).kind == Kind::protocol);
     // No scissors either.
-    CHECK(parse_message("# ------------------------ >8 ------------------------\n[CHECKPOINT] x", none)
+    CHECK(parse_message("# ------------------------ >8 ------------------------\n[CHECKPOINT] x",
+                        none)
               .kind == Kind::invalid);
 }
 
@@ -454,10 +465,12 @@ TEST_CASE("parse_message: the scissors line ends the message", "[message]") {
         CHECK(m.text == "Add f");
     }
     SECTION("nothing below the scissors counts, even a valid subject") {
-        CHECK(parse_message("\n# ------------------------ >8 ------------------------\n[COMPLETE] Done\n")
+        CHECK(parse_message(
+                  "\n# ------------------------ >8 ------------------------\n[COMPLETE] Done\n")
                   .kind == Kind::empty);
-        CHECK(parse_message("# ------------------------ >8 ------------------------ and more\n[COMPLETE] "
-                            "Done\n")
+        CHECK(parse_message(
+                  "# ------------------------ >8 ------------------------ and more\n[COMPLETE] "
+                  "Done\n")
                   .kind == Kind::empty);
     }
     SECTION("with core.commentChar the scissors carry that character") {
@@ -488,14 +501,16 @@ TEST_CASE("detect_auto_comment_prefix follows git's choice", "[message]") {
         CHECK(m.subject == "#1"); // '#' and ';' are text: git picked '@'
         CHECK(parse_message(";2\n" + with_prefix(git_verbose_tail, "@"), style("auto")).kind ==
               Kind::invalid);
-        CHECK(parse_message("\n@ note\n" + with_prefix(git_verbose_tail, "@"), style("auto")).kind ==
-              Kind::empty);
+        CHECK(
+            parse_message("\n@ note\n" + with_prefix(git_verbose_tail, "@"), style("auto")).kind ==
+            Kind::empty);
     }
     SECTION("default '#' when '#' starts no line") {
         CHECK(detect_auto_comment_prefix("") == "#");
         CHECK(detect_auto_comment_prefix("[CHECKPOINT] Fix #12\n") == "#");
         CHECK(detect_auto_comment_prefix("[CHECKPOINT] x\n" + git_block_hash) == "#");
-        CHECK(parse_message("[CHECKPOINT] x\n" + git_block_hash, style("auto")).kind == Kind::protocol);
+        CHECK(parse_message("[CHECKPOINT] x\n" + git_block_hash, style("auto")).kind ==
+              Kind::protocol);
         CHECK(parse_message(git_block_hash, style("auto")).kind == Kind::empty);
     }
     SECTION("without git's block: the first candidate that starts no line") {
@@ -517,13 +532,36 @@ TEST_CASE("detect_auto_comment_prefix follows git's choice", "[message]") {
 
 TEST_CASE("every rejection is one line with an example", "[message]") {
     const std::vector<std::string> subjects = {
-        "Add stuff", "[WIP] x", "[] x", "[checkpoint] x", "[CHECKPOINT]", "[CHECKPOINT]x",
-        "[CHECKPOINT:a] x", "[COMPLETE:] x", "[BLOCKED] x", "[BLOCKED:] x", "[BLOCKED: ] x",
-        "[BLOCKED:r]", "[BLOCKED:r]x", "[NEEDS] x", "[NEEDS:foo/bar] x", "[NEEDS:task-2] x",
-        "[NEEDS:task-2/] x", "[NEEDS:task-UPPER/x] y", "[NEEDS:task-" + std::string(40, '9') + "/x] y",
-        "[NEEDS:task-2/x]", "[CHECKPOINT] [COMPLETE] x", "[CHECKPOINT] a\x1b[0m",
-        "[CHECKPOINT] a\xc2\x9b", "x\ny", "Merge", "Revert x", "fixup!x", "[CHECKPOINT x",
-        "[A-B] x", std::string(5000, 'x'),
+        "Add stuff",
+        "[WIP] x",
+        "[] x",
+        "[checkpoint] x",
+        "[CHECKPOINT]",
+        "[CHECKPOINT]x",
+        "[CHECKPOINT:a] x",
+        "[COMPLETE:] x",
+        "[BLOCKED] x",
+        "[BLOCKED:] x",
+        "[BLOCKED: ] x",
+        "[BLOCKED:r]",
+        "[BLOCKED:r]x",
+        "[NEEDS] x",
+        "[NEEDS:foo/bar] x",
+        "[NEEDS:task-2] x",
+        "[NEEDS:task-2/] x",
+        "[NEEDS:task-UPPER/x] y",
+        "[NEEDS:task-" + std::string(40, '9') + "/x] y",
+        "[NEEDS:task-2/x]",
+        "[CHECKPOINT] [COMPLETE] x",
+        "[CHECKPOINT] a\x1b[0m",
+        "[CHECKPOINT] a\xc2\x9b",
+        "x\ny",
+        "Merge",
+        "Revert x",
+        "fixup!x",
+        "[CHECKPOINT x",
+        "[A-B] x",
+        std::string(5000, 'x'),
     };
     for (const auto& s : subjects)
         invalid(s);

@@ -1,10 +1,9 @@
 // Worker ids, descriptions, feature names and naming templates: protocol/naming.
-#include "util/error.hpp"
 #include "model/naming.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -33,7 +32,7 @@ void check_template_rejected(const std::string& text, const std::string& needle)
         Template t(text, "naming.branch");
         FAIL("accepted");
     } catch (const porch::Error& e) {
-        CHECK(e.code() == porch::ExitCode::fatal);
+        CHECK(e.kind() == porch::ErrorKind::fatal);
         CHECK_THAT(e.what(), Contains("naming.branch template"));
         CHECK_THAT(e.what(), Contains(needle));
         check_printable(e.what());
@@ -59,10 +58,37 @@ TEST_CASE("validate_id rejects everything else", "[naming]") {
     CHECK_THAT(*e, Contains("longer than 32"));
 
     const std::vector<std::string> bad = {
-        "Auth", "AUTH", "..", ".", "a/b", "/", "a\\b", "a b", " 7", "7 ", "7\n", "\t7", "a-b",
-        "task-7", "a_b", "a.b", "a\x01", "7\0"s, "\x1b[31m", "\x1b]0;x\a", "\xd0\xb0uth", /* Cyrillic а */
-        "\xef\xbc\x97", /* fullwidth 7 */ "\xc3\xa9", "\xff", "-", "~", "a:b", "a*", "$(id)",
-        std::string(1000, 'a'), std::string(1000, '\x1b'),
+        "Auth",
+        "AUTH",
+        "..",
+        ".",
+        "a/b",
+        "/",
+        "a\\b",
+        "a b",
+        " 7",
+        "7 ",
+        "7\n",
+        "\t7",
+        "a-b",
+        "task-7",
+        "a_b",
+        "a.b",
+        "a\x01",
+        "7\0"s,
+        "\x1b[31m",
+        "\x1b]0;x\a",
+        "\xd0\xb0uth", /* Cyrillic а */
+        "\xef\xbc\x97",
+        /* fullwidth 7 */ "\xc3\xa9",
+        "\xff",
+        "-",
+        "~",
+        "a:b",
+        "a*",
+        "$(id)",
+        std::string(1000, 'a'),
+        std::string(1000, '\x1b'),
     };
     for (const auto& id : bad) {
         INFO("id: " << porch::util::sanitize_for_terminal(id));
@@ -82,7 +108,8 @@ TEST_CASE("validate_id rejects everything else", "[naming]") {
 
 TEST_CASE("validators are not fooled by invalid UTF-8 after a valid prefix", "[naming]") {
     CHECK(validate_id("7\xff"));
-    CHECK(validate_id("7\xff" "8"));
+    CHECK(validate_id("7\xff"
+                      "8"));
     CHECK(validate_id("auth\xc3"));
     CHECK(validate_desc("api\xff"));
     CHECK(validate_desc("api-\xe2\x82"));
@@ -107,9 +134,9 @@ TEST_CASE("validate_desc: a lowercase slug of at most 48 characters", "[naming]"
     auto too_long = validate_desc(std::string(49, 'd'));
     REQUIRE(too_long);
     CHECK_THAT(*too_long, Contains("longer than 48"));
-    for (const std::string& d : {"-api"s, "api-"s, "api--endpoints"s, "-"s, "Api"s, "api_endpoints"s,
-                                 "api endpoints"s, "api.v2"s, "api/v2"s, "\xc3\xa4pi"s, "api\n"s,
-                                 "a\x1b[2J"s}) {
+    for (const std::string& d :
+         {"-api"s, "api-"s, "api--endpoints"s, "-"s, "Api"s, "api_endpoints"s, "api endpoints"s,
+          "api.v2"s, "api/v2"s, "\xc3\xa4pi"s, "api\n"s, "a\x1b[2J"s}) {
         INFO(d);
         auto err = validate_desc(d);
         REQUIRE(err);
@@ -118,8 +145,8 @@ TEST_CASE("validate_desc: a lowercase slug of at most 48 characters", "[naming]"
 }
 
 TEST_CASE("validate_feature", "[naming]") {
-    for (const std::string& f : {"analytics-dashboard"s, "v1.2"s, "team/feature_x"s, "a/b/c"s, "lock"s,
-                                 "a.lockx"s, std::string(64, 'f')}) {
+    for (const std::string& f : {"analytics-dashboard"s, "v1.2"s, "team/feature_x"s, "a/b/c"s,
+                                 "lock"s, "a.lockx"s, std::string(64, 'f')}) {
         INFO(f);
         CHECK_FALSE(validate_feature(f));
     }
@@ -188,12 +215,23 @@ TEST_CASE("Template expands, names its prefix and matches back", "[naming]") {
 
 TEST_CASE("Template round trip", "[naming]") {
     const std::vector<std::string> templates = {
-        "work/task-{id}-{desc}", "worktrees/task-{id}-{desc}", "porch/{id}/{desc}", "w/{id}_{desc}.d",
-        "x/{id}x-{desc}", "task-{id}", "{id}", "a.b+c(d)[e]$^|?*\\/{id}-{desc}", "t-{id}-{desc}-end",
+        "work/task-{id}-{desc}",
+        "worktrees/task-{id}-{desc}",
+        "porch/{id}/{desc}",
+        "w/{id}_{desc}.d",
+        "x/{id}x-{desc}",
+        "task-{id}",
+        "{id}",
+        "a.b+c(d)[e]$^|?*\\/{id}-{desc}",
+        "t-{id}-{desc}-end",
     };
     const std::vector<std::pair<std::string, std::string>> values = {
-        {"7", "api"}, {"auth", "login-flow"}, {std::string(32, '9'), std::string(48, 'z')},
-        {"a1", "b-2-c"}, {"x", "x"}, {"end", "end-end"},
+        {"7", "api"},
+        {"auth", "login-flow"},
+        {std::string(32, '9'), std::string(48, 'z')},
+        {"a1", "b-2-c"},
+        {"x", "x"},
+        {"end", "end-end"},
     };
     for (const auto& text : templates) {
         Template t(text, "naming.branch");

@@ -1,10 +1,10 @@
 // .porch/plan.toml and git porch plan: plan::parse/to_toml, import's extraction patterns, and
 // check's scopes, cycles, waves and execution mode.
 #include "model/config.hpp"
-#include "util/error.hpp"
+#include "model/plan.hpp"
 #include "ops/plan/check.hpp"
 #include "ops/plan/import.hpp"
-#include "model/plan.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -21,7 +21,7 @@ std::string error_of(const std::string& text) {
     try {
         parse(text, "plan.toml");
     } catch (const porch::Error& e) {
-        CHECK(e.code() == porch::ExitCode::fatal);
+        CHECK(e.kind() == porch::ErrorKind::fatal);
         return e.what();
     }
     FAIL("no error");

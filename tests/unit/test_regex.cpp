@@ -3,7 +3,6 @@
 #include "util/regex.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,7 +64,7 @@ TEST_CASE("a bad pattern throws porch::Error", "[regex]") {
         Regex re("(unclosed");
         FAIL("compiled");
     } catch (const porch::Error& e) {
-        CHECK(e.code() == porch::ExitCode::fatal);
+        CHECK(e.kind() == porch::ErrorKind::fatal);
         CHECK_THAT(e.what(), Contains("bad pattern '(unclosed'"));
     }
     CHECK_THROWS_AS(Regex("[z-a]"), porch::Error);

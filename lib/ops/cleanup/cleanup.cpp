@@ -1,11 +1,11 @@
-#include "git/cli.hpp"
 #include "ops/cleanup/cleanup.hpp"
 
-#include "util/error.hpp"
-#include "model/slots.hpp"
-#include "util/process.hpp"
+#include "git/cli.hpp"
 #include "model/naming.hpp"
+#include "model/slots.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/text.hpp"
 
 #include <filesystem>
@@ -96,7 +96,7 @@ bool delete_branch(Context& ctx, const std::string& branch, const git::Oid& tip,
 
 CleanupReport cleanup(Context& ctx, const CleanupOptions& options) {
     if (!ctx.root)
-        throw Error(ExitCode::fatal, "cannot clean up: a bare repository has no worktrees",
+        throw Error(ErrorKind::fatal, "cannot clean up: a bare repository has no worktrees",
                     "run git porch cleanup in a clone with a working tree");
     CleanupReport report;
     report.dry_run = options.dry_run;
@@ -105,7 +105,7 @@ CleanupReport cleanup(Context& ctx, const CleanupOptions& options) {
         report.merged_into = report.merged_into.substr(11);
     auto target = ctx.repo.ref_target("refs/heads/" + report.merged_into);
     if (!target)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "cannot clean up: no branch " + protocol::quote(report.merged_into),
                     "name an existing branch: git porch cleanup --merged-into <branch> (see git "
                     "branch --list)");
@@ -220,15 +220,16 @@ CleanupReport cleanup(Context& ctx, const CleanupOptions& options) {
             if (!options.dry_run) {
                 try {
                     if (slot && !options.release_slot) {
-                        throw Error(ExitCode::fatal, "pool slot " + slot->name +
-                                                         " is not released here: git porch pool release " +
-                                                         slot->name);
+                        throw Error(ErrorKind::fatal,
+                                    "pool slot " + slot->name +
+                                        " is not released here: git porch pool release " +
+                                        slot->name);
                     } else if (slot) {
                         options.release_slot(ctx, slot->name);
                     } else {
                         auto r = git::run_in(*ctx.root, {"worktree", "remove", wt->path});
                         if (!r.ok())
-                            throw Error(ExitCode::fatal, r.last_error_line());
+                            throw Error(ErrorKind::fatal, r.last_error_line());
                     }
                 } catch (const Error& e) {
                     refuse(wt->path,

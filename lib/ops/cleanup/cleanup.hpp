@@ -43,7 +43,7 @@ struct CleanupReport {
     bool dry_run = false;
     std::vector<CleanupRemoved> removed;
     std::vector<CleanupRefusal> refused;
-    std::vector<std::string> branches_deleted;   // short names
+    std::vector<std::string> branches_deleted;     // short names
     std::vector<std::string> merged_branches_kept; // merged, deletable, but --branches not given
 };
 

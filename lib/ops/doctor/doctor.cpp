@@ -1,18 +1,18 @@
-#include "git/cli.hpp"
 #include "ops/doctor/doctor.hpp"
 
-#include "util/error.hpp"
+#include "git/cli.hpp"
+#include "git/locks.hpp"
 #include "model/hook_files.hpp"
-#include "util/process.hpp"
 #include "model/message.hpp"
+#include "model/new_worker.hpp"
+#include "model/record.hpp"
 #include "model/scope.hpp"
+#include "model/setup.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
-#include "model/setup.hpp"
-#include "git/locks.hpp"
-#include "model/record.hpp"
-#include "model/new_worker.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -253,7 +253,7 @@ void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
                     blocked = "cannot read the cherry-picked commits";
                 // The new ids, for the report: the picks are the last commits, in order.
                 auto log = git::run_in(tmp.string(), {"rev-list", "--reverse", "-n",
-                                                 std::to_string(picks.size()), "HEAD"});
+                                                      std::to_string(picks.size()), "HEAD"});
                 auto lines = util::split_lines(log.out);
                 for (std::size_t i = 0; i < picks.size() && i < lines.size(); ++i)
                     new_ids[picks[i]->commit.id.hex()] = std::string(lines[i]).substr(0, 7);
@@ -567,8 +567,8 @@ void check_half_made_worktrees(const Context& ctx, const DoctorOptions& opt,
         if (!opt.fix) {
             f.action = "git porch doctor --fix removes it (its checkout never finished)";
         } else {
-            auto removed = git::run_in(ctx.cli_dir(),
-                                  {"worktree", "remove", "--force", "--force", folder.string()});
+            auto removed = git::run_in(
+                ctx.cli_dir(), {"worktree", "remove", "--force", "--force", folder.string()});
             // With a HEAD that names no commit, git cannot remove it either. A worktree's .git
             // is a file: a folder there would be a repository of its own, never removed.
             std::error_code probe;

@@ -1,12 +1,12 @@
 #include "ops/hooks/handlers.hpp"
 
-#include "util/error.hpp"
+#include "model/locate.hpp"
 #include "model/message.hpp"
+#include "model/record.hpp"
 #include "model/scope.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
-#include "model/locate.hpp"
-#include "model/record.hpp"
 
 #include <cstdlib>
 #include <fstream>

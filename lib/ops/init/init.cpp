@@ -1,11 +1,11 @@
-#include "git/cli.hpp"
 #include "ops/init/init.hpp"
 
-#include "util/error.hpp"
+#include "git/cli.hpp"
 #include "model/hook_files.hpp"
 #include "model/setup.hpp"
-#include "util/process.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
 
@@ -33,7 +33,7 @@ bool create_exclusive(const fs::path& path, std::string_view content) {
     tmp += ".porch-" + util::random_hex(6);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "cannot create " + path.string() + ": " + std::strerror(errno));
     std::size_t done = 0;
     int failed = 0;
@@ -57,7 +57,7 @@ bool create_exclusive(const fs::path& path, std::string_view content) {
     }
     ::unlink(tmp.c_str());
     if (failed != 0)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "cannot write " + path.string() + ": " + std::strerror(failed));
     return created;
 }
@@ -68,7 +68,7 @@ InitResult init_repository(Context& ctx, const std::string& binary) {
     InitResult result;
     std::vector<std::string>& done = result.actions;
     if (!ctx.root)
-        throw Error(ExitCode::fatal, "cannot init a bare repository: porch needs a main worktree",
+        throw Error(ErrorKind::fatal, "cannot init a bare repository: porch needs a main worktree",
                     "clone it and run git porch init in the clone");
     fs::path config_path = fs::path(*ctx.root) / config::file_name;
     if (create_exclusive(config_path, config::default_file_text()))

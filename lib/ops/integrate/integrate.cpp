@@ -1,12 +1,12 @@
-#include "git/cli.hpp"
 #include "ops/integrate/integrate.hpp"
 
-#include "util/error.hpp"
-#include "util/process.hpp"
+#include "git/cli.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
-#include "util/text.hpp"
 #include "model/worker.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -90,7 +90,7 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         plan.by_worker.emplace(w.worker, w);
     for (const auto& o : options.only)
         if (!plan.by_worker.count(o))
-            throw Error(ExitCode::usage, "no worker " + o,
+            throw Error(ErrorKind::invalid, "no worker " + o,
                         "see the workers with: git porch status");
     std::set<std::string> merged, candidates;
     for (const auto& [name, w] : plan.by_worker) {
@@ -216,11 +216,11 @@ void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& 
         const WorkerStatus& ws = plan.by_worker.at(w);
         auto wtip = ctx.repo.resolve_commit("refs/heads/" + ws.branch);
         auto r = git::run_in(result.worktree,
-                        {"merge", "--no-ff", "--no-edit", "-m", merge_message(ws), ws.branch});
+                             {"merge", "--no-ff", "--no-edit", "-m", merge_message(ws), ws.branch});
         if (!r.ok()) {
             auto files = git::conflicted_paths(result.worktree);
             if (files.empty())
-                throw Error(ExitCode::fatal, "merging " + w + " failed: " + r.last_error_line(),
+                throw Error(ErrorKind::fatal, "merging " + w + " failed: " + r.last_error_line(),
                             "fix it in " + result.worktree + ", then run: git porch integrate " +
                                 result.feature + " --continue");
             result.conflict = describe_conflict(
@@ -253,7 +253,8 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
     for (const auto& w : plan.order) {
         const WorkerStatus& ws = plan.by_worker.at(w);
         auto wtip = ctx.repo.resolve_commit("refs/heads/" + ws.branch);
-        auto r = git::run_in(*ctx.root, {"merge-tree", "--write-tree", "--name-only", sim, wtip->hex()});
+        auto r =
+            git::run_in(*ctx.root, {"merge-tree", "--write-tree", "--name-only", sim, wtip->hex()});
         if (r.exit_code == 1) {
             auto lines = lines_of(r.out);
             std::vector<std::string> files;
@@ -269,7 +270,7 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
             continue;
         }
         if (!r.ok())
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "cannot rehearse the merge of " + w + ": " + r.last_error_line());
         std::string tree = lines_of(r.out).front();
         auto c = git::run_or_throw(
@@ -282,7 +283,7 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
 
 void require_root(const Context& ctx) {
     if (!ctx.root)
-        throw Error(ExitCode::fatal, "cannot integrate in a bare repository",
+        throw Error(ErrorKind::fatal, "cannot integrate in a bare repository",
                     "clone it and run git porch integrate in the clone");
 }
 
@@ -299,22 +300,23 @@ void ensure_worktree(const Context& ctx, const IntegrateResult& result) {
     for (const auto& wt : ctx.repo.worktrees()) {
         if (wt.head == "refs/heads/" + result.branch) {
             if (wt.path != result.worktree)
-                throw Error(ExitCode::fatal,
+                throw Error(ErrorKind::fatal,
                             result.branch + " is checked out in " + wt.path +
                                 "; porch merges only in its own worktree",
                             "switch that worktree to another branch, then run the command again");
             if (wt.missing)
-                git::run_or_throw(*ctx.root, {"worktree", "prune"}, "cannot prune the missing worktree");
+                git::run_or_throw(*ctx.root, {"worktree", "prune"},
+                                  "cannot prune the missing worktree");
             else
                 return;
         }
     }
     if (fs::exists(result.worktree))
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     result.worktree + " exists and is not the worktree of " + result.branch,
                     "move it away, then run the command again");
     git::run_or_throw(*ctx.root, {"worktree", "add", "-q", result.worktree, result.branch},
-           "cannot make the integration worktree " + result.worktree);
+                      "cannot make the integration worktree " + result.worktree);
 }
 
 } // namespace
@@ -368,7 +370,7 @@ dependency_order(const std::map<std::string, std::vector<std::string>>& needs) {
     std::string cycle;
     for (std::size_t i = seen[at]; i < path.size(); ++i)
         cycle += path[i] + " -> ";
-    throw Error(ExitCode::fatal, "dependency cycle: " + cycle + at,
+    throw Error(ErrorKind::fatal, "dependency cycle: " + cycle + at,
                 "break the cycle (see git porch graph), or leave a worker out with --only");
 }
 
@@ -377,13 +379,13 @@ IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
     IntegrateResult result = base_result(ctx, options.feature);
     const std::string branch_ref = "refs/heads/" + result.branch;
     if (ctx.repo.ref_target(start_ref(options.feature)))
-        throw Error(ExitCode::fatal, "an integration of " + options.feature + " is in progress",
+        throw Error(ErrorKind::fatal, "an integration of " + options.feature + " is in progress",
                     "finish it with: git porch integrate " + options.feature +
                         " --continue (or --abort)");
     std::string base_rev = options.base.value_or(ctx.base_branch());
     auto base = ctx.repo.resolve_commit(base_rev);
     if (!base)
-        throw Error(ExitCode::fatal, "no such base: " + protocol::quote(base_rev),
+        throw Error(ErrorKind::fatal, "no such base: " + protocol::quote(base_rev),
                     "name a branch or commit with --base");
     auto tip = ctx.repo.ref_target(branch_ref);
     // Refuses a cycle or an unknown worker before anything is created.
@@ -399,18 +401,19 @@ IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
         if (ctx.repo.update_ref_cas(branch_ref, *base, std::nullopt,
                                     "porch: integrate " + options.feature) !=
             git::CasResult::updated)
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "cannot create " + result.branch + ": it changed meanwhile",
                         "run the command again");
         tip = base;
     }
     if (ctx.repo.update_ref_cas(start_ref(options.feature), *tip, std::nullopt,
                                 "porch: integrate " + options.feature) != git::CasResult::updated)
-        throw Error(ExitCode::fatal, "another integration of " + options.feature + " just started");
+        throw Error(ErrorKind::fatal,
+                    "another integration of " + options.feature + " just started");
     try {
         ensure_worktree(ctx, result);
         if (git::worktree_dirty(result.worktree))
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "the integration worktree " + result.worktree + " has uncommitted changes",
                         "commit or remove them, then run the command again");
     } catch (...) {
@@ -436,17 +439,17 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
     IntegrateResult result = base_result(ctx, options.feature);
     auto start = ctx.repo.ref_target(start_ref(options.feature));
     if (!start)
-        throw Error(ExitCode::fatal, "no integration of " + options.feature + " to continue",
+        throw Error(ErrorKind::fatal, "no integration of " + options.feature + " to continue",
                     "start one with: git porch integrate " + options.feature);
     auto base = ctx.repo.resolve_commit(options.base.value_or(ctx.base_branch()));
     if (!base)
-        throw Error(ExitCode::fatal, "no such base", "name a branch or commit with --base");
+        throw Error(ErrorKind::fatal, "no such base", "name a branch or commit with --base");
     if (merge_in_progress(result.worktree)) {
         if (auto files = git::conflicted_paths(result.worktree); !files.empty()) {
             std::string list;
             for (const auto& f : files)
                 list += " " + util::sanitize_for_terminal(f);
-            throw Error(ExitCode::failure, "still unmerged in " + result.worktree + ":" + list,
+            throw Error(ErrorKind::refused, "still unmerged in " + result.worktree + ":" + list,
                         "resolve them, 'git -C " + result.worktree +
                             " add' them, then run: git porch integrate " + options.feature +
                             " --continue");
@@ -457,7 +460,7 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
         opts.cwd = result.worktree;
         auto r = git::run({"commit", "-q", "--no-edit"}, opts);
         if (!r.ok())
-            throw Error(ExitCode::fatal, "cannot commit the merge: " + r.last_error_line());
+            throw Error(ErrorKind::fatal, "cannot commit the merge: " + r.last_error_line());
         auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
         for (const auto& wb : worker_branches(ctx))
             if (theirs && wb.tip == *theirs) {
@@ -477,7 +480,7 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
             }
     } else if (git::worktree_dirty(result.worktree)) {
         throw Error(
-            ExitCode::fatal,
+            ErrorKind::fatal,
             "the integration worktree " + result.worktree + " has uncommitted changes",
             "commit them there (a fix after a failed verify), then run: git porch integrate " +
                 options.feature + " --continue");
@@ -498,7 +501,7 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
     IntegrateResult result = base_result(ctx, feature);
     auto start = ctx.repo.ref_target(start_ref(feature));
     if (!start)
-        throw Error(ExitCode::fatal, "no integration of " + feature + " to abort");
+        throw Error(ErrorKind::fatal, "no integration of " + feature + " to abort");
     // A run killed while making its worktree may have left none (or doctor removed the half
     // made one): then only the branch is put back.
     const bool has_worktree = fs::exists(fs::path(result.worktree) / ".git");
@@ -522,7 +525,7 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
         // The run made the branch and its worktree: take both away.
         if (has_worktree)
             git::run_or_throw(*ctx.root, {"worktree", "remove", "--force", result.worktree},
-                   "cannot remove " + result.worktree);
+                              "cannot remove " + result.worktree);
         else // its entry only: a bare `git worktree prune` would drop others' unmounted ones
             for (const auto& wt : ctx.repo.worktrees())
                 if (wt.path == result.worktree && wt.missing && !wt.name.empty())
@@ -532,11 +535,11 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
         ctx.repo.delete_ref_if(created_ref(feature), *created);
     } else if (has_worktree) {
         git::run_or_throw(result.worktree, {"reset", "-q", "--hard", start->hex()},
-               "cannot reset " + result.worktree);
+                          "cannot reset " + result.worktree);
     } else if (auto tip = ctx.repo.ref_target(branch_ref); tip && *tip != *start) {
         if (ctx.repo.update_ref_cas(branch_ref, *start, tip, "porch: integrate --abort") !=
             git::CasResult::updated)
-            throw Error(ExitCode::fatal, result.branch + " moved during the abort",
+            throw Error(ErrorKind::fatal, result.branch + " moved during the abort",
                         "run the command again");
     }
     ctx.repo.delete_ref_if(start_ref(feature), *start);
@@ -569,11 +572,11 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
     require_root(ctx);
     IntegrateResult result = base_result(ctx, feature);
     if (ctx.repo.ref_target(start_ref(feature)))
-        throw Error(ExitCode::fatal, "the integration of " + feature + " is stopped",
+        throw Error(ErrorKind::fatal, "the integration of " + feature + " is stopped",
                     "run: git porch integrate " + feature + " --continue (or --abort) first");
     auto tip = ctx.repo.ref_target("refs/heads/" + result.branch);
     if (!tip)
-        throw Error(ExitCode::fatal, "no branch " + result.branch,
+        throw Error(ErrorKind::fatal, "no branch " + result.branch,
                     "integrate first: git porch integrate " + feature);
     // Every worker merged must still be where it was merged: later commits would be left out.
     std::string moved;
@@ -586,23 +589,24 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
             moved += " " + wb.worker;
     }
     if (!moved.empty())
-        throw Error(ExitCode::failure, "workers moved since they were merged:" + moved,
+        throw Error(ErrorKind::refused, "workers moved since they were merged:" + moved,
                     "merge their new commits: git porch integrate " + feature);
     result.base = ctx.base_branch();
     const std::string base_ref = "refs/heads/" + result.base;
     auto base_tip = ctx.repo.ref_target(base_ref);
     if (!base_tip)
-        throw Error(ExitCode::fatal, "no base branch " + result.base);
+        throw Error(ErrorKind::fatal, "no base branch " + result.base);
     const std::string message = "Merge " + result.branch;
     for (const auto& wt : ctx.repo.worktrees()) {
         if (wt.head != base_ref || wt.missing)
             continue;
         if (git::worktree_dirty(wt.path))
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         result.base + " is checked out in " + wt.path + " with uncommitted changes",
                         "commit or stash them there, then run the command again");
-        git::run_or_throw(wt.path, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch},
-               "cannot merge " + result.branch + " into " + result.base);
+        git::run_or_throw(wt.path,
+                          {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch},
+                          "cannot merge " + result.branch + " into " + result.base);
         result.finished = true;
         remove_own_worktree(ctx, result);
         auto_cleanup(ctx, cleanup_merged, result);
@@ -611,15 +615,17 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
     // The base is checked out nowhere: merge in a scratch worktree, publish with a CAS.
     std::string scratch = worktree_path(ctx, feature) + ".finish";
     git::run_or_throw(*ctx.root, {"worktree", "add", "-q", "--detach", scratch, base_tip->hex()},
-           "cannot make a scratch worktree");
-    auto r = git::run_in(scratch, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch});
-    auto merged = ctx.repo.resolve_commit(util::trim(git::run_in(scratch, {"rev-parse", "HEAD"}).out));
+                      "cannot make a scratch worktree");
+    auto r =
+        git::run_in(scratch, {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch});
+    auto merged =
+        ctx.repo.resolve_commit(util::trim(git::run_in(scratch, {"rev-parse", "HEAD"}).out));
     git::run_in(*ctx.root, {"worktree", "remove", "--force", scratch});
     if (!r.ok() || !merged)
-        throw Error(ExitCode::fatal, "cannot merge " + result.branch + " into " + result.base +
-                                         ": " + r.last_error_line());
+        throw Error(ErrorKind::fatal, "cannot merge " + result.branch + " into " + result.base +
+                                          ": " + r.last_error_line());
     if (ctx.repo.update_ref_cas(base_ref, *merged, base_tip, message) != git::CasResult::updated)
-        throw Error(ExitCode::fatal, result.base + " moved during the merge",
+        throw Error(ErrorKind::fatal, result.base + " moved during the merge",
                     "run the command again");
     result.finished = true;
     remove_own_worktree(ctx, result);

@@ -1,8 +1,8 @@
 #include "ops/plan/apply.hpp"
 
-#include "util/error.hpp"
 #include "model/naming.hpp"
 #include "model/worker.hpp"
+#include "util/error.hpp"
 
 #include <algorithm>
 #include <set>
@@ -12,11 +12,11 @@ namespace porch::plan {
 ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& checked,
                   const ApplyOptions& options) {
     if (!checked.ok())
-        throw Error(ExitCode::fatal, "cannot apply the plan: it has errors",
+        throw Error(ErrorKind::fatal, "cannot apply the plan: it has errors",
                     "see them with: git porch plan check");
     if (options.wave &&
         (*options.wave < 1 || *options.wave > static_cast<int>(checked.waves.size())))
-        throw Error(ExitCode::usage,
+        throw Error(ErrorKind::invalid,
                     "the plan has no wave " + std::to_string(*options.wave) + " (it has " +
                         std::to_string(checked.waves.size()) + ")",
                     "see the waves with: git porch plan check");

@@ -2,10 +2,10 @@
 // complete, recording each task's scope and needs so that the hooks enforce them.
 #pragma once
 
-#include "ops/plan/check.hpp"
-#include "model/plan.hpp"
 #include "model/context.hpp"
 #include "model/new_worker.hpp"
+#include "model/plan.hpp"
+#include "ops/plan/check.hpp"
 
 #include <functional>
 #include <optional>
@@ -13,7 +13,6 @@
 #include <vector>
 
 namespace porch::plan {
-
 
 struct Started {
     std::string id;

@@ -1,8 +1,8 @@
 #include "ops/plan/check.hpp"
 
-#include "util/error.hpp"
 #include "model/naming.hpp"
 #include "model/scope.hpp"
+#include "util/error.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>

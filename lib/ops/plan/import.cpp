@@ -1,7 +1,7 @@
 #include "ops/plan/import.hpp"
 
-#include "ops/plan/check.hpp"
 #include "model/naming.hpp"
+#include "ops/plan/check.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
 
@@ -308,7 +308,8 @@ int estimate_size(const Item& item, std::string_view text, std::vector<std::stri
     if (auto m = match("(?is).*?\\b(comprehensive|entire|whole|every|all|across)\\b.*", text)) {
         size = std::min(size + 1, 3);
         assumptions.push_back("Item " + std::to_string(item.number) + ": marked " +
-                              size_name(size) + " due to \"" + util::to_lower((*m)[1]) + "\" language");
+                              size_name(size) + " due to \"" + util::to_lower((*m)[1]) +
+                              "\" language");
     }
     if (a != "test" && match("(?is).*\\b(and|with|plus) (unit |integration )?tests?\\b.*", text) &&
         size < 3)

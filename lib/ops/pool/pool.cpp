@@ -1,15 +1,14 @@
-#include "git/cli.hpp"
 #include "ops/pool/pool.hpp"
 
-#include "model/slots.hpp"
-
-#include "util/error.hpp"
-#include "util/process.hpp"
+#include "git/cli.hpp"
+#include "git/locks.hpp"
 #include "model/naming.hpp"
-#include "model/store.hpp"
 #include "model/new_worker.hpp"
 #include "model/setup.hpp"
-#include "git/locks.hpp"
+#include "model/slots.hpp"
+#include "model/store.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/random.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
@@ -35,14 +34,16 @@ std::string rescue(git::Repo& repo, const std::string& dir, const std::string& w
                    const std::string& slot) {
     auto git_dir = git::run_in(dir, {"rev-parse", "--path-format=absolute", "--git-dir"});
     if (!git_dir.ok())
-        throw Error(ExitCode::fatal, "cannot rescue work in " + dir + ": " + git_dir.last_error_line());
+        throw Error(ErrorKind::fatal,
+                    "cannot rescue work in " + dir + ": " + git_dir.last_error_line());
     std::string index = util::trim(git_dir.out) + "/porch-rescue.index";
     std::vector<std::string> env{"GIT_INDEX_FILE=" + index};
     auto step = [&](const std::vector<std::string>& args) {
         auto r = git::run_in(dir, args, env);
         if (!r.ok()) {
             fs::remove(index);
-            throw Error(ExitCode::fatal, "cannot rescue work in " + dir + ": " + r.last_error_line(),
+            throw Error(ErrorKind::fatal,
+                        "cannot rescue work in " + dir + ": " + r.last_error_line(),
                         "nothing was changed; save the files by hand, then release again");
         }
         return util::trim(r.out);
@@ -55,14 +56,14 @@ std::string rescue(git::Repo& repo, const std::string& dir, const std::string& w
     fs::remove(index);
     auto id = git::Oid::from_hex(commit);
     if (!id)
-        throw Error(ExitCode::fatal, "cannot rescue work in " + dir + ": bad commit id");
+        throw Error(ErrorKind::fatal, "cannot rescue work in " + dir + ": bad commit id");
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
     std::string ref = std::string(rescue_prefix) + who + "/" + std::to_string(now) + "-" + slot;
     if (repo.update_ref_cas(ref, *id, std::nullopt, "porch: rescue " + slot) !=
         git::CasResult::updated)
-        throw Error(ExitCode::fatal, "cannot save rescued work: " + ref + " exists");
+        throw Error(ErrorKind::fatal, "cannot save rescued work: " + ref + " exists");
     return ref;
 }
 
@@ -78,7 +79,7 @@ void record(git::Repo& repo, const std::string& worker, const std::string& type,
 git::Oid base_commit(const model::Context& ctx) {
     auto base = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
     if (!base)
-        throw Error(ExitCode::fatal, "the base branch '" + ctx.base_branch() + "' has no commit");
+        throw Error(ErrorKind::fatal, "the base branch '" + ctx.base_branch() + "' has no commit");
     return *base;
 }
 
@@ -89,7 +90,7 @@ const Slot& find_slot(const std::vector<Slot>& slots, const std::string& slot_or
     for (const auto& s : slots)
         if (s.name == wanted || (s.worker && *s.worker == wanted))
             return s;
-    throw Error(ExitCode::fatal, "no pool slot " + protocol::quote(slot_or_worker),
+    throw Error(ErrorKind::fatal, "no pool slot " + protocol::quote(slot_or_worker),
                 "see the slots with: git porch pool status");
 }
 
@@ -97,11 +98,11 @@ const Slot& find_slot(const std::vector<Slot>& slots, const std::string& slot_or
 
 std::vector<std::string> init(model::Context& ctx, int size) {
     if (!ctx.root)
-        throw Error(ExitCode::fatal, "a bare repository has no worktrees for a pool");
+        throw Error(ErrorKind::fatal, "a bare repository has no worktrees for a pool");
     if (size < 1 || size > 256)
-        throw Error(ExitCode::usage, "the pool size must be between 1 and 256");
+        throw Error(ErrorKind::invalid, "the pool size must be between 1 and 256");
     if (ctx.repo.has_no_commits())
-        throw Error(ExitCode::fatal, "cannot make a pool: the repository has no commits yet",
+        throw Error(ErrorKind::fatal, "cannot make a pool: the repository has no commits yet",
                     "make a first commit, e.g. git commit --allow-empty -m 'Initial commit'");
     std::vector<std::string> done;
     model::ensure_excluded(ctx);
@@ -120,10 +121,12 @@ std::vector<std::string> init(model::Context& ctx, int size) {
                            " exists and is not a slot (move it away, then run pool init again)");
             continue;
         }
-        auto r = git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", "--lock", "--reason",
+        auto r =
+            git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", "--lock", "--reason",
                                     std::string(lock_reason), path.string(), base});
         if (!r.ok())
-            throw Error(ExitCode::fatal, "cannot create slot " + name + ": " + r.last_error_line());
+            throw Error(ErrorKind::fatal,
+                        "cannot create slot " + name + ": " + r.last_error_line());
         done.push_back("created " + name);
     }
     return done;
@@ -133,7 +136,7 @@ Acquired acquire(model::Context& ctx, const model::SpawnRequest& request) {
     model::PreparedWorker p = model::prepare_worker(ctx, request, "cannot acquire");
     auto slots = list(ctx);
     if (slots.empty())
-        throw Error(ExitCode::fatal, "cannot acquire: there is no pool here",
+        throw Error(ErrorKind::fatal, "cannot acquire: there is no pool here",
                     "make one with: git porch pool init");
     const git::Oid claim_blob = ctx.repo.write_blob(store::anchor_content(p.worker));
 
@@ -166,8 +169,7 @@ Acquired acquire(model::Context& ctx, const model::SpawnRequest& request) {
             std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 5 + round)));
     }
     if (!mine && contended)
-        throw Error(ExitCode::fatal,
-                    "cannot acquire: idle slots stayed locked by another process",
+        throw Error(ErrorKind::fatal, "cannot acquire: idle slots stayed locked by another process",
                     "if no other porch or git command is running, a killed one left a lock: "
                     "git porch pool health --fix");
     if (!mine) {
@@ -178,7 +180,7 @@ Acquired acquire(model::Context& ctx, const model::SpawnRequest& request) {
             hint += "\nskipped idle slots with uncommitted files (see git porch pool health):";
         for (const auto& s : skipped_dirty)
             hint += " " + s;
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "cannot acquire: the pool is exhausted, all " + std::to_string(slots.size()) +
                         " slots are busy",
                     hint);
@@ -186,15 +188,15 @@ Acquired acquire(model::Context& ctx, const model::SpawnRequest& request) {
     auto unclaim = [&] { ctx.repo.delete_ref_if(claim_ref(mine->name), claim_blob); };
     if (!ctx.repo.create_branch(p.branch, p.base)) {
         unclaim();
-        throw Error(ExitCode::fatal, "cannot acquire: branch '" + p.branch + "' already exists");
+        throw Error(ErrorKind::fatal, "cannot acquire: branch '" + p.branch + "' already exists");
     }
     // Switching an existing checkout rewrites only the files that differ: the point of a pool.
     auto sw = git::run_in(mine->path, {"switch", "--quiet", "--no-guess", p.branch});
     if (!sw.ok()) {
         ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
         unclaim();
-        throw Error(ExitCode::fatal, "cannot check out " + p.branch + " in " + mine->name + ": " +
-                                         sw.last_error_line());
+        throw Error(ErrorKind::fatal, "cannot check out " + p.branch + " in " + mine->name + ": " +
+                                          sw.last_error_line());
     }
     std::string rel = fs::path(mine->path).lexically_relative(*ctx.root).generic_string();
     try {
@@ -216,10 +218,10 @@ Released release(model::Context& ctx, const std::string& slot_or_worker, bool fo
     auto slots = list(ctx);
     Slot slot = find_slot(slots, slot_or_worker);
     if (!slot.worker)
-        throw Error(ExitCode::fatal, "slot " + slot.name + " is not in use",
+        throw Error(ErrorKind::fatal, "slot " + slot.name + " is not in use",
                     "see the slots with: git porch pool status");
     if (slot.problem == "its folder is missing")
-        throw Error(ExitCode::fatal, "slot " + slot.name + ": its folder is missing",
+        throw Error(ErrorKind::fatal, "slot " + slot.name + ": its folder is missing",
                     "repair it with: git porch pool health --fix");
     Released out{slot, *slot.worker, std::nullopt};
     auto dirty = git::require_dirty_paths(slot.path);
@@ -229,24 +231,26 @@ Released release(model::Context& ctx, const std::string& slot_or_worker, bool fo
             list_text += "\n  " + util::sanitize_for_terminal(dirty[i]);
         if (dirty.size() > 20)
             list_text += "\n  ... and " + std::to_string(dirty.size() - 20) + " more";
-        throw Error(ExitCode::fatal,
-                    "slot " + slot.name + " (" + *slot.worker + ") has " + std::to_string(dirty.size()) +
-                        " uncommitted or untracked path(s)",
+        throw Error(ErrorKind::fatal,
+                    "slot " + slot.name + " (" + *slot.worker + ") has " +
+                        std::to_string(dirty.size()) + " uncommitted or untracked path(s)",
                     "the paths:" + list_text + "\ncommit them in " + slot.path +
-                        ", or release with --force to save them under " + std::string(rescue_prefix) +
-                        *slot.worker + "/");
+                        ", or release with --force to save them under " +
+                        std::string(rescue_prefix) + *slot.worker + "/");
     }
     if (!dirty.empty())
         out.rescued_ref = rescue(ctx.repo, slot.path, *slot.worker, slot.name);
     const git::Oid base = base_commit(ctx);
-    auto sw = git::run_in(slot.path, {"switch", "--quiet", "--detach", "--discard-changes", base.hex()});
+    auto sw =
+        git::run_in(slot.path, {"switch", "--quiet", "--detach", "--discard-changes", base.hex()});
     if (!sw.ok())
-        throw Error(ExitCode::fatal, "cannot reset " + slot.name + ": " + sw.last_error_line(),
+        throw Error(ErrorKind::fatal, "cannot reset " + slot.name + ": " + sw.last_error_line(),
                     out.rescued_ref ? "your work is saved at " + *out.rescued_ref : "");
     if (!dirty.empty()) {
         auto clean = git::run_in(slot.path, {"clean", "-fdq"});
         if (!clean.ok())
-            throw Error(ExitCode::fatal, "cannot clean " + slot.name + ": " + clean.last_error_line());
+            throw Error(ErrorKind::fatal,
+                        "cannot clean " + slot.name + ": " + clean.last_error_line());
     }
     if (auto target = ctx.repo.ref_target(claim_ref(slot.name)))
         ctx.repo.delete_ref_if(claim_ref(slot.name), *target);
@@ -300,8 +304,9 @@ Finding drop_acquire(model::Context& ctx, const Slot& s, const std::string& base
         if (auto target = ctx.repo.ref_target(claim_ref(s.name)))
             done = ctx.repo.delete_ref_if(claim_ref(s.name), *target);
     f.fixed = done;
-    f.action = done ? "undid it, the slot is idle" + (again.empty() ? "" : "; acquire again: " + again)
-                    : "could not undo it: " + (r.ok() ? "it changed meanwhile" : r.last_error_line());
+    f.action =
+        done ? "undid it, the slot is idle" + (again.empty() ? "" : "; acquire again: " + again)
+             : "could not undo it: " + (r.ok() ? "it changed meanwhile" : r.last_error_line());
     return f;
 }
 
@@ -348,12 +353,14 @@ std::vector<Finding> health(model::Context& ctx, bool fix) {
             std::string name = entry.path().filename().string();
             if (!is_slot_name(name))
                 continue;
-            if (std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.name == name; }))
+            if (std::any_of(slots.begin(), slots.end(),
+                            [&](const Slot& s) { return s.name == name; }))
                 continue;
-            findings.push_back({name, "folder " + entry.path().string() + " is not a worktree git knows",
-                                "porch did not make it this way: inspect it, move it away, then run "
-                                "git porch pool init",
-                                false});
+            findings.push_back(
+                {name, "folder " + entry.path().string() + " is not a worktree git knows",
+                 "porch did not make it this way: inspect it, move it away, then run "
+                 "git porch pool init",
+                 false});
         }
     }
 
@@ -371,12 +378,14 @@ std::vector<Finding> health(model::Context& ctx, bool fix) {
                         ctx.repo.delete_ref_if(claim_ref(s.name), *target);
                 if (!s.admin_name.empty() && fs::exists(admin / "gitdir", rm_ec) &&
                     fs::remove_all(admin, rm_ec) > 0) {
-                    auto r = git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", "--lock",
-                                                "--reason", std::string(lock_reason), s.path, base});
+                    auto r = git::run_in(*ctx.root,
+                                         {"worktree", "add", "--quiet", "--detach", "--lock",
+                                          "--reason", std::string(lock_reason), s.path, base});
                     f.fixed = r.ok();
-                    f.action = r.ok() ? "made the slot again (idle)" +
-                                            (s.worker ? "; " + *s.worker + "'s branch is untouched" : "")
-                                      : "could not re-create it: " + r.last_error_line();
+                    f.action =
+                        r.ok() ? "made the slot again (idle)" +
+                                     (s.worker ? "; " + *s.worker + "'s branch is untouched" : "")
+                               : "could not re-create it: " + r.last_error_line();
                 } else {
                     f.action = "could not remove " + admin.string();
                 }
@@ -436,11 +445,13 @@ std::vector<Finding> health(model::Context& ctx, bool fix) {
             auto dirty = git::require_dirty_paths(s.path);
             if (dirty.empty())
                 continue;
-            Finding f{s.name, "idle but has " + std::to_string(dirty.size()) + " uncommitted path(s)", "",
+            Finding f{s.name,
+                      "idle but has " + std::to_string(dirty.size()) + " uncommitted path(s)", "",
                       false};
             if (fix) {
                 std::string ref = rescue(ctx.repo, s.path, "pool", s.name);
-                auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", "--discard-changes", base});
+                auto r = git::run_in(s.path,
+                                     {"switch", "--quiet", "--detach", "--discard-changes", base});
                 auto c = git::run_in(s.path, {"clean", "-fdq"});
                 f.fixed = r.ok() && c.ok();
                 f.action = "saved the files at " + ref + " and cleaned the slot";
@@ -458,17 +469,20 @@ std::vector<std::string> cleanup(model::Context& ctx) {
     std::vector<std::string> done;
     for (const auto& s : list(ctx)) {
         if (s.state != SlotState::idle) {
-            done.push_back("kept " + s.name + ": " + (s.worker ? "in use by " + *s.worker : s.problem));
+            done.push_back("kept " + s.name + ": " +
+                           (s.worker ? "in use by " + *s.worker : s.problem));
             continue;
         }
         if (!git::require_dirty_paths(s.path).empty()) {
-            done.push_back("kept " + s.name + ": it has uncommitted files (see git porch pool health)");
+            done.push_back("kept " + s.name +
+                           ": it has uncommitted files (see git porch pool health)");
             continue;
         }
         git::run_in(*ctx.root, {"worktree", "unlock", s.path});
         auto r = git::run_in(*ctx.root, {"worktree", "remove", s.path});
         if (!r.ok()) {
-            git::run_in(*ctx.root, {"worktree", "lock", "--reason", std::string(lock_reason), s.path});
+            git::run_in(*ctx.root,
+                        {"worktree", "lock", "--reason", std::string(lock_reason), s.path});
             done.push_back("kept " + s.name + ": " + r.last_error_line());
             continue;
         }
@@ -481,7 +495,7 @@ MergeResult merge(model::Context& ctx, const std::string& target_in) {
     const std::string target = target_in.empty() ? ctx.base_branch() : target_in;
     auto tip = ctx.repo.resolve_commit("refs/heads/" + target);
     if (!tip)
-        throw Error(ExitCode::fatal, "no branch " + protocol::quote(target) + " to merge into");
+        throw Error(ErrorKind::fatal, "no branch " + protocol::quote(target) + " to merge into");
     MergeResult out;
     std::vector<Slot> busy;
     for (const auto& s : list(ctx))
@@ -492,9 +506,10 @@ MergeResult merge(model::Context& ctx, const std::string& target_in) {
     // The merges happen in a worktree of porch's own, so no one's checkout is switched.
     fs::path wt = pool_dir(ctx) / (".porch-merge-" + util::random_hex(4));
     out.worktree = wt.string();
-    auto add = git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", wt.string(), tip->hex()});
+    auto add =
+        git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", wt.string(), tip->hex()});
     if (!add.ok())
-        throw Error(ExitCode::fatal, "cannot make a merge worktree: " + add.last_error_line());
+        throw Error(ErrorKind::fatal, "cannot make a merge worktree: " + add.last_error_line());
     for (const auto& s : busy) {
         auto parts = ctx.branch_template.match(s.branch);
         std::string msg = "Merge " + *s.worker + ": " + (parts ? parts->desc : s.branch);
@@ -522,14 +537,15 @@ MergeResult merge(model::Context& ctx, const std::string& target_in) {
         auto ff = git::run_in(*checked_out_in, {"merge", "--quiet", "--ff-only", id->hex()});
         published = ff.ok();
     } else if (id) {
-        published = ctx.repo.update_ref_cas("refs/heads/" + target, *id, tip, "porch: pool merge") ==
-                    git::CasResult::updated;
+        published = ctx.repo.update_ref_cas("refs/heads/" + target, *id, tip,
+                                            "porch: pool merge") == git::CasResult::updated;
     }
     if (!published)
-        throw Error(ExitCode::fatal,
-                    "merged " + std::to_string(out.merged.size()) + " branch(es) in " + wt.string() +
-                        " but could not update '" + target + "' (it moved, or its checkout is not clean)",
-                    "the result is in that worktree at HEAD; fast-forward " + target + " to it by hand");
+        throw Error(
+            ErrorKind::fatal,
+            "merged " + std::to_string(out.merged.size()) + " branch(es) in " + wt.string() +
+                " but could not update '" + target + "' (it moved, or its checkout is not clean)",
+            "the result is in that worktree at HEAD; fast-forward " + target + " to it by hand");
     git::run_in(*ctx.root, {"worktree", "remove", "--force", wt.string()});
     out.worktree.clear();
     return out;

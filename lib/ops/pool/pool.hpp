@@ -58,7 +58,7 @@ struct MergeResult {
     std::vector<std::string> merged;     // workers merged, in order
     std::optional<std::string> conflict; // the worker whose merge conflicted
     std::vector<std::string> conflict_files;
-    std::string worktree;                // where the merge (or its conflict) is
+    std::string worktree; // where the merge (or its conflict) is
 };
 
 // Merges the busy slots' branches into `target` (default: the base branch) in slot order with

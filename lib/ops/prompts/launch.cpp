@@ -1,7 +1,7 @@
 #include "ops/prompts/launch.hpp"
 
-#include "util/error.hpp"
 #include "model/setup.hpp"
+#include "util/error.hpp"
 
 #include <cctype>
 #include <filesystem>
@@ -41,7 +41,7 @@ std::vector<std::string> split_command(std::string_view command) {
         } else if (c == '\'') {
             auto end = command.find('\'', i + 1);
             if (end == std::string_view::npos)
-                throw Error(ExitCode::fatal,
+                throw Error(ErrorKind::fatal,
                             std::string(agent_command_key) + " has an unclosed ' quote");
             word += command.substr(i + 1, end - i - 1);
             i = end;
@@ -55,7 +55,7 @@ std::vector<std::string> split_command(std::string_view command) {
                 word += command[j];
             }
             if (j >= command.size())
-                throw Error(ExitCode::fatal,
+                throw Error(ErrorKind::fatal,
                             std::string(agent_command_key) + " has an unclosed \" quote");
             i = j;
         } else {
@@ -65,7 +65,7 @@ std::vector<std::string> split_command(std::string_view command) {
     if (in_word)
         words.push_back(std::move(word));
     if (words.empty())
-        throw Error(ExitCode::fatal, std::string(agent_command_key) + " is empty",
+        throw Error(ErrorKind::fatal, std::string(agent_command_key) + " is empty",
                     "git config " + std::string(agent_command_key) + " '<your agent command>'");
     return words;
 }
@@ -126,15 +126,15 @@ std::string launch_script(const Assignment& a, const std::vector<std::string>& a
 std::string write_launch_script(const model::Context& ctx, const Assignment& a,
                                 const std::vector<std::string>& agent, const std::string& prompt) {
     if (!ctx.root)
-        throw Error(ExitCode::fatal, "cannot write launch scripts in a bare repository");
+        throw Error(ErrorKind::fatal, "cannot write launch scripts in a bare repository");
     fs::path dir = fs::path(*ctx.root) / scripts_dir;
     // Excluded before the file exists, so it never shows as untracked.
     model::ensure_line(fs::path(ctx.repo.common_dir()) / "info" / "exclude",
-                         std::string(scripts_dir) + "/");
+                       std::string(scripts_dir) + "/");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
-        throw Error(ExitCode::fatal, "cannot create " + dir.string() + ": " + ec.message());
+        throw Error(ErrorKind::fatal, "cannot create " + dir.string() + ": " + ec.message());
     // The name is built from the branch name: keep it a plain file name whatever that holds.
     std::string name = "worker-" + a.id + "-" + a.desc;
     for (auto& c : name)
@@ -147,7 +147,7 @@ std::string write_launch_script(const model::Context& ctx, const Assignment& a,
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out << launch_script(a, agent, prompt);
         if (!out.flush())
-            throw Error(ExitCode::fatal, "cannot write " + tmp.string());
+            throw Error(ErrorKind::fatal, "cannot write " + tmp.string());
     }
     fs::permissions(tmp,
                     fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -157,7 +157,7 @@ std::string write_launch_script(const model::Context& ctx, const Assignment& a,
         fs::rename(tmp, path, ec);
     if (ec) {
         fs::remove(tmp);
-        throw Error(ExitCode::fatal, "cannot write " + path.string() + ": " + ec.message());
+        throw Error(ErrorKind::fatal, "cannot write " + path.string() + ": " + ec.message());
     }
     return path.string();
 }

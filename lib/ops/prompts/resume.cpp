@@ -1,9 +1,9 @@
 #include "ops/prompts/resume.hpp"
 
-#include "ops/prompts/kickoff.hpp"
 #include "model/message.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
+#include "ops/prompts/kickoff.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>

@@ -1,8 +1,8 @@
 #include "ops/qa/qa.hpp"
 
-#include "util/error.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
+#include "util/error.hpp"
 
 namespace porch::ops {
 
@@ -13,10 +13,10 @@ namespace {
 WorkerStatus the_worker(const Context& ctx, const std::string& worker) {
     // collect_status reads "" as "every worker": the verdict would land on whichever came first.
     if (worker.empty())
-        throw Error(ExitCode::usage, "no worker given", "name one: task-<id>");
+        throw Error(ErrorKind::invalid, "no worker given", "name one: task-<id>");
     auto report = collect_status(ctx, worker);
     if (report.workers.empty())
-        throw Error(ExitCode::fatal, "no worker " + worker, "list workers with: git porch status");
+        throw Error(ErrorKind::fatal, "no worker " + worker, "list workers with: git porch status");
     return report.workers.front();
 }
 
@@ -25,11 +25,11 @@ WorkerStatus the_worker(const Context& ctx, const std::string& worker) {
 Verdict record_verdict(Context& ctx, const std::string& worker, bool approve,
                        const std::string& reason) {
     if (!approve && reason.empty())
-        throw Error(ExitCode::usage, "a rejection needs a reason",
+        throw Error(ErrorKind::invalid, "a rejection needs a reason",
                     "say what to fix: git porch qa reject " + worker + " -m \"<reason>\"");
     auto w = the_worker(ctx, worker);
     if (w.state != "complete")
-        throw Error(ExitCode::failure,
+        throw Error(ErrorKind::refused,
                     worker + " is not complete (state " + w.state + "): QA judges complete work",
                     "wait for its [COMPLETE] commit; see git porch status");
     store::Event e;
@@ -48,7 +48,7 @@ Retry record_retry(Context& ctx, const std::string& worker) {
     Retry r{worker, w.attempts + 1, ctx.config.retry_on_failure};
     if (r.attempt > r.allowed)
         throw Error(
-            ExitCode::failure,
+            ErrorKind::refused,
             worker + " was retried " + std::to_string(w.attempts) + " time" +
                 (w.attempts == 1 ? "" : "s") +
                 " already (parallelization.retry_on_failure = " + std::to_string(r.allowed) + ")",

@@ -1,11 +1,11 @@
 #include "ops/session/session.hpp"
 
-#include "util/error.hpp"
-#include "model/plan.hpp"
 #include "model/naming.hpp"
+#include "model/plan.hpp"
 #include "model/store.hpp"
-#include "util/text.hpp"
 #include "model/worker.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -61,14 +61,14 @@ Checkpoint write_checkpoint(Context& ctx, const std::string& group, const std::s
             return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' ||
                    ch == '.';
         }))
-        throw Error(ExitCode::usage, "bad group name " + protocol::quote(group),
+        throw Error(ErrorKind::invalid, "bad group name " + protocol::quote(group),
                     "use letters, digits, '_', '-' and '.', e.g. GROUP_2 or POST_GROUP_2");
     if (summary.size() > max_summary)
-        throw Error(ExitCode::usage,
+        throw Error(ErrorKind::invalid,
                     "the summary is longer than " + std::to_string(max_summary) + " bytes",
                     "keep it to what the next session must know");
     if (summary.empty())
-        throw Error(ExitCode::usage, "a checkpoint needs a summary",
+        throw Error(ErrorKind::invalid, "a checkpoint needs a summary",
                     "say what the session did: git porch checkpoint write " + group +
                         " \"<summary>\"");
     store::Event e;

@@ -20,7 +20,8 @@ struct Checkpoint {
     std::vector<std::string> open;     // and the others
 };
 
-Checkpoint write_checkpoint(model::Context& ctx, const std::string& group, const std::string& summary);
+Checkpoint write_checkpoint(model::Context& ctx, const std::string& group,
+                            const std::string& summary);
 // Newest first; at most `limit` (0: all).
 std::vector<Checkpoint> read_checkpoints(const model::Context& ctx, std::size_t limit = 1);
 

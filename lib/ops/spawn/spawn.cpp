@@ -1,11 +1,11 @@
-#include "git/cli.hpp"
 #include "ops/spawn/spawn.hpp"
 
+#include "git/cli.hpp"
+#include "model/naming.hpp"
+#include "model/setup.hpp"
+#include "model/store.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
-#include "model/naming.hpp"
-#include "model/store.hpp"
-#include "model/setup.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -16,9 +16,7 @@ using namespace model;
 
 namespace fs = std::filesystem;
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 namespace {
 
@@ -30,15 +28,15 @@ void unlock_worktree(const fs::path& worktree) {
     std::getline(in, line);
     constexpr std::string_view prefix = "gitdir: ";
     if (line.rfind(prefix, 0) != 0)
-        throw Error(ExitCode::fatal, "cannot read " + (worktree / ".git").string());
+        throw Error(ErrorKind::fatal, "cannot read " + (worktree / ".git").string());
     fs::path admin = line.substr(prefix.size());
     if (admin.is_relative()) // worktree.useRelativePaths (git 2.48)
         admin = worktree / admin;
     // Left locked, doctor would take the worktree for one whose spawn was killed.
     std::error_code ec;
     if (!fs::remove(admin / "locked", ec) || ec)
-        throw Error(ExitCode::fatal, "cannot unlock worktree " + worktree.string() + ": " +
-                                         (ec ? ec.message() : "no lock at " + admin.string()));
+        throw Error(ErrorKind::fatal, "cannot unlock worktree " + worktree.string() + ": " +
+                                          (ec ? ec.message() : "no lock at " + admin.string()));
 }
 
 } // namespace
@@ -49,7 +47,7 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     fs::path worktree = fs::path(*ctx.root) / worktree_rel;
     std::error_code ec;
     if (fs::exists(fs::symlink_status(worktree, ec)))
-        throw Error(ExitCode::fatal, "cannot spawn: '" + worktree.string() + "' already exists",
+        throw Error(ErrorKind::fatal, "cannot spawn: '" + worktree.string() + "' already exists",
                     "move it away, or pick another id or description");
 
     // naming.worktree is checked to stay inside, but a folder on its way may be a symbolic link.
@@ -57,25 +55,25 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     fs::path parent = fs::weakly_canonical(worktree.parent_path(), ec);
     auto rel = parent.lexically_relative(root);
     if (ec || rel.empty() || *rel.begin() == "..")
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "cannot spawn: the worktree folder " + worktree.parent_path().string() +
                         " leads outside the repository, to " + parent.string(),
                     "a symbolic link on the way? point naming.worktree in .porch.toml at a "
                     "folder inside " +
                         root.string());
     if (!ctx.repo.create_branch(p.branch, p.base))
-        throw Error(ExitCode::fatal, "cannot spawn: branch '" + p.branch + "' already exists");
+        throw Error(ErrorKind::fatal, "cannot spawn: branch '" + p.branch + "' already exists");
     // The git CLI checks the worktree out: libgit2 1.5 runs neither post-checkout hooks nor
     // long-running filter drivers such as git-lfs, which users' checkouts depend on.
     fs::create_directories(worktree.parent_path(), ec);
     process::Options in_root;
     in_root.cwd = *ctx.root;
-    auto added = git::run({"worktree", "add", "--quiet", "--lock", "--reason",
-                               spawn_lock_reason, worktree.string(), p.branch},
-                              in_root);
+    auto added = git::run({"worktree", "add", "--quiet", "--lock", "--reason", spawn_lock_reason,
+                           worktree.string(), p.branch},
+                          in_root);
     if (!added.ok()) {
         ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "cannot create worktree " + worktree.string() + ": " + added.last_error_line());
     }
     ensure_excluded(ctx); // so the new worktree never shows up in the main checkout's status

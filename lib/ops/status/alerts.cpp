@@ -1,6 +1,6 @@
-#include "git/cli.hpp"
 #include "ops/status/alerts.hpp"
 
+#include "git/cli.hpp"
 #include "model/message.hpp"
 #include "util/text.hpp"
 

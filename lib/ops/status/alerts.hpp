@@ -24,6 +24,7 @@ struct Alert {
 // complete); each cycle lists its workers once, starting from the smallest id.
 std::vector<std::vector<std::string>> dependency_cycles(const model::StatusReport& report);
 
-std::vector<Alert> collect_alerts(const model::Context& ctx, const model::StatusReport& report, std::int64_t now);
+std::vector<Alert> collect_alerts(const model::Context& ctx, const model::StatusReport& report,
+                                  std::int64_t now);
 
 } // namespace porch::ops

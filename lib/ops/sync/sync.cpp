@@ -1,10 +1,10 @@
-#include "git/cli.hpp"
 #include "ops/sync/sync.hpp"
 
-#include "util/error.hpp"
-#include "util/process.hpp"
+#include "git/cli.hpp"
 #include "model/event.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
 #include "util/random.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
@@ -124,8 +124,9 @@ std::size_t drop_overrides(Lines& theirs, const Lines& known, const std::string&
 }
 
 void check_remote(const model::Context& ctx, const std::string& remote) {
-    if (remote.empty() || remote.front() == '-' || !git::run_in(ctx.cli_dir(), {"remote", "get-url", remote}).ok())
-        throw Error(ExitCode::fatal, "no remote " + util::sanitize_for_terminal(remote),
+    if (remote.empty() || remote.front() == '-' ||
+        !git::run_in(ctx.cli_dir(), {"remote", "get-url", remote}).ok())
+        throw Error(ErrorKind::fatal, "no remote " + util::sanitize_for_terminal(remote),
                     "list the remotes with: git remote -v; or set porch.remote");
 }
 
@@ -189,7 +190,7 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
         std::this_thread::sleep_for(
             std::chrono::milliseconds(util::random_int(1, 10 + attempt * 5)));
     }
-    throw Error(ExitCode::fatal, "cannot merge events: " + std::string(ref) + " kept changing",
+    throw Error(ErrorKind::fatal, "cannot merge events: " + std::string(ref) + " kept changing",
                 "run git porch sync again");
 }
 
@@ -215,7 +216,7 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
         result.rounds = round;
         auto fetched = git::run_in(ctx.cli_dir(), {"fetch", "-q", "--no-tags", remote, refspec});
         if (!fetched.ok())
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "cannot fetch from " + remote + ": " +
                             util::sanitize_for_terminal(fetched.last_error_line()),
                         "check the remote with: git fetch " + remote);
@@ -244,7 +245,7 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
             break;
         }
         if (!rejected(pushed))
-            throw Error(ExitCode::fatal,
+            throw Error(ErrorKind::fatal,
                         "cannot push to " + remote + ": " +
                             util::sanitize_for_terminal(pushed.last_error_line()),
                         "check that you may push to it: git push --dry-run " + remote);
@@ -252,7 +253,7 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
         std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(20, 100 * round)));
     }
     if (options.push && !result.pushed)
-        throw Error(ExitCode::fatal,
+        throw Error(ErrorKind::fatal,
                     "the remote's events kept changing: gave up after " +
                         std::to_string(max_rounds) + " rounds (your events are merged locally)",
                     "run git porch sync again");
