@@ -26,15 +26,19 @@ std::string dot_quote(std::string_view text) {
     return "\"" + dot_escape(text) + "\"";
 }
 
-std::string_view dot_color(const std::string& state) {
-    if (state == "complete")
+std::string_view dot_color(model::WorkerState state) {
+    switch (state) {
+    case model::WorkerState::complete:
         return "green3";
-    if (state == "blocked")
+    case model::WorkerState::blocked:
         return "red";
-    if (state == "needs")
+    case model::WorkerState::needs:
         return "orange";
-    if (state == "checkpoint")
+    case model::WorkerState::checkpoint:
         return "deepskyblue3";
+    case model::WorkerState::fresh:
+        return "gray50";
+    }
     return "gray50";
 }
 
@@ -68,7 +72,7 @@ public:
                 std::cout << "  " << dot_quote(w.worker) << " [label=\"" << dot_escape(w.worker)
                           << "\\n"
                           << dot_escape(w.desc) << "\\n"
-                          << dot_escape(w.state) << "\""
+                          << dot_escape(to_string(w.state)) << "\""
                           << ", color=" << dot_color(w.state) << "];\n";
             for (const auto& e : edges)
                 std::cout << "  " << dot_quote(e.from) << " -> " << dot_quote(e.to)
@@ -90,7 +94,7 @@ public:
         const bool c = env.color;
         for (const auto& w : report.workers) {
             std::cout << paint(w.worker, Tone::bold, c) << " ("
-                      << paint(w.state, state_tone(w.state), c) << ")";
+                      << paint(to_string(w.state), state_tone(w.state), c) << ")";
             bool any = false;
             for (const auto& e : edges) {
                 if (e.from != w.worker)

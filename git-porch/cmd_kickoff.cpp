@@ -74,7 +74,7 @@ public:
             if (!m_all) {
                 if (w.worker == only)
                     chosen.push_back(&w);
-            } else if (w.state != "complete" && w.local && !w.remote_only) {
+            } else if (w.state != model::WorkerState::complete && w.local && !w.remote_only) {
                 chosen.push_back(&w);
             }
         }

@@ -153,8 +153,11 @@ public:
             std::replace(time.begin(), time.end(), 'T', ' ');
             std::cout << paint(time.substr(0, 19), Tone::dim, env.color) << "  "
                       << paint(pad(display(e.worker), 10), Tone::bold, env.color) << "  "
-                      << paint(pad(display(what, 24), 10), state_tone(what), env.color) << "  "
-                      << describe(e) << '\n';
+                      << paint(pad(display(what, 24), 10),
+                               state_tone(model::parse_worker_state(what).value_or(
+                                   model::WorkerState::fresh)),
+                               env.color)
+                      << "  " << describe(e) << '\n';
         }
         return 0;
     }

@@ -166,11 +166,11 @@ private:
         const auto& cfg = env.ctx->config;
         const auto r = plan::check(p, cfg);
         std::size_t complete = 0;
-        std::map<std::string, std::string> states;
+        std::map<std::string, model::WorkerState> states;
         for (const auto& w : model::collect_status(*env.ctx).workers)
             states[w.id] = w.state;
         for (const auto& t : p.tasks)
-            complete += states.count(t.id) && states[t.id] == "complete";
+            complete += states.count(t.id) && states[t.id] == model::WorkerState::complete;
 
         if (m_json) {
             json overlaps = json::array(), waves = json::array();

@@ -28,13 +28,13 @@ public:
         auto v = ops::record_verdict(*env.ctx, worker, m_verdict == "approve", m_reason);
         if (m_json) {
             std::cout << nlohmann::json({{"worker", v.worker},
-                                         {"verdict", v.verdict},
+                                         {"verdict", to_string(v.verdict)},
                                          {"reason", v.reason.empty() ? nlohmann::json(nullptr)
                                                                      : nlohmann::json(v.reason)},
                                          {"commit", v.commit}})
                              .dump(2)
                       << '\n';
-        } else if (v.verdict == "approved") {
+        } else if (v.verdict == model::QaVerdict::approved) {
             std::cout << worker << " approved at " << v.commit.substr(0, 7)
                       << "\nnext: git porch integrate <feature>\n";
         } else {

@@ -37,7 +37,7 @@ public:
         auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
         auto a = prompts::load_assignment(ctx, report, *w, plan ? &*plan : nullptr);
         auto p = prompts::load_progress(ctx, report, *w, a);
-        if (w->state == "complete" && !p.rejection)
+        if (w->state == model::WorkerState::complete && !p.rejection)
             throw Error(ErrorKind::refused,
                         worker + " is complete and not rejected: nothing to resume",
                         "see its work with: git porch log " + worker);

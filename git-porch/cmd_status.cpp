@@ -38,7 +38,7 @@ json integrations_json(const model::WorkerStatus& w) {
     json out = json::array();
     for (const auto& i : w.integrations)
         out.push_back({{"feature", i.feature},
-                       {"state", i.state},
+                       {"state", to_string(i.state)},
                        {"commit", i.commit},
                        {"current", i.current}});
     return out;
@@ -57,8 +57,8 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
             {"branch", w.branch},
             {"worktree", w.worktree ? json(*w.worktree) : json(nullptr)},
             {"worktree_missing", w.worktree_missing},
-            {"state", w.state},
-            {"reason", w.state == "blocked" ? json(w.reason) : json(nullptr)},
+            {"state", to_string(w.state)},
+            {"reason", w.state == model::WorkerState::blocked ? json(w.reason) : json(nullptr)},
             {"needs", needs},
             {"commits", w.commits_ahead},
             {"last_commit",
@@ -74,19 +74,20 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
                           ? json(w.clone.empty() ? nullptr : json(w.clone.substr(0, 8)))
                           : json(w.clone_name)},
             {"local", w.local},
-            {"qa", w.qa.empty() ? json(nullptr) : json(w.qa)},
+            {"qa", w.qa == model::QaVerdict::none ? json(nullptr) : json(to_string(w.qa))},
             {"qa_reason", w.qa_reason.empty() ? json(nullptr) : json(w.qa_reason)},
             {"attempts", w.attempts},
         });
     }
     json alert_list = json::array();
     for (const auto& a : alerts)
-        alert_list.push_back({{"kind", a.kind},
+        alert_list.push_back({{"kind", to_string(a.kind)},
                               {"worker", a.worker.empty() ? json(nullptr) : json(a.worker)},
                               {"message", a.message},
                               {"action", a.action}});
-    std::size_t complete = std::count_if(report.workers.begin(), report.workers.end(),
-                                         [](const auto& w) { return w.state == "complete"; });
+    std::size_t complete =
+        std::count_if(report.workers.begin(), report.workers.end(),
+                      [](const auto& w) { return w.state == model::WorkerState::complete; });
     return {
         {"version", 1},
         {"base", report.base_branch},
@@ -185,11 +186,11 @@ private:
 
     void porcelain(const model::StatusReport& report, std::int64_t now) const {
         for (const auto& w : report.workers) {
-            std::string detail = w.state == "blocked" ? w.reason
+            std::string detail = w.state == model::WorkerState::blocked ? w.reason
                                  : !w.needs.empty()
                                      ? w.needs.front().worker + "/" + w.needs.front().item
                                      : "";
-            std::cout << w.worker << '\t' << w.state << '\t' << w.commits_ahead << '\t'
+            std::cout << w.worker << '\t' << to_string(w.state) << '\t' << w.commits_ahead << '\t'
                       << w.last_commit.time << '\t'
                       << std::max<std::int64_t>(0, now - w.last_commit.time) << '\t'
                       << field(w.branch) << '\t' << field(w.worktree.value_or("")) << '\t'
@@ -208,10 +209,10 @@ private:
         }
         struct Row {
             std::string worker, state, ahead, age, branch, worktree, subject;
-            std::string tone; // the bare state, for its colour
+            model::WorkerState tone = model::WorkerState::fresh; // the bare state, for its colour
         };
         std::vector<Row> rows;
-        Row head{"WORKER", "STATE", "AHEAD", "AGE", "BRANCH", "WORKTREE", "LAST COMMIT", ""};
+        Row head{"WORKER", "STATE", "AHEAD", "AGE", "BRANCH", "WORKTREE", "LAST COMMIT", {}};
         for (const auto& w : report.workers) {
             std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
             if (w.remote_only) // a teammate's: the worktree is on their machine
@@ -220,8 +221,11 @@ private:
                 wt += " (missing)";
             // QA where known: a verdict, or (when the team requires QA) a complete worker
             // waiting for one.
-            bool show_qa = !w.qa.empty() && (w.qa != "pending" || env.ctx->config.qa_required);
-            std::string state = show_qa ? w.state + " (QA " + w.qa + ")" : w.state;
+            bool show_qa = w.qa != model::QaVerdict::none &&
+                           (w.qa != model::QaVerdict::pending || env.ctx->config.qa_required);
+            std::string state(to_string(w.state));
+            if (show_qa)
+                state += " (QA " + to_string(w.qa) + ")";
             rows.push_back(
                 {w.worker, state, std::to_string(w.commits_ahead),
                  util::format_age(now - w.last_commit.time), display(w.branch, 40), display(wt, 48),
@@ -253,8 +257,9 @@ private:
         for (const auto& r : rows)
             line(r, false);
 
-        std::size_t complete = std::count_if(report.workers.begin(), report.workers.end(),
-                                             [](const auto& w) { return w.state == "complete"; });
+        std::size_t complete =
+            std::count_if(report.workers.begin(), report.workers.end(),
+                          [](const auto& w) { return w.state == model::WorkerState::complete; });
         constexpr std::size_t bar_width = 20;
         std::size_t filled = complete * bar_width / report.workers.size();
         std::string bar;
@@ -278,10 +283,10 @@ private:
             return;
         std::cout << '\n' << paint("Alerts", Tone::bold, c) << '\n';
         for (const auto& a : alerts) {
-            Tone tone = a.kind == "needs-satisfied" ? Tone::green
-                        : a.kind == "needs"         ? Tone::yellow
-                        : a.kind == "stalled"       ? Tone::yellow
-                                                    : Tone::red;
+            Tone tone = a.kind == model::AlertKind::needs_satisfied ? Tone::green
+                        : a.kind == model::AlertKind::needs         ? Tone::yellow
+                        : a.kind == model::AlertKind::stalled       ? Tone::yellow
+                                                                    : Tone::red;
             std::cout << "  " << paint("\u25cf", tone, c) << ' ' << display(a.message, 160) << '\n'
                       << "    " << paint("\u2192 " + display(a.action), Tone::dim, c) << '\n';
         }

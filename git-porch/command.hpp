@@ -2,6 +2,7 @@
 // and how to make it. Commands are thin: parse options, call the library, render.
 #pragma once
 
+#include "json_words.hpp"
 #include "model/context.hpp"
 
 #include <CLI/CLI.hpp>

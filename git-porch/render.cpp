@@ -85,15 +85,19 @@ std::string paint(std::string_view text, Tone tone, bool color) {
     return "\033[" + std::string(code) + "m" + std::string(text) + "\033[m";
 }
 
-Tone state_tone(std::string_view state) {
-    if (state == "complete")
+Tone state_tone(model::WorkerState state) {
+    switch (state) {
+    case model::WorkerState::complete:
         return Tone::green;
-    if (state == "blocked")
+    case model::WorkerState::blocked:
         return Tone::red;
-    if (state == "needs")
+    case model::WorkerState::needs:
         return Tone::yellow;
-    if (state == "checkpoint")
+    case model::WorkerState::checkpoint:
         return Tone::cyan;
+    case model::WorkerState::fresh:
+        return Tone::dim;
+    }
     return Tone::dim;
 }
 

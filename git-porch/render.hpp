@@ -1,6 +1,8 @@
 // Terminal rendering helpers: colour decisions and styled text.
 #pragma once
 
+#include "model/states.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +20,7 @@ enum class Tone { plain, bold, dim, red, green, yellow, blue, magenta, cyan };
 std::string paint(std::string_view text, Tone tone, bool color);
 
 // The colour of a worker state in tables.
-Tone state_tone(std::string_view state);
+Tone state_tone(model::WorkerState state);
 
 // Text from commits, notes or arguments, safe for a terminal and cut to `width` columns.
 std::string display(std::string_view text, std::size_t width = 0);

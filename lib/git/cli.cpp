@@ -3,6 +3,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <filesystem>
+
 namespace porch::git {
 
 namespace {
@@ -80,6 +82,9 @@ process::Result status(const std::string& dir) {
 } // namespace
 
 std::optional<std::vector<std::string>> dirty_paths(const std::string& dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        return std::nullopt; // a worktree whose folder is gone has nothing uncommitted to show
     auto r = status(dir);
     if (!r.ok())
         return std::nullopt;

@@ -1,5 +1,6 @@
 #include "model/new_worker.hpp"
 
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/scope.hpp"
 #include "model/store.hpp"
@@ -63,20 +64,17 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
 
 void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& worktree_rel,
                   const std::string& slot) {
-    store::Event event;
-    event.type = "spawned";
-    event.worker = p.worker;
-    event.fields["desc"] = p.desc;
-    event.fields["branch"] = p.branch;
-    event.fields["worktree"] = worktree_rel;
-    event.fields["base"] = p.base.hex();
-    event.fields["base_ref"] = p.base_name;
-    event.fields["clone_name"] = store::clone_name(ctx.repo);
-    if (!slot.empty())
-        event.fields["slot"] = slot;
-    event.lists["needs"] = p.needs;
-    event.lists["scope"] = p.scopes;
-    store::append(ctx.repo, event);
+    SpawnedEvent event;
+    event.desc = p.desc;
+    event.branch = p.branch;
+    event.worktree = worktree_rel;
+    event.base = p.base.hex();
+    event.base_ref = p.base_name;
+    event.clone_name = store::clone_name(ctx.repo);
+    event.slot = slot;
+    event.needs = p.needs;
+    event.scope = p.scopes;
+    store::append(ctx.repo, event.encode(p.worker));
 }
 
 } // namespace porch::model

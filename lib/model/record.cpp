@@ -1,5 +1,6 @@
 #include "model/record.hpp"
 
+#include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/store.hpp"
 #include "util/error.hpp"
@@ -11,24 +12,6 @@
 namespace porch::model {
 
 namespace {
-
-std::string_view kind_name(protocol::Kind kind) {
-    switch (kind) {
-    case protocol::Kind::protocol:
-        return "protocol";
-    case protocol::Kind::merge:
-        return "merge";
-    case protocol::Kind::revert:
-        return "revert";
-    case protocol::Kind::fixup:
-        return "fixup";
-    case protocol::Kind::empty:
-        return "empty";
-    case protocol::Kind::invalid:
-        return "invalid";
-    }
-    return "invalid";
-}
 
 // Cuts at a UTF-8 boundary.
 std::string bounded(const std::string& text, std::size_t limit) {
@@ -68,30 +51,27 @@ store::Event commit_event(const std::string& worker, const git::Commit& commit,
     auto msg = protocol::classify_subject(commit.subject());
     if (commit.parent_count > 1 && msg.kind != protocol::Kind::protocol)
         msg.kind = protocol::Kind::merge; // a merge commit, whatever its subject says
-    store::Event e;
-    e.type = "commit";
-    e.worker = worker;
-    e.fields["commit"] = commit.id.hex();
+    CommitEvent e;
+    e.commit = commit.id.hex();
     if (commit.first_parent)
-        e.fields["parent"] = commit.first_parent->hex();
-    e.fields["kind"] = std::string(kind_name(msg.kind));
+        e.parent = commit.first_parent->hex();
+    e.kind = msg.kind;
     // Whether the message obeys the protocol: false means it got past commit-msg (--no-verify,
     // hooks not installed, a rebase pick) with a subject the protocol rejects.
-    e.fields["valid"] =
-        msg.kind == protocol::Kind::invalid || msg.kind == protocol::Kind::empty ? "false" : "true";
-    e.fields["source"] = source;
-    e.fields["subject"] = bounded(commit.subject(), max_recorded_subject);
-    e.fields["commit_time"] = std::to_string(commit.time);
+    e.valid = msg.kind != protocol::Kind::invalid && msg.kind != protocol::Kind::empty;
+    e.source = source;
+    e.subject = bounded(commit.subject(), max_recorded_subject);
+    e.commit_time = commit.time;
     if (msg.kind == protocol::Kind::protocol) {
-        e.fields["state"] = std::string(protocol::to_string(msg.status));
+        e.state = state_of(msg.status);
         if (msg.status == protocol::Status::blocked)
-            e.fields["reason"] = bounded(msg.reason, max_recorded_subject);
+            e.reason = bounded(msg.reason, max_recorded_subject);
         if (msg.status == protocol::Status::needs) {
-            e.fields["needs_worker"] = msg.needs_worker;
-            e.fields["needs_item"] = bounded(msg.needs_item, max_recorded_subject);
+            e.needs_worker = msg.needs_worker;
+            e.needs_item = bounded(msg.needs_item, max_recorded_subject);
         }
     }
-    return e;
+    return e.encode(worker);
 }
 
 std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
@@ -127,23 +107,19 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
         if (!hide && base && !ctx.repo.is_ancestor(wb.tip, *base))
             hide = ctx.repo.merge_base(wb.tip, *base);
         if (!has_spawned) {
-            store::Event spawned;
-            spawned.type = "spawned";
-            spawned.worker = wb.worker;
-            spawned.fields["desc"] = wb.desc;
-            spawned.fields["branch"] = wb.branch;
-            spawned.fields["source"] = "reindex";
-            spawned.fields["base_ref"] = base_name;
+            SpawnedEvent spawned;
+            spawned.desc = wb.desc;
+            spawned.branch = wb.branch;
+            spawned.source = "reindex";
+            spawned.base_ref = base_name;
             if (hide)
-                spawned.fields["base"] = hide->hex();
+                spawned.base = hide->hex();
             for (const auto& wt : worktrees)
                 if (wt.head == "refs/heads/" + wb.branch && ctx.root)
-                    spawned.fields["worktree"] = std::filesystem::path(wt.path)
-                                                     .lexically_relative(*ctx.root)
-                                                     .generic_string();
-            spawned.lists["needs"] = {};
-            spawned.lists["scope"] = {};
-            events.push_back(std::move(spawned));
+                    spawned.worktree = std::filesystem::path(wt.path)
+                                           .lexically_relative(*ctx.root)
+                                           .generic_string();
+            events.push_back(spawned.encode(wb.worker));
             result.spawned_added = true;
         }
         // A branch already merged into the base cannot be told apart from the base's own

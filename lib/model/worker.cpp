@@ -1,5 +1,6 @@
 #include "model/worker.hpp"
 
+#include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
@@ -19,43 +20,43 @@ namespace {
 // How far back a branch is followed when neither the notes nor a protocol commit say more.
 constexpr std::size_t max_chain = 1000;
 
-void apply_state(const std::string& state, const std::string& reason,
-                 const std::string& needs_worker, const std::string& needs_item, WorkerStatus& w) {
+void apply_state(WorkerState state, const std::string& reason, const std::string& needs_worker,
+                 const std::string& needs_item, WorkerStatus& w) {
     w.state = state;
-    if (state == "blocked")
+    if (state == WorkerState::blocked)
         w.reason = reason;
-    if (state == "needs")
+    if (state == WorkerState::needs)
         w.needs.push_back({needs_worker, needs_item});
+}
+
+void apply_state(const CommitEvent& e, WorkerStatus& w) {
+    apply_state(*e.state, e.reason, e.needs_worker, e.needs_item, w);
+    w.state_time = e.commit_time;
 }
 
 // Follows the branch's first-parent line from the tip to the newest protocol commit. Commits
 // the notes know cost a map lookup; only commits they do not know (made with hooks off or
 // before porch) are read from git. Stops at the worker's base.
 void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::optional<git::Oid>& stop,
-                   const std::function<const store::Event*(const std::string&)>& known,
+                   const std::function<const CommitEvent*(const std::string&)>& known,
                    WorkerStatus& w) {
     std::optional<git::Oid> cur = tip;
     for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
         if (stop && *cur == *stop)
             return;
-        if (const store::Event* found = known(cur->hex())) {
-            const store::Event& e = *found;
-            if (!e.field("state").empty()) {
-                apply_state(e.field("state"), e.field("reason"), e.field("needs_worker"),
-                            e.field("needs_item"), w);
-                auto t = util::parse_count(e.field("commit_time"));
-                w.state_time = t ? static_cast<std::int64_t>(*t) : e.time;
+        if (const CommitEvent* e = known(cur->hex())) {
+            if (e->state) {
+                apply_state(*e, w);
                 return;
             }
-            cur = git::Oid::from_hex(e.field("parent"));
+            cur = git::Oid::from_hex(e->parent);
             continue;
         }
         ++w.unrecorded;
         git::Commit c = repo.commit(*cur);
         auto msg = protocol::classify_subject(c.subject());
         if (msg.kind == protocol::Kind::protocol) {
-            apply_state(std::string(protocol::to_string(msg.status)), msg.reason, msg.needs_worker,
-                        msg.needs_item, w);
+            apply_state(state_of(msg.status), msg.reason, msg.needs_worker, msg.needs_item, w);
             w.state_time = c.time;
             return;
         }
@@ -79,90 +80,250 @@ bool merged_into(const git::Repo& repo, const git::Oid& base, const git::Oid& si
 
 // A verdict holds for the commit it judged: after more commits a complete worker waits for QA
 // again.
-void apply_qa(const store::Event* verdict, WorkerStatus& w) {
-    if (verdict && verdict->field("commit") == w.last_commit.id) {
-        w.qa = verdict->field("verdict");
-        if (w.qa == "rejected")
-            w.qa_reason = verdict->field("reason");
-    } else if (w.state == "complete") {
-        w.qa = "pending";
+void apply_qa(const std::optional<QaEvent>& verdict, WorkerStatus& w) {
+    if (verdict && verdict->commit == w.last_commit.id) {
+        w.qa = verdict->verdict;
+        if (w.qa == QaVerdict::rejected)
+            w.qa_reason = verdict->reason;
+    } else if (w.state == WorkerState::complete) {
+        w.qa = QaVerdict::pending;
     }
 }
 
-// Teammates' workers: registered in the (synced) events, with no branch here. Everything comes
-// from their events: the state of the newest protocol commit, the count recorded with the newest
-// commit. Their worktrees are on other machines and never looked at.
-void add_teammates(const Context& ctx, const std::string& only, StatusReport& report) {
-    std::set<std::string> seen;
-    for (const auto& w : report.workers)
-        seen.insert(w.worker);
-    for (const auto& name : store::registered_workers(ctx.repo)) {
-        if (seen.count(name) || (!only.empty() && name != only))
-            continue;
-        auto events = store::read(ctx.repo, name, &report.skipped_lines);
-        const store::Event* spawned = nullptr;
-        const store::Event* newest = nullptr;
-        const store::Event* state = nullptr;
-        const store::Event* verdict = nullptr;
-        bool gone = false;
-        WorkerStatus w;
-        for (const auto& e : events) {
-            if (e.type == "spawned") {
-                spawned = &e;
-            } else if (e.type == "commit") {
-                newest = &e;
-                if (!e.field("state").empty())
-                    state = &e;
-                auto t = util::parse_count(e.field("commit_time"));
-                w.subjects.emplace_back(t ? static_cast<std::int64_t>(*t) : e.time,
-                                        e.field("subject"));
-                if (e.field("valid") == "false")
-                    ++w.unvalidated;
-            } else if (e.type == "qa") {
-                verdict = &e;
-            } else if (e.type == "retry") {
-                ++w.attempts;
-            } else if (e.type == "cleaned" && e.field("branch_deleted") == "true") {
-                gone = true;
-            }
-        }
-        // Ours without a branch was deleted here on purpose; theirs, once cleaned up, is done.
-        if (!spawned || gone || spawned->clone == report.clone)
-            continue;
-        auto id = protocol::normalize_id(name);
-        if (!id)
-            continue;
-        w.worker = name;
-        w.id = *id;
-        w.desc = spawned->field("desc");
-        w.branch = spawned->field("branch");
-        w.clone = spawned->clone;
-        w.clone_name = spawned->field("clone_name");
-        w.local = false;
-        w.remote_only = true;
-        if (auto it = spawned->lists.find("scope"); it != spawned->lists.end())
-            w.scope = it->second;
-        if (auto it = spawned->lists.find("needs"); it != spawned->lists.end())
-            w.declared_needs = it->second;
-        w.spawn_base = git::Oid::from_hex(spawned->field("base"));
-        if (state) {
-            apply_state(state->field("state"), state->field("reason"), state->field("needs_worker"),
-                        state->field("needs_item"), w);
-            auto t = util::parse_count(state->field("commit_time"));
-            w.state_time = t ? static_cast<std::int64_t>(*t) : state->time;
-        }
-        if (newest) {
-            auto ahead = util::parse_count(newest->field("ahead"));
-            w.commits_ahead = ahead ? *ahead : 0;
-            auto t = util::parse_count(newest->field("commit_time"));
-            w.last_commit = {newest->field("commit"), newest->field("subject"),
-                             t ? static_cast<std::int64_t>(*t) : newest->time};
-        } else {
-            w.last_commit.time = spawned->time;
-        }
-        apply_qa(verdict, w);
-        report.workers.push_back(std::move(w));
+void apply_spawned(const store::Event& e, WorkerStatus& w) {
+    SpawnedEvent spawned = SpawnedEvent::decode(e);
+    w.scope = std::move(spawned.scope);
+    w.declared_needs = std::move(spawned.needs);
+    w.spawn_base = spawned.base_commit();
+    w.clone = e.clone;
+    w.clone_name = std::move(spawned.clone_name);
+}
+
+// A worker's live events, read for the view from its tip. Only the lines the view needs are
+// parsed: spawned events, and commit events on the chain from the tip (on demand, once each);
+// the rest are read by substring, so hundreds of workers with hundreds of events stay fast.
+struct LiveEvents {
+    std::vector<std::string> lines; // what commit_lines points into
+    std::unordered_map<std::string, const std::string*> commit_lines; // commit (hex) -> line
+    std::optional<QaEvent> newest_qa;
+    std::uint64_t newest_qa_lamport = 0;
+    std::map<std::string, store::Event> integrations; // feature -> its newest integration event
+    std::unordered_map<std::string, std::optional<CommitEvent>> parsed;
+
+    const CommitEvent* commit(const std::string& hex, const std::string& worker) {
+        auto line = commit_lines.find(hex);
+        if (line == commit_lines.end())
+            return nullptr;
+        auto [it, fresh] = parsed.try_emplace(hex);
+        if (fresh)
+            if (auto e = store::from_line(*line->second); e && e->worker == worker)
+                it->second = CommitEvent::decode(*e);
+        return it->second ? &*it->second : nullptr;
     }
+};
+
+// The top-level fields the scan below looks at, as raw text.
+struct ScannedLine {
+    std::optional<std::string_view> type, commit, subject, commit_time, valid;
+};
+
+// Reads a line's fields without decoding; nullopt type when the full parser must read it (an
+// escaped value the raw text cannot stand for).
+ScannedLine scan(const std::string& line) {
+    ScannedLine s;
+    bool escaped = false;
+    for (const auto& f : store::scan_fields(line)) {
+        auto* slot = f.key == "type"          ? &s.type
+                     : f.key == "commit"      ? &s.commit
+                     : f.key == "subject"     ? &s.subject
+                     : f.key == "commit_time" ? &s.commit_time
+                     : f.key == "valid"       ? &s.valid
+                                              : nullptr;
+        if (slot) {
+            *slot = f.value;
+            escaped = escaped || (f.escaped && slot != &s.subject);
+        }
+        if (f.key == "subject" && f.escaped)
+            s.subject.reset(); // decoded from the parsed line
+    }
+    if (escaped)
+        s.type.reset();
+    return s;
+}
+
+void index_commit_line(const std::string& line, const ScannedLine& s, LiveEvents& live,
+                       WorkerStatus& w) {
+    if (!s.commit)
+        return;
+    live.commit_lines[std::string(*s.commit)] = &line;
+    auto t = s.commit_time ? util::parse_count(*s.commit_time) : std::nullopt;
+    std::int64_t when = t ? static_cast<std::int64_t>(*t) : 0;
+    if (s.subject)
+        w.subjects.emplace_back(when, std::string(*s.subject));
+    else if (auto e = store::from_line(line))
+        w.subjects.emplace_back(when, e->field("subject"));
+    if (s.valid && *s.valid == "false")
+        ++w.unvalidated;
+}
+
+// Rare events (QA, retries, integrations), ordered by their clocks: parsed whole.
+void index_rare_line(const std::string& line, std::string_view type, LiveEvents& live,
+                     WorkerStatus& w) {
+    auto e = store::from_line(line);
+    if (!e || e->worker != w.worker)
+        return;
+    if (type == "retry") {
+        ++w.attempts;
+    } else if (type == "qa") {
+        if (!live.newest_qa || live.newest_qa_lamport < e->lamport) {
+            live.newest_qa = QaEvent::decode(*e);
+            live.newest_qa_lamport = e->lamport;
+        }
+    } else if (!e->field("feature").empty()) {
+        auto [it, fresh] = live.integrations.try_emplace(e->field("feature"), *e);
+        if (!fresh && it->second.lamport < e->lamport)
+            it->second = std::move(*e);
+    }
+}
+
+// Reads the worker's live note into `live`, filling what the events alone say of `w`.
+void read_live(const Context& ctx, WorkerStatus& w, LiveEvents& live, std::size_t& skipped) {
+    live.lines = store::read_lines(ctx.repo, w.worker);
+    for (const auto& line : live.lines) {
+        ScannedLine s = scan(line);
+        if (!s.type || *s.type == "spawned") {
+            auto e = store::from_line(line);
+            if (!e || e->worker != w.worker)
+                ++skipped;
+            else if (e->type == "spawned") // else an escaped type: some newer writer's event
+                apply_spawned(*e, w);
+        } else if (*s.type == "qa" || *s.type == "retry" || s.type->starts_with("integrate")) {
+            index_rare_line(line, *s.type, live, w);
+        } else if (*s.type == "commit") {
+            index_commit_line(line, s, live, w);
+        }
+    }
+}
+
+void add_integrations(const LiveEvents& live, const git::Oid& tip, WorkerStatus& w) {
+    for (const auto& [feature, e] : live.integrations) {
+        IntegrationEvent event = IntegrationEvent::decode(e);
+        if (auto state = event.state())
+            w.integrations.push_back(
+                {feature, *state, event.commit, event.merge, event.commit == tip.hex()});
+    }
+}
+
+// Commits on the branch and not on the base; returns where the walk for the state stops (the
+// worker's base, or where it left the base branch).
+std::optional<git::Oid> count_ahead(const Context& ctx, const ViewBase& vb, const git::Oid& tip,
+                                    const CommitEvent* tip_event, WorkerStatus& w) {
+    std::optional<git::Oid> stop = w.spawn_base;
+    const auto& base = vb.base;
+    auto recorded_ahead = tip_event ? tip_event->ahead : std::nullopt;
+    if (recorded_ahead && w.spawn_base && base && *base == *w.spawn_base) {
+        // The base has not moved since the worker started: the count recorded with the tip is
+        // exact, and no history is walked.
+        w.commits_ahead = *recorded_ahead;
+    } else if (base && w.spawn_base && merged_into(ctx.repo, *base, *w.spawn_base, tip)) {
+        w.commits_ahead = 0; // integrated: the base's new commits include the tip
+    } else if (base && !ctx.repo.is_ancestor(tip, *base)) {
+        w.commits_ahead = ctx.repo.count_ahead(tip, *base);
+        if (!stop)
+            stop = ctx.repo.merge_base(tip, *base);
+    }
+    return stop;
+}
+
+// A worker with a branch here: its state comes from the commits on the branch, read through the
+// events that recorded them.
+WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerSources& sources,
+                           std::size_t& skipped) {
+    const WorkerTip& tip = sources.tips.front();
+    WorkerStatus w;
+    w.worker = sources.worker;
+    w.id = sources.id;
+    w.desc = sources.desc;
+    w.branch = tip.branch;
+    if (auto it = vb.worktrees.find("refs/heads/" + tip.branch); it != vb.worktrees.end()) {
+        w.worktree = it->second.path;
+        w.worktree_missing = it->second.missing;
+    }
+    LiveEvents live;
+    read_live(ctx, w, live, skipped);
+    add_integrations(live, tip.commit, w);
+    auto known = [&](const std::string& hex) { return live.commit(hex, w.worker); };
+    auto stop = count_ahead(ctx, vb, tip.commit, known(tip.commit.hex()), w);
+    git::Commit head = ctx.repo.commit(tip.commit);
+    w.last_commit = {head.id.hex(), head.subject(), head.time};
+    resolve_state(ctx.repo, tip.commit, stop, known, w);
+    apply_qa(live.newest_qa, w);
+    w.local = w.clone.empty() || w.clone == vb.clone;
+    return w;
+}
+
+// A teammate's worker, registered in the (synced) events, with no branch here. Everything comes
+// from its events: the state of the newest protocol commit, the count recorded with the newest
+// commit. Its worktree is on another machine and never looked at. nullopt for a worker not to
+// list: ours without a branch was deleted here on purpose; theirs, once cleaned up, is done.
+std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase& vb,
+                                             const WorkerSources& sources, std::size_t& skipped) {
+    const std::string& name = sources.worker;
+    auto events = store::read(ctx.repo, name, &skipped);
+    const store::Event* spawned = nullptr;
+    std::optional<CommitEvent> newest, state;
+    std::optional<QaEvent> verdict;
+    bool gone = false;
+    WorkerStatus w;
+    for (const auto& e : events) {
+        switch (type_of(e).value_or(EventType::handoff)) {
+        case EventType::spawned:
+            spawned = &e;
+            break;
+        case EventType::commit:
+            newest = CommitEvent::decode(e);
+            if (newest->state)
+                state = newest;
+            w.subjects.emplace_back(newest->commit_time, newest->subject);
+            if (!newest->valid)
+                ++w.unvalidated;
+            break;
+        case EventType::qa:
+            verdict = QaEvent::decode(e);
+            break;
+        case EventType::retry:
+            ++w.attempts;
+            break;
+        case EventType::cleaned:
+            gone = gone || CleanedEvent::decode(e).branch_deleted;
+            break;
+        default:
+            break;
+        }
+    }
+    if (!spawned || gone || spawned->clone == vb.clone)
+        return std::nullopt;
+    auto id = protocol::normalize_id(name);
+    if (!id)
+        return std::nullopt;
+    w.worker = name;
+    w.id = *id;
+    apply_spawned(*spawned, w);
+    SpawnedEvent born = SpawnedEvent::decode(*spawned);
+    w.desc = born.desc;
+    w.branch = born.branch;
+    w.local = false;
+    w.remote_only = true;
+    if (state)
+        apply_state(*state, w);
+    if (newest) {
+        w.commits_ahead = newest->ahead.value_or(0);
+        w.last_commit = {newest->commit, newest->subject, newest->commit_time};
+    } else {
+        w.last_commit.time = spawned->time;
+    }
+    apply_qa(verdict, w);
+    return w;
 }
 
 } // namespace
@@ -177,7 +338,7 @@ const WorkerStatus* find_worker(const StatusReport& report, const std::string& w
 bool needs_satisfied(const WorkerStatus& waiting, const Need& need, const WorkerStatus* needed) {
     if (needed == nullptr)
         return false;
-    if (needed->state == "complete")
+    if (needed->state == WorkerState::complete)
         return true;
     const std::string item = util::to_lower(need.item);
     for (const auto& [time, subject] : needed->subjects)
@@ -204,153 +365,51 @@ bool worker_name_less(const std::string& a, const std::string& b) {
     return worker_id_less(id(a), id(b));
 }
 
-StatusReport collect_status(const Context& ctx, const std::string& only) {
-    StatusReport report;
-    report.base_branch = ctx.base_branch();
-    report.clone = ctx.repo.config_string("porch.cloneId").value_or("");
-    std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + report.base_branch);
-    if (!base && !ctx.repo.has_no_commits())
-        throw Error(ErrorKind::fatal, "the base branch '" + report.base_branch + "' does not exist",
+std::vector<WorkerSources> find_workers(const Context& ctx, const std::string& only) {
+    std::vector<WorkerSources> out;
+    std::set<std::string> with_branch;
+    for (auto& wb : worker_branches(ctx, only)) {
+        with_branch.insert(wb.worker);
+        out.push_back({wb.worker, wb.id, wb.desc, {{wb.branch, wb.tip}}});
+    }
+    for (const auto& name : store::registered_workers(ctx.repo))
+        if (!with_branch.count(name) && (only.empty() || name == only))
+            out.push_back({name, {}, {}, {}});
+    return out;
+}
+
+ViewBase view_base(const Context& ctx) {
+    ViewBase vb;
+    vb.base_branch = ctx.base_branch();
+    vb.clone = ctx.repo.config_string("porch.cloneId").value_or("");
+    vb.base = ctx.repo.resolve_commit("refs/heads/" + vb.base_branch);
+    if (!vb.base && !ctx.repo.has_no_commits())
+        throw Error(ErrorKind::fatal, "the base branch '" + vb.base_branch + "' does not exist",
                     ctx.config.base_branch ? "fix base_branch in .porch.toml, or create the branch"
                                            : "set base_branch in .porch.toml");
-
-    std::map<std::string, git::Worktree> by_branch;
     for (auto& wt : ctx.repo.worktrees())
         if (wt.head)
-            by_branch.emplace(*wt.head, std::move(wt));
+            vb.worktrees.emplace(*wt.head, std::move(wt));
+    return vb;
+}
 
-    for (const auto& wb : worker_branches(ctx, only)) {
-        WorkerStatus w;
-        w.worker = wb.worker;
-        w.id = wb.id;
-        w.desc = wb.desc;
-        w.branch = wb.branch;
-        if (auto it = by_branch.find("refs/heads/" + wb.branch); it != by_branch.end()) {
-            w.worktree = it->second.path;
-            w.worktree_missing = it->second.missing;
-        }
+std::optional<WorkerStatus> view_worker(const Context& ctx, const ViewBase& base,
+                                        const WorkerSources& sources, std::size_t* skipped) {
+    std::size_t ignored = 0;
+    std::size_t& count = skipped ? *skipped : ignored;
+    if (sources.tips.empty())
+        return view_from_events(ctx, base, sources, count);
+    return view_from_tip(ctx, base, sources, count);
+}
 
-        // Only the lines status needs are parsed: spawned events, and commit events on the chain
-        // from the tip (resolve_state); the rest are read by substring (hundreds of workers with
-        // hundreds of events each must stay fast).
-        std::vector<std::string> lines = store::read_lines(ctx.repo, w.worker);
-        std::unordered_map<std::string, const std::string*> commit_lines;
-        std::optional<git::Oid> spawn_base;
-        std::map<std::string, std::optional<store::Event>> integration_events;
-        std::optional<store::Event> newest_qa;
-        for (const auto& line : lines) {
-            std::optional<std::string_view> type, commit, subject, commit_time, valid;
-            bool escaped = false;
-            for (const auto& f : store::scan_fields(line)) {
-                auto* slot = f.key == "type"          ? &type
-                             : f.key == "commit"      ? &commit
-                             : f.key == "subject"     ? &subject
-                             : f.key == "commit_time" ? &commit_time
-                             : f.key == "valid"       ? &valid
-                                                      : nullptr;
-                if (slot) {
-                    *slot = f.value;
-                    escaped = escaped || (f.escaped && slot != &subject);
-                }
-                if (f.key == "subject" && f.escaped)
-                    subject.reset(); // decoded below from the parsed line
-            }
-            if (escaped)
-                type.reset(); // let the full parser read this one
-            if (!type || *type == "spawned") {
-                auto e = store::from_line(line);
-                if (!e || e->worker != w.worker) {
-                    ++report.skipped_lines;
-                    continue;
-                }
-                if (e->type != "spawned")
-                    continue; // an escaped type: some newer writer's event
-                w.scope =
-                    e->lists.count("scope") ? e->lists.at("scope") : std::vector<std::string>{};
-                w.declared_needs =
-                    e->lists.count("needs") ? e->lists.at("needs") : std::vector<std::string>{};
-                spawn_base = git::Oid::from_hex(e->field("base"));
-                w.spawn_base = spawn_base;
-                w.clone = e->clone;
-                w.clone_name = e->field("clone_name");
-            } else if (*type == "qa" || *type == "retry") {
-                auto e = store::from_line(line);
-                if (!e || e->worker != w.worker)
-                    continue;
-                if (e->type == "retry")
-                    ++w.attempts;
-                else if (!newest_qa || newest_qa->lamport < e->lamport)
-                    newest_qa = std::move(e);
-            } else if (type->starts_with("integrate")) {
-                // Rare events, ordered by their clocks: parsed whole.
-                auto e = store::from_line(line);
-                if (!e || e->worker != w.worker || e->field("feature").empty())
-                    continue;
-                auto& newest = integration_events[e->field("feature")];
-                if (!newest || newest->lamport < e->lamport)
-                    newest = std::move(e);
-            } else if (*type == "commit") {
-                if (!commit)
-                    continue;
-                commit_lines[std::string(*commit)] = &line;
-                auto t = commit_time ? util::parse_count(*commit_time) : std::nullopt;
-                std::int64_t when = t ? static_cast<std::int64_t>(*t) : 0;
-                if (subject)
-                    w.subjects.emplace_back(when, std::string(*subject));
-                else if (auto e = store::from_line(line))
-                    w.subjects.emplace_back(when, e->field("subject"));
-                if (valid && *valid == "false")
-                    ++w.unvalidated;
-            }
-        }
-        for (const auto& [feature, e] : integration_events) {
-            static const std::map<std::string, std::string> states = {
-                {"integrated", "merged"},
-                {"integrate-conflict", "conflict"},
-                {"integrate-verify-failed", "verify-failed"}};
-            auto state = states.find(e->type);
-            if (state != states.end())
-                w.integrations.push_back({feature, state->second, e->field("commit"),
-                                          e->field("merge"), e->field("commit") == wb.tip.hex()});
-        }
-        // Commit events parsed on demand, once each.
-        std::unordered_map<std::string, std::optional<store::Event>> parsed;
-        auto lookup = [&](const std::string& hex) -> const store::Event* {
-            auto line = commit_lines.find(hex);
-            if (line == commit_lines.end())
-                return nullptr;
-            auto [it, fresh] = parsed.try_emplace(hex);
-            if (fresh) {
-                it->second = store::from_line(*line->second);
-                if (it->second && it->second->worker != w.worker)
-                    it->second.reset();
-            }
-            return it->second ? &*it->second : nullptr;
-        };
-
-        std::optional<git::Oid> stop = spawn_base;
-        const store::Event* tip_event = lookup(wb.tip.hex());
-        auto recorded_ahead =
-            tip_event ? util::parse_count(tip_event->field("ahead")) : std::nullopt;
-        if (recorded_ahead && spawn_base && base && *base == *spawn_base) {
-            // The base has not moved since the worker started: the count recorded with the tip
-            // is exact, and no history is walked.
-            w.commits_ahead = *recorded_ahead;
-        } else if (base && spawn_base && merged_into(ctx.repo, *base, *spawn_base, wb.tip)) {
-            w.commits_ahead = 0; // integrated: the base's new commits include the tip
-        } else if (base && !ctx.repo.is_ancestor(wb.tip, *base)) {
-            w.commits_ahead = ctx.repo.count_ahead(wb.tip, *base);
-            if (!stop)
-                stop = ctx.repo.merge_base(wb.tip, *base);
-        }
-        git::Commit tip = ctx.repo.commit(wb.tip);
-        w.last_commit = {tip.id.hex(), tip.subject(), tip.time};
-        resolve_state(ctx.repo, wb.tip, stop, lookup, w);
-        apply_qa(newest_qa ? &*newest_qa : nullptr, w);
-        w.local = w.clone.empty() || w.clone == report.clone;
-        report.workers.push_back(std::move(w));
-    }
-    add_teammates(ctx, only, report);
+StatusReport collect_status(const Context& ctx, const std::string& only) {
+    StatusReport report;
+    const ViewBase base = view_base(ctx);
+    report.base_branch = base.base_branch;
+    report.clone = base.clone;
+    for (const auto& sources : find_workers(ctx, only))
+        if (auto w = view_worker(ctx, base, sources, &report.skipped_lines))
+            report.workers.push_back(std::move(*w));
     std::sort(
         report.workers.begin(), report.workers.end(),
         [](const WorkerStatus& a, const WorkerStatus& b) { return worker_id_less(a.id, b.id); });

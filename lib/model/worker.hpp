@@ -2,8 +2,10 @@
 #pragma once
 
 #include "model/context.hpp"
+#include "model/states.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +26,7 @@ struct LastCommit {
 // Where `git porch integrate` got with this worker, per feature: its newest integration event.
 struct Integration {
     std::string feature;
-    std::string state;    // merged, conflict, verify-failed
+    IntegrationState state = IntegrationState::merged;
     std::string commit;   // the worker's commit that was merged (or conflicted)
     std::string merge;    // merged: the merge commit on the integration branch
     bool current = false; // that commit is still the branch tip
@@ -37,10 +39,10 @@ struct WorkerStatus {
     std::string branch;                  // short name, e.g. work/task-1-api
     std::optional<std::string> worktree; // absolute path of the worktree that has it checked out
     bool worktree_missing = false;       // that worktree's folder is gone
-    std::string state = "new";           // new, checkpoint, blocked, needs, complete
-    std::string reason;                  // blocked
-    std::vector<Need> needs;             // needs
-    std::size_t commits_ahead = 0;       // commits on the branch and not on the base
+    WorkerState state = WorkerState::fresh;
+    std::string reason;            // blocked
+    std::vector<Need> needs;       // needs
+    std::size_t commits_ahead = 0; // commits on the branch and not on the base
     LastCommit last_commit;
     std::vector<std::string> scope;          // declared at spawn
     std::vector<std::string> declared_needs; // declared at spawn
@@ -55,9 +57,7 @@ struct WorkerStatus {
     std::string clone_name;                // how that clone calls itself (porch.name, user@host)
     bool local = true;                     // spawned here, or known here only by its branch
     bool remote_only = false;              // known from a teammate's events alone: no branch here
-    // QA: "" (no verdict and not complete), pending (complete, not judged at this tip),
-    // approved or rejected (the newest verdict, on the current tip).
-    std::string qa;
+    QaVerdict qa = QaVerdict::none;
     std::string qa_reason;     // rejected: why
     std::int64_t attempts = 0; // git porch retry count
 };
@@ -68,6 +68,43 @@ struct StatusReport {
     std::size_t skipped_lines = 0;     // malformed event lines ignored
     std::string clone;                 // this clone's id
 };
+
+// Where a worker's commits are: a branch that carries it, and its tip. Today that is a local
+// branch; the view takes a list so that more places (remote-tracking branches) can be added.
+struct WorkerTip {
+    std::string branch; // short name
+    git::Oid commit;
+};
+
+// What the view starts from for one worker.
+struct WorkerSources {
+    std::string worker;          // task-<id>
+    std::string id;              // empty when known from events alone
+    std::string desc;            // from the branch name; empty when known from events alone
+    std::vector<WorkerTip> tips; // empty: known from its (synced) events alone
+};
+
+// What every worker's view is measured against, read once per report.
+struct ViewBase {
+    std::string base_branch;
+    std::optional<git::Oid> base;                   // nullopt in a repository with no commits yet
+    std::string clone;                              // this clone's id
+    std::map<std::string, git::Worktree> worktrees; // by the full ref name each has checked out
+};
+
+// Every worker porch can see, or only `only` (task-<id>): one per worker branch here, then the
+// workers known only from their events.
+std::vector<WorkerSources> find_workers(const Context& ctx, const std::string& only = {});
+
+// Throws when the base branch does not exist (in a repository that has commits).
+ViewBase view_base(const Context& ctx);
+
+// The one worker view: everything porch knows of one worker, from its tips, its events and its
+// protocol commits. nullopt for a worker known from events alone that is not to be listed (ours
+// deleted here on purpose, or theirs cleaned up). Malformed event lines are counted in `skipped`.
+std::optional<WorkerStatus> view_worker(const Context& ctx, const ViewBase& base,
+                                        const WorkerSources& sources,
+                                        std::size_t* skipped = nullptr);
 
 // One worker, or every worker when `only` is empty: those with a branch here, and teammates'
 // workers known from their events alone (after git porch sync).

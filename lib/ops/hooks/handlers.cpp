@@ -1,5 +1,6 @@
 #include "ops/hooks/handlers.hpp"
 
+#include "model/events.hpp"
 #include "model/locate.hpp"
 #include "model/message.hpp"
 #include "model/record.hpp"
@@ -23,8 +24,8 @@ constexpr std::string_view spawned_needle = "\"type\":\"spawned\"";
 std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker) {
     std::vector<std::string> scope;
     for (const auto& e : store::read_matching(repo, worker, spawned_needle))
-        if (e.type == "spawned")
-            scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
+        if (model::type_of(e) == model::EventType::spawned)
+            scope = model::SpawnedEvent::decode(e).scope;
     return scope;
 }
 

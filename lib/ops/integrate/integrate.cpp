@@ -1,6 +1,7 @@
 #include "ops/integrate/integrate.hpp"
 
 #include "git/cli.hpp"
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
@@ -49,15 +50,8 @@ bool merge_in_progress(const std::string& worktree) {
     return git::run_in(worktree, {"rev-parse", "-q", "--verify", "MERGE_HEAD"}).ok();
 }
 
-void record(Context& ctx, const std::string& worker, const std::string& type,
-            std::map<std::string, std::string> fields, std::vector<std::string> files = {}) {
-    store::Event e;
-    e.type = type;
-    e.worker = worker;
-    e.fields = std::move(fields);
-    if (!files.empty())
-        e.lists["files"] = std::move(files);
-    store::append(ctx.repo, std::move(e));
+void record(Context& ctx, const std::string& worker, const IntegrationEvent& event) {
+    store::append(ctx.repo, event.encode(worker));
 }
 
 // Files the worker's branch changed since it left its base.
@@ -103,11 +97,12 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         if (ctx.repo.is_ancestor(*wtip, tip)) {
             merged.insert(name);
             plan.already.push_back({name, w.branch, "already-merged", wtip->hex(), {}});
-        } else if (w.state != "complete" && !options.include_incomplete) {
-            plan.skipped.push_back({name, "state " + w.state + ", not complete"});
-        } else if (w.qa == "rejected") {
+        } else if (w.state != model::WorkerState::complete && !options.include_incomplete) {
+            plan.skipped.push_back(
+                {name, "state " + std::string(to_string(w.state)) + ", not complete"});
+        } else if (w.qa == model::QaVerdict::rejected) {
             plan.skipped.push_back({name, "rejected by QA: " + w.qa_reason});
-        } else if (ctx.config.qa_required && w.qa != "approved") {
+        } else if (ctx.config.qa_required && w.qa != model::QaVerdict::approved) {
             plan.skipped.push_back({name, "not approved by QA (qa.required)"});
         } else {
             candidates.insert(name);
@@ -225,16 +220,14 @@ void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& 
                                 result.feature + " --continue");
             result.conflict = describe_conflict(
                 ctx, plan, w, files, base, *ctx.repo.resolve_commit("refs/heads/" + result.branch));
-            record(ctx, w, "integrate-conflict",
-                   {{"feature", result.feature}, {"commit", wtip->hex()}}, files);
+            record(ctx, w, {EventType::integrate_conflict, result.feature, wtip->hex(), {}, files});
             return;
         }
         auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
-        record(ctx, w, "integrated",
-               {{"feature", result.feature}, {"commit", wtip->hex()}, {"merge", merge->hex()}});
+        record(ctx, w, {EventType::integrated, result.feature, wtip->hex(), merge->hex(), {}});
         result.steps.push_back({w, ws.branch, "merged", wtip->hex(), {}});
         if (auto failure = verify(ctx, result.worktree)) {
-            record(ctx, w, "integrate-verify-failed", {{"feature", result.feature}});
+            record(ctx, w, {EventType::integrate_verify_failed, result.feature, {}, {}, {}});
             result.verify_failure = failure;
             result.verify_worker = w;
             return;
@@ -464,14 +457,12 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
         auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
         for (const auto& wb : worker_branches(ctx))
             if (theirs && wb.tip == *theirs) {
-                record(ctx, wb.worker, "integrated",
-                       {{"feature", options.feature},
-                        {"commit", theirs->hex()},
-                        {"merge", merge->hex()}});
+                record(ctx, wb.worker,
+                       {EventType::integrated, options.feature, theirs->hex(), merge->hex(), {}});
                 result.steps.push_back({wb.worker, wb.branch, "merged", theirs->hex(), {}});
                 if (auto failure = verify(ctx, result.worktree)) {
-                    record(ctx, wb.worker, "integrate-verify-failed",
-                           {{"feature", options.feature}});
+                    record(ctx, wb.worker,
+                           {EventType::integrate_verify_failed, options.feature, {}, {}, {}});
                     result.verify_failure = failure;
                     result.verify_worker = wb.worker;
                     return result;
@@ -515,10 +506,10 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
             if (i.feature != feature)
                 continue;
             auto merge = git::Oid::from_hex(i.merge);
-            bool kept =
-                i.state == "merged" && merge && restored && ctx.repo.is_ancestor(*merge, *restored);
+            bool kept = i.state == model::IntegrationState::merged && merge && restored &&
+                        ctx.repo.is_ancestor(*merge, *restored);
             if (!kept)
-                record(ctx, w.worker, "integrate-aborted", {{"feature", feature}});
+                record(ctx, w.worker, {EventType::integrate_aborted, feature, {}, {}, {}});
         }
     const std::string branch_ref = "refs/heads/" + result.branch;
     if (created) {

@@ -26,7 +26,7 @@ ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& chec
     std::set<std::string> existing, complete;
     for (const auto& w : model::collect_status(ctx).workers) {
         existing.insert(w.id);
-        if (w.state == "complete")
+        if (w.state == model::WorkerState::complete)
             complete.insert(w.id);
     }
 

@@ -1,5 +1,6 @@
 #include "ops/prompts/assignment.hpp"
 
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
 #include "util/text.hpp"
@@ -55,9 +56,10 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
     // where it was put.
     std::string worktree_rel;
     for (const auto& e : store::read(ctx.repo, worker.worker))
-        if (e.type == "spawned") {
-            a.base_ref = clean_text(e.field("base_ref"));
-            worktree_rel = e.field("worktree");
+        if (model::type_of(e) == model::EventType::spawned) {
+            auto spawned = model::SpawnedEvent::decode(e);
+            a.base_ref = clean_text(spawned.base_ref);
+            worktree_rel = spawned.worktree;
         }
     if (worker.worktree)
         a.worktree = *worker.worktree;

@@ -11,10 +11,10 @@
 namespace porch::prompts {
 
 struct Dependency {
-    std::string worker; // task-<id>
-    std::string desc;   // empty when the worker is not spawned yet
-    std::string branch; // empty when the worker is not spawned yet
-    std::string state;  // its status state; empty when not spawned yet
+    std::string worker;                      // task-<id>
+    std::string desc;                        // empty when the worker is not spawned yet
+    std::string branch;                      // empty when the worker is not spawned yet
+    std::optional<model::WorkerState> state; // nullopt when not spawned yet
 };
 
 struct Assignment {
@@ -24,7 +24,7 @@ struct Assignment {
     std::string branch;
     std::string worktree; // absolute path
     std::string base_ref; // what it was spawned from, as given
-    std::string state;    // its status state
+    model::WorkerState state = model::WorkerState::fresh;
     std::vector<std::string> scope;
     bool scope_enforced = false; // declared at spawn, so the commit-msg hook checks it
     std::vector<Dependency> needs;

@@ -60,9 +60,9 @@ std::string dependencies_section(const Assignment& a) {
         out += "- You need output from " + d.worker;
         if (!d.desc.empty())
             out += " (" + d.desc + ")";
-        if (d.state == "complete")
+        if (d.state == model::WorkerState::complete)
             out += ", which is complete";
-        else if (!d.state.empty())
+        else if (d.state)
             out += ", which is not complete yet";
         else
             out += ", which is not started yet";

@@ -1,5 +1,6 @@
 #include "ops/prompts/resume.hpp"
 
+#include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
@@ -32,33 +33,32 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
     Progress p;
     std::vector<std::string> texts; // what follows the tag, for matching plan checkpoints
     std::set<std::string> seen;
-    const store::Event* verdict = nullptr;
-    auto events = store::read_all(ctx.repo, worker.worker);
-    for (const auto& e : events) {
-        if (e.type == "qa") {
-            verdict = &e;
+    std::optional<model::QaEvent> verdict;
+    for (const auto& e : store::read_all(ctx.repo, worker.worker)) {
+        auto type = model::type_of(e);
+        if (type == model::EventType::qa)
+            verdict = model::QaEvent::decode(e);
+        if (type != model::EventType::commit)
             continue;
-        }
-        if (e.type != "commit")
-            continue;
-        std::string subject = clean_text(e.field("subject"));
+        auto commit = model::CommitEvent::decode(e);
+        std::string subject = clean_text(commit.subject);
         if (!subject.empty())
             p.last_commit = subject;
         // A rebase records the same checkpoint again under a new id: list it once.
-        if (e.field("state") != "checkpoint" || !seen.insert(subject).second)
+        if (commit.state != model::WorkerState::checkpoint || !seen.insert(subject).second)
             continue;
         p.completed.push_back(subject);
         texts.push_back(protocol::classify_subject(subject).text);
     }
-    if (verdict && verdict->field("verdict") == "rejected")
-        p.rejection = clean_text(verdict->field("reason"));
+    if (verdict && verdict->verdict == model::QaVerdict::rejected)
+        p.rejection = clean_text(verdict->reason);
 
-    if (worker.state != "complete")
+    if (worker.state != model::WorkerState::complete)
         for (const auto& c : a.checkpoints)
             if (!mentioned(c, texts))
                 p.remaining.push_back(c);
 
-    if (worker.state == "blocked")
+    if (worker.state == model::WorkerState::blocked)
         p.waiting.push_back({"blocked", clean_text(worker.reason), {}, {}, false, {}, {}});
     for (const auto& n : worker.needs) {
         Waiting w{"needs", {}, n.worker, clean_text(n.item), false, {}, {}};
@@ -68,10 +68,11 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
                 needed = &other;
         if (model::needs_satisfied(worker, n, needed)) {
             w.available = true;
-            w.how = needed->state == "complete" ? "is complete" : "has committed it";
+            w.how =
+                needed->state == model::WorkerState::complete ? "is complete" : "has committed it";
             w.pick = "git merge " + clean_text(needed->branch);
         } else if (needed) {
-            w.how = "is " + needed->state;
+            w.how = "is " + to_string(needed->state);
         } else {
             w.how = "is not spawned";
         }
@@ -90,7 +91,7 @@ std::string resume_prompt(const Assignment& a, const Progress& p) {
     } else if (unblocked) {
         out += "# Resume Work: " + a.worker + "-" + a.desc + "\n\n";
         out += "The item you needed is now available.\n\n";
-    } else if (a.state == "blocked") {
+    } else if (a.state == model::WorkerState::blocked) {
         out += "# Resume Work: " + a.worker + "-" + a.desc + "\n\n";
         out += "You stopped because you were blocked. Check whether the blocker is resolved.\n\n";
     } else {

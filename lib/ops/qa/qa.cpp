@@ -1,5 +1,6 @@
 #include "ops/qa/qa.hpp"
 
+#include "model/events.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
@@ -28,19 +29,14 @@ Verdict record_verdict(Context& ctx, const std::string& worker, bool approve,
         throw Error(ErrorKind::invalid, "a rejection needs a reason",
                     "say what to fix: git porch qa reject " + worker + " -m \"<reason>\"");
     auto w = the_worker(ctx, worker);
-    if (w.state != "complete")
+    if (w.state != model::WorkerState::complete)
         throw Error(ErrorKind::refused,
-                    worker + " is not complete (state " + w.state + "): QA judges complete work",
+                    worker + " is not complete (state " + to_string(w.state) +
+                        "): QA judges complete work",
                     "wait for its [COMPLETE] commit; see git porch status");
-    store::Event e;
-    e.type = "qa";
-    e.worker = worker;
-    e.fields["verdict"] = approve ? "approved" : "rejected";
-    if (!reason.empty())
-        e.fields["reason"] = reason;
-    e.fields["commit"] = w.last_commit.id;
-    store::append(ctx.repo, e);
-    return {worker, e.fields["verdict"], reason, w.last_commit.id};
+    const QaVerdict verdict = approve ? QaVerdict::approved : QaVerdict::rejected;
+    store::append(ctx.repo, QaEvent{verdict, reason, w.last_commit.id}.encode(worker));
+    return {worker, verdict, reason, w.last_commit.id};
 }
 
 Retry record_retry(Context& ctx, const std::string& worker) {
@@ -53,12 +49,7 @@ Retry record_retry(Context& ctx, const std::string& worker) {
                 (w.attempts == 1 ? "" : "s") +
                 " already (parallelization.retry_on_failure = " + std::to_string(r.allowed) + ")",
             "take it over by hand, split the task, or raise retry_on_failure in .porch.toml");
-    store::Event e;
-    e.type = "retry";
-    e.worker = worker;
-    e.fields["attempt"] = std::to_string(r.attempt);
-    e.fields["commit"] = w.last_commit.id;
-    store::append(ctx.repo, e);
+    store::append(ctx.repo, RetryEvent{r.attempt, w.last_commit.id}.encode(worker));
     return r;
 }
 

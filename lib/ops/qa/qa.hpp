@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/context.hpp"
+#include "model/states.hpp"
 
 #include <string>
 
@@ -10,7 +11,7 @@ namespace porch::ops {
 
 struct Verdict {
     std::string worker;
-    std::string verdict; // approved, rejected
+    model::QaVerdict verdict = model::QaVerdict::approved; // approved or rejected
     std::string reason;
     std::string commit; // the worker's tip that was judged
 };

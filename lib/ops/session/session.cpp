@@ -1,5 +1,6 @@
 #include "ops/session/session.hpp"
 
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/plan.hpp"
 #include "model/store.hpp"
@@ -31,26 +32,18 @@ std::vector<std::string> capped(std::vector<std::string> items) {
 }
 
 Checkpoint from_event(const store::Event& e) {
-    Checkpoint c;
-    c.group = e.field("group");
-    c.summary = e.field("summary");
-    c.time = e.time;
-    c.by = e.field("by");
-    if (auto it = e.lists.find("complete"); it != e.lists.end())
-        c.complete = it->second;
-    if (auto it = e.lists.find("open"); it != e.lists.end())
-        c.open = it->second;
-    return c;
+    auto event = CheckpointEvent::decode(e);
+    return {event.group, event.summary, e.time, event.by, event.complete, event.open};
 }
 
 std::string describe(const WorkerStatus& w) {
-    std::string text = w.worker + " (" + w.state;
-    if (w.state == "blocked" && !w.reason.empty())
+    std::string text = w.worker + " (" + to_string(w.state);
+    if (w.state == model::WorkerState::blocked && !w.reason.empty())
         text += ": " + w.reason;
     for (const auto& n : w.needs)
         text += ": needs " + n.worker + "/" + n.item;
-    if (!w.qa.empty() && w.qa != "pending")
-        text += ", QA " + w.qa;
+    if (w.qa != model::QaVerdict::none && w.qa != model::QaVerdict::pending)
+        text += ", QA " + to_string(w.qa);
     return text + ")";
 }
 
@@ -71,17 +64,12 @@ Checkpoint write_checkpoint(Context& ctx, const std::string& group, const std::s
         throw Error(ErrorKind::invalid, "a checkpoint needs a summary",
                     "say what the session did: git porch checkpoint write " + group +
                         " \"<summary>\"");
-    store::Event e;
-    e.type = "checkpoint";
-    e.worker = session;
-    e.fields["group"] = group;
-    e.fields["summary"] = summary;
-    e.fields["by"] = store::clone_name(ctx.repo);
+    CheckpointEvent e{group, summary, store::clone_name(ctx.repo), {}, {}};
     for (const auto& w : collect_status(ctx).workers)
-        e.lists[w.state == "complete" ? "complete" : "open"].push_back(w.worker);
-    e.lists["complete"] = capped(e.lists["complete"]);
-    e.lists["open"] = capped(e.lists["open"]);
-    return from_event(store::append(ctx.repo, e));
+        (w.state == WorkerState::complete ? e.complete : e.open).push_back(w.worker);
+    e.complete = capped(e.complete);
+    e.open = capped(e.open);
+    return from_event(store::append(ctx.repo, e.encode(session)));
 }
 
 std::vector<Checkpoint> read_checkpoints(const Context& ctx, std::size_t limit) {
@@ -102,7 +90,7 @@ Handoff write_handoff(Context& ctx) {
     std::vector<std::string> open_names;
     for (const auto& w : report.workers) {
         known.insert(w.id);
-        if (w.state == "complete")
+        if (w.state == model::WorkerState::complete)
             complete.insert(w.id);
         else {
             h.open.push_back(describe(w));
@@ -122,7 +110,8 @@ Handoff write_handoff(Context& ctx) {
     if (!h.ready.empty())
         h.next_steps.push_back("git porch plan apply");
     for (const auto& w : report.workers)
-        if (w.state == "blocked" || w.state == "needs" || w.qa == "rejected")
+        if (w.state == model::WorkerState::blocked || w.state == model::WorkerState::needs ||
+            w.qa == model::QaVerdict::rejected)
             h.next_steps.push_back("git porch resume " + w.worker);
 
     std::string& t = h.text;
@@ -146,18 +135,14 @@ Handoff write_handoff(Context& ctx) {
     for (const auto& s : h.next_steps)
         t += "- " + s + "\n";
 
-    store::Event e;
-    e.type = "handoff";
-    e.worker = session;
-    e.fields["by"] = store::clone_name(ctx.repo);
-    if (h.checkpoint)
-        e.fields["checkpoint"] = h.checkpoint->group;
-    e.lists["open"] = capped(open_names);
-    std::vector<std::string> ready_names;
+    HandoffEvent e{store::clone_name(ctx.repo),
+                   h.checkpoint ? h.checkpoint->group : "",
+                   capped(open_names),
+                   {}};
     for (const auto& r : h.ready)
-        ready_names.push_back(r.substr(0, r.find(' ')));
-    e.lists["ready"] = capped(ready_names);
-    store::append(ctx.repo, e);
+        e.ready.push_back(r.substr(0, r.find(' ')));
+    e.ready = capped(e.ready);
+    store::append(ctx.repo, e.encode(session));
     return h;
 }
 

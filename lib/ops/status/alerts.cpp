@@ -31,7 +31,7 @@ void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
         if (c.parent_count <= 1) {
             auto msg = protocol::classify_subject(c.subject());
             if (msg.kind == protocol::Kind::protocol)
-                out.push_back({"wrong-branch-commit", "",
+                out.push_back({AlertKind::wrong_branch_commit, "",
                                "commit " + c.id.short_hex() + " on '" + branch +
                                    "' carries a worker's status tag: " + c.subject(),
                                "move it to its worker's branch: git cherry-pick " +
@@ -47,7 +47,7 @@ void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
 std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& report) {
     std::map<std::string, std::set<std::string>> edges;
     for (const auto& w : report.workers) {
-        if (w.state == "complete")
+        if (w.state == WorkerState::complete)
             continue;
         for (const auto& n : w.needs)
             edges[w.worker].insert(n.worker);
@@ -58,7 +58,7 @@ std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& repo
     for (auto& [from, to] : edges)
         std::erase_if(to, [&](const std::string& t) {
             const WorkerStatus* w = find_worker(report, t);
-            return w == nullptr || w->state == "complete";
+            return w == nullptr || w->state == WorkerState::complete;
         });
     std::set<std::vector<std::string>> cycles;
     std::vector<std::string> path;
@@ -98,8 +98,8 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
     const std::int64_t stall = ctx.config.stall_after_seconds;
     for (const auto& w : report.workers) {
         const std::string where = w.worktree ? *w.worktree : w.branch;
-        if (w.state == "blocked")
-            out.push_back({"blocked", w.worker, w.worker + " is blocked: " + w.reason,
+        if (w.state == WorkerState::blocked)
+            out.push_back({AlertKind::blocked, w.worker, w.worker + " is blocked: " + w.reason,
                            "resolve '" + w.reason + "', then tell the worker in " + where +
                                " to continue from its last checkpoint"});
         for (const auto& n : w.needs) {
@@ -108,66 +108,68 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                 std::string pick = w.worktree
                                        ? "git -C " + *w.worktree + " merge " + needed->branch
                                        : "git merge " + needed->branch + " (on " + w.branch + ")";
-                out.push_back(
-                    {"needs-satisfied", w.worker,
-                     w.worker + " needs " + n.item + " from " + n.worker + ", which " +
-                         (needed->state == "complete" ? "is complete" : "has committed it"),
-                     "pick it up: " + pick});
+                out.push_back({AlertKind::needs_satisfied, w.worker,
+                               w.worker + " needs " + n.item + " from " + n.worker + ", which " +
+                                   (needed->state == WorkerState::complete ? "is complete"
+                                                                           : "has committed it"),
+                               "pick it up: " + pick});
             } else {
                 out.push_back(
-                    {"needs", w.worker,
+                    {AlertKind::needs, w.worker,
                      w.worker + " needs " + n.item + " from " + n.worker +
-                         (needed ? " (" + needed->state + ")" : " (no such worker)"),
+                         (needed ? " (" + to_string(needed->state) + ")" : " (no such worker)"),
                      needed ? "wait for " + n.worker + ", or raise its priority"
                             : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
             }
         }
-        if (w.state != "complete" && now - w.last_commit.time > stall)
+        if (w.state != WorkerState::complete && now - w.last_commit.time > stall)
             out.push_back(
-                {"stalled", w.worker,
+                {AlertKind::stalled, w.worker,
                  w.worker + " has not committed for " + util::format_age(now - w.last_commit.time) +
                      " (stall_after: " + util::format_age(stall) + ")",
                  "check that its session is alive; see what it did: git porch log " + w.worker});
         if (w.unvalidated > 0)
-            out.push_back({"bypassed-hooks", w.worker,
+            out.push_back({AlertKind::bypassed_hooks, w.worker,
                            w.worker + ": " + std::to_string(w.unvalidated) +
                                (w.unvalidated == 1 ? " commit bypassed" : " commits bypassed") +
                                " the protocol hooks",
                            "see them with: git porch log " + w.worker});
         if (w.unrecorded > 0)
-            out.push_back({"unrecorded", w.worker,
+            out.push_back({AlertKind::unrecorded, w.worker,
                            w.worker + ": " + std::to_string(w.unrecorded) +
                                (w.unrecorded == 1 ? " commit was" : " commits were") +
                                " made without porch's hooks",
                            "record them with: git porch reindex " + w.worker +
                                "; install hooks with: git porch hooks install"});
-        if (w.qa == "rejected")
-            out.push_back({"qa-rejected", w.worker,
+        if (w.qa == QaVerdict::rejected)
+            out.push_back({AlertKind::qa_rejected, w.worker,
                            w.worker + " was rejected by QA: " + w.qa_reason,
                            "send it back to work with the reason: git porch resume " + w.worker});
-        else if (w.qa == "pending" && ctx.config.qa_required)
-            out.push_back({"qa-pending", w.worker, w.worker + " is complete and waits for QA",
+        else if (w.qa == QaVerdict::pending && ctx.config.qa_required)
+            out.push_back({AlertKind::qa_pending, w.worker,
+                           w.worker + " is complete and waits for QA",
                            "git porch qa approve " + w.worker + ", or git porch qa reject " +
                                w.worker + " -m \"<what to fix>\""});
         for (const auto& i : w.integrations) {
-            if (i.state == "merged")
+            if (i.state == IntegrationState::merged)
                 continue;
             const std::string branch = integration_branch(ctx, i.feature);
-            out.push_back(
-                {"integration-stopped", w.worker,
-                 "integrating " + i.feature + " stopped at " + w.worker +
-                     (i.state == "conflict" ? ": its merge conflicted"
-                                            : ": the verify command failed after its merge"),
-                 "resolve in porch's worktree of " + branch + ", then: git porch integrate " +
-                     i.feature + " --continue (or --abort)"});
+            out.push_back({AlertKind::integration_stopped, w.worker,
+                           "integrating " + i.feature + " stopped at " + w.worker +
+                               (i.state == IntegrationState::conflict
+                                    ? ": its merge conflicted"
+                                    : ": the verify command failed after its merge"),
+                           "resolve in porch's worktree of " + branch +
+                               ", then: git porch integrate " + i.feature +
+                               " --continue (or --abort)"});
         }
         if (w.worktree && w.worktree_missing)
-            out.push_back({"worktree-missing", w.worker,
+            out.push_back({AlertKind::worktree_missing, w.worker,
                            w.worker + ": its worktree folder is missing: " + *w.worktree,
                            "restore it, or remove the stale entry: git worktree remove --force " +
                                *w.worktree});
-        else if (w.worktree && w.state == "complete" && git::worktree_dirty(*w.worktree))
-            out.push_back({"worktree-dirty", w.worker,
+        else if (w.worktree && w.state == WorkerState::complete && git::worktree_dirty(*w.worktree))
+            out.push_back({AlertKind::worktree_dirty, w.worker,
                            w.worker + " is complete but its worktree has uncommitted changes",
                            "commit or discard them in " + *w.worktree});
     }
@@ -186,7 +188,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             std::string head =
                 wt.head && wt.head->starts_with("refs/heads/") ? wt.head->substr(11) : "";
             if (head != expected && find_worker(report, protocol::worker_name(parts->id)))
-                out.push_back({"worktree-wrong-branch", protocol::worker_name(parts->id),
+                out.push_back({AlertKind::worktree_wrong_branch, protocol::worker_name(parts->id),
                                "worktree " + rel + " belongs to " +
                                    protocol::worker_name(parts->id) + " but has " +
                                    (head.empty() ? "a detached HEAD" : "'" + head + "'") +
@@ -201,7 +203,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             names += w + " -> ";
         names += cycle.front();
         out.push_back(
-            {"deadlock", "", "dependency cycle: " + names,
+            {AlertKind::deadlock, "", "dependency cycle: " + names,
              "break it: have one worker stub the interface the other needs, or merge the two "
              "tasks"});
     }

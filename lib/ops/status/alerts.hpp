@@ -11,10 +11,7 @@
 namespace porch::ops {
 
 struct Alert {
-    // blocked, needs, needs-satisfied, stalled, deadlock, wrong-branch-commit, bypassed-hooks,
-    // unrecorded, worktree-missing, worktree-dirty, worktree-wrong-branch, integration-stopped,
-    // qa-rejected, qa-pending
-    std::string kind;
+    model::AlertKind kind = model::AlertKind::blocked;
     std::string worker;  // empty for alerts about no single worker (deadlocks, base commits)
     std::string message; // one line; may contain others' text: sanitise before printing
     std::string action;  // what to do or type next

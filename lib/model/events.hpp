@@ -1,0 +1,149 @@
+// Typed events: one struct per event type. Writers build one and `encode` it into the store's
+// line format (model/event.hpp, unchanged on disk); readers `decode` a store::Event of that type.
+// Decoding never fails: every field comes from someone's notes, so a missing or malformed field
+// reads as empty (or nullopt), exactly as the line-level reader has always treated it.
+#pragma once
+
+#include "git/oid.hpp"
+#include "model/event.hpp"
+#include "model/message.hpp"
+#include "model/states.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace porch::model {
+
+enum class EventType {
+    spawned,
+    commit,
+    qa,
+    retry,
+    released,
+    cleaned,
+    integrated,
+    integrate_conflict,
+    integrate_verify_failed,
+    integrate_aborted,
+    checkpoint,
+    handoff,
+};
+std::string to_string(EventType type);
+// The type of an event line; nullopt for a type this version does not know.
+std::optional<EventType> type_of(const store::Event& event);
+std::optional<EventType> parse_event_type(std::string_view text);
+
+// A worker came to be: by spawn, pool acquire, or reindex adopting a branch.
+struct SpawnedEvent {
+    std::string desc;
+    std::string branch;   // short name
+    std::string worktree; // relative to the main worktree; empty when unknown
+    std::string base;     // the commit it started from (hex); empty when unknown
+    std::string base_ref; // what it was started from, as given
+    std::string clone_name;
+    std::string slot;   // the pool slot (wt-<n>) for pool acquire
+    std::string source; // "reindex" for an adopted branch
+    std::vector<std::string> needs;
+    std::vector<std::string> scope;
+
+    store::Event encode(const std::string& worker) const;
+    static SpawnedEvent decode(const store::Event& event);
+    std::optional<git::Oid> base_commit() const { return git::Oid::from_hex(base); }
+};
+
+// One commit on a worker's branch, as its hook or reindex saw it.
+struct CommitEvent {
+    std::string commit; // hex
+    std::string parent; // first parent (hex); empty for a root commit
+    protocol::Kind kind = protocol::Kind::invalid;
+    bool valid = false;  // the message obeys the protocol
+    std::string source;  // "hook" or "reindex"
+    std::string subject; // bounded
+    std::int64_t commit_time = 0;
+    std::optional<WorkerState> state; // set by a protocol commit
+    std::string reason;               // blocked
+    std::string needs_worker;         // needs
+    std::string needs_item;           // needs
+    std::optional<std::size_t> ahead; // commits ahead of the base, when counted
+
+    store::Event encode(const std::string& worker) const;
+    static CommitEvent decode(const store::Event& event);
+};
+
+// QA's verdict on a worker's tip.
+struct QaEvent {
+    QaVerdict verdict = QaVerdict::none; // approved or rejected; none when unreadable
+    std::string reason;
+    std::string commit;
+
+    store::Event encode(const std::string& worker) const;
+    static QaEvent decode(const store::Event& event);
+};
+
+// One more attempt at a failed task (git porch retry).
+struct RetryEvent {
+    std::int64_t attempt = 0;
+    std::string commit;
+
+    store::Event encode(const std::string& worker) const;
+};
+
+// A pool slot given back.
+struct ReleasedEvent {
+    std::string slot;
+    std::string rescued; // the ref that keeps uncommitted work, when forced
+
+    store::Event encode(const std::string& worker) const;
+};
+
+// A merged worker cleaned up: its worktree removed (or slot released), maybe its branch.
+struct CleanedEvent {
+    std::string merged_into;
+    std::string tip;
+    bool branch_deleted = false;
+    std::string worktree; // relative to the main worktree
+    std::string slot;
+
+    store::Event encode(const std::string& worker) const;
+    static CleanedEvent decode(const store::Event& event);
+};
+
+// Where git porch integrate got with a worker (integrated, conflict, verify failed, aborted).
+struct IntegrationEvent {
+    EventType type = EventType::integrated;
+    std::string feature;
+    std::string commit; // the worker's tip merged (or conflicted)
+    std::string merge;  // integrated: the merge commit
+    std::vector<std::string> files;
+
+    store::Event encode(const std::string& worker) const;
+    static IntegrationEvent decode(const store::Event& event);
+    // merged, conflict or verify-failed; nullopt for an aborted run.
+    std::optional<IntegrationState> state() const;
+};
+
+// The orchestrator's session checkpoint (events of store::session_worker).
+struct CheckpointEvent {
+    std::string group;
+    std::string summary;
+    std::string by; // the clone's name
+    std::vector<std::string> complete;
+    std::vector<std::string> open;
+
+    store::Event encode(const std::string& worker) const;
+    static CheckpointEvent decode(const store::Event& event);
+};
+
+// A handoff to the next session.
+struct HandoffEvent {
+    std::string by;
+    std::string checkpoint; // the newest checkpoint's group, when there is one
+    std::vector<std::string> open;
+    std::vector<std::string> ready;
+
+    store::Event encode(const std::string& worker) const;
+};
+
+} // namespace porch::model

@@ -1,0 +1,108 @@
+#include "model/states.hpp"
+
+#include <array>
+#include <utility>
+
+namespace porch::model {
+
+namespace {
+
+// One table per enum: the word is written once, for printing and for parsing.
+constexpr std::array<std::pair<WorkerState, std::string_view>, 5> worker_states = {{
+    {WorkerState::fresh, "new"},
+    {WorkerState::checkpoint, "checkpoint"},
+    {WorkerState::blocked, "blocked"},
+    {WorkerState::needs, "needs"},
+    {WorkerState::complete, "complete"},
+}};
+
+constexpr std::array<std::pair<QaVerdict, std::string_view>, 4> qa_verdicts = {{
+    {QaVerdict::none, ""},
+    {QaVerdict::pending, "pending"},
+    {QaVerdict::approved, "approved"},
+    {QaVerdict::rejected, "rejected"},
+}};
+
+constexpr std::array<std::pair<AlertKind, std::string_view>, 14> alert_kinds = {{
+    {AlertKind::blocked, "blocked"},
+    {AlertKind::needs, "needs"},
+    {AlertKind::needs_satisfied, "needs-satisfied"},
+    {AlertKind::stalled, "stalled"},
+    {AlertKind::deadlock, "deadlock"},
+    {AlertKind::wrong_branch_commit, "wrong-branch-commit"},
+    {AlertKind::bypassed_hooks, "bypassed-hooks"},
+    {AlertKind::unrecorded, "unrecorded"},
+    {AlertKind::worktree_missing, "worktree-missing"},
+    {AlertKind::worktree_dirty, "worktree-dirty"},
+    {AlertKind::worktree_wrong_branch, "worktree-wrong-branch"},
+    {AlertKind::integration_stopped, "integration-stopped"},
+    {AlertKind::qa_rejected, "qa-rejected"},
+    {AlertKind::qa_pending, "qa-pending"},
+}};
+
+template <typename Enum, std::size_t N>
+std::string_view word(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
+    for (const auto& [v, w] : table)
+        if (v == value)
+            return w;
+    return {};
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> parse(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                          std::string_view text) {
+    for (const auto& [v, w] : table)
+        if (w == text)
+            return v;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string to_string(WorkerState state) {
+    return std::string(word(worker_states, state));
+}
+
+std::optional<WorkerState> parse_worker_state(std::string_view text) {
+    return parse(worker_states, text);
+}
+
+WorkerState state_of(protocol::Status status) {
+    switch (status) {
+    case protocol::Status::checkpoint:
+        return WorkerState::checkpoint;
+    case protocol::Status::blocked:
+        return WorkerState::blocked;
+    case protocol::Status::needs:
+        return WorkerState::needs;
+    case protocol::Status::complete:
+        return WorkerState::complete;
+    }
+    return WorkerState::checkpoint;
+}
+
+std::string to_string(QaVerdict verdict) {
+    return std::string(word(qa_verdicts, verdict));
+}
+
+std::optional<QaVerdict> parse_qa_verdict(std::string_view text) {
+    return parse(qa_verdicts, text);
+}
+
+std::string to_string(IntegrationState state) {
+    switch (state) {
+    case IntegrationState::merged:
+        return "merged";
+    case IntegrationState::conflict:
+        return "conflict";
+    case IntegrationState::verify_failed:
+        return "verify-failed";
+    }
+    return "merged";
+}
+
+std::string to_string(AlertKind kind) {
+    return std::string(word(alert_kinds, kind));
+}
+
+} // namespace porch::model

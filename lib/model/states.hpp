@@ -1,0 +1,49 @@
+// The words of porch's model as types: a worker's state, QA's verdict, where an integration got
+// with a worker, and the kinds of alert. Each prints as the word the protocol, the event lines
+// and `--json` use, and parses back from it (nullopt for any other text: event lines come from
+// other clones).
+#pragma once
+
+#include "model/message.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace porch::model {
+
+// What a worker's newest protocol commit says; fresh ("new") before its first one.
+enum class WorkerState { fresh, checkpoint, blocked, needs, complete };
+std::string to_string(WorkerState state);
+std::optional<WorkerState> parse_worker_state(std::string_view text);
+WorkerState state_of(protocol::Status status);
+
+// QA's word on a worker: none (no verdict and not complete), pending (complete, not judged at
+// this tip), approved or rejected (the newest verdict, on the current tip).
+enum class QaVerdict { none, pending, approved, rejected };
+std::string to_string(QaVerdict verdict); // "" for none
+std::optional<QaVerdict> parse_qa_verdict(std::string_view text);
+
+// A worker's newest integration event for one feature.
+enum class IntegrationState { merged, conflict, verify_failed };
+std::string to_string(IntegrationState state);
+
+enum class AlertKind {
+    blocked,
+    needs,
+    needs_satisfied,
+    stalled,
+    deadlock,
+    wrong_branch_commit,
+    bypassed_hooks,
+    unrecorded,
+    worktree_missing,
+    worktree_dirty,
+    worktree_wrong_branch,
+    integration_stopped,
+    qa_rejected,
+    qa_pending,
+};
+std::string to_string(AlertKind kind);
+
+} // namespace porch::model
