@@ -123,8 +123,8 @@ public:
                        std::tie(b.time, b.worker, b.lamport);
             });
         if (skipped > 0)
-            std::cerr << "warning: skipped " << skipped << " malformed event line"
-                      << (skipped == 1 ? "" : "s") << '\n';
+            std::cerr << "warning: skipped " << util::plural(skipped, "malformed event line")
+                      << '\n';
         if (events.empty() && !m_worker.empty() &&
             model::worker_branches(*env.ctx, workers.front()).empty())
             throw Error(ErrorKind::fatal,

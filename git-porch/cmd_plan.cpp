@@ -9,6 +9,7 @@
 #include "ops/plan/import.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -46,13 +47,6 @@ std::vector<std::string> worker_names(const std::vector<std::string>& ids) {
     std::vector<std::string> out;
     for (const auto& id : ids)
         out.push_back(protocol::worker_name(id));
-    return out;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-    std::string out;
-    for (const auto& s : v)
-        out += (out.empty() ? "" : std::string(sep)) + s;
     return out;
 }
 
@@ -156,7 +150,7 @@ private:
             return 0;
         }
         std::cout << display_lines(plan::manifest_markdown(m)) << "\nwrote " << plan::plan_path
-                  << " (" << m.plan.tasks.size() << " task" << (m.plan.tasks.size() == 1 ? "" : "s")
+                  << " (" << util::plural(m.plan.tasks.size(), "task")
                   << ")\nnext: review it, then git porch plan check\n";
         return 0;
     }
@@ -206,8 +200,8 @@ private:
         if (!r.waves.empty() || p.tasks.empty())
             std::cout << box(mode_lines(p, r, cfg, complete));
         if (!r.ok()) {
-            std::cout << r.errors.size() << " error" << (r.errors.size() == 1 ? "" : "s") << " in "
-                      << plan::plan_path << '\n';
+            std::cout << util::plural(r.errors.size(), "error") << " in " << plan::plan_path
+                      << '\n';
             return 1;
         }
         std::cout << "next: git porch plan apply\n";
@@ -224,7 +218,7 @@ private:
             for (std::size_t i = 0; i < r.reasons.size(); ++i)
                 lines.push_back({(i ? "           " : "   Reason: ") + display(r.reasons[i]), 0});
             if (!r.order.empty())
-                lines.push_back({"   Order: " + join(worker_names(r.order), " \u2192 "), 0});
+                lines.push_back({"   Order: " + util::join(worker_names(r.order), " \u2192 "), 0});
             lines.push_back({"", 0});
             lines.push_back({"   Skipping parallel orchestration (threshold not met)", 0});
             return lines;
@@ -250,7 +244,7 @@ private:
                  0});
             for (std::size_t i = 0; i < w.ids.size(); ++i) {
                 const auto* t = plan::find(p, w.ids[i]);
-                std::string scope = t->scope.empty() ? "(no scope)" : join(t->scope, ", ");
+                std::string scope = t->scope.empty() ? "(no scope)" : util::join(t->scope, ", ");
                 lines.push_back(
                     {std::string("     ") + (i + 1 == w.ids.size() ? "\u2514" : "\u251c") +
                          "\u2500\u2500 Agent " + std::to_string(++agent) + ": [" +
@@ -307,8 +301,8 @@ private:
         for (const auto& id : r.existing)
             std::cout << "  " << protocol::worker_name(id) << " was spawned already\n";
         for (const auto& w : r.waiting)
-            std::cout << "  " << protocol::worker_name(w.id) << " waits for " << join(w.needs, ", ")
-                      << " to be complete\n";
+            std::cout << "  " << protocol::worker_name(w.id) << " waits for "
+                      << util::join(w.needs, ", ") << " to be complete\n";
         if (!r.started.empty())
             std::cout << "next: git porch kickoff " << r.started.front().worker
                       << " (for each worker), then git porch status\n";

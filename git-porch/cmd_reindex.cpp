@@ -3,6 +3,7 @@
 #include "model/naming.hpp"
 #include "model/record.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <iostream>
 
@@ -23,8 +24,7 @@ public:
         for (const auto& r : results) {
             total += r.commits_added + (r.spawned_added ? 1 : 0);
             if (r.commits_added || r.spawned_added)
-                std::cout << r.worker << ": recorded " << r.commits_added << " commit"
-                          << (r.commits_added == 1 ? "" : "s")
+                std::cout << r.worker << ": recorded " << util::plural(r.commits_added, "commit")
                           << (r.spawned_added ? " and its spawn" : "") << '\n';
         }
         if (total == 0)

@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "ops/sync/sync.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -34,10 +35,9 @@ public:
                                 {"branch_failures", r.branch_failures}};
             std::cout << j.dump(2) << '\n';
         } else {
-            std::cout << (r.merged.added == 0
-                              ? "no new events from " + r.remote
-                              : std::to_string(r.merged.added) + " new event line" +
-                                    (r.merged.added == 1 ? "" : "s") + " from " + r.remote)
+            std::cout << (r.merged.added == 0 ? "no new events from " + r.remote
+                                              : util::plural(r.merged.added, "new event line") +
+                                                    " from " + r.remote)
                       << (r.pushed && m_options.push ? "; " + r.remote + " has ours" : "") << '\n';
             for (const auto& b : r.branches_pushed)
                 std::cout << "pushed " << b << '\n';

@@ -170,6 +170,7 @@ store::Event ReleasedEvent::encode(const std::string& worker) const {
 
 store::Event CleanedEvent::encode(const std::string& worker) const {
     store::Event e = start(EventType::cleaned, worker);
+    put(e, "branch", branch);
     put(e, "merged_into", merged_into);
     put(e, "tip", tip);
     e.fields["branch_deleted"] = branch_deleted ? "true" : "false";
@@ -179,7 +180,8 @@ store::Event CleanedEvent::encode(const std::string& worker) const {
 }
 
 CleanedEvent CleanedEvent::decode(const store::Event& e) {
-    return {e.field("merged_into"), e.field("tip"), e.field("branch_deleted") == "true",
+    return {e.field("branch"),   e.field("merged_into"),
+            e.field("tip"),      e.field("branch_deleted") == "true",
             e.field("worktree"), e.field("slot")};
 }
 

@@ -100,6 +100,7 @@ struct ReleasedEvent {
 
 // A merged worker cleaned up: its worktree removed (or slot released), maybe its branch.
 struct CleanedEvent {
+    std::string branch;
     std::string merged_into;
     std::string tip;
     bool branch_deleted = false;

@@ -4,6 +4,7 @@
 #include "model/shim_template.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
+#include "util/text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -19,17 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view marker = "# git-porch hook shim v1";
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -196,7 +186,7 @@ std::string shim_text(std::string_view name, const std::string& binary) {
                           ? "if [ -x \"$chained\" ]; then \"$chained\" \"$@\"; fi"
                           : "if [ -x \"$chained\" ]; then \"$chained\" \"$@\" || exit $?; fi");
     fill("{{NAME}}", n);
-    fill("{{BINARY}}", shell_quote(binary));
+    fill("{{BINARY}}", util::shell_quote(binary));
     return text;
 }
 

@@ -47,7 +47,7 @@ std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
 }
 
 store::Event commit_event(const std::string& worker, const git::Commit& commit,
-                          const std::string& source) {
+                          const std::string& source, std::optional<std::size_t> ahead) {
     auto msg = protocol::classify_subject(commit.subject());
     if (commit.parent_count > 1 && msg.kind != protocol::Kind::protocol)
         msg.kind = protocol::Kind::merge; // a merge commit, whatever its subject says
@@ -71,6 +71,7 @@ store::Event commit_event(const std::string& worker, const git::Commit& commit,
             e.needs_item = bounded(msg.needs_item, max_recorded_subject);
         }
     }
+    e.ahead = ahead;
     return e.encode(worker);
 }
 
@@ -91,14 +92,15 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
         std::optional<git::Oid> spawn_base;
         bool has_spawned = false;
         for (const auto& e : store::read_all(ctx.repo, wb.worker)) {
-            if (e.type == "commit") {
-                known.insert(e.field("commit"));
-                if (auto n = util::parse_count(e.field("ahead")))
-                    ahead_of[e.field("commit")] = *n;
+            if (type_of(e) == EventType::commit) {
+                auto commit = CommitEvent::decode(e);
+                known.insert(commit.commit);
+                if (commit.ahead)
+                    ahead_of[commit.commit] = *commit.ahead;
             }
-            if (e.type == "spawned") {
+            if (type_of(e) == EventType::spawned) {
                 has_spawned = true;
-                spawn_base = git::Oid::from_hex(e.field("base"));
+                spawn_base = SpawnedEvent::decode(e).base_commit();
             }
         }
 
@@ -139,8 +141,7 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
                     std::size_t ahead = ahead_after(ctx.repo, c, ahead_of, hide);
                     ahead_of[c.id.hex()] = ahead;
                     if (!known.count(c.id.hex())) {
-                        store::Event e = commit_event(wb.worker, c, "reindex");
-                        e.fields["ahead"] = std::to_string(ahead);
+                        store::Event e = commit_event(wb.worker, c, "reindex", ahead);
                         e.time = c.time; // the timeline shows when the work happened
                         commits.push_back(std::move(e));
                     }

@@ -24,7 +24,7 @@ std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
 
 // `source` is "hook" (post-commit) or "reindex".
 store::Event commit_event(const std::string& worker, const git::Commit& commit,
-                          const std::string& source);
+                          const std::string& source, std::optional<std::size_t> ahead = {});
 
 // `git porch reindex` and doctor: rebuild a worker's events from its branch history, for
 // repositories that had worker branches before porch, or commits that bypassed the hooks.

@@ -26,37 +26,16 @@ std::int64_t now_seconds() {
         .count();
 }
 
-using Lines = std::set<std::string>;
-
-// Sorted, unique lines: the form `git notes merge -s cat_sort_uniq` produces, so a note written
-// by porch and one merged by git are byte-identical.
-std::string join(const Lines& lines) {
-    std::string out;
-    for (const auto& line : lines) {
-        out += line;
-        out += '\n';
-    }
-    return out;
-}
-
-Lines line_set(std::string_view text) {
-    Lines lines;
-    for (auto line : util::split_lines(text))
-        if (!line.empty())
-            lines.emplace(line);
-    return lines;
-}
-
 git::Oid anchor(const std::string& content) {
     return git::Oid::of_blob(content);
 }
 
-Lines note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip,
-                 const git::Oid& target) {
+Lines read_note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip,
+                      const git::Oid& target) {
     if (!tip)
         return {};
     auto note = repo.read_note(*tip, target);
-    return note ? line_set(*note) : Lines{};
+    return note ? note_lines(*note) : Lines{};
 }
 
 std::size_t archive_count(const git::Repo& repo, const git::Oid& tip, const std::string& worker) {
@@ -73,8 +52,8 @@ void write_archive(git::Repo& repo, const std::string& worker, const Lines& line
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(archive_ref);
         std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
-        git::Oid commit =
-            repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)), join(lines));
+        git::Oid commit = repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)),
+                                                 note_text(lines));
         if (repo.update_ref_cas(archive_ref, commit, tip, "porch: archive") ==
             git::CasResult::updated)
             return;
@@ -152,6 +131,23 @@ void parse_into(const Lines& lines, const std::string& worker, std::vector<Event
 
 } // namespace
 
+std::string note_text(const Lines& lines) {
+    std::string out;
+    for (const auto& line : lines) {
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+Lines note_lines(std::string_view text) {
+    Lines lines;
+    for (auto line : util::split_lines(text))
+        if (!line.empty())
+            lines.emplace(line);
+    return lines;
+}
+
 std::string anchor_content(const std::string& worker) {
     return "porch worker " + worker + "\n";
 }
@@ -213,7 +209,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
     Lines archived;
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(notes_ref);
-        Lines live = note_lines(repo, tip, live_anchor);
+        Lines live = read_note_lines(repo, tip, live_anchor);
         std::uint64_t clock = 0;
         for (const auto& line : live)
             clock = std::max(clock, lamport_of(line));
@@ -223,9 +219,9 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         }
 
         std::optional<git::Oid> commit = tip;
-        Lines registry = note_lines(repo, tip, registry_anchor);
+        Lines registry = read_note_lines(repo, tip, registry_anchor);
         if (worker != session_worker && registry.insert(worker).second)
-            commit = repo.build_note_commit(commit, registry_anchor, join(registry));
+            commit = repo.build_note_commit(commit, registry_anchor, note_text(registry));
         if (live.size() > compact_threshold) {
             Lines moved = compact(live);
             // A retry after a lost race compacts again: archive only what is not yet archived.
@@ -236,7 +232,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
                 archived.insert(moved.begin(), moved.end());
             }
         }
-        commit = repo.build_note_commit(commit, live_anchor, join(live));
+        commit = repo.build_note_commit(commit, live_anchor, note_text(live));
         if (repo.update_ref_cas(notes_ref, *commit, tip, "porch: " + events.front().type) ==
             git::CasResult::updated)
             return events;
@@ -261,14 +257,14 @@ Event append(git::Repo& repo, Event event) {
 std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
-    parse_into(note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))), worker,
-               out, seen, skipped);
+    parse_into(read_note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))),
+               worker, out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
     return out;
 }
 
 std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker) {
-    Lines lines = note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)));
+    Lines lines = read_note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)));
     return {std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end())};
 }
 
@@ -340,7 +336,7 @@ std::vector<Event> read_matching(const git::Repo& repo, const std::string& worke
                                  std::string_view needle) {
     std::vector<Event> out;
     for (const auto& line :
-         note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)))) {
+         read_note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)))) {
         if (line.find(needle) == std::string::npos)
             continue;
         if (auto e = from_line(line); e && e->worker == worker)
@@ -360,19 +356,20 @@ std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
     if (std::optional<git::Oid> archive = repo.ref_target(archive_ref)) {
         std::size_t archives = archive_count(repo, *archive, worker);
         for (std::size_t n = 1; n <= archives; ++n)
-            parse_into(note_lines(repo, archive, anchor(archive_anchor_content(worker, n))), worker,
-                       out, seen, skipped);
+            parse_into(read_note_lines(repo, archive, anchor(archive_anchor_content(worker, n))),
+                       worker, out, seen, skipped);
     }
     std::optional<git::Oid> tip = repo.ref_target(notes_ref);
-    parse_into(note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen, skipped);
+    parse_into(read_note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen,
+               skipped);
     std::sort(out.begin(), out.end(), before);
     return out;
 }
 
 std::vector<std::string> registered_workers(const git::Repo& repo) {
     std::vector<std::string> out;
-    for (const auto& line :
-         note_lines(repo, repo.ref_target(notes_ref), anchor(std::string(registry_anchor_content))))
+    for (const auto& line : read_note_lines(repo, repo.ref_target(notes_ref),
+                                            anchor(std::string(registry_anchor_content))))
         if (worker_name_pattern().match(line))
             out.push_back(line);
     return out;

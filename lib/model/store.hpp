@@ -17,7 +17,9 @@
 
 #include "model/event.hpp"
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace porch::git {
@@ -36,6 +38,13 @@ std::string tracking_ref(std::string_view remote, std::string_view ref);
 // reads and rewrites the whole live note on every commit, stays cheap.
 constexpr std::size_t compact_threshold = 48;
 constexpr std::size_t compact_keep = 12;
+
+// A note's lines and its text: sorted unique lines, each ending in '\n', the form `git notes
+// merge -s cat_sort_uniq` produces, so a note written by porch and one merged by git (or by
+// sync) are byte-identical. Reading drops empty lines.
+using Lines = std::set<std::string>;
+std::string note_text(const Lines& lines);
+Lines note_lines(std::string_view text);
 
 // Appends events of one worker in a single compare-and-swap; fills in lamport, time (when 0),
 // clone and id, and returns the events as written.

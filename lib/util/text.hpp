@@ -15,6 +15,12 @@ std::string trim_right(std::string_view s);
 // locale.
 std::string to_upper(std::string_view s);
 std::string to_lower(std::string_view s);
+// The parts with `sep` between them ("" for none).
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// "1 commit", "3 commits": the count and the word, with an "s" unless the count is 1.
+std::string plural(std::size_t n, std::string_view word);
+// `text` as one shell word: in single quotes, each ' written as '\''.
+std::string shell_quote(std::string_view text);
 // Splits on '\n'; a trailing '\r' is dropped from each line (CRLF input). No final empty line.
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

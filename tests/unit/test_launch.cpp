@@ -1,4 +1,4 @@
-// Launch scripts: shell quoting, agent command splitting and the here-document delimiter.
+// Launch scripts: agent command splitting and the here-document delimiter.
 #include "ops/prompts/launch.hpp"
 #include "util/error.hpp"
 
@@ -7,16 +7,8 @@
 #include <vector>
 
 using porch::prompts::launch_script;
-using porch::prompts::shell_quote;
 using porch::prompts::split_command;
 using Strings = std::vector<std::string>;
-
-TEST_CASE("shell_quote makes one literal word", "[launch]") {
-    CHECK(shell_quote("") == "''");
-    CHECK(shell_quote("plain") == "'plain'");
-    CHECK(shell_quote("it's") == "'it'\\''s'");
-    CHECK(shell_quote("$(x) `y` \"z\" \\") == "'$(x) `y` \"z\" \\'");
-}
 
 TEST_CASE("split_command splits like the shell and expands nothing", "[launch]") {
     CHECK(split_command("claude --dangerously-skip-permissions") ==

@@ -209,3 +209,22 @@ TEST_CASE("is_valid_utf8 accepts well-formed UTF-8 only", "[text]") {
     CHECK_FALSE(is_valid_utf8("a\x80"
                               "b")); // a stray continuation byte
 }
+
+TEST_CASE("shell_quote makes one literal word", "[text][launch]") {
+    CHECK(shell_quote("") == "''");
+    CHECK(shell_quote("plain") == "'plain'");
+    CHECK(shell_quote("it's") == "'it'\\''s'");
+    CHECK(shell_quote("$(x) `y` \"z\" \\") == "'$(x) `y` \"z\" \\'");
+}
+
+TEST_CASE("join puts the separator between parts only", "[text]") {
+    CHECK(join({}, ", ") == "");
+    CHECK(join({"a"}, ", ") == "a");
+    CHECK(join({"a", "b", "c"}, " -> ") == "a -> b -> c");
+}
+
+TEST_CASE("plural adds an s unless the count is 1", "[text]") {
+    CHECK(plural(0, "commit") == "0 commits");
+    CHECK(plural(1, "commit") == "1 commit");
+    CHECK(plural(2, "path") == "2 paths");
+}

@@ -1,6 +1,7 @@
 #include "ops/cleanup/cleanup.hpp"
 
 #include "git/cli.hpp"
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/slots.hpp"
 #include "model/store.hpp"
@@ -30,9 +31,10 @@ struct SpawnRecord {
 std::optional<SpawnRecord> spawn_record(const git::Repo& repo, const std::string& worker) {
     std::optional<SpawnRecord> out;
     for (const auto& e : store::read(repo, worker))
-        if (e.type == "spawned")
-            out = SpawnRecord{e.field("worktree"), e.field("slot"),
-                              git::Oid::from_hex(e.field("base"))};
+        if (type_of(e) == EventType::spawned) {
+            auto spawned = SpawnedEvent::decode(e);
+            out = SpawnRecord{spawned.worktree, spawned.slot, spawned.base_commit()};
+        }
     return out;
 }
 
@@ -51,21 +53,6 @@ std::string canonical(const std::string& path) {
 
 bool inside(const std::string& path, const std::string& dir) {
     return path == dir || path.starts_with(dir + "/");
-}
-
-std::string plural(std::size_t n, const std::string& word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
-void record_cleaned(Context& ctx, const std::string& worker,
-                    std::map<std::string, std::string> fields) {
-    store::Event e;
-    e.type = "cleaned";
-    e.worker = worker;
-    for (auto& [k, v] : fields)
-        if (!v.empty())
-            e.fields[k] = std::move(v);
-    store::append(ctx.repo, std::move(e));
 }
 
 // Deletes a branch whose tip was checked to be merged. `git branch -d` first: it keeps git's
@@ -92,188 +79,249 @@ bool delete_branch(Context& ctx, const std::string& branch, const git::Oid& tip,
     return true;
 }
 
-} // namespace
+// What one run decides against, fixed before any worker is looked at, and what it found.
+struct Run {
+    Context& ctx;
+    const CleanupOptions& options;
+    git::Oid target;  // the integration branch's tip
+    std::string root; // the main worktree, canonical
+    std::string cwd;  // where the user stands, canonical; empty when not given
+    std::vector<git::Worktree> worktrees;
+    std::vector<pool::Slot> slots;
+    CleanupReport report;
+};
 
-CleanupReport cleanup(Context& ctx, const CleanupOptions& options) {
+// Why something stays: a phrase, and what to type next (may be empty).
+struct Keep {
+    std::string reason;
+    std::string hint;
+};
+
+void refuse(Run& run, const WorkerBranch& wb, std::string path, Keep keep) {
+    run.report.refused.push_back(
+        {wb.worker, wb.branch, std::move(path), std::move(keep.reason), std::move(keep.hint)});
+}
+
+std::string integration_branch(const Context& ctx, const CleanupOptions& options) {
+    std::string name = options.merged_into.empty() ? ctx.base_branch() : options.merged_into;
+    return name.starts_with("refs/heads/") ? name.substr(11) : name;
+}
+
+Run start(Context& ctx, const CleanupOptions& options) {
     if (!ctx.root)
         throw Error(ErrorKind::fatal, "cannot clean up: a bare repository has no worktrees",
                     "run git porch cleanup in a clone with a working tree");
     CleanupReport report;
     report.dry_run = options.dry_run;
-    report.merged_into = options.merged_into.empty() ? ctx.base_branch() : options.merged_into;
-    if (report.merged_into.starts_with("refs/heads/"))
-        report.merged_into = report.merged_into.substr(11);
+    report.merged_into = integration_branch(ctx, options);
     auto target = ctx.repo.ref_target("refs/heads/" + report.merged_into);
     if (!target)
         throw Error(ErrorKind::fatal,
                     "cannot clean up: no branch " + protocol::quote(report.merged_into),
                     "name an existing branch: git porch cleanup --merged-into <branch> (see git "
                     "branch --list)");
+    return Run{ctx,
+               options,
+               *target,
+               canonical(*ctx.root),
+               options.cwd.empty() ? std::string() : canonical(options.cwd),
+               ctx.repo.worktrees(),
+               pool::list(ctx),
+               std::move(report)};
+}
 
-    const std::string root = canonical(*ctx.root);
-    const std::string cwd = options.cwd.empty() ? std::string() : canonical(options.cwd);
-    const auto worktrees = ctx.repo.worktrees();
-    const auto slots = pool::list(ctx);
-    const std::string into = " into " + report.merged_into;
+std::vector<const git::Worktree*> checked_out(const Run& run, const std::string& branch) {
+    std::vector<const git::Worktree*> out;
+    for (const auto& wt : run.worktrees)
+        if (wt.head && *wt.head == "refs/heads/" + branch)
+            out.push_back(&wt);
+    return out;
+}
 
-    for (const auto& wb : worker_branches(ctx)) {
-        if (wb.branch == report.merged_into)
-            continue; // the integration branch itself
-        const std::string head = "refs/heads/" + wb.branch;
-        std::vector<const git::Worktree*> checked_out;
-        for (const auto& wt : worktrees)
-            if (wt.head && *wt.head == head)
-                checked_out.push_back(&wt);
-        auto spawned = spawn_record(ctx.repo, wb.worker);
-        auto refuse = [&](std::string path, std::string reason, std::string hint = {}) {
-            report.refused.push_back(
-                {wb.worker, wb.branch, std::move(path), std::move(reason), std::move(hint)});
-        };
+enum class Merge { unmerged, no_work, merged };
 
-        // "Merged" means the integration branch has the worker's tip and the worker made at
-        // least one commit: a fresh worker's tip is its base, trivially contained.
-        bool merged = ctx.repo.is_ancestor(wb.tip, *target);
-        bool no_work = spawned && spawned->base ? wb.tip == *spawned->base : wb.tip == *target;
-        if (!merged || no_work) {
-            // Only workers with something to clean are worth a line.
-            if (checked_out.empty() && !options.branches)
-                continue;
-            std::string where = checked_out.size() == 1 ? checked_out.front()->path : std::string();
-            if (!merged)
-                refuse(where,
-                       "not merged" + into + " (" +
-                           plural(ctx.repo.count_ahead(wb.tip, *target), "commit") + " ahead)",
-                       "once it is done, merge it into " + report.merged_into +
-                           ": git merge --no-ff " + wb.branch);
-            else
-                refuse(where, "no commits of its own yet (nothing was merged)");
-            continue;
+// "Merged" means the integration branch has the worker's tip and the worker made at least one
+// commit: a fresh worker's tip is its base, trivially contained.
+Merge merge_state(const Run& run, const WorkerBranch& wb,
+                  const std::optional<SpawnRecord>& spawned) {
+    if (!run.ctx.repo.is_ancestor(wb.tip, run.target))
+        return Merge::unmerged;
+    bool no_work = spawned && spawned->base ? wb.tip == *spawned->base : wb.tip == run.target;
+    return no_work ? Merge::no_work : Merge::merged;
+}
+
+void refuse_unmerged(Run& run, const WorkerBranch& wb,
+                     const std::vector<const git::Worktree*>& worktrees, Merge state) {
+    // Only workers with something to clean are worth a line.
+    if (worktrees.empty() && !run.options.branches)
+        return;
+    std::string where = worktrees.size() == 1 ? worktrees.front()->path : std::string();
+    const std::string& into = run.report.merged_into;
+    if (state == Merge::unmerged)
+        refuse(run, wb, where,
+               {"not merged into " + into + " (" +
+                    util::plural(run.ctx.repo.count_ahead(wb.tip, run.target), "commit") +
+                    " ahead)",
+                "once it is done, merge it into " + into + ": git merge --no-ff " + wb.branch});
+    else
+        refuse(run, wb, where, {"no commits of its own yet (nothing was merged)", {}});
+}
+
+const pool::Slot* slot_at(const Run& run, const std::string& path) {
+    const pool::Slot* slot = nullptr;
+    for (const auto& s : run.slots)
+        if (canonical(s.path) == path)
+            slot = &s;
+    return slot;
+}
+
+// Whether porch may take the worktree away from this worker at all: not the main worktree, not
+// a pool slot in another state or of another worker, and made by porch for it.
+std::optional<Keep> not_ours_to_remove(const Run& run, const WorkerBranch& wb,
+                                       const std::optional<SpawnRecord>& spawned,
+                                       const git::Worktree& wt, const std::string& path,
+                                       const pool::Slot* slot) {
+    if (wt.is_main)
+        return Keep{"checked out in the main worktree",
+                    "switch the main worktree to another branch: git switch " +
+                        run.report.merged_into};
+    if (slot &&
+        (slot->state != pool::SlotState::busy || !slot->worker || *slot->worker != wb.worker))
+        return Keep{"pool slot " + slot->name + " is " + std::string(pool::to_string(slot->state)) +
+                        (slot->problem.empty() ? "" : ": " + slot->problem),
+                    "repair the pool with: git porch pool health --fix"};
+    const fs::path root(*run.ctx.root);
+    const std::string planned = run.ctx.worktree_template.expand(wb.id, wb.desc);
+    bool recorded = spawned && !spawned->worktree.empty() &&
+                    canonical((root / spawned->worktree).string()) == path;
+    bool templated = canonical((root / planned).string()) == path;
+    if (!slot && !recorded && !templated)
+        return Keep{"not a worktree porch created (neither spawned there nor at " + planned + ")",
+                    "remove it yourself if it is no longer needed: git worktree remove " + wt.path};
+    return std::nullopt;
+}
+
+// Whether the worktree can go now: its folder is there, unlocked, the user is not in it and it
+// holds no work.
+std::optional<Keep> not_removable_now(const Run& run, const git::Worktree& wt,
+                                      const std::string& path, const pool::Slot* slot) {
+    if (wt.missing)
+        return Keep{"its folder is missing",
+                    slot ? "repair the pool with: git porch pool health --fix"
+                         : "see it with: git worktree prune --dry-run --verbose"};
+    if (!slot && wt.locked)
+        return Keep{"the worktree is locked", "unlock it first: git worktree unlock " + wt.path};
+    if (!run.cwd.empty() && inside(run.cwd, path))
+        return Keep{"you are inside it",
+                    "run it from elsewhere: cd " + *run.ctx.root + " && git porch cleanup"};
+    auto dirty = git::dirty_paths(wt.path);
+    if (!dirty || !dirty->empty())
+        return Keep{dirty ? util::plural(dirty->size(), "uncommitted or untracked path")
+                          : "git cannot read its status",
+                    "commit or remove the work in " + wt.path +
+                        ", then run git porch cleanup again"};
+    return std::nullopt;
+}
+
+// Releases the pool slot or removes the worktree; why it stays when that fails.
+std::optional<Keep> remove_or_release(const Run& run, const git::Worktree& wt,
+                                      const pool::Slot* slot) {
+    try {
+        if (slot && !run.options.release_slot) {
+            throw Error(ErrorKind::fatal, "pool slot " + slot->name +
+                                              " is not released here: git porch pool release " +
+                                              slot->name);
+        } else if (slot) {
+            run.options.release_slot(run.ctx, slot->name);
+        } else {
+            auto r = git::run_in(*run.ctx.root, {"worktree", "remove", wt.path});
+            if (!r.ok())
+                throw Error(ErrorKind::fatal, r.last_error_line());
         }
-
-        bool all_gone = true; // no worktree keeps the branch checked out any more
-        for (const auto* wt : checked_out) {
-            const std::string path = canonical(wt->path);
-            if (wt->is_main) {
-                refuse(wt->path, "checked out in the main worktree",
-                       "switch the main worktree to another branch: git switch " +
-                           report.merged_into);
-                all_gone = false;
-                continue;
-            }
-            const pool::Slot* slot = nullptr;
-            for (const auto& s : slots)
-                if (canonical(s.path) == path)
-                    slot = &s;
-            if (slot && (slot->state != pool::SlotState::busy || !slot->worker ||
-                         *slot->worker != wb.worker)) {
-                refuse(wt->path,
-                       "pool slot " + slot->name + " is " +
-                           std::string(pool::to_string(slot->state)) +
-                           (slot->problem.empty() ? "" : ": " + slot->problem),
-                       "repair the pool with: git porch pool health --fix");
-                all_gone = false;
-                continue;
-            }
-            bool recorded = spawned && !spawned->worktree.empty() &&
-                            canonical((fs::path(*ctx.root) / spawned->worktree).string()) == path;
-            bool templated =
-                canonical((fs::path(*ctx.root) / ctx.worktree_template.expand(wb.id, wb.desc))
-                              .string()) == path;
-            if (!slot && !recorded && !templated) {
-                refuse(wt->path,
-                       "not a worktree porch created (neither spawned there nor at " +
-                           ctx.worktree_template.expand(wb.id, wb.desc) + ")",
-                       "remove it yourself if it is no longer needed: git worktree remove " +
-                           wt->path);
-                all_gone = false;
-                continue;
-            }
-            if (wt->missing) {
-                refuse(wt->path, "its folder is missing",
-                       slot ? "repair the pool with: git porch pool health --fix"
-                            : "see it with: git worktree prune --dry-run --verbose");
-                all_gone = false;
-                continue;
-            }
-            if (!slot && wt->locked) {
-                refuse(wt->path, "the worktree is locked",
-                       "unlock it first: git worktree unlock " + wt->path);
-                all_gone = false;
-                continue;
-            }
-            if (!cwd.empty() && inside(cwd, path)) {
-                refuse(wt->path, "you are inside it",
-                       "run it from elsewhere: cd " + *ctx.root + " && git porch cleanup");
-                all_gone = false;
-                continue;
-            }
-            auto dirty = git::dirty_paths(wt->path);
-            if (!dirty || !dirty->empty()) {
-                refuse(wt->path,
-                       dirty ? plural(dirty->size(), "uncommitted or untracked path")
-                             : "git cannot read its status",
-                       "commit or remove the work in " + wt->path +
-                           ", then run git porch cleanup again");
-                all_gone = false;
-                continue;
-            }
-            if (!options.dry_run) {
-                try {
-                    if (slot && !options.release_slot) {
-                        throw Error(ErrorKind::fatal,
-                                    "pool slot " + slot->name +
-                                        " is not released here: git porch pool release " +
-                                        slot->name);
-                    } else if (slot) {
-                        options.release_slot(ctx, slot->name);
-                    } else {
-                        auto r = git::run_in(*ctx.root, {"worktree", "remove", wt->path});
-                        if (!r.ok())
-                            throw Error(ErrorKind::fatal, r.last_error_line());
-                    }
-                } catch (const Error& e) {
-                    refuse(wt->path,
-                           std::string(slot ? "cannot release: " : "cannot remove: ") + e.what());
-                    all_gone = false;
-                    continue;
-                }
-            }
-            report.removed.push_back(
-                {wb.worker, wb.branch, wt->path, slot ? slot->name : std::string()});
-        }
-
-        bool branch_deleted = false;
-        if (all_gone && options.branches) {
-            std::string error;
-            if (options.dry_run || delete_branch(ctx, wb.branch, wb.tip, error)) {
-                report.branches_deleted.push_back(wb.branch);
-                branch_deleted = true;
-            } else {
-                refuse({}, "cannot delete the branch: " + error);
-            }
-        } else if (all_gone) {
-            report.merged_branches_kept.push_back(wb.branch);
-        }
-
-        if (options.dry_run)
-            continue;
-        bool removed_any = !report.removed.empty() && report.removed.back().worker == wb.worker;
-        if (removed_any || branch_deleted) {
-            std::map<std::string, std::string> fields{
-                {"branch", wb.branch},
-                {"merged_into", report.merged_into},
-                {"tip", wb.tip.hex()},
-                {"branch_deleted", branch_deleted ? "true" : "false"}};
-            if (removed_any) {
-                const auto& r = report.removed.back();
-                fields["worktree"] =
-                    fs::path(canonical(r.worktree)).lexically_relative(root).generic_string();
-                fields["slot"] = r.slot;
-            }
-            record_cleaned(ctx, wb.worker, std::move(fields));
-        }
+    } catch (const Error& e) {
+        return Keep{std::string(slot ? "cannot release: " : "cannot remove: ") + e.what(), {}};
     }
-    return report;
+    return std::nullopt;
+}
+
+// One worktree that has the merged worker's branch checked out: removed (or its slot released),
+// or kept with the reason. True when it is gone (or would be, with dry_run).
+bool clean_worktree(Run& run, const WorkerBranch& wb, const std::optional<SpawnRecord>& spawned,
+                    const git::Worktree& wt) {
+    const std::string path = canonical(wt.path);
+    const pool::Slot* slot = slot_at(run, path);
+    auto keep = not_ours_to_remove(run, wb, spawned, wt, path, slot);
+    if (!keep)
+        keep = not_removable_now(run, wt, path, slot);
+    if (!keep && !run.options.dry_run)
+        keep = remove_or_release(run, wt, slot);
+    if (keep) {
+        refuse(run, wb, wt.path, std::move(*keep));
+        return false;
+    }
+    run.report.removed.push_back(
+        {wb.worker, wb.branch, wt.path, slot ? slot->name : std::string()});
+    return true;
+}
+
+// The merged branch of a worker no worktree holds any more: deleted with --branches, else listed
+// as kept. True when deleted (or would be, with dry_run).
+bool settle_branch(Run& run, const WorkerBranch& wb) {
+    if (!run.options.branches) {
+        run.report.merged_branches_kept.push_back(wb.branch);
+        return false;
+    }
+    std::string error;
+    if (run.options.dry_run || delete_branch(run.ctx, wb.branch, wb.tip, error)) {
+        run.report.branches_deleted.push_back(wb.branch);
+        return true;
+    }
+    refuse(run, wb, {}, {"cannot delete the branch: " + error, {}});
+    return false;
+}
+
+// A `cleaned` event for a worker that lost its worktree or its branch in this run.
+void record_cleaned(Run& run, const WorkerBranch& wb, bool branch_deleted) {
+    const auto& removed = run.report.removed;
+    bool removed_any = !removed.empty() && removed.back().worker == wb.worker;
+    if (!removed_any && !branch_deleted)
+        return;
+    CleanedEvent e{wb.branch, run.report.merged_into, wb.tip.hex(), branch_deleted, {}, {}};
+    if (removed_any) {
+        e.worktree = fs::path(canonical(removed.back().worktree))
+                         .lexically_relative(run.root)
+                         .generic_string();
+        e.slot = removed.back().slot;
+    }
+    store::append(run.ctx.repo, e.encode(wb.worker));
+}
+
+void clean_worker(Run& run, const WorkerBranch& wb) {
+    if (wb.branch == run.report.merged_into)
+        return; // the integration branch itself
+    const auto worktrees = checked_out(run, wb.branch);
+    const auto spawned = spawn_record(run.ctx.repo, wb.worker);
+    const Merge state = merge_state(run, wb, spawned);
+    if (state != Merge::merged) {
+        refuse_unmerged(run, wb, worktrees, state);
+        return;
+    }
+    bool all_gone = true; // no worktree keeps the branch checked out any more
+    for (const auto* wt : worktrees)
+        if (!clean_worktree(run, wb, spawned, *wt))
+            all_gone = false;
+    bool branch_deleted = all_gone && settle_branch(run, wb);
+    if (!run.options.dry_run)
+        record_cleaned(run, wb, branch_deleted);
+}
+
+} // namespace
+
+CleanupReport cleanup(Context& ctx, const CleanupOptions& options) {
+    Run run = start(ctx, options);
+    for (const auto& wb : worker_branches(ctx))
+        clean_worker(run, wb);
+    return std::move(run.report);
 }
 
 } // namespace porch::ops

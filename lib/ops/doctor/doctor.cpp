@@ -2,6 +2,7 @@
 
 #include "git/cli.hpp"
 #include "git/locks.hpp"
+#include "model/events.hpp"
 #include "model/hook_files.hpp"
 #include "model/message.hpp"
 #include "model/new_worker.hpp"
@@ -58,17 +59,18 @@ std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::
     for (auto& wb : worker_branches(ctx)) {
         WorkerInfo info{wb, std::nullopt, {}, std::nullopt, std::nullopt};
         for (const auto& e : store::read(ctx.repo, wb.worker)) {
-            if (e.type == "released" || e.type == "cleaned")
+            auto type = type_of(e);
+            if (type == EventType::released || type == EventType::cleaned)
                 info.parked = true;
-            if (e.type != "spawned")
+            if (type != EventType::spawned)
                 continue;
+            auto spawned = SpawnedEvent::decode(e);
             info.parked = false;
             info.recorded = true;
-            info.pooled = !e.field("slot").empty();
-            info.scope = e.lists.count("scope") ? e.lists.at("scope") : std::vector<std::string>{};
+            info.pooled = !spawned.slot.empty();
+            info.scope = spawned.scope;
             // A base this clone does not have cannot bound anything.
-            if (auto base = git::Oid::from_hex(e.field("base"));
-                base && ctx.repo.resolve_commit(base->hex()))
+            if (auto base = spawned.base_commit(); base && ctx.repo.resolve_commit(base->hex()))
                 info.spawn_base = base;
         }
         for (const auto& wt : wts)
@@ -162,217 +164,263 @@ std::string manual_action(const Stray& s, const std::vector<WorkerInfo>& workers
            ": git rebase --onto " + id + "^ " + id + " " + base;
 }
 
-std::string owners_text(const std::vector<std::string>& owners) {
-    std::string out;
-    for (const auto& o : owners)
-        out += (out.empty() ? "" : ", ") + o;
+// Moving the strays at the top of the base onto their workers' branches: what doctor knows
+// about the base and those strays, and, once it has tried, what happened.
+struct StrayMove {
+    std::string base;                     // the base branch's short name
+    std::string base_ref;                 // refs/heads/<base>
+    git::Oid tip;                         // the base's tip
+    std::optional<git::Worktree> base_wt; // where the base is checked out
+    std::vector<const Stray*> run;        // the strays that can leave by a reset, newest first
+    git::Oid new_base;                    // the base's tip without them
+    std::string blocked;                  // why the run cannot be moved, when it cannot
+    std::set<std::string> moved_ids;      // the strays moved (hex)
+    std::map<std::string, std::string> new_ids; // old id (hex) -> id on the worker's branch
+};
+
+// Only the strays at the top of the base can leave it by a reset without taking other commits
+// along: the run from the tip down to the first one that is pushed, ambiguous, or not a stray
+// at all.
+void find_run(StrayMove& m, const std::vector<Stray>& strays) {
+    m.new_base = m.tip;
+    for (const auto& s : strays) {
+        if (s.commit.id != m.new_base || s.owners.size() != 1 || !s.pushed_to.empty() ||
+            !s.commit.first_parent)
+            break;
+        m.run.push_back(&s);
+        m.new_base = *s.commit.first_parent;
+    }
+}
+
+std::optional<git::Worktree> checked_out_at(const std::vector<git::Worktree>& wts,
+                                            const std::string& ref) {
+    std::optional<git::Worktree> out;
+    for (const auto& wt : wts)
+        if (wt.head && *wt.head == ref)
+            out = wt;
     return out;
+}
+
+// Why the run cannot be moved now: a checkout the move would change is missing or has changes.
+std::string why_blocked(const StrayMove& m, const std::vector<WorkerInfo>& workers) {
+    if (m.base_wt && m.base_wt->missing)
+        return m.base + " is checked out in a worktree whose folder is missing (" +
+               m.base_wt->path + ")";
+    if (m.base_wt && git::has_tracked_changes(m.base_wt->path))
+        return m.base + " is checked out in " + m.base_wt->path +
+               ", which has uncommitted changes: commit or stash them, then run git porch doctor "
+               "--fix";
+    for (const auto* s : m.run) {
+        const WorkerInfo* w = find_worker(workers, s->owners.front());
+        if (w->missing_worktree && !w->worktree)
+            return w->wb.worker + "'s worktree folder is missing (" + w->missing_worktree->path +
+                   ")";
+        if (w->worktree && git::has_tracked_changes(w->worktree->path))
+            return w->wb.worker + "'s worktree " + w->worktree->path +
+                   " has uncommitted changes: commit them, then run git porch doctor --fix";
+    }
+    return {};
+}
+
+// The ids the picks got in `dir`, for the report: the picks are the last commits, in order.
+void note_new_ids(const std::string& dir, const std::vector<const Stray*>& picks,
+                  std::map<std::string, std::string>& new_ids) {
+    auto log =
+        git::run_in(dir, {"rev-list", "--reverse", "-n", std::to_string(picks.size()), "HEAD"});
+    auto lines = util::split_lines(log.out);
+    for (std::size_t i = 0; i < picks.size() && i < lines.size(); ++i)
+        new_ids[picks[i]->commit.id.hex()] = std::string(lines[i]).substr(0, 7);
+}
+
+// Cherry-picks one worker's strays (oldest first) onto its branch in a temporary detached
+// worktree, which is removed again. The new tip; when there is none, m.blocked says why.
+std::optional<git::Oid> pick_onto_branch(const Context& ctx, const WorkerInfo& w,
+                                         const std::vector<const Stray*>& picks, StrayMove& m) {
+    fs::path tmp = fs::temp_directory_path() / ("porch-doctor-" + util::random_hex(6));
+    auto add = git_no_hooks(
+        ctx.cli_dir(), {"worktree", "add", "--detach", "--quiet", tmp.string(), w.wb.tip.hex()});
+    if (!add.ok()) {
+        m.blocked = "cannot make a temporary worktree: " + add.last_error_line();
+        return std::nullopt;
+    }
+    std::vector<std::string> args{"cherry-pick", "--allow-empty"};
+    for (const auto* s : picks)
+        args.push_back(s->commit.id.hex());
+    std::optional<git::Oid> new_tip;
+    auto pick = git_no_hooks(tmp.string(), args);
+    if (pick.ok()) {
+        auto head = git::run_in(tmp.string(), {"rev-parse", "HEAD"});
+        new_tip = git::Oid::from_hex(util::trim(head.out));
+        if (!new_tip)
+            m.blocked = "cannot read the cherry-picked commits";
+        note_new_ids(tmp.string(), picks, m.new_ids);
+    } else {
+        git::run_in(tmp.string(), {"cherry-pick", "--abort"});
+        m.blocked =
+            "cherry-picking onto " + w.wb.branch + " conflicts (" + pick.last_error_line() + ")";
+    }
+    git::run_in(ctx.cli_dir(), {"worktree", "remove", "--force", tmp.string()});
+    return new_tip;
+}
+
+// Step 1: every worker's strays picked onto its branch, worker by worker, until one fails: no
+// ref and no one's checkout changes until every pick has succeeded.
+std::map<std::string, git::Oid> pick_all(const Context& ctx, StrayMove& m,
+                                         const std::vector<WorkerInfo>& workers) {
+    // Per worker, its strays oldest first.
+    std::map<std::string, std::vector<const Stray*>> by_worker;
+    for (auto it = m.run.rbegin(); it != m.run.rend(); ++it)
+        by_worker[(*it)->owners.front()].push_back(*it);
+    std::map<std::string, git::Oid> new_tips;
+    for (const auto& [worker, picks] : by_worker) {
+        auto new_tip = pick_onto_branch(ctx, *find_worker(workers, worker), picks, m);
+        if (!m.blocked.empty())
+            break;
+        new_tips[worker] = *new_tip;
+    }
+    return new_tips;
+}
+
+// Moves the worker's branch to its new tip: fast-forwards its worktree when it has one (checked
+// clean before), else compare-and-swaps the ref. Why it could not, or empty.
+std::string move_branch(Context& ctx, const WorkerInfo& w, const git::Oid& new_tip,
+                        const std::string& base) {
+    if (w.worktree) {
+        auto ff = git_no_hooks(w.worktree->path, {"merge", "--ff-only", "--quiet", new_tip.hex()});
+        return ff.ok() ? std::string()
+                       : "cannot fast-forward " + w.worktree->path + ": " + ff.last_error_line();
+    }
+    bool moved = ctx.repo.update_ref_cas("refs/heads/" + w.wb.branch, new_tip, w.wb.tip,
+                                         "porch doctor: commits moved from " + base) ==
+                 git::CasResult::updated;
+    return moved ? std::string() : w.wb.branch + " moved while doctor ran";
+}
+
+// Step 2: the workers' branches moved, until the first that cannot be; the workers moved.
+std::vector<std::string> move_branches(Context& ctx, StrayMove& m,
+                                       const std::map<std::string, git::Oid>& new_tips,
+                                       const std::vector<WorkerInfo>& workers) {
+    std::vector<std::string> moved;
+    for (const auto& [worker, new_tip] : new_tips) {
+        m.blocked = move_branch(ctx, *find_worker(workers, worker), new_tip, m.base);
+        if (!m.blocked.empty())
+            break;
+        moved.push_back(worker);
+    }
+    return moved;
+}
+
+// Step 3: drops the strays from the base, only if nobody committed on it meanwhile (CAS). A
+// checked-out base then gets its index and files moved the way `reset --keep` would: after the
+// ref, so a concurrent commit makes the CAS fail instead of being dropped. True when done.
+bool drop_from_base(Context& ctx, StrayMove& m) {
+    auto cas = ctx.repo.update_ref_cas(m.base_ref, m.new_base, m.tip,
+                                       "porch doctor: moved worker commits to their branches");
+    if (cas != git::CasResult::updated) {
+        m.blocked = m.base + " moved while doctor ran";
+        return false;
+    }
+    if (!m.base_wt)
+        return true;
+    auto rt =
+        git_no_hooks(m.base_wt->path, {"read-tree", "-m", "-u", m.tip.hex(), m.new_base.hex()});
+    if (rt.ok())
+        return true;
+    ctx.repo.update_ref_cas(m.base_ref, m.tip, m.new_base, "porch doctor: undo");
+    m.blocked = "cannot update " + m.base_wt->path + ": " + rt.last_error_line();
+    return false;
+}
+
+// doctor --fix: the run moved onto its workers' branches and dropped from the base.
+void move_run(Context& ctx, StrayMove& m, const std::vector<WorkerInfo>& workers) {
+    auto new_tips = pick_all(ctx, m, workers);
+    std::vector<std::string> moved_workers;
+    if (m.blocked.empty())
+        moved_workers = move_branches(ctx, m, new_tips, workers);
+    const bool base_reset = m.blocked.empty() && drop_from_base(ctx, m);
+    for (const auto& worker : moved_workers) {
+        try {
+            reindex(ctx, worker);
+        } catch (const Error&) {
+            // The commits are on the branch; status reads them from git until reindexed.
+        }
+    }
+    if (base_reset)
+        for (const auto* s : m.run)
+            m.moved_ids.insert(s->commit.id.hex());
+    else if (!moved_workers.empty())
+        m.blocked += "; the commits are now on both " + m.base +
+                     " and the worker's branch: drop them from " + m.base + " with: git -C " +
+                     (m.base_wt ? m.base_wt->path : ctx.cli_dir()) + " reset --keep " +
+                     m.new_base.short_hex();
+}
+
+// What to do about a stray that was not moved: by hand when doctor cannot, else doctor --fix.
+std::string stray_advice(const Stray& s, const StrayMove& m,
+                         const std::vector<WorkerInfo>& workers) {
+    const std::string& base = m.base;
+    if (s.owners.empty())
+        return manual_action(s, workers, base, "no worker's scope covers every path it changes");
+    if (s.owners.size() > 1)
+        return manual_action(s, workers, base,
+                             "ambiguous: the scopes of " + util::join(s.owners, ", ") +
+                                 " all cover it");
+    const std::string& owner = s.owners.front();
+    if (!s.pushed_to.empty())
+        return manual_action(s, workers, base,
+                             "it is " + owner + "'s, but already pushed (" +
+                                 util::join(s.pushed_to, ", ") + "), so " + base +
+                                 " is not rewritten");
+    if (std::find(m.run.begin(), m.run.end(), &s) == m.run.end())
+        return manual_action(s, workers, base,
+                             "it is " + owner + "'s, but newer commits on " + base + " are not");
+    if (!m.blocked.empty())
+        return manual_action(s, workers, base, "it is " + owner + "'s, but " + m.blocked);
+    return "it is " + owner + "'s: git porch doctor --fix moves it onto " +
+           find_worker(workers, owner)->wb.branch + " and resets " + base + " to " +
+           m.new_base.short_hex();
+}
+
+DoctorFinding stray_finding(const Stray& s, const StrayMove& m,
+                            const std::vector<WorkerInfo>& workers) {
+    const std::string id = s.commit.id.hex();
+    if (!m.moved_ids.count(id))
+        return {"wrong-branch-commit", describe(s, m.base), stray_advice(s, m, workers), false};
+    auto new_id = m.new_ids.find(id);
+    return {"wrong-branch-commit", describe(s, m.base),
+            "moved onto " + find_worker(workers, s.owners.front())->wb.branch + " as " +
+                (new_id == m.new_ids.end() ? std::string() : new_id->second) + "; " + m.base +
+                " reset to " + m.new_base.short_hex(),
+            true};
 }
 
 void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
                         const std::vector<WorkerInfo>& workers,
                         const std::vector<git::Worktree>& wts, std::vector<DoctorFinding>& out) {
-    const std::string base = ctx.base_branch();
-    const std::string base_ref = "refs/heads/" + base;
-    auto tip = ctx.repo.resolve_commit(base_ref);
+    StrayMove m;
+    m.base = ctx.base_branch();
+    m.base_ref = "refs/heads/" + m.base;
+    auto tip = ctx.repo.resolve_commit(m.base_ref);
     if (!tip)
         return;
     auto strays = find_strays(ctx, *tip, workers, opt.max_scan);
     if (strays.empty())
         return;
-
-    // Only the strays at the top of the base can leave it by a reset without taking other
-    // commits along: the run from the tip down to the first one that is pushed, ambiguous, or
-    // not a stray at all.
-    std::vector<const Stray*> run;
-    git::Oid new_base = *tip;
-    for (const auto& s : strays) {
-        if (s.commit.id != new_base || s.owners.size() != 1 || !s.pushed_to.empty() ||
-            !s.commit.first_parent)
-            break;
-        run.push_back(&s);
-        new_base = *s.commit.first_parent;
-    }
-
-    std::string blocked; // why the run cannot be moved, when it cannot
-    std::optional<git::Worktree> base_wt;
-    for (const auto& wt : wts)
-        if (wt.head && *wt.head == base_ref)
-            base_wt = wt;
-    if (!run.empty()) {
-        if (base_wt && base_wt->missing)
-            blocked = base + " is checked out in a worktree whose folder is missing (" +
-                      base_wt->path + ")";
-        else if (base_wt && git::has_tracked_changes(base_wt->path))
-            blocked = base + " is checked out in " + base_wt->path +
-                      ", which has uncommitted changes: commit or stash them, then run git porch "
-                      "doctor --fix";
-        for (const auto* s : run) {
-            const WorkerInfo* w = find_worker(workers, s->owners.front());
-            if (!blocked.empty())
-                break;
-            if (w->missing_worktree && !w->worktree)
-                blocked = w->wb.worker + "'s worktree folder is missing (" +
-                          w->missing_worktree->path + ")";
-            else if (w->worktree && git::has_tracked_changes(w->worktree->path))
-                blocked = w->wb.worker + "'s worktree " + w->worktree->path +
-                          " has uncommitted changes: commit them, then run git porch doctor --fix";
-        }
-    }
-
-    std::set<std::string> moved_ids;
-    std::map<std::string, std::string> new_ids; // old id (hex) -> id on the worker's branch
-    if (opt.fix && !run.empty() && blocked.empty()) {
-        // Per worker, its strays oldest first.
-        std::map<std::string, std::vector<const Stray*>> by_worker;
-        for (auto it = run.rbegin(); it != run.rend(); ++it)
-            by_worker[(*it)->owners.front()].push_back(*it);
-
-        // 1. Cherry-pick each worker's strays onto its branch in a temporary detached worktree:
-        // no ref and no one's checkout changes until every pick has succeeded.
-        std::map<std::string, git::Oid> new_tips;
-        for (const auto& [worker, picks] : by_worker) {
-            const WorkerInfo* w = find_worker(workers, worker);
-            fs::path tmp = fs::temp_directory_path() / ("porch-doctor-" + util::random_hex(6));
-            auto add = git_no_hooks(ctx.cli_dir(), {"worktree", "add", "--detach", "--quiet",
-                                                    tmp.string(), w->wb.tip.hex()});
-            if (!add.ok()) {
-                blocked = "cannot make a temporary worktree: " + add.last_error_line();
-                break;
-            }
-            std::vector<std::string> args{"cherry-pick", "--allow-empty"};
-            for (const auto* s : picks)
-                args.push_back(s->commit.id.hex());
-            auto pick = git_no_hooks(tmp.string(), args);
-            if (pick.ok()) {
-                auto head = git::run_in(tmp.string(), {"rev-parse", "HEAD"});
-                auto id = git::Oid::from_hex(util::trim(head.out));
-                if (id)
-                    new_tips[worker] = *id;
-                else
-                    blocked = "cannot read the cherry-picked commits";
-                // The new ids, for the report: the picks are the last commits, in order.
-                auto log = git::run_in(tmp.string(), {"rev-list", "--reverse", "-n",
-                                                      std::to_string(picks.size()), "HEAD"});
-                auto lines = util::split_lines(log.out);
-                for (std::size_t i = 0; i < picks.size() && i < lines.size(); ++i)
-                    new_ids[picks[i]->commit.id.hex()] = std::string(lines[i]).substr(0, 7);
-            } else {
-                git::run_in(tmp.string(), {"cherry-pick", "--abort"});
-                blocked = "cherry-picking onto " + w->wb.branch + " conflicts (" +
-                          pick.last_error_line() + ")";
-            }
-            git::run_in(ctx.cli_dir(), {"worktree", "remove", "--force", tmp.string()});
-            if (!blocked.empty())
-                break;
-        }
-
-        // 2. Move each worker's branch to its new tip: fast-forward its worktree when it has one
-        // (checked clean above), else compare-and-swap the ref.
-        std::vector<std::string> moved_workers;
-        if (blocked.empty()) {
-            for (const auto& [worker, new_tip] : new_tips) {
-                const WorkerInfo* w = find_worker(workers, worker);
-                bool ok = false;
-                if (w->worktree) {
-                    auto ff = git_no_hooks(w->worktree->path,
-                                           {"merge", "--ff-only", "--quiet", new_tip.hex()});
-                    ok = ff.ok();
-                    if (!ok)
-                        blocked = "cannot fast-forward " + w->worktree->path + ": " +
-                                  ff.last_error_line();
-                } else {
-                    ok = ctx.repo.update_ref_cas("refs/heads/" + w->wb.branch, new_tip, w->wb.tip,
-                                                 "porch doctor: commits moved from " + base) ==
-                         git::CasResult::updated;
-                    if (!ok)
-                        blocked = w->wb.branch + " moved while doctor ran";
-                }
-                if (!ok)
-                    break;
-                moved_workers.push_back(worker);
-            }
-        }
-
-        // 3. Drop the strays from the base, only if nobody committed on it meanwhile (CAS). A
-        // checked-out base then gets its index and files moved the way `reset --keep` would:
-        // after the ref, so a concurrent commit makes the CAS fail instead of being dropped.
-        bool base_reset = false;
-        if (blocked.empty()) {
-            auto cas = ctx.repo.update_ref_cas(
-                base_ref, new_base, *tip, "porch doctor: moved worker commits to their branches");
-            if (cas != git::CasResult::updated) {
-                blocked = base + " moved while doctor ran";
-            } else if (base_wt) {
-                auto rt = git_no_hooks(base_wt->path,
-                                       {"read-tree", "-m", "-u", tip->hex(), new_base.hex()});
-                if (!rt.ok()) {
-                    ctx.repo.update_ref_cas(base_ref, *tip, new_base, "porch doctor: undo");
-                    blocked = "cannot update " + base_wt->path + ": " + rt.last_error_line();
-                } else {
-                    base_reset = true;
-                }
-            } else {
-                base_reset = true;
-            }
-        }
-        for (const auto& worker : moved_workers) {
-            try {
-                reindex(ctx, worker);
-            } catch (const Error&) {
-                // The commits are on the branch; status reads them from git until reindexed.
-            }
-        }
-        if (base_reset)
-            for (const auto* s : run)
-                moved_ids.insert(s->commit.id.hex());
-        else if (!moved_workers.empty())
-            blocked += "; the commits are now on both " + base +
-                       " and the worker's branch: drop them from " + base + " with: git -C " +
-                       (base_wt ? base_wt->path : ctx.cli_dir()) + " reset --keep " +
-                       new_base.short_hex();
-    }
-
-    for (const auto& s : strays) {
-        DoctorFinding f{"wrong-branch-commit", describe(s, base), "", false};
-        const bool in_run =
-            std::any_of(run.begin(), run.end(), [&](const Stray* r) { return r == &s; });
-        const WorkerInfo* w =
-            s.owners.size() == 1 ? find_worker(workers, s.owners.front()) : nullptr;
-        if (moved_ids.count(s.commit.id.hex())) {
-            f.fixed = true;
-            f.action = "moved onto " + w->wb.branch + " as " + new_ids[s.commit.id.hex()] + "; " +
-                       base + " reset to " + new_base.short_hex();
-        } else if (s.owners.empty()) {
-            f.action =
-                manual_action(s, workers, base, "no worker's scope covers every path it changes");
-        } else if (s.owners.size() > 1) {
-            f.action = manual_action(s, workers, base,
-                                     "ambiguous: the scopes of " + owners_text(s.owners) +
-                                         " all cover it");
-        } else if (!s.pushed_to.empty()) {
-            f.action =
-                manual_action(s, workers, base,
-                              "it is " + s.owners.front() + "'s, but already pushed (" +
-                                  owners_text(s.pushed_to) + "), so " + base + " is not rewritten");
-        } else if (!in_run) {
-            f.action = manual_action(s, workers, base,
-                                     "it is " + s.owners.front() + "'s, but newer commits on " +
-                                         base + " are not");
-        } else if (!blocked.empty()) {
-            f.action =
-                manual_action(s, workers, base, "it is " + s.owners.front() + "'s, but " + blocked);
-        } else {
-            f.action = "it is " + s.owners.front() + "'s: git porch doctor --fix moves it onto " +
-                       w->wb.branch + " and resets " + base + " to " + new_base.short_hex();
-        }
-        out.push_back(std::move(f));
-    }
+    m.tip = *tip;
+    find_run(m, strays);
+    m.base_wt = checked_out_at(wts, m.base_ref);
+    if (!m.run.empty())
+        m.blocked = why_blocked(m, workers);
+    if (opt.fix && !m.run.empty() && m.blocked.empty())
+        move_run(ctx, m, workers);
+    for (const auto& s : strays)
+        out.push_back(stray_finding(s, m, workers));
 }
 
-void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerInfo>& workers,
-                                  const std::vector<git::Worktree>& wts,
-                                  std::vector<DoctorFinding>& out) {
+// A worker spawned here whose branch no worktree has checked out, unless porch gave the
+// worktree back on purpose or the base already has its work.
+void check_workers_without_worktree(const Context& ctx, const std::vector<WorkerInfo>& workers,
+                                    std::vector<DoctorFinding>& out) {
     auto base_tip = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
     for (const auto& w : workers) {
         // A pool worker whose release was killed before its event: the slot is no longer its.
@@ -405,11 +453,12 @@ void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerIn
                                ")",
                            false});
     }
-    if (!ctx.root)
-        return;
-    std::set<std::string> known;
+}
+
+// A worktree where the worktree template puts workers, whose branch is gone.
+void check_worktrees_without_branch(const Context& ctx, const std::vector<git::Worktree>& wts,
+                                    std::vector<DoctorFinding>& out) {
     for (const auto& wt : wts) {
-        known.insert(wt.path);
         if (wt.is_main)
             continue;
         auto rel = fs::path(wt.path).lexically_relative(*ctx.root).generic_string();
@@ -433,7 +482,11 @@ void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerIn
                      "; or, if nothing in it is needed: git worktree remove --force " + wt.path,
                  false});
     }
-    // Folders that look like a worker's worktree but that git does not know.
+}
+
+// Folders that look like a worker's worktree but that git does not know.
+void check_unknown_worktree_folders(const Context& ctx, const std::vector<git::Worktree>& wts,
+                                    std::vector<DoctorFinding>& out) {
     std::string folder = ctx.worktree_template.first_folder();
     if (folder.empty())
         return;
@@ -441,6 +494,9 @@ void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerIn
     fs::path dir = fs::path(*ctx.root) / folder;
     if (!fs::is_directory(dir, ec))
         return;
+    std::set<std::string> known;
+    for (const auto& wt : wts)
+        known.insert(wt.path);
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         std::string rel = folder + "/" + entry.path().filename().string();
         if (!entry.is_directory(ec) || known.count(entry.path().string()) ||
@@ -451,6 +507,16 @@ void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerIn
              "folder " + rel + " looks like a worker's worktree, but git does not know it",
              "look inside, then remove it: rm -rf " + entry.path().string(), false});
     }
+}
+
+void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerInfo>& workers,
+                                  const std::vector<git::Worktree>& wts,
+                                  std::vector<DoctorFinding>& out) {
+    check_workers_without_worktree(ctx, workers, out);
+    if (!ctx.root)
+        return;
+    check_worktrees_without_branch(ctx, wts, out);
+    check_unknown_worktree_folders(ctx, wts, out);
 }
 
 void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
@@ -469,7 +535,7 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
     std::error_code ec;
     const bool shadowed = hooks_path && !fs::equivalent(own, report.dir, ec);
     if (!missing.empty()) {
-        std::string names = owners_text(missing);
+        std::string names = util::join(missing, ", ");
         DoctorFinding f{shadowed ? "hooks-shadowed" : "hooks-missing",
                         shadowed ? "core.hooksPath (" + *hooks_path + ") points git at " +
                                        report.dir + ", which lacks porch's hooks: " + names
@@ -496,11 +562,11 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
         out.push_back(std::move(f));
     }
     if (!foreign.empty())
-        out.push_back({"hooks-foreign",
-                       "hooks in " + report.dir +
-                           " are not porch's, so its checks do not run: " + owners_text(foreign),
-                       "let porch chain them: git porch hooks install (see git porch hooks status)",
-                       false});
+        out.push_back(
+            {"hooks-foreign",
+             "hooks in " + report.dir +
+                 " are not porch's, so its checks do not run: " + util::join(foreign, ", "),
+             "let porch chain them: git porch hooks install (see git porch hooks status)", false});
 }
 
 void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {

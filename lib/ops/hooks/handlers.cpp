@@ -169,8 +169,8 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         if (after_merge && known.count(head->hex()))
             return {}; // post-commit recorded it already
         git::Commit commit = ctx.repo.commit(*head);
-        store::Event event = model::commit_event(worker, commit, "hook");
-        event.fields["ahead"] = std::to_string(model::ahead_after(ctx.repo, commit, known, base));
+        store::Event event = model::commit_event(worker, commit, "hook",
+                                                 model::ahead_after(ctx.repo, commit, known, base));
         store::append(ctx.repo, std::move(event));
         return {};
     } catch (const std::exception& e) {

@@ -574,8 +574,9 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
     for (const auto& wb : worker_branches(ctx)) {
         std::string merged_at;
         for (const auto& e : store::read_matching(ctx.repo, wb.worker, "\"integrated\""))
-            if (e.type == "integrated" && e.field("feature") == feature)
-                merged_at = e.field("commit");
+            if (auto event = IntegrationEvent::decode(e);
+                event.type == EventType::integrated && event.feature == feature)
+                merged_at = event.commit;
         if (!merged_at.empty() && merged_at != wb.tip.hex())
             moved += " " + wb.worker;
     }

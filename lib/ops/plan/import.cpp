@@ -375,8 +375,10 @@ std::string slug(std::string_view text, std::size_t max_words) {
     return protocol::validate_desc(out) ? std::string() : out;
 }
 
-Manifest import_documents(const std::vector<Document>& documents) {
-    Manifest m;
+namespace {
+
+// The documents' items in document order; what reading them assumed goes to the manifest.
+std::vector<Raw> read_documents(const std::vector<Document>& documents, Manifest& m) {
     std::vector<Raw> raws;
     int next_list = 0;
     for (const auto& doc : documents) {
@@ -386,68 +388,87 @@ Manifest import_documents(const std::vector<Document>& documents) {
         if (!found.empty() && found.front().kind == "paragraph")
             m.assumptions.push_back(doc.name + " has no lists: each paragraph taken as one item");
         if (done)
-            m.assumptions.push_back("Skipped " + std::to_string(done) + " completed item" +
-                                    (done == 1 ? "" : "s") + " ([x]) in " + doc.name);
+            m.assumptions.push_back("Skipped " + util::plural(done, "completed item") +
+                                    " ([x]) in " + doc.name);
         raws.insert(raws.end(), found.begin(), found.end());
     }
+    return raws;
+}
 
-    std::vector<std::vector<Phrase>> phrases;
-    std::vector<std::string> texts;
-    for (std::size_t i = 0; i < raws.size(); ++i) {
-        const Raw& r = raws[i];
-        Item item;
-        item.number = static_cast<int>(i) + 1;
-        item.source = r.source;
-        item.kind = r.kind;
-        item.heading = r.heading;
-        item.original = r.text;
-        std::string full = r.text;
-        for (const auto& d : r.details)
-            full += "\n" + d;
-        auto [priority, unmarked] = take_priority(full);
-        item.priority = priority;
-        auto [deps, own] = dependency_phrases(unmarked);
-        phrases.push_back(deps);
-        texts.push_back(unmarked);
-        item.scope = backtick_paths(own);
+// The item's description without markers, its action verb and its slug.
+void describe_item(Item& item, const Raw& r) {
+    std::string head = plain(std::get<1>(take_priority(r.text)));
+    auto first = words(head);
+    if (!first.empty() && verbs().count(first.front()))
+        item.action = first.front();
+    item.description = head;
+    for (const auto& d : r.details)
+        item.description += "\n- " + plain(std::get<1>(take_priority(d)));
+    // Paths make poor slugs ("fix-null-check-src"): take the words around them.
+    item.desc =
+        slug(plain(dependency_phrases(std::get<1>(take_priority(strip_code(r.text)))).second));
+    if (item.desc.empty())
+        item.desc = "item-" + std::to_string(item.number);
+}
 
-        std::string head = plain(std::get<1>(take_priority(r.text)));
-        auto first = words(head);
-        if (!first.empty() && verbs().count(first.front()))
-            item.action = first.front();
-        item.description = head;
-        for (const auto& d : r.details)
-            item.description += "\n- " + plain(std::get<1>(take_priority(d)));
-        // Paths make poor slugs ("fix-null-check-src"): take the words around them.
-        item.desc =
-            slug(plain(dependency_phrases(std::get<1>(take_priority(strip_code(r.text)))).second));
-        if (item.desc.empty())
-            item.desc = "item-" + std::to_string(item.number);
+// Why the item needs clarification before it can be a task; nothing when it is ready.
+std::vector<std::string> issues_of(const Item& item) {
+    std::vector<std::string> issues;
+    if (item.action.empty())
+        issues.push_back("No action verb—what should be done?");
+    else if (vague(item.action))
+        issues.push_back("Vague action \"" + item.action + "\"—what exactly should change?");
+    if (item.scope.empty())
+        issues.push_back("No specific scope—which files or folders?");
+    return issues;
+}
 
-        if (item.action.empty())
-            item.issues.push_back("No action verb—what should be done?");
-        else if (vague(item.action))
-            item.issues.push_back("Vague action \"" + item.action +
-                                  "\"—what exactly should change?");
-        if (item.scope.empty())
-            item.issues.push_back("No specific scope—which files or folders?");
-        m.items.push_back(std::move(item));
-    }
-    for (std::size_t i = 0; i < m.items.size(); ++i)
-        m.items[i].size = size_name(estimate_size(m.items[i], texts[i], m.assumptions));
+// One item as read, with the dependency phrases it holds (not yet resolved: they may name
+// items further down) and its text without the priority marker, which the size estimate reads.
+struct ReadItem {
+    Item item;
+    std::vector<Phrase> deps;
+    std::string text;
+};
 
-    // Numbered lists "may imply sequence": say that we did not read one into them.
+ReadItem read_item(const Raw& r, int number) {
+    ReadItem out;
+    Item& item = out.item;
+    item.number = number;
+    item.source = r.source;
+    item.kind = r.kind;
+    item.heading = r.heading;
+    item.original = r.text;
+    std::string full = r.text;
+    for (const auto& d : r.details)
+        full += "\n" + d;
+    auto [priority, unmarked] = take_priority(full);
+    item.priority = priority;
+    auto [deps, own] = dependency_phrases(unmarked);
+    item.scope = backtick_paths(own);
+    describe_item(item, r);
+    item.issues = issues_of(item);
+    out.deps = std::move(deps);
+    out.text = std::move(unmarked);
+    return out;
+}
+
+// Numbered lists "may imply sequence": say that we did not read one into them.
+void note_numbered_lists(const std::vector<Raw>& raws, std::vector<std::string>& assumptions) {
     for (std::size_t i = 0; i < raws.size();) {
         std::size_t j = i;
         while (j < raws.size() && raws[i].list && raws[j].list == raws[i].list)
             ++j;
         if (j - i >= 2)
-            m.assumptions.push_back(range(static_cast<int>(i) + 1, static_cast<int>(j)) +
-                                    ": a numbered list, taken as independent items (add needs "
-                                    "if the order matters)");
+            assumptions.push_back(range(static_cast<int>(i) + 1, static_cast<int>(j)) +
+                                  ": a numbered list, taken as independent items (add needs "
+                                  "if the order matters)");
         i = j > i ? j : i + 1;
     }
+}
 
+// Each item's dependency phrases (phrases[i] for item i + 1) resolved to the items they name.
+void resolve_needs(Manifest& m, const std::vector<std::vector<Phrase>>& phrases) {
     for (std::size_t i = 0; i < m.items.size(); ++i) {
         auto& item = m.items[i];
         for (const auto& p : phrases[i]) {
@@ -463,7 +484,10 @@ Manifest import_documents(const std::vector<Document>& documents) {
                 item.needs.push_back(id);
         }
     }
+}
 
+// The ready items as the plan's tasks; a need on an item that is not ready is dropped, and said.
+void plan_ready_items(Manifest& m) {
     for (const auto& item : m.items) {
         if (!item.ready())
             continue;
@@ -483,6 +507,23 @@ Manifest import_documents(const std::vector<Document>& documents) {
         }
         m.plan.tasks.push_back(std::move(t));
     }
+}
+
+} // namespace
+
+Manifest import_documents(const std::vector<Document>& documents) {
+    Manifest m;
+    const auto raws = read_documents(documents, m);
+    std::vector<std::vector<Phrase>> phrases;
+    for (std::size_t i = 0; i < raws.size(); ++i) {
+        auto read = read_item(raws[i], static_cast<int>(i) + 1);
+        read.item.size = size_name(estimate_size(read.item, read.text, m.assumptions));
+        m.items.push_back(std::move(read.item));
+        phrases.push_back(std::move(read.deps));
+    }
+    note_numbered_lists(raws, m.assumptions);
+    resolve_needs(m, phrases);
+    plan_ready_items(m);
     return m;
 }
 
@@ -501,20 +542,9 @@ std::string cell(std::string_view s) {
     return out;
 }
 
+// A manifest cell's list: comma-separated, or `none` when empty.
 std::string joined(const std::vector<std::string>& v, std::string_view none) {
-    if (v.empty())
-        return std::string(none);
-    std::string out;
-    for (const auto& s : v)
-        out += (out.empty() ? "" : ", ") + s;
-    return out;
-}
-
-std::string join_issues(const std::vector<std::string>& issues) {
-    std::string out;
-    for (const auto& s : issues)
-        out += (out.empty() ? "" : "; ") + s;
-    return out;
+    return v.empty() ? std::string(none) : util::join(v, ", ");
 }
 
 // "Fix null check in user.py" -> "Null check in user.py": the Action column has the verb.
@@ -538,8 +568,7 @@ std::string manifest_markdown(const Manifest& m) {
     std::string out = "## Work Item Manifest\n\n";
     out += "**Source documents:** " + joined(m.sources, "none") + "\n";
     out += "**Total items extracted:** " + std::to_string(m.items.size()) + "\n\n";
-    out += "### Ready to Assign (" + std::to_string(ready) + " item" + (ready == 1 ? "" : "s") +
-           ")\n\n";
+    out += "### Ready to Assign (" + util::plural(ready, "item") + ")\n\n";
     out += "| # | Action | Description | Scope | Size | Priority | Dependencies |\n";
     out += "|---|--------|-------------|-------|------|----------|--------------|\n";
     for (const auto& i : m.items)
@@ -555,13 +584,12 @@ std::string manifest_markdown(const Manifest& m) {
         }
     const std::size_t unclear = m.items.size() - ready;
     if (unclear) {
-        out += "\n### Needs Clarification (" + std::to_string(unclear) + " item" +
-               (unclear == 1 ? "" : "s") + ")\n\n";
+        out += "\n### Needs Clarification (" + util::plural(unclear, "item") + ")\n\n";
         out += "| # | Original Text | Issue |\n|---|---------------|-------|\n";
         for (const auto& i : m.items)
             if (!i.ready())
                 out += "| " + std::to_string(i.number) + " | \"" + cell(plain(i.original)) +
-                       "\" | " + cell(util::trim(join_issues(i.issues))) + " |\n";
+                       "\" | " + cell(util::trim(util::join(i.issues, "; "))) + " |\n";
     }
     out += "\n### Assumptions Made\n\n";
     if (m.assumptions.empty())

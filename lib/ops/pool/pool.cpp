@@ -2,6 +2,7 @@
 
 #include "git/cli.hpp"
 #include "git/locks.hpp"
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/new_worker.hpp"
 #include "model/setup.hpp"
@@ -67,20 +68,132 @@ std::string rescue(git::Repo& repo, const std::string& dir, const std::string& w
     return ref;
 }
 
-void record(git::Repo& repo, const std::string& worker, const std::string& type,
-            std::map<std::string, std::string> fields) {
-    store::Event e;
-    e.type = type;
-    e.worker = worker;
-    e.fields = std::move(fields);
-    store::append(repo, std::move(e));
-}
-
 git::Oid base_commit(const model::Context& ctx) {
     auto base = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
     if (!base)
         throw Error(ErrorKind::fatal, "the base branch '" + ctx.base_branch() + "' has no commit");
     return *base;
+}
+
+bool has_slot(const std::vector<Slot>& slots, const std::string& name) {
+    return std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.name == name; });
+}
+
+// Drops the slot's claim, whoever holds it; true when there is none any more.
+bool drop_claim(git::Repo& repo, const std::string& slot) {
+    auto target = repo.ref_target(claim_ref(slot));
+    return !target || repo.delete_ref_if(claim_ref(slot), *target);
+}
+
+// A slot's worktree, made by git detached at `base` and locked, so `git worktree prune` never
+// drops it while its folder is unmounted.
+process::Result add_slot_worktree(const model::Context& ctx, const std::string& path,
+                                  const std::string& base) {
+    return git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", "--lock", "--reason",
+                                   std::string(lock_reason), path, base});
+}
+
+// The worker's branch, when it has one.
+std::optional<model::WorkerBranch> worker_branch(const model::Context& ctx,
+                                                 const std::string& worker) {
+    std::optional<model::WorkerBranch> out;
+    for (auto& b : model::worker_branches(ctx, worker))
+        out = b;
+    return out;
+}
+
+// What the rounds of claiming found.
+struct Claim {
+    std::optional<Slot> slot;               // the slot claimed, its checkout clean
+    std::vector<std::string> skipped_dirty; // idle slots given back: they have files in them
+    bool contended = false;                 // another process held a lock on a claim
+};
+
+// One pass over the idle slots, claiming the first whose checkout is clean.
+void claim_pass(model::Context& ctx, const std::vector<Slot>& slots, const git::Oid& claim_blob,
+                const std::string& worker, Claim& c) {
+    c.contended = false;
+    for (const auto& s : slots) {
+        if (s.state != SlotState::idle)
+            continue;
+        auto r = ctx.repo.update_ref_cas(claim_ref(s.name), claim_blob, std::nullopt,
+                                         "porch: acquire for " + worker);
+        if (r == git::CasResult::locked)
+            c.contended = true;
+        if (r != git::CasResult::updated)
+            continue;
+        // The claim makes the slot ours alone; only now is it safe to look inside.
+        if (!git::require_dirty_paths(s.path).empty()) {
+            ctx.repo.delete_ref_if(claim_ref(s.name), claim_blob);
+            c.skipped_dirty.push_back(s.name);
+            continue;
+        }
+        c.slot = s;
+        return;
+    }
+}
+
+// Claims an idle, clean slot, passing again after a jittered pause while other processes hold
+// locks on the claims.
+Claim claim_slot(model::Context& ctx, const std::vector<Slot>& slots, const git::Oid& claim_blob,
+                 const std::string& worker) {
+    Claim c;
+    for (int round = 0; round < claim_rounds; ++round) {
+        claim_pass(ctx, slots, claim_blob, worker, c);
+        if (c.slot || !c.contended)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 5 + round)));
+    }
+    return c;
+}
+
+// Why no slot could be claimed, and what to do.
+Error no_slot(const Claim& c, std::size_t slot_count) {
+    if (c.contended)
+        return Error(ErrorKind::fatal,
+                     "cannot acquire: idle slots stayed locked by another process",
+                     "if no other porch or git command is running, a killed one left a lock: "
+                     "git porch pool health --fix");
+    std::string hint = "release one with: git porch pool release <wt-id|task-id>, or grow the "
+                       "pool with: git porch pool init " +
+                       std::to_string(slot_count + 4);
+    if (!c.skipped_dirty.empty())
+        hint += "\nskipped idle slots with uncommitted files (see git porch pool health):";
+    for (const auto& s : c.skipped_dirty)
+        hint += " " + s;
+    return Error(ErrorKind::fatal,
+                 "cannot acquire: the pool is exhausted, all " + std::to_string(slot_count) +
+                     " slots are busy",
+                 hint);
+}
+
+// Makes the worker's branch, checks it out in the claimed slot and records the spawn; when a
+// step fails, undoes all of it, the claim too, and throws.
+void start_in_slot(model::Context& ctx, const model::PreparedWorker& p, const Slot& slot,
+                   const git::Oid& claim_blob) {
+    auto unclaim = [&] { ctx.repo.delete_ref_if(claim_ref(slot.name), claim_blob); };
+    if (!ctx.repo.create_branch(p.branch, p.base)) {
+        unclaim();
+        throw Error(ErrorKind::fatal, "cannot acquire: branch '" + p.branch + "' already exists");
+    }
+    // Switching an existing checkout rewrites only the files that differ: the point of a pool.
+    auto sw = git::run_in(slot.path, {"switch", "--quiet", "--no-guess", p.branch});
+    if (!sw.ok()) {
+        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        unclaim();
+        throw Error(ErrorKind::fatal, "cannot check out " + p.branch + " in " + slot.name + ": " +
+                                          sw.last_error_line());
+    }
+    std::string rel = fs::path(slot.path).lexically_relative(*ctx.root).generic_string();
+    try {
+        model::record_spawn(ctx, p, rel, slot.name);
+    } catch (...) {
+        // Without its event the worker would hold a slot no one knows about: undo it all.
+        git::run_in(slot.path, {"switch", "--quiet", "--detach", p.base.hex()});
+        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        unclaim();
+        throw;
+    }
 }
 
 const Slot& find_slot(const std::vector<Slot>& slots, const std::string& slot_or_worker) {
@@ -121,9 +234,7 @@ std::vector<std::string> init(model::Context& ctx, int size) {
                            " exists and is not a slot (move it away, then run pool init again)");
             continue;
         }
-        auto r =
-            git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--detach", "--lock", "--reason",
-                                    std::string(lock_reason), path.string(), base});
+        auto r = add_slot_worktree(ctx, path.string(), base);
         if (!r.ok())
             throw Error(ErrorKind::fatal,
                         "cannot create slot " + name + ": " + r.last_error_line());
@@ -139,79 +250,15 @@ Acquired acquire(model::Context& ctx, const model::SpawnRequest& request) {
         throw Error(ErrorKind::fatal, "cannot acquire: there is no pool here",
                     "make one with: git porch pool init");
     const git::Oid claim_blob = ctx.repo.write_blob(store::anchor_content(p.worker));
-
-    std::optional<Slot> mine;
-    std::vector<std::string> skipped_dirty;
-    bool contended = false;
-    for (int round = 0; round < claim_rounds && !mine; ++round) {
-        contended = false;
-        for (const auto& s : slots) {
-            if (s.state != SlotState::idle)
-                continue;
-            auto r = ctx.repo.update_ref_cas(claim_ref(s.name), claim_blob, std::nullopt,
-                                             "porch: acquire for " + p.worker);
-            if (r == git::CasResult::locked)
-                contended = true;
-            if (r != git::CasResult::updated)
-                continue;
-            // The claim makes the slot ours alone; only now is it safe to look inside.
-            if (!git::require_dirty_paths(s.path).empty()) {
-                ctx.repo.delete_ref_if(claim_ref(s.name), claim_blob);
-                skipped_dirty.push_back(s.name);
-                continue;
-            }
-            mine = s;
-            break;
-        }
-        if (!mine && !contended)
-            break;
-        if (!mine)
-            std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 5 + round)));
-    }
-    if (!mine && contended)
-        throw Error(ErrorKind::fatal, "cannot acquire: idle slots stayed locked by another process",
-                    "if no other porch or git command is running, a killed one left a lock: "
-                    "git porch pool health --fix");
-    if (!mine) {
-        std::string hint = "release one with: git porch pool release <wt-id|task-id>, or grow the "
-                           "pool with: git porch pool init " +
-                           std::to_string(slots.size() + 4);
-        if (!skipped_dirty.empty())
-            hint += "\nskipped idle slots with uncommitted files (see git porch pool health):";
-        for (const auto& s : skipped_dirty)
-            hint += " " + s;
-        throw Error(ErrorKind::fatal,
-                    "cannot acquire: the pool is exhausted, all " + std::to_string(slots.size()) +
-                        " slots are busy",
-                    hint);
-    }
-    auto unclaim = [&] { ctx.repo.delete_ref_if(claim_ref(mine->name), claim_blob); };
-    if (!ctx.repo.create_branch(p.branch, p.base)) {
-        unclaim();
-        throw Error(ErrorKind::fatal, "cannot acquire: branch '" + p.branch + "' already exists");
-    }
-    // Switching an existing checkout rewrites only the files that differ: the point of a pool.
-    auto sw = git::run_in(mine->path, {"switch", "--quiet", "--no-guess", p.branch});
-    if (!sw.ok()) {
-        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
-        unclaim();
-        throw Error(ErrorKind::fatal, "cannot check out " + p.branch + " in " + mine->name + ": " +
-                                          sw.last_error_line());
-    }
-    std::string rel = fs::path(mine->path).lexically_relative(*ctx.root).generic_string();
-    try {
-        model::record_spawn(ctx, p, rel, mine->name);
-    } catch (...) {
-        // Without its event the worker would hold a slot no one knows about: undo it all.
-        git::run_in(mine->path, {"switch", "--quiet", "--detach", p.base.hex()});
-        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
-        unclaim();
-        throw;
-    }
-    mine->state = SlotState::busy;
-    mine->worker = p.worker;
-    mine->branch = p.branch;
-    return {*mine, {p.worker, p.branch, mine->path, p.base_name, p.base.hex()}};
+    Claim claim = claim_slot(ctx, slots, claim_blob, p.worker);
+    if (!claim.slot)
+        throw no_slot(claim, slots.size());
+    Slot slot = *claim.slot;
+    start_in_slot(ctx, p, slot, claim_blob);
+    slot.state = SlotState::busy;
+    slot.worker = p.worker;
+    slot.branch = p.branch;
+    return {slot, {p.worker, p.branch, slot.path, p.base_name, p.base.hex()}};
 }
 
 Released release(model::Context& ctx, const std::string& slot_or_worker, bool force) {
@@ -252,12 +299,9 @@ Released release(model::Context& ctx, const std::string& slot_or_worker, bool fo
             throw Error(ErrorKind::fatal,
                         "cannot clean " + slot.name + ": " + clean.last_error_line());
     }
-    if (auto target = ctx.repo.ref_target(claim_ref(slot.name)))
-        ctx.repo.delete_ref_if(claim_ref(slot.name), *target);
-    std::map<std::string, std::string> fields{{"slot", slot.name}};
-    if (out.rescued_ref)
-        fields["rescued"] = *out.rescued_ref;
-    record(ctx.repo, *slot.worker, "released", fields);
+    drop_claim(ctx.repo, slot.name);
+    model::ReleasedEvent released{slot.name, out.rescued_ref.value_or("")};
+    store::append(ctx.repo, released.encode(*slot.worker));
     out.slot.state = SlotState::idle;
     out.slot.branch.clear();
     return out;
@@ -273,8 +317,9 @@ bool unfinished_acquire(const model::Context& ctx, const Slot& s) {
     if (age && *age < stale_lock_age)
         return false;
     auto events = store::read(ctx.repo, *s.worker);
-    return std::none_of(events.begin(), events.end(),
-                        [](const store::Event& e) { return e.type == "spawned"; });
+    return std::none_of(events.begin(), events.end(), [](const store::Event& e) {
+        return model::type_of(e) == model::EventType::spawned;
+    });
 }
 
 // Undoes an unfinished acquire when nothing was done in it (no commit of its own, a clean
@@ -282,9 +327,7 @@ bool unfinished_acquire(const model::Context& ctx, const Slot& s) {
 Finding drop_acquire(model::Context& ctx, const Slot& s, const std::string& base, bool fix) {
     Finding f{s.name, *s.worker + "'s acquire did not finish (killed?): it has no spawned event",
               "", false};
-    std::optional<model::WorkerBranch> wb;
-    for (auto& b : model::worker_branches(ctx, *s.worker))
-        wb = b;
+    auto wb = worker_branch(ctx, *s.worker);
     auto base_oid = git::Oid::from_hex(base);
     bool own_work = wb && base_oid && !ctx.repo.is_ancestor(wb->tip, *base_oid);
     if (own_work || !git::require_dirty_paths(s.path).empty()) {
@@ -299,10 +342,8 @@ Finding drop_acquire(model::Context& ctx, const Slot& s, const std::string& base
         return f;
     }
     auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", base});
-    bool done = r.ok() && (!wb || ctx.repo.delete_ref_if("refs/heads/" + wb->branch, wb->tip));
-    if (done)
-        if (auto target = ctx.repo.ref_target(claim_ref(s.name)))
-            done = ctx.repo.delete_ref_if(claim_ref(s.name), *target);
+    bool done = r.ok() && (!wb || ctx.repo.delete_ref_if("refs/heads/" + wb->branch, wb->tip)) &&
+                drop_claim(ctx.repo, s.name);
     f.fixed = done;
     f.action =
         done ? "undid it, the slot is idle" + (again.empty() ? "" : "; acquire again: " + again)
@@ -310,15 +351,8 @@ Finding drop_acquire(model::Context& ctx, const Slot& s, const std::string& base
     return f;
 }
 
-} // namespace
-
-std::vector<Finding> health(model::Context& ctx, bool fix) {
-    std::vector<Finding> findings;
-    auto slots = list(ctx);
-    const fs::path dir = pool_dir(ctx);
-    const fs::path common = ctx.repo.common_dir();
-
-    // Locks left behind by killed processes: a live writer holds one for milliseconds.
+// Locks left behind by killed processes: a live writer holds one for milliseconds.
+void check_stale_locks(const model::Context& ctx, bool fix, std::vector<Finding>& out) {
     for (const auto& lock : git::stale_locks(ctx.repo, stale_lock_age)) {
         Finding f{"", "stale lock " + lock.path.string() + " left by a killed process", "", false};
         std::error_code rm_ec;
@@ -328,14 +362,16 @@ std::vector<Finding> health(model::Context& ctx, bool fix) {
         } else {
             f.action = "remove it once no git process is running: rm '" + lock.path.string() + "'";
         }
-        findings.push_back(std::move(f));
+        out.push_back(std::move(f));
     }
-    std::error_code ec;
+}
 
-    // Claims whose slot git no longer knows.
+// Claims whose slot git no longer knows.
+void check_orphan_claims(model::Context& ctx, const std::vector<Slot>& slots, bool fix,
+                         std::vector<Finding>& out) {
     for (const auto& ref : ctx.repo.refs(claim_prefix)) {
         std::string name = ref.name.substr(claim_prefix.size());
-        if (std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.name == name; }))
+        if (has_slot(slots, name))
             continue;
         Finding f{name, "claimed, but git knows no slot " + name, "", false};
         if (fix && ctx.repo.delete_ref_if(ref.name, ref.target)) {
@@ -344,124 +380,145 @@ std::vector<Finding> health(model::Context& ctx, bool fix) {
         } else {
             f.action = "run git porch pool health --fix";
         }
-        findings.push_back(std::move(f));
+        out.push_back(std::move(f));
     }
+}
 
-    // Folders that look like slots but git does not know.
-    if (fs::exists(dir, ec)) {
-        for (const auto& entry : fs::directory_iterator(dir, ec)) {
-            std::string name = entry.path().filename().string();
-            if (!is_slot_name(name))
-                continue;
-            if (std::any_of(slots.begin(), slots.end(),
-                            [&](const Slot& s) { return s.name == name; }))
-                continue;
-            findings.push_back(
-                {name, "folder " + entry.path().string() + " is not a worktree git knows",
-                 "porch did not make it this way: inspect it, move it away, then run "
-                 "git porch pool init",
-                 false});
-        }
+// Folders that look like slots but git does not know.
+void check_unknown_folders(const fs::path& dir, const std::vector<Slot>& slots,
+                           std::vector<Finding>& out) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+        return;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::string name = entry.path().filename().string();
+        if (!is_slot_name(name) || has_slot(slots, name))
+            continue;
+        out.push_back({name, "folder " + entry.path().string() + " is not a worktree git knows",
+                       "porch did not make it this way: inspect it, move it away, then run "
+                       "git porch pool init",
+                       false});
     }
+}
 
+// A slot whose folder is gone: made again, detached at the base, with --fix.
+Finding remake_missing(model::Context& ctx, const Slot& s, const std::string& base, bool fix) {
+    Finding f{s.name, "the folder " + s.path + " is missing", "", false};
+    if (!fix) {
+        f.action = "run git porch pool health --fix to make the slot again";
+        return f;
+    }
+    // Only this slot's administrative entry goes: a bare `git worktree prune` would also drop
+    // other worktrees that are merely unmounted.
+    auto admin = fs::path(ctx.repo.common_dir()) / "worktrees" / s.admin_name;
+    std::error_code rm_ec;
+    if (s.worker)
+        drop_claim(ctx.repo, s.name);
+    if (s.admin_name.empty() || !fs::exists(admin / "gitdir", rm_ec) ||
+        fs::remove_all(admin, rm_ec) == 0) {
+        f.action = "could not remove " + admin.string();
+        return f;
+    }
+    auto r = add_slot_worktree(ctx, s.path, base);
+    f.fixed = r.ok();
+    f.action = r.ok() ? "made the slot again (idle)" +
+                            (s.worker ? "; " + *s.worker + "'s branch is untouched" : "")
+                      : "could not re-create it: " + r.last_error_line();
+    return f;
+}
+
+// A claimed slot without the worker's branch checked out: killed mid-acquire (claimed, not
+// switched) or switched away by hand. --fix finishes the acquire, or drops the claim of a
+// worker that has no branch.
+Finding finish_acquire(model::Context& ctx, const Slot& s, const std::string& base, bool fix) {
+    Finding f{s.name, s.problem, "", false};
+    auto wb = worker_branch(ctx, *s.worker);
+    const std::string branch = wb ? wb->branch : std::string();
+    bool clean = git::require_dirty_paths(s.path).empty();
+    if (fix && clean && !branch.empty()) {
+        auto r = git::run_in(s.path, {"switch", "--quiet", "--no-guess", branch});
+        f.fixed = r.ok();
+        f.action = r.ok() ? "checked out " + branch + " (the acquire is complete)"
+                          : "could not check out " + branch + ": " + r.last_error_line();
+    } else if (fix && clean) {
+        drop_claim(ctx.repo, s.name);
+        auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", base});
+        f.fixed = r.ok();
+        f.action = "dropped the claim of a worker that has no branch; the slot is idle";
+    } else {
+        f.action = clean ? "run git porch pool health --fix"
+                         : "it has uncommitted work: commit it, or save it, then run "
+                           "git porch pool health --fix";
+    }
+    return f;
+}
+
+// An unclaimed slot with a branch checked out: --fix detaches it at the base.
+Finding detach_broken(const Slot& s, const std::string& base, bool fix) {
+    Finding f{s.name, s.problem, "", false};
+    bool clean = git::require_dirty_paths(s.path).empty();
+    if (fix && clean) {
+        auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", base});
+        f.fixed = r.ok();
+        f.action = "detached it at the base (the branch is untouched); the slot is idle";
+    } else {
+        f.action = clean ? "run git porch pool health --fix"
+                         : "it has uncommitted work on '" + s.branch +
+                               "': commit it there, then run git porch pool health --fix";
+    }
+    return f;
+}
+
+// An idle slot with files in it: --fix saves them under refs/porch/rescued/pool/ and cleans it.
+std::optional<Finding> rescue_idle(model::Context& ctx, const Slot& s, const std::string& base,
+                                   bool fix) {
+    auto dirty = git::require_dirty_paths(s.path);
+    if (dirty.empty())
+        return std::nullopt;
+    Finding f{s.name, "idle but has " + std::to_string(dirty.size()) + " uncommitted path(s)", "",
+              false};
+    if (fix) {
+        std::string ref = rescue(ctx.repo, s.path, "pool", s.name);
+        auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", "--discard-changes", base});
+        auto c = git::run_in(s.path, {"clean", "-fdq"});
+        f.fixed = r.ok() && c.ok();
+        f.action = "saved the files at " + ref + " and cleaned the slot";
+    } else {
+        f.action = "run git porch pool health --fix to save them under " +
+                   std::string(rescue_prefix) + "pool/ and clean the slot";
+    }
+    return f;
+}
+
+// What is wrong with one slot, if anything (and, with --fix, what was done about it).
+std::optional<Finding> check_slot(model::Context& ctx, const Slot& s, const std::string& base,
+                                  bool fix) {
+    if (s.state == SlotState::broken && s.problem == "its folder is missing")
+        return remake_missing(ctx, s, base, fix);
+    if (s.worker && (s.state == SlotState::busy || s.state == SlotState::broken) &&
+        unfinished_acquire(ctx, s))
+        return drop_acquire(ctx, s, base, fix);
+    if (s.state == SlotState::broken && s.worker)
+        return finish_acquire(ctx, s, base, fix);
+    if (s.state == SlotState::broken)
+        return detach_broken(s, base, fix);
+    if (s.state == SlotState::idle)
+        return rescue_idle(ctx, s, base, fix);
+    return std::nullopt;
+}
+
+} // namespace
+
+std::vector<Finding> health(model::Context& ctx, bool fix) {
+    std::vector<Finding> findings;
+    const auto slots = list(ctx);
+    check_stale_locks(ctx, fix, findings);
+    check_orphan_claims(ctx, slots, fix, findings);
+    check_unknown_folders(pool_dir(ctx), slots, findings);
     const std::string base = base_commit(ctx).hex();
-    for (const auto& s : slots) {
-        if (s.state == SlotState::broken && s.problem == "its folder is missing") {
-            Finding f{s.name, "the folder " + s.path + " is missing", "", false};
-            if (fix) {
-                // Only this slot's administrative entry goes: a bare `git worktree prune` would
-                // also drop other worktrees that are merely unmounted.
-                auto admin = common / "worktrees" / s.admin_name;
-                std::error_code rm_ec;
-                if (s.worker)
-                    if (auto target = ctx.repo.ref_target(claim_ref(s.name)))
-                        ctx.repo.delete_ref_if(claim_ref(s.name), *target);
-                if (!s.admin_name.empty() && fs::exists(admin / "gitdir", rm_ec) &&
-                    fs::remove_all(admin, rm_ec) > 0) {
-                    auto r = git::run_in(*ctx.root,
-                                         {"worktree", "add", "--quiet", "--detach", "--lock",
-                                          "--reason", std::string(lock_reason), s.path, base});
-                    f.fixed = r.ok();
-                    f.action =
-                        r.ok() ? "made the slot again (idle)" +
-                                     (s.worker ? "; " + *s.worker + "'s branch is untouched" : "")
-                               : "could not re-create it: " + r.last_error_line();
-                } else {
-                    f.action = "could not remove " + admin.string();
-                }
-            } else {
-                f.action = "run git porch pool health --fix to make the slot again";
-            }
-            findings.push_back(std::move(f));
-            continue;
-        }
-        if (s.worker && (s.state == SlotState::busy || s.state == SlotState::broken) &&
-            unfinished_acquire(ctx, s)) {
-            findings.push_back(drop_acquire(ctx, s, base, fix));
-            continue;
-        }
-        if (s.state == SlotState::broken && s.worker) {
-            // Killed mid-acquire (claimed, not switched) or switched away by hand.
-            Finding f{s.name, s.problem, "", false};
-            std::string branch;
-            for (const auto& wb : model::worker_branches(ctx, *s.worker))
-                branch = wb.branch;
-            bool clean = git::require_dirty_paths(s.path).empty();
-            if (fix && clean && !branch.empty()) {
-                auto r = git::run_in(s.path, {"switch", "--quiet", "--no-guess", branch});
-                f.fixed = r.ok();
-                f.action = r.ok() ? "checked out " + branch + " (the acquire is complete)"
-                                  : "could not check out " + branch + ": " + r.last_error_line();
-            } else if (fix && clean && branch.empty()) {
-                if (auto target = ctx.repo.ref_target(claim_ref(s.name)))
-                    ctx.repo.delete_ref_if(claim_ref(s.name), *target);
-                auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", base});
-                f.fixed = r.ok();
-                f.action = "dropped the claim of a worker that has no branch; the slot is idle";
-            } else {
-                f.action = clean ? "run git porch pool health --fix"
-                                 : "it has uncommitted work: commit it, or save it, then run "
-                                   "git porch pool health --fix";
-            }
-            findings.push_back(std::move(f));
-            continue;
-        }
-        if (s.state == SlotState::broken) {
-            Finding f{s.name, s.problem, "", false};
-            bool clean = git::require_dirty_paths(s.path).empty();
-            if (fix && clean) {
-                auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", base});
-                f.fixed = r.ok();
-                f.action = "detached it at the base (the branch is untouched); the slot is idle";
-            } else {
-                f.action = clean ? "run git porch pool health --fix"
-                                 : "it has uncommitted work on '" + s.branch +
-                                       "': commit it there, then run git porch pool health --fix";
-            }
-            findings.push_back(std::move(f));
-            continue;
-        }
-        if (s.state == SlotState::idle) {
-            auto dirty = git::require_dirty_paths(s.path);
-            if (dirty.empty())
-                continue;
-            Finding f{s.name,
-                      "idle but has " + std::to_string(dirty.size()) + " uncommitted path(s)", "",
-                      false};
-            if (fix) {
-                std::string ref = rescue(ctx.repo, s.path, "pool", s.name);
-                auto r = git::run_in(s.path,
-                                     {"switch", "--quiet", "--detach", "--discard-changes", base});
-                auto c = git::run_in(s.path, {"clean", "-fdq"});
-                f.fixed = r.ok() && c.ok();
-                f.action = "saved the files at " + ref + " and cleaned the slot";
-            } else {
-                f.action = "run git porch pool health --fix to save them under " +
-                           std::string(rescue_prefix) + "pool/ and clean the slot";
-            }
-            findings.push_back(std::move(f));
-        }
-    }
+    for (const auto& s : slots)
+        if (auto f = check_slot(ctx, s, base, fix))
+            findings.push_back(std::move(*f));
     return findings;
 }
 

@@ -77,6 +77,15 @@ std::string dependencies_section(const Assignment& a) {
     return out + "\n";
 }
 
+std::string verify_commands(const Assignment& a) {
+    if (a.verify.empty())
+        return {};
+    std::string out = "Before committing `[COMPLETE]`, these commands must pass:\n";
+    for (const auto& v : a.verify)
+        out += "- `" + v + "`\n";
+    return out;
+}
+
 std::string kickoff_prompt(const Assignment& a) {
     std::string out = "# Worker Kickoff: " + a.worker + "-" + a.desc + "\n\n";
     out += "## Assignment\n\nYou are Worker " + a.id + " (" + a.worker +
@@ -100,12 +109,8 @@ std::string kickoff_prompt(const Assignment& a) {
     }
     out += "- Final: `[COMPLETE] <summary>` when all tasks are done\n\n";
 
-    if (!a.verify.empty()) {
-        out += "## Verify\n\nBefore committing `[COMPLETE]`, these commands must pass:\n";
-        for (const auto& v : a.verify)
-            out += "- `" + v + "`\n";
-        out += "\n";
-    }
+    if (!a.verify.empty())
+        out += "## Verify\n\n" + verify_commands(a) + "\n";
 
     out += protocol_section(a);
     out += dependencies_section(a);

@@ -17,5 +17,8 @@ std::string worktree_section(const Assignment& a);
 std::string scope_section(const Assignment& a);
 std::string protocol_section(const Assignment& a);
 std::string dependencies_section(const Assignment& a);
+// The commands that must pass before [COMPLETE], introduced by one line; empty when there are
+// none.
+std::string verify_commands(const Assignment& a);
 
 } // namespace porch::prompts

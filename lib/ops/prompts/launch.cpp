@@ -2,6 +2,7 @@
 
 #include "model/setup.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <cctype>
 #include <filesystem>
@@ -10,17 +11,6 @@
 namespace porch::prompts {
 
 namespace fs = std::filesystem;
-
-std::string shell_quote(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 std::vector<std::string> split_command(std::string_view command) {
     std::vector<std::string> words;
@@ -110,7 +100,7 @@ std::string launch_script(const Assignment& a, const std::vector<std::string>& a
     out += "# `git porch kickoff " + a.worker + " --script` (run it again to rewrite this file).\n";
     out += "# The agent command is your git config porch.agentCommand.\n";
     out += "set -eu\n";
-    out += "cd -- " + shell_quote(a.worktree) + "\n";
+    out += "cd -- " + util::shell_quote(a.worktree) + "\n";
     // A quoted delimiter: nothing in the body is expanded. read -d '' stops at the end of the
     // text (and fails there, hence || true); the here-document's final newline is dropped.
     out += "IFS= read -r -d '' prompt <<'" + delim + "' || true\n";
@@ -118,7 +108,7 @@ std::string launch_script(const Assignment& a, const std::vector<std::string>& a
     out += "prompt=${prompt%$'\\n'}\n";
     out += "exec";
     for (const auto& word : agent)
-        out += " " + shell_quote(word);
+        out += " " + util::shell_quote(word);
     out += " \"$prompt\"\n";
     return out;
 }

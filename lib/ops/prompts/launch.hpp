@@ -15,9 +15,6 @@ namespace porch::prompts {
 constexpr std::string_view agent_command_key = "porch.agentCommand";
 constexpr std::string_view scripts_dir = ".porch/scripts"; // under the main worktree, excluded
 
-// `text` as one shell word: in single quotes, each ' written as '\''.
-std::string shell_quote(std::string_view text);
-
 // Splits a command line into words the way the shell does for quotes ('...', "...", \), but
 // expands nothing: a $ or a ` stays a literal character. Throws porch::Error for an unclosed
 // quote or an empty command.

@@ -62,10 +62,7 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
         p.waiting.push_back({"blocked", clean_text(worker.reason), {}, {}, false, {}, {}});
     for (const auto& n : worker.needs) {
         Waiting w{"needs", {}, n.worker, clean_text(n.item), false, {}, {}};
-        const model::WorkerStatus* needed = nullptr;
-        for (const auto& other : report.workers)
-            if (other.worker == n.worker)
-                needed = &other;
+        const model::WorkerStatus* needed = model::find_worker(report, n.worker);
         if (model::needs_satisfied(worker, n, needed)) {
             w.available = true;
             w.how =
@@ -81,59 +78,62 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
     return p;
 }
 
-std::string resume_prompt(const Assignment& a, const Progress& p) {
+namespace {
+
+// The title and first line: why this session starts, from the most pressing reason.
+std::string heading(const Assignment& a, const Progress& p) {
+    const std::string name = a.worker + "-" + a.desc;
     bool unblocked = std::any_of(p.waiting.begin(), p.waiting.end(),
                                  [](const Waiting& w) { return w.available; });
-    std::string out;
-    if (p.rejection) {
-        out += "# Fix QA Rejection: " + a.worker + "-" + a.desc + "\n\n";
-        out += "QA rejected your work. Fix what it found first, then continue.\n\n";
-    } else if (unblocked) {
-        out += "# Resume Work: " + a.worker + "-" + a.desc + "\n\n";
-        out += "The item you needed is now available.\n\n";
-    } else if (a.state == model::WorkerState::blocked) {
-        out += "# Resume Work: " + a.worker + "-" + a.desc + "\n\n";
-        out += "You stopped because you were blocked. Check whether the blocker is resolved.\n\n";
-    } else {
-        out += "# Continue Work: " + a.worker + "-" + a.desc + "\n\n";
-        out += p.completed.empty() && p.last_commit.empty()
-                   ? "Previous session crashed before its first commit. Start from the "
-                     "beginning.\n\n"
-                   : "Previous session crashed. Resume from last checkpoint.\n\n";
-    }
-    out += "You are Worker " + a.id + " (" + a.worker +
-           ") in a parallel workflow. Work ONLY within your assigned scope.\n\n";
-    if (!a.description.empty())
-        out += "## Your Task\n\n" + a.description + "\n\n";
-    out += worktree_section(a);
-
     if (p.rejection)
-        out += "## Fix First (QA rejection)\n\n" +
-               (p.rejection->empty() ? std::string("QA gave no reason: ask the lead.")
-                                     : *p.rejection) +
-               "\n\n";
+        return "# Fix QA Rejection: " + name +
+               "\n\nQA rejected your work. Fix what it found first, then continue.\n\n";
+    if (unblocked)
+        return "# Resume Work: " + name + "\n\nThe item you needed is now available.\n\n";
+    if (a.state == model::WorkerState::blocked)
+        return "# Resume Work: " + name +
+               "\n\nYou stopped because you were blocked. Check whether the blocker is "
+               "resolved.\n\n";
+    return "# Continue Work: " + name + "\n\n" +
+           (p.completed.empty() && p.last_commit.empty()
+                ? "Previous session crashed before its first commit. Start from the "
+                  "beginning.\n\n"
+                : "Previous session crashed. Resume from last checkpoint.\n\n");
+}
 
-    if (!p.waiting.empty()) {
-        out += "## What You Were Waiting For\n\n";
-        for (const auto& w : p.waiting) {
-            if (w.kind == "blocked") {
-                out += "- You committed `[BLOCKED:" + w.reason +
-                       "]`. If that is resolved, continue; if not, commit `[BLOCKED:" + w.reason +
-                       "] <what is still missing>` again and stop.\n";
-                continue;
-            }
-            out += "- " + w.item + " from " + w.worker + ": ";
-            if (w.available)
-                out += "available now (" + w.worker + " " + w.how + "). Pick it up with `" +
-                       w.pick + "`, then continue.\n";
-            else
-                out += "not available yet (" + w.worker + " " + w.how +
-                       "). Continue with tasks that do not need it.\n";
-        }
-        out += "\n";
-    }
+std::string rejection_section(const Progress& p) {
+    if (!p.rejection)
+        return {};
+    return "## Fix First (QA rejection)\n\n" +
+           (p.rejection->empty() ? std::string("QA gave no reason: ask the lead.") : *p.rejection) +
+           "\n\n";
+}
 
-    out += "## Completed (from git log)\n\n";
+std::string waiting_line(const Waiting& w) {
+    if (w.kind == "blocked")
+        return "- You committed `[BLOCKED:" + w.reason +
+               "]`. If that is resolved, continue; if not, commit `[BLOCKED:" + w.reason +
+               "] <what is still missing>` again and stop.\n";
+    std::string out = "- " + w.item + " from " + w.worker + ": ";
+    if (w.available)
+        return out + "available now (" + w.worker + " " + w.how + "). Pick it up with `" + w.pick +
+               "`, then continue.\n";
+    return out + "not available yet (" + w.worker + " " + w.how +
+           "). Continue with tasks that do not need it.\n";
+}
+
+std::string waiting_section(const Progress& p) {
+    if (p.waiting.empty())
+        return {};
+    std::string out = "## What You Were Waiting For\n\n";
+    for (const auto& w : p.waiting)
+        out += waiting_line(w);
+    return out + "\n";
+}
+
+// What git log says is done, and what is left to commit.
+std::string progress_section(const Assignment& a, const Progress& p) {
+    std::string out = "## Completed (from git log)\n\n";
     if (p.completed.empty())
         out += "- Nothing yet\n";
     for (const auto& c : p.completed)
@@ -150,13 +150,23 @@ std::string resume_prompt(const Assignment& a, const Progress& p) {
         out += "- Every planned checkpoint is committed: finish the task and commit "
                "`[COMPLETE] <summary>`\n";
     }
-    if (!a.verify.empty()) {
-        out += "\nBefore committing `[COMPLETE]`, these commands must pass:\n";
-        for (const auto& v : a.verify)
-            out += "- `" + v + "`\n";
-    }
-    out += "\n";
+    if (!a.verify.empty())
+        out += "\n" + verify_commands(a);
+    return out + "\n";
+}
 
+} // namespace
+
+std::string resume_prompt(const Assignment& a, const Progress& p) {
+    std::string out = heading(a, p);
+    out += "You are Worker " + a.id + " (" + a.worker +
+           ") in a parallel workflow. Work ONLY within your assigned scope.\n\n";
+    if (!a.description.empty())
+        out += "## Your Task\n\n" + a.description + "\n\n";
+    out += worktree_section(a);
+    out += rejection_section(p);
+    out += waiting_section(p);
+    out += progress_section(a, p);
     out += scope_section(a);
     out += protocol_section(a);
     out += "## Start\n\n"

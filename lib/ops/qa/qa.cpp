@@ -4,6 +4,7 @@
 #include "model/store.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace porch::ops {
 
@@ -45,8 +46,7 @@ Retry record_retry(Context& ctx, const std::string& worker) {
     if (r.attempt > r.allowed)
         throw Error(
             ErrorKind::refused,
-            worker + " was retried " + std::to_string(w.attempts) + " time" +
-                (w.attempts == 1 ? "" : "s") +
+            worker + " was retried " + util::plural(w.attempts, "time") +
                 " already (parallelization.retry_on_failure = " + std::to_string(r.allowed) + ")",
             "take it over by hand, split the task, or raise retry_on_failure in .porch.toml");
     store::append(ctx.repo, RetryEvent{r.attempt, w.last_commit.id}.encode(worker));

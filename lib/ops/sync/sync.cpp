@@ -21,7 +21,7 @@ namespace porch::sync {
 namespace {
 
 namespace fs = std::filesystem;
-using Lines = std::set<std::string>;
+using store::Lines;
 
 constexpr int max_merge_attempts = 50;
 constexpr int max_rounds = 6;
@@ -29,21 +29,6 @@ constexpr int max_rounds = 6;
 const util::Regex& worker_pattern() {
     static const util::Regex re("task-[a-z0-9]{1,32}");
     return re;
-}
-
-std::string join(const Lines& lines) {
-    std::string out;
-    for (const auto& line : lines)
-        out += line + "\n";
-    return out;
-}
-
-Lines lines_of(const std::string& text) {
-    Lines out;
-    for (auto line : util::split_lines(text))
-        if (!line.empty())
-            out.emplace(line);
-    return out;
 }
 
 // The lines of a note from a remote that porch accepts, exactly as written (so both stores
@@ -164,8 +149,9 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
                 continue;
             }
             Lines merged = valid_lines(repo, ref, anchor, blob, outcome.skipped);
-            Lines known =
-                mine != our_entries.end() ? lines_of(*repo.read_blob(mine->second)) : Lines{};
+            Lines known = mine != our_entries.end()
+                              ? store::note_lines(*repo.read_blob(mine->second))
+                              : Lines{};
             if (ref == store::notes_ref)
                 outcome.skipped += drop_overrides(merged, known, me);
             for (const auto& line : merged)
@@ -173,7 +159,7 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
             if (!behind)
                 merged.insert(known.begin(), known.end());
             if (!merged.empty())
-                entries[anchor] = repo.write_blob(join(merged));
+                entries[anchor] = repo.write_blob(store::note_text(merged));
         }
         git::Oid result = theirs;
         if (!behind || outcome.skipped > 0) {
