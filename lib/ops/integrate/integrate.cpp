@@ -2,6 +2,7 @@
 
 #include "git/cli.hpp"
 #include "model/events.hpp"
+#include "model/graph.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
@@ -316,54 +317,20 @@ void ensure_worktree(const Context& ctx, const IntegrateResult& result) {
 
 std::vector<std::string>
 dependency_order(const std::map<std::string, std::vector<std::string>>& needs) {
-    std::map<std::string, std::size_t> waiting;
-    std::map<std::string, std::vector<std::string>> needed_by;
+    Graph graph;
     for (const auto& [w, deps] : needs) {
-        waiting[w];
+        graph.add(w);
         for (const auto& d : deps)
-            if (needs.count(d) && d != w) {
-                ++waiting[w];
-                needed_by[d].push_back(w);
-            }
+            if (d != w) // a worker needing itself waits for nothing
+                graph.add_need(w, d);
     }
-    auto less = [](const std::string& a, const std::string& b) { return worker_name_less(a, b); };
-    std::set<std::string, decltype(less)> ready(less);
-    for (const auto& [w, n] : waiting)
-        if (n == 0)
-            ready.insert(w);
-    std::vector<std::string> order;
-    while (!ready.empty()) {
-        std::string w = *ready.begin();
-        ready.erase(ready.begin());
-        order.push_back(w);
-        for (const auto& next : needed_by[w])
-            if (--waiting[next] == 0)
-                ready.insert(next);
-    }
-    if (order.size() == waiting.size())
-        return order;
-    // Walk needs from a worker left waiting until one repeats: that is a cycle.
-    std::string at;
-    for (const auto& [w, n] : waiting)
-        if (n > 0) {
-            at = w;
-            break;
-        }
-    std::vector<std::string> path;
-    std::map<std::string, std::size_t> seen;
-    while (!seen.count(at)) {
-        seen[at] = path.size();
-        path.push_back(at);
-        for (const auto& d : needs.at(at))
-            if (needs.count(d) && waiting[d] > 0) {
-                at = d;
-                break;
-            }
-    }
-    std::string cycle;
-    for (std::size_t i = seen[at]; i < path.size(); ++i)
-        cycle += path[i] + " -> ";
-    throw Error(ErrorKind::fatal, "dependency cycle: " + cycle + at,
+    auto cycle = graph.first_cycle();
+    if (!cycle)
+        return graph.order();
+    std::string names;
+    for (const auto& w : *cycle)
+        names += w + " -> ";
+    throw Error(ErrorKind::fatal, "dependency cycle: " + names + cycle->front(),
                 "break the cycle (see git porch graph), or leave a worker out with --only");
 }
 

@@ -1,12 +1,12 @@
 #include "ops/plan/check.hpp"
 
+#include "model/graph.hpp"
 #include "model/naming.hpp"
 #include "model/scope.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -93,6 +93,13 @@ std::string join(const std::vector<std::string>& ids, std::string_view sep) {
     return out;
 }
 
+std::vector<std::string> worker_names(const std::vector<std::string>& ids) {
+    std::vector<std::string> names;
+    for (const auto& id : ids)
+        names.push_back(protocol::worker_name(id));
+    return names;
+}
+
 std::string named(const Task& t) {
     return protocol::worker_name(t.id) + " (" + t.desc + ")";
 }
@@ -113,21 +120,26 @@ bool scopes_overlap(const std::string& a_in, const std::string& b_in) {
     return matches(a, sample(b)) || matches(b, sample(a));
 }
 
-CheckResult check(const Plan& plan, const config::Config& config) {
-    CheckResult r;
-    const auto& tasks = plan.tasks;
-    std::map<std::string, std::size_t> index;
-    bool graph_ok = true;
+namespace {
+
+// Each id's place in the plan; an id used twice is an error. Returns whether every id is unique.
+bool index_ids(const std::vector<Task>& tasks, std::map<std::string, std::size_t>& index,
+               CheckResult& r) {
+    bool unique = true;
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         auto [it, fresh] = index.emplace(tasks[i].id, i);
         if (!fresh) {
             r.errors.push_back("id " + tasks[i].id + " is used by two tasks: " +
                                tasks[it->second].desc + " and " + tasks[i].desc);
-            graph_ok = false;
+            unique = false;
         }
     }
+    return unique;
+}
 
-    // Scopes, as spawn will record them.
+// Each task's scopes, as spawn will record them.
+std::vector<std::vector<std::string>> normalised_scopes(const std::vector<Task>& tasks,
+                                                        CheckResult& r) {
     std::vector<std::vector<std::string>> scopes(tasks.size());
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         if (tasks[i].scope.empty())
@@ -141,19 +153,24 @@ CheckResult check(const Plan& plan, const config::Config& config) {
             }
         }
     }
+    return scopes;
+}
+
+// The first pair of scopes by which two tasks may change a common file.
+std::optional<Overlap> first_overlap(const Task& a, const std::vector<std::string>& a_scopes,
+                                     const Task& b, const std::vector<std::string>& b_scopes) {
+    for (const auto& sa : a_scopes)
+        for (const auto& sb : b_scopes)
+            if (scopes_overlap(sa, sb))
+                return Overlap{a.id, b.id, sa, sb, sa == sb && !is_glob(sa) && looks_like_file(sa)};
+    return std::nullopt;
+}
+
+void check_overlaps(const std::vector<Task>& tasks,
+                    const std::vector<std::vector<std::string>>& scopes, CheckResult& r) {
     for (std::size_t i = 0; i < tasks.size(); ++i)
         for (std::size_t j = i + 1; j < tasks.size(); ++j) {
-            std::optional<Overlap> found;
-            for (const auto& a : scopes[i]) {
-                for (const auto& b : scopes[j])
-                    if (scopes_overlap(a, b)) {
-                        found = Overlap{tasks[i].id, tasks[j].id, a, b,
-                                        a == b && !is_glob(a) && looks_like_file(a)};
-                        break;
-                    }
-                if (found)
-                    break;
-            }
+            auto found = first_overlap(tasks[i], scopes[i], tasks[j], scopes[j]);
             if (!found)
                 continue;
             if (found->same_file)
@@ -166,83 +183,60 @@ CheckResult check(const Plan& plan, const config::Config& config) {
                                    " owns " + protocol::quote(found->second_scope));
             r.overlaps.push_back(*found);
         }
+}
 
+// Returns whether every need names a task of the plan.
+bool check_needs(const std::vector<Task>& tasks, const std::map<std::string, std::size_t>& index,
+                 CheckResult& r) {
+    bool known = true;
     for (const auto& t : tasks)
-        for (const auto& n : t.needs) {
+        for (const auto& n : t.needs)
             if (!index.count(n)) {
                 r.errors.push_back(named(t) + " needs task-" + n +
                                    ", which the plan does not have");
-                graph_ok = false;
+                known = false;
             }
-        }
+    return known;
+}
 
-    // Cycles: a depth-first search that keeps the path it is on.
-    if (graph_ok) {
-        std::vector<int> colour(tasks.size(), 0); // 0 new, 1 on the path, 2 done
-        std::vector<std::size_t> path;
-        std::function<bool(std::size_t)> visit = [&](std::size_t i) {
-            colour[i] = 1;
-            path.push_back(i);
-            for (const auto& n : tasks[i].needs) {
-                std::size_t j = index.at(n);
-                if (colour[j] == 1) {
-                    auto from = std::find(path.begin(), path.end(), j);
-                    for (auto p = from; p != path.end(); ++p)
-                        r.cycle.push_back(tasks[*p].id);
-                    r.cycle.push_back(tasks[j].id);
-                    return true;
-                }
-                if (colour[j] == 0 && visit(j))
-                    return true;
-            }
-            path.pop_back();
-            colour[i] = 2;
-            return false;
-        };
-        for (std::size_t i = 0; i < tasks.size() && r.cycle.empty(); ++i)
-            if (colour[i] == 0)
-                visit(i);
-        if (!r.cycle.empty()) {
-            // The search follows needs, so the path reads "a needs b needs c"; show it as the
-            // order work would have to happen in: c -> b -> a, which loops.
-            std::vector<std::string> shown(r.cycle.rbegin(), r.cycle.rend());
-            r.cycle = shown;
-            std::vector<std::string> names;
-            for (const auto& id : shown)
-                names.push_back(protocol::worker_name(id));
-            r.errors.push_back("dependency cycle: " + join(names, " -> "));
-            graph_ok = false;
-        }
+model::Graph needs_graph(const std::vector<Task>& tasks) {
+    model::Graph graph;
+    for (const auto& t : tasks) {
+        graph.add(t.id);
+        for (const auto& n : t.needs)
+            graph.add_need(t.id, n);
     }
-    if (!graph_ok) {
-        r.reasons.push_back("the dependency graph has errors");
-        return r;
-    }
+    return graph;
+}
 
-    // Levels: a task runs one level after the last of its needs.
-    std::vector<int> level(tasks.size(), -1);
-    std::function<int(std::size_t)> level_of = [&](std::size_t i) {
-        if (level[i] >= 0)
-            return level[i];
-        int l = 0;
-        for (const auto& n : tasks[i].needs)
-            l = std::max(l, level_of(index.at(n)) + 1);
-        return level[i] = l;
-    };
-    int levels = 0;
-    for (std::size_t i = 0; i < tasks.size(); ++i)
-        levels = std::max(levels, level_of(i) + 1);
-    const auto max_agents = static_cast<std::size_t>(std::max<std::int64_t>(1, config.max_agents));
-    for (int l = 0; l < levels; ++l) {
-        std::vector<std::string> ids;
-        for (std::size_t i = 0; i < tasks.size(); ++i)
-            if (level[i] == l)
-                ids.push_back(tasks[i].id);
+// Returns whether the graph has no cycle; names the one it finds.
+bool check_cycle(const model::Graph& graph, CheckResult& r) {
+    auto cycle = graph.first_cycle();
+    if (!cycle)
+        return true;
+    // The graph reads needs, "a needs c needs b needs a"; show the cycle as the order work
+    // would have to happen in: a -> b -> c -> a, which loops.
+    r.cycle.assign(cycle->rbegin(), cycle->rend());
+    r.cycle.insert(r.cycle.begin(), cycle->front());
+    r.errors.push_back("dependency cycle: " + join(worker_names(r.cycle), " -> "));
+    return false;
+}
+
+// The waves, a level wider than max_agents split; r.order and r.widest with them. Returns the
+// number of levels.
+std::size_t plan_waves(const model::Graph& graph, const std::map<std::string, std::size_t>& index,
+                       std::int64_t max_agents_setting, CheckResult& r) {
+    const auto max_agents = static_cast<std::size_t>(std::max<std::int64_t>(1, max_agents_setting));
+    const auto levels = graph.levels();
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+        std::vector<std::string> ids = levels[l];
+        std::sort(ids.begin(), ids.end(),
+                  [&](const auto& a, const auto& b) { return index.at(a) < index.at(b); });
         r.widest = std::max(r.widest, ids.size());
         for (std::size_t k = 0; k < ids.size(); k += max_agents) {
             Wave w;
             w.number = static_cast<int>(r.waves.size()) + 1;
-            w.level = l;
+            w.level = static_cast<int>(l);
             w.ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(k),
                          ids.begin() +
                              static_cast<std::ptrdiff_t>(std::min(ids.size(), k + max_agents)));
@@ -250,8 +244,13 @@ CheckResult check(const Plan& plan, const config::Config& config) {
         }
         r.order.insert(r.order.end(), ids.begin(), ids.end());
     }
+    return levels.size();
+}
 
-    // The seed's reasons for running one task after another.
+// The seed's reasons for running one task after another.
+void sequential_reasons(const std::vector<Task>& tasks,
+                        const std::vector<std::vector<std::string>>& scopes,
+                        const config::Config& config, std::size_t levels, CheckResult& r) {
     if (tasks.empty())
         r.reasons.push_back("the plan has no tasks");
     if (!config.parallel_enabled)
@@ -260,13 +259,13 @@ CheckResult check(const Plan& plan, const config::Config& config) {
         r.reasons.push_back("only " + std::to_string(r.widest) + " independent task" +
                             (r.widest == 1 ? "" : "s") + ", fewer than min_tasks (" +
                             std::to_string(config.min_tasks) + ")");
-    if (tasks.size() > 1 && static_cast<std::size_t>(levels) == tasks.size())
+    if (tasks.size() > 1 && levels == tasks.size())
         r.reasons.push_back("the tasks form a linear chain");
     std::set<std::string> all;
     bool every_scoped = !tasks.empty();
-    for (std::size_t i = 0; i < tasks.size(); ++i) {
-        every_scoped = every_scoped && !scopes[i].empty();
-        for (const auto& s : scopes[i])
+    for (const auto& task_scopes : scopes) {
+        every_scoped = every_scoped && !task_scopes.empty();
+        for (const auto& s : task_scopes)
             all.insert(normal(s));
     }
     if (tasks.size() > 1 && every_scoped && all.size() == 1 && !is_glob(*all.begin()) &&
@@ -274,6 +273,25 @@ CheckResult check(const Plan& plan, const config::Config& config) {
         r.reasons.push_back("every task changes the same file, " + *all.begin());
     else if (!r.overlaps.empty())
         r.reasons.push_back("tasks share files");
+}
+
+} // namespace
+
+CheckResult check(const Plan& plan, const config::Config& config) {
+    CheckResult r;
+    const auto& tasks = plan.tasks;
+    std::map<std::string, std::size_t> index;
+    bool graph_ok = index_ids(tasks, index, r);
+    const auto scopes = normalised_scopes(tasks, r);
+    check_overlaps(tasks, scopes, r);
+    graph_ok = check_needs(tasks, index, r) && graph_ok;
+    const auto graph = needs_graph(tasks);
+    if (!graph_ok || !check_cycle(graph, r)) {
+        r.reasons.push_back("the dependency graph has errors");
+        return r;
+    }
+    const auto levels = plan_waves(graph, index, config.max_agents, r);
+    sequential_reasons(tasks, scopes, config, levels, r);
     r.parallel = r.reasons.empty();
     return r;
 }

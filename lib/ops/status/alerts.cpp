@@ -1,14 +1,12 @@
 #include "ops/status/alerts.hpp"
 
 #include "git/cli.hpp"
+#include "model/graph.hpp"
 #include "model/message.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <filesystem>
-#include <functional>
-#include <map>
-#include <set>
 
 namespace porch::ops {
 
@@ -45,51 +43,19 @@ void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
 } // namespace
 
 std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& report) {
-    std::map<std::string, std::set<std::string>> edges;
+    // Complete workers block nothing any more: they are left out, and needs on them (or on
+    // unknown workers) with them.
+    Graph graph;
     for (const auto& w : report.workers) {
         if (w.state == WorkerState::complete)
             continue;
+        graph.add(w.worker);
         for (const auto& n : w.needs)
-            edges[w.worker].insert(n.worker);
+            graph.add_need(w.worker, n.worker);
         for (const auto& d : w.declared_needs)
-            edges[w.worker].insert(d);
+            graph.add_need(w.worker, d);
     }
-    // Drop edges to complete or unknown workers: they block nothing any more.
-    for (auto& [from, to] : edges)
-        std::erase_if(to, [&](const std::string& t) {
-            const WorkerStatus* w = find_worker(report, t);
-            return w == nullptr || w->state == WorkerState::complete;
-        });
-    std::set<std::vector<std::string>> cycles;
-    std::vector<std::string> path;
-    std::set<std::string> on_path;
-    // Small graphs (workers, not commits): a depth-first search from every node finds every
-    // elementary cycle; each is normalised to start at its smallest id so it is listed once.
-    std::function<void(const std::string&, const std::string&)> dfs = [&](const std::string& start,
-                                                                          const std::string& node) {
-        path.push_back(node);
-        on_path.insert(node);
-        for (const auto& next : edges[node]) {
-            if (next == start) {
-                auto cycle = path;
-                std::rotate(cycle.begin(),
-                            std::min_element(cycle.begin(), cycle.end(),
-                                             [](auto& a, auto& b) {
-                                                 return worker_id_less(a.substr(5), b.substr(5));
-                                             }),
-                            cycle.end());
-                cycles.insert(cycle);
-            } else if (!on_path.count(next) && worker_id_less(start.substr(5), next.substr(5)) &&
-                       path.size() < 64) {
-                dfs(start, next);
-            }
-        }
-        on_path.erase(node);
-        path.pop_back();
-    };
-    for (const auto& [node, _] : edges)
-        dfs(node, node);
-    return {cycles.begin(), cycles.end()};
+    return graph.cycles();
 }
 
 std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
