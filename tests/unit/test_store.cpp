@@ -1,0 +1,162 @@
+// The event store (git notes under refs/notes/porch) in a real repository, and the
+// compare-and-swap ref update every write relies on.
+#include "model/store.hpp"
+#include "repo_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace porch;
+using porch::test::RepoFixture;
+
+namespace {
+
+store::Event event(const std::string& worker, const std::string& type,
+                   std::map<std::string, std::string> fields = {}) {
+    store::Event e;
+    e.worker = worker;
+    e.type = type;
+    e.fields = std::move(fields);
+    return e;
+}
+
+// A commit event that compaction may move to an archive.
+store::Event checkpoint_event(const std::string& worker, int n) {
+    return event(worker, "commit",
+                 {{"commit", std::string(39, '0') + std::to_string(n % 10)},
+                  {"subject", "[CHECKPOINT] step " + std::to_string(n)},
+                  {"valid", "true"}});
+}
+
+} // namespace
+
+TEST_CASE("append fills in the clock, the clone and the id; read returns events in order",
+          "[store]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    auto ctx = repo.context();
+    auto spawned = event("task-1", "spawned", {{"desc", "api"}});
+    spawned.time = 1234;
+    auto written = store::append(ctx.repo, spawned);
+    CHECK(written.lamport == 1);
+    CHECK(written.time == 1234); // kept when given
+    CHECK(written.id.size() == 32);
+    CHECK(written.clone == ctx.repo.config_string("porch.cloneId").value_or("none"));
+    auto two = store::append(
+        ctx.repo, std::vector<store::Event>{event("task-1", "commit", {{"commit", "abc"}}),
+                                            event("task-1", "qa", {{"verdict", "approved"}})});
+    REQUIRE(two.size() == 2);
+    CHECK(two[0].lamport == 2);
+    CHECK(two[1].lamport == 3);
+    CHECK(two[0].time > 1234); // the wall clock, when not given
+
+    auto events = store::read(ctx.repo, "task-1");
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].type == "spawned");
+    CHECK(events[0].field("desc") == "api");
+    CHECK(events[0].id == written.id);
+    CHECK(events[1].field("commit") == "abc");
+    CHECK(events[2].field("verdict") == "approved");
+    CHECK(store::read(ctx.repo, "task-2").empty());
+    CHECK(store::read_lines(ctx.repo, "task-1").size() == 3);
+
+    auto matching = store::read_matching(ctx.repo, "task-1", "\"commit\":\"abc\"");
+    REQUIRE(matching.size() == 1);
+    CHECK(matching[0].type == "commit");
+}
+
+TEST_CASE("the registry lists every worker with events, not the session", "[store]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    auto ctx = repo.context();
+    CHECK(store::registered_workers(ctx.repo).empty());
+    store::append(ctx.repo, event("task-2", "spawned"));
+    store::append(ctx.repo, event("task-10", "spawned"));
+    store::append(ctx.repo, event("task-2", "retry"));
+    store::append(ctx.repo, event(std::string(store::session_worker), "checkpoint"));
+    CHECK(store::registered_workers(ctx.repo) == std::vector<std::string>{"task-10", "task-2"});
+    CHECK(store::read(ctx.repo, std::string(store::session_worker)).size() == 1);
+}
+
+TEST_CASE("read skips malformed lines and lines of another worker, and counts them", "[store]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    auto ctx = repo.context();
+    store::append(ctx.repo, event("task-1", "spawned"));
+    // Write the note by hand, as a damaged or hostile store might hold it.
+    const auto tip = ctx.repo.ref_target(store::notes_ref);
+    REQUIRE(tip);
+    const auto anchor = git::Oid::of_blob(store::anchor_content("task-1"));
+    std::string note = *ctx.repo.read_note(*tip, anchor);
+    note += "not json\n";
+    note += store::to_line(event("task-2", "spawned")) + "\n";
+    auto commit = ctx.repo.build_note_commit(tip, anchor, note);
+    REQUIRE(ctx.repo.update_ref_cas(store::notes_ref, commit, tip, "test") ==
+            git::CasResult::updated);
+
+    std::size_t skipped = 0;
+    auto events = store::read(ctx.repo, "task-1", &skipped);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].type == "spawned");
+    CHECK(skipped == 2);
+}
+
+TEST_CASE("a long live note is compacted into archives, and read_all still has everything",
+          "[store]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    auto ctx = repo.context();
+    store::append(ctx.repo, event("task-1", "spawned"));
+    // One event per append, like post-commit: the note is compacted as soon as it holds more
+    // than compact_threshold lines (the spawned event is one of them).
+    const int commits = static_cast<int>(store::compact_threshold);
+    for (int n = 1; n < commits; ++n)
+        store::append(ctx.repo, checkpoint_event("task-1", n));
+    CHECK(store::read_lines(ctx.repo, "task-1").size() == store::compact_threshold);
+    CHECK_FALSE(ctx.repo.ref_target(store::archive_ref));
+    store::append(ctx.repo, checkpoint_event("task-1", commits));
+    CHECK(ctx.repo.ref_target(store::archive_ref));
+
+    auto live = store::read(ctx.repo, "task-1");
+    REQUIRE(live.size() == store::compact_keep + 1);
+    CHECK(live.front().type == "spawned"); // spawned events stay live
+    CHECK(live.back().field("subject") == "[CHECKPOINT] step " + std::to_string(commits));
+
+    auto all = store::read_all(ctx.repo, "task-1");
+    REQUIRE(all.size() == static_cast<std::size_t>(commits) + 1);
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        CHECK(all[i].lamport == i + 1);
+        CHECK(all[i].field("subject") == "[CHECKPOINT] step " + std::to_string(i));
+    }
+}
+
+TEST_CASE("update_ref_cas moves a ref only from the value the caller saw", "[git]") {
+    RepoFixture repo;
+    const auto first = *git::Oid::from_hex(repo.commit("First"));
+    const auto second = *git::Oid::from_hex(repo.commit("Second"));
+    auto ctx = repo.context();
+    const std::string ref = "refs/heads/topic";
+
+    CHECK(ctx.repo.update_ref_cas(ref, first, std::nullopt, "create") == git::CasResult::updated);
+    CHECK(ctx.repo.ref_target(ref) == first);
+    SECTION("creating a ref that exists is a conflict") {
+        CHECK(ctx.repo.update_ref_cas(ref, second, std::nullopt, "create") ==
+              git::CasResult::conflict);
+        CHECK(ctx.repo.ref_target(ref) == first);
+    }
+    SECTION("a ref that moved since it was read is a conflict") {
+        repo.git({"update-ref", ref, second.hex()}); // another process moves it
+        CHECK(ctx.repo.update_ref_cas(ref, first, first, "stale") == git::CasResult::conflict);
+        CHECK(ctx.repo.ref_target(ref) == second);
+        CHECK(repo.git_line({"rev-parse", ref}) == second.hex());
+    }
+    SECTION("the value it still has is an update") {
+        CHECK(ctx.repo.update_ref_cas(ref, second, first, "move") == git::CasResult::updated);
+        CHECK(repo.git_line({"rev-parse", ref}) == second.hex());
+    }
+    SECTION("delete_ref_if deletes only the expected value") {
+        CHECK_FALSE(ctx.repo.delete_ref_if(ref, second));
+        CHECK(ctx.repo.ref_exists(ref));
+        CHECK(ctx.repo.delete_ref_if(ref, first));
+        CHECK_FALSE(ctx.repo.ref_exists(ref));
+    }
+}
