@@ -55,7 +55,7 @@ TEST_CASE_METHOD(Spawned, "a spawned worker is new, with what spawn declared", "
     CHECK(w.branch == "work/task-1-api");
     CHECK(w.worktree == (repo.path() / "worktrees/task-1-api").string());
     CHECK_FALSE(w.worktree_missing);
-    CHECK(w.state == "new");
+    CHECK(w.state == model::WorkerState::fresh);
     CHECK(w.commits_ahead == 0);
     CHECK(w.unrecorded == 0);
     CHECK(w.state_time == 0);
@@ -66,7 +66,7 @@ TEST_CASE_METHOD(Spawned, "a spawned worker is new, with what spawn declared", "
     CHECK(w.spawn_base->hex() == base);
     CHECK(w.scope == std::vector<std::string>{"src/api/", "docs"});
     CHECK(w.declared_needs == std::vector<std::string>{"task-2"});
-    CHECK(w.qa.empty());
+    CHECK(w.qa == model::QaVerdict::none);
     CHECK(w.local);
     CHECK_FALSE(w.remote_only);
     CHECK_FALSE(report.clone.empty());
@@ -79,20 +79,20 @@ TEST_CASE_METHOD(Spawned, "an unrecorded protocol commit sets the state, read fr
     SECTION("CHECKPOINT") {
         repo.commit("[CHECKPOINT] Add the model", {{"src/api/model.cpp", "int x;\n"}}, worktree);
         auto w = status_of(repo);
-        CHECK(w.state == "checkpoint");
+        CHECK(w.state == model::WorkerState::checkpoint);
         CHECK(w.last_commit.subject == "[CHECKPOINT] Add the model");
-        CHECK(w.qa.empty());
+        CHECK(w.qa == model::QaVerdict::none);
     }
     SECTION("BLOCKED") {
         repo.commit("[BLOCKED:spec-missing] Need the spec", {}, worktree);
         auto w = status_of(repo);
-        CHECK(w.state == "blocked");
+        CHECK(w.state == model::WorkerState::blocked);
         CHECK(w.reason == "spec-missing");
     }
     SECTION("NEEDS") {
         repo.commit("[NEEDS:task-2/Thing] Waiting for the thing", {}, worktree);
         auto w = status_of(repo);
-        CHECK(w.state == "needs");
+        CHECK(w.state == model::WorkerState::needs);
         REQUIRE(w.needs.size() == 1);
         CHECK(w.needs[0].worker == "task-2");
         CHECK(w.needs[0].item == "Thing");
@@ -100,8 +100,8 @@ TEST_CASE_METHOD(Spawned, "an unrecorded protocol commit sets the state, read fr
     SECTION("COMPLETE") {
         repo.commit("[COMPLETE] The API is done", {{"src/api/api.cpp", "int y;\n"}}, worktree);
         auto w = status_of(repo);
-        CHECK(w.state == "complete");
-        CHECK(w.qa == "pending");
+        CHECK(w.state == model::WorkerState::complete);
+        CHECK(w.qa == model::QaVerdict::pending);
     }
     auto w = status_of(repo);
     CHECK(w.commits_ahead == 1);
@@ -119,7 +119,7 @@ TEST_CASE_METHOD(Spawned, "the newest protocol commit on the branch sets the sta
     repo.commit("Tidy up", {{"notes.txt", "x\n"}}, worktree);
 
     auto w = status_of(repo);
-    CHECK(w.state == "checkpoint");
+    CHECK(w.state == model::WorkerState::checkpoint);
     CHECK(w.reason.empty());
     CHECK(w.state_time == checkpoint_time);
     CHECK(w.last_commit.subject == "Tidy up");
@@ -140,7 +140,7 @@ TEST_CASE_METHOD(Spawned, "recorded commits are read from the notes, not from gi
     auto w = status_of(repo);
     CHECK(w.unrecorded == 0);
     CHECK(w.unvalidated == 0);
-    CHECK(w.state == "needs");
+    CHECK(w.state == model::WorkerState::needs);
     REQUIRE(w.needs.size() == 1);
     CHECK(w.needs[0].worker == "task-2");
     CHECK(w.needs[0].item == "Schema");
@@ -157,7 +157,7 @@ TEST_CASE_METHOD(Spawned, "recorded commits are read from the notes, not from gi
         repo.commit("Hooks were off", {{"c", "3\n"}}, worktree);
         auto later = status_of(repo);
         CHECK(later.unrecorded == 1);
-        CHECK(later.state == "needs");
+        CHECK(later.state == model::WorkerState::needs);
         CHECK(later.state_time == needs_time);
         CHECK(later.commits_ahead == 3);
     }
@@ -167,7 +167,7 @@ TEST_CASE_METHOD(Spawned, "recorded commits are read from the notes, not from gi
         auto later = status_of(repo);
         CHECK(later.unvalidated == 1);
         CHECK(later.unrecorded == 0);
-        CHECK(later.state == "needs");
+        CHECK(later.state == model::WorkerState::needs);
     }
 }
 
@@ -185,7 +185,7 @@ TEST_CASE_METHOD(Spawned, "reindex records what the hooks missed, once", "[worke
 
     auto w = status_of(repo);
     CHECK(w.unrecorded == 0);
-    CHECK(w.state == "complete");
+    CHECK(w.state == model::WorkerState::complete);
     CHECK(w.commits_ahead == 2);
     CHECK(w.subjects.size() == 2);
 
@@ -219,7 +219,7 @@ TEST_CASE("reindex adopts a worker branch made without porch", "[worker][reindex
     CHECK(events[0].time == first_commit_time + 60); // dated at its first commit
 
     auto w = status_of(repo, "task-5");
-    CHECK(w.state == "blocked");
+    CHECK(w.state == model::WorkerState::blocked);
     CHECK(w.reason == "review");
     CHECK(w.unrecorded == 0);
     CHECK(w.commits_ahead == 2);
@@ -238,7 +238,7 @@ TEST_CASE_METHOD(Spawned, "a worker merged into the base is no longer ahead", "[
     repo.merge("work/task-1-api");
     auto w = status_of(repo);
     CHECK(w.commits_ahead == 0);
-    CHECK(w.state == "complete");
+    CHECK(w.state == model::WorkerState::complete);
     CHECK(w.last_commit.id == done);
 }
 
@@ -252,7 +252,7 @@ TEST_CASE_METHOD(Spawned, "a worker that merged the base in keeps its state", "[
     auto w = status_of(repo);
     CHECK(w.last_commit.subject == "Merge branch 'main' into work/task-1-api");
     CHECK(w.commits_ahead == 2); // its checkpoint and the merge, not main's two commits
-    CHECK(w.state == "checkpoint");
+    CHECK(w.state == model::WorkerState::checkpoint);
     CHECK(w.state_time == checkpoint_time);
     CHECK(w.unrecorded == 2);
 }
@@ -270,7 +270,7 @@ TEST_CASE_METHOD(Spawned, "a worker rebased onto a newer base", "[worker]") {
     auto w = status_of(repo);
     CHECK(w.last_commit.id == tip);
     CHECK(w.commits_ahead == 2);
-    CHECK(w.state == "blocked");
+    CHECK(w.state == model::WorkerState::blocked);
     CHECK(w.reason == "review");
     CHECK(w.state_time == rebase_time); // the rebased commit's committer time
     CHECK(w.unrecorded == 1);           // the rebased commits are new to the notes
@@ -300,7 +300,7 @@ TEST_CASE_METHOD(Spawned, "a worker whose worktree folder is gone", "[worker]") 
     auto w = status_of(repo);
     CHECK(w.worktree == worktree.string());
     CHECK(w.worktree_missing);
-    CHECK(w.state == "new");
+    CHECK(w.state == model::WorkerState::fresh);
 }
 
 TEST_CASE_METHOD(Spawned, "a QA verdict holds for the commit it judged", "[worker][qa]") {
@@ -310,13 +310,13 @@ TEST_CASE_METHOD(Spawned, "a QA verdict holds for the commit it judged", "[worke
         ops::record_verdict(ctx, "task-1", false, "tests missing");
     }
     auto judged = status_of(repo);
-    CHECK(judged.qa == "rejected");
+    CHECK(judged.qa == model::QaVerdict::rejected);
     CHECK(judged.qa_reason == "tests missing");
 
     repo.commit("[COMPLETE] Done, with tests", {{"a_test", "1\n"}}, worktree);
     auto again = status_of(repo);
-    CHECK(again.state == "complete");
-    CHECK(again.qa == "pending");
+    CHECK(again.state == model::WorkerState::complete);
+    CHECK(again.qa == model::QaVerdict::pending);
     CHECK(again.qa_reason.empty());
 }
 
@@ -364,7 +364,7 @@ TEST_CASE_METHOD(Spawned, "reverting [COMPLETE] takes the completion back", "[wo
     repo.commit("[CHECKPOINT] Part one", {{"a", "1\n"}}, worktree);
     const std::string done = repo.commit("[COMPLETE] Done", {{"b", "2\n"}}, worktree);
     repo.revert(done, worktree);
-    CHECK(status_of(repo).state == "checkpoint");
+    CHECK(status_of(repo).state == model::WorkerState::checkpoint);
 }
 
 // Expected: a worker that fast-forwards onto another worker's [COMPLETE] has not completed its own
@@ -377,6 +377,6 @@ TEST_CASE("fast-forwarding onto another worker's [COMPLETE] does not complete th
     const auto theirs = repo.spawn("2", "db");
     repo.commit("[COMPLETE] The db is done", {{"db", "1\n"}}, theirs);
     repo.git({"merge", "--quiet", "--ff-only", "work/task-2-db"}, mine);
-    CHECK(status_of(repo, "task-2").state == "complete");
-    CHECK(status_of(repo, "task-1").state != "complete");
+    CHECK(status_of(repo, "task-2").state == model::WorkerState::complete);
+    CHECK(status_of(repo, "task-1").state != model::WorkerState::complete);
 }
