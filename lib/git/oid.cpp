@@ -1,6 +1,6 @@
 #include "git/oid.hpp"
 
-#include "git/handles.hpp"
+#include "git/repo_impl.hpp"
 
 namespace porch::git {
 
@@ -33,9 +33,7 @@ Oid Oid::of_blob(std::string_view content) {
     git_oid raw;
     detail::check(git_odb_hash(&raw, content.data(), content.size(), GIT_OBJECT_BLOB),
                   "cannot hash object");
-    Oid out;
-    std::copy(std::begin(raw.id), std::end(raw.id), out.bytes.begin());
-    return out;
+    return detail::from_raw(&raw);
 }
 
 } // namespace porch::git

@@ -1,0 +1,59 @@
+// What the parts of git::Repo (repo_*.cpp) share: the pimpl and small conversions between
+// porch's types and libgit2's. Internal to lib/git, like handles.hpp.
+#pragma once
+
+#include "git/handles.hpp"
+#include "git/repo.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace porch::git {
+
+struct Repo::Impl {
+    detail::RepoPtr repo;
+    mutable detail::ConfigPtr config; // snapshot, taken on first use
+    // The notes tree of one notes commit, as target id -> note blob: status reads a note per
+    // worker, and libgit2 would re-read and scan the whole notes tree for each one.
+    // Per notes commit (the live and the archive ref are read side by side): the note of each
+    // annotated object, and the contents read so far, as callers read one note several times.
+    struct NotesIndex {
+        std::unordered_map<std::string, Oid> index;
+        std::unordered_map<std::string, std::optional<std::string>> read;
+    };
+    mutable std::unordered_map<std::string, NotesIndex> notes;
+};
+
+namespace detail {
+
+inline git_oid to_raw(const Oid& id) {
+    git_oid raw;
+    std::copy(id.bytes.begin(), id.bytes.end(), raw.id);
+    return raw;
+}
+
+inline Oid from_raw(const git_oid* raw) {
+    Oid out;
+    std::copy(raw->id, raw->id + out.bytes.size(), out.bytes.begin());
+    return out;
+}
+
+inline std::string strip_trailing_slash(std::string path) {
+    while (path.size() > 1 && path.back() == '/')
+        path.pop_back();
+    return path;
+}
+
+// libgit2 takes NUL-terminated names.
+inline std::string str(std::string_view s) {
+    return std::string(s);
+}
+
+// The root tree of a commit (throws when the commit cannot be read).
+TreePtr tree_of(git_repository* repo, const Oid& commit_id);
+
+} // namespace detail
+} // namespace porch::git

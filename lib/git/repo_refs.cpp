@@ -1,0 +1,149 @@
+// Refs: reading, listing, and compare-and-swap updates (creating a branch, deleting a ref).
+#include "git/repo_impl.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace porch::git {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+std::optional<std::string> Repo::head_ref() const {
+    git_reference* raw = nullptr;
+    check(git_reference_lookup(&raw, m_impl->repo.get(), "HEAD"), "cannot read HEAD");
+    RefPtr head(raw);
+    if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC)
+        return std::nullopt;
+    return std::string(git_reference_symbolic_target(head.get()));
+}
+
+std::optional<Oid> Repo::head_commit() const {
+    return resolve_commit("HEAD");
+}
+
+std::optional<Oid> Repo::resolve_commit(std::string_view rev) const {
+    git_object* raw = nullptr;
+    int rc = git_revparse_single(&raw, m_impl->repo.get(), str(rev).c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC ||
+        rc == GIT_EUNBORNBRANCH)
+        return std::nullopt;
+    check(rc, "cannot resolve '" + str(rev) + "'");
+    ObjectPtr obj(raw);
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) < 0)
+        return std::nullopt;
+    ObjectPtr commit(peeled);
+    return from_raw(git_object_id(commit.get()));
+}
+
+std::optional<Oid> Repo::ref_target(std::string_view full_name) const {
+    git_oid raw;
+    int rc = git_reference_name_to_id(&raw, m_impl->repo.get(), str(full_name).c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
+        return std::nullopt;
+    check(rc, "cannot read " + str(full_name));
+    return from_raw(&raw);
+}
+
+std::optional<std::chrono::seconds> Repo::loose_ref_age(std::string_view full_name) const {
+    std::error_code ec;
+    auto written = fs::last_write_time(fs::path(common_dir()) / std::string(full_name), ec);
+    if (ec)
+        return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() -
+                                                            written);
+}
+
+bool Repo::ref_exists(std::string_view full_name) const {
+    git_reference* raw = nullptr;
+    int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());
+    RefPtr ref(raw);
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
+        return false;
+    check(rc, "cannot read " + str(full_name));
+    return true;
+}
+
+std::vector<Ref> Repo::refs(std::string_view prefix) const {
+    git_reference_iterator* raw_iter = nullptr;
+    std::string glob = str(prefix) + "*";
+    check(git_reference_iterator_glob_new(&raw_iter, m_impl->repo.get(), glob.c_str()),
+          "cannot list " + glob);
+    RefIterPtr iter(raw_iter);
+    std::vector<Ref> out;
+    git_reference* raw = nullptr;
+    int rc;
+    while ((rc = git_reference_next(&raw, iter.get())) == 0) {
+        RefPtr ref(raw);
+        std::string name = git_reference_name(ref.get());
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        git_object* peeled = nullptr;
+        if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) == 0) {
+            ObjectPtr obj(peeled);
+            out.push_back({std::move(name), from_raw(git_object_id(obj.get()))});
+        } else if (const git_oid* target = git_reference_target(ref.get())) {
+            out.push_back({std::move(name), from_raw(target)});
+        }
+    }
+    if (rc != GIT_ITEROVER)
+        check(rc, "cannot list " + glob);
+    std::sort(out.begin(), out.end(), [](const Ref& a, const Ref& b) { return a.name < b.name; });
+    return out;
+}
+
+bool Repo::create_branch(std::string_view name, const Oid& target) {
+    std::string full = "refs/heads/" + str(name);
+    return update_ref_cas(full, target, std::nullopt, "porch: create " + str(name)) ==
+           CasResult::updated;
+}
+
+bool Repo::delete_ref_if(std::string_view full_name, const Oid& expected) {
+    git_reference* raw = nullptr;
+    int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());
+    if (rc == GIT_ENOTFOUND)
+        return false;
+    check(rc, "cannot read " + str(full_name));
+    RefPtr ref(raw);
+    const git_oid* target = git_reference_target(ref.get());
+    if (target == nullptr || from_raw(target) != expected)
+        return false;
+    // git_reference_delete checks the old value under the ref lock, so this is a CAS delete.
+    rc = git_reference_delete(ref.get());
+    if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED)
+        return false;
+    check(rc, "cannot delete " + str(full_name));
+    return true;
+}
+
+CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
+                               const std::optional<Oid>& expected, std::string_view log_message) {
+    int valid = 0;
+    std::string name = str(full_name);
+    check(git_reference_name_is_valid(&valid, name.c_str()), "cannot check ref name");
+    if (!valid)
+        throw Error(ErrorKind::fatal, "'" + name + "' is not a valid ref name");
+    git_oid raw_target = to_raw(target);
+    git_reference* raw = nullptr;
+    int rc;
+    std::string log = str(log_message);
+    // "Only if absent" is an expected value of all zeros: libgit2 1.5 compares it under the
+    // ref's lock, while git_reference_create(force=0) checks for the ref before locking and
+    // lets two concurrent creators both succeed.
+    git_oid raw_expected{};
+    if (expected)
+        raw_expected = to_raw(*expected);
+    rc = git_reference_create_matching(&raw, m_impl->repo.get(), name.c_str(), &raw_target, 1,
+                                       &raw_expected, log.c_str());
+    RefPtr ref(raw);
+    if (rc == GIT_ELOCKED)
+        return CasResult::locked;
+    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+        return CasResult::conflict;
+    check(rc, "cannot update " + name);
+    return CasResult::updated;
+}
+
+} // namespace porch::git

@@ -1,0 +1,116 @@
+// This worktree and the others: the worktree list, what the index stages, and an operation
+// (merge, rebase, ...) left in progress.
+#include "git/repo_impl.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace porch::git {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<std::string> read_small_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Parses the content of a HEAD file: "ref: refs/heads/x\n" or a detached id.
+std::optional<std::string> symbolic_head(const std::optional<std::string>& content) {
+    if (!content || content->rfind("ref: ", 0) != 0)
+        return std::nullopt;
+    std::string target = content->substr(5);
+    while (!target.empty() && (target.back() == '\n' || target.back() == '\r'))
+        target.pop_back();
+    return target;
+}
+
+} // namespace
+
+std::vector<Worktree> Repo::worktrees() const {
+    std::vector<Worktree> out;
+    fs::path common = common_dir();
+    if (auto main = main_workdir()) {
+        Worktree w;
+        w.path = *main;
+        w.head = symbolic_head(read_small_file(common / "HEAD"));
+        w.is_main = true;
+        out.push_back(std::move(w));
+    }
+    StrArray names;
+    check(git_worktree_list(&names.value, m_impl->repo.get()), "cannot list worktrees");
+    for (std::size_t i = 0; i < names.value.count; ++i) {
+        Worktree w;
+        w.name = names.value.strings[i];
+        git_worktree* raw = nullptr;
+        if (git_worktree_lookup(&raw, m_impl->repo.get(), w.name.c_str()) < 0)
+            continue;
+        WorktreePtr wt(raw);
+        w.path = strip_trailing_slash(git_worktree_path(wt.get()));
+        w.locked = git_worktree_is_locked(nullptr, wt.get()) > 0;
+        w.missing = !fs::exists(w.path);
+        // The HEAD file format is stable and documented; reading it directly also works for a
+        // worktree whose branch no longer exists, where libgit2's lookup would fail.
+        w.head = symbolic_head(read_small_file(common / "worktrees" / w.name / "HEAD"));
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
+std::vector<std::string> Repo::staged_paths() const {
+    git_index* raw_index = nullptr;
+    check(git_repository_index(&raw_index, m_impl->repo.get()), "cannot read the index");
+    std::unique_ptr<git_index, Deleter<git_index_free>> index(raw_index);
+    TreePtr tree;
+    if (auto head = head_commit())
+        tree = tree_of(m_impl->repo.get(), *head);
+    git_diff* raw_diff = nullptr;
+    check(git_diff_tree_to_index(&raw_diff, m_impl->repo.get(), tree.get(), index.get(), nullptr),
+          "cannot compare the index with HEAD");
+    std::unique_ptr<git_diff, Deleter<git_diff_free>> diff(raw_diff);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+        if (d->old_file.path && d->status != GIT_DELTA_ADDED)
+            out.emplace_back(d->old_file.path);
+        if (d->new_file.path && (out.empty() || out.back() != d->new_file.path))
+            out.emplace_back(d->new_file.path);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string Repo::operation_in_progress() const {
+    switch (git_repository_state(m_impl->repo.get())) {
+    case GIT_REPOSITORY_STATE_MERGE:
+        return "merge";
+    case GIT_REPOSITORY_STATE_REVERT:
+    case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+        return "revert";
+    case GIT_REPOSITORY_STATE_CHERRYPICK:
+    case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+        return "cherry-pick";
+    case GIT_REPOSITORY_STATE_REBASE:
+    case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+    case GIT_REPOSITORY_STATE_REBASE_MERGE:
+        return "rebase";
+    case GIT_REPOSITORY_STATE_BISECT:
+        return "bisect";
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+    case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+        return "am";
+    default:
+        return {};
+    }
+}
+
+} // namespace porch::git
