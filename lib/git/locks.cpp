@@ -1,6 +1,7 @@
 #include "git/locks.hpp"
 
 #include <algorithm>
+#include <sys/stat.h>
 
 namespace porch::git {
 
@@ -36,6 +37,19 @@ std::vector<StaleLock> stale_locks(const git::Repo& repo, std::chrono::seconds m
     std::sort(out.begin(), out.end(),
               [](const StaleLock& a, const StaleLock& b) { return a.path < b.path; });
     return out;
+}
+
+fs::path ref_lock_path(const git::Repo& repo, std::string_view full_ref_name) {
+    return fs::path(repo.common_dir()) / (std::string(full_ref_name) + ".lock");
+}
+
+std::optional<LockStamp> ref_lock_stamp(const git::Repo& repo, std::string_view full_ref_name) {
+    struct stat st {};
+    if (::lstat(ref_lock_path(repo, full_ref_name).c_str(), &st) != 0)
+        return std::nullopt;
+    return LockStamp{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                         st.st_mtim.tv_nsec};
 }
 
 } // namespace porch::git

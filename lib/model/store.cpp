@@ -1,5 +1,6 @@
 #include "model/store.hpp"
 
+#include "git/locks.hpp"
 #include "git/repo.hpp"
 #include "util/error.hpp"
 #include "util/random.hpp"
@@ -26,6 +27,39 @@ std::int64_t now_seconds() {
         .count();
 }
 
+// Watches one ref's lock across compare-and-swap attempts that found it locked. Contention
+// shows a new lock file each time; the same one for `patience` is a dead holder's, and waiting
+// longer only delays the error (the concurrency tests never see one last a second).
+class LockWatch {
+public:
+    explicit LockWatch(std::string_view ref) : m_ref(ref) {}
+
+    void saw_locked(const git::Repo& repo) {
+        auto stamp = git::ref_lock_stamp(repo, m_ref);
+        auto now = std::chrono::steady_clock::now();
+        if (!stamp || stamp != m_stamp) {
+            m_stamp = stamp;
+            m_since = now;
+            return;
+        }
+        if (now - m_since < patience)
+            return;
+        const std::string path = git::ref_lock_path(repo, m_ref).string();
+        throw Error(ErrorKind::fatal,
+                    "cannot record event: " + path + " has not changed for " +
+                        std::to_string(patience.count()) +
+                        " seconds; a killed git or porch process left it behind",
+                    "once no git or porch command is running, remove it: rm " +
+                        util::shell_quote(path));
+    }
+
+private:
+    static constexpr std::chrono::seconds patience{2};
+    std::string m_ref;
+    std::optional<git::LockStamp> m_stamp;
+    std::chrono::steady_clock::time_point m_since;
+};
+
 git::Oid anchor(const std::string& content) {
     return git::Oid::of_blob(content);
 }
@@ -49,14 +83,17 @@ std::size_t archive_count(const git::Repo& repo, const git::Oid& tip, const std:
 // ref. Written before the live note drops them, so a crash in between doubles events (readers
 // count each id once) and never loses one.
 void write_archive(git::Repo& repo, const std::string& worker, const Lines& lines) {
+    LockWatch lock(archive_ref);
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(archive_ref);
         std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
         git::Oid commit = repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)),
                                                  note_text(lines));
-        if (repo.update_ref_cas(archive_ref, commit, tip, "porch: archive") ==
-            git::CasResult::updated)
+        auto cas = repo.update_ref_cas(archive_ref, commit, tip, "porch: archive");
+        if (cas == git::CasResult::updated)
             return;
+        if (cas == git::CasResult::locked)
+            lock.saw_locked(repo);
         std::this_thread::sleep_for(
             std::chrono::milliseconds(util::random_int(1, std::min(2 + attempt * 2, 50))));
     }
@@ -207,6 +244,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             e.time = now;
     }
     Lines archived;
+    LockWatch lock(notes_ref);
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(notes_ref);
         Lines live = read_note_lines(repo, tip, live_anchor);
@@ -233,9 +271,11 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             }
         }
         commit = repo.build_note_commit(commit, live_anchor, note_text(live));
-        if (repo.update_ref_cas(notes_ref, *commit, tip, "porch: " + events.front().type) ==
-            git::CasResult::updated)
+        auto cas = repo.update_ref_cas(notes_ref, *commit, tip, "porch: " + events.front().type);
+        if (cas == git::CasResult::updated)
             return events;
+        if (cas == git::CasResult::locked)
+            lock.saw_locked(repo);
         // Another process won the race: back off a random, growing amount, then redo the
         // read-modify-write on the new tip.
         int cap_ms = std::min(2 + attempt * 2, 50);

@@ -2,8 +2,10 @@
 // compare-and-swap ref update every write relies on.
 #include "model/store.hpp"
 #include "repo_fixture.hpp"
+#include "util/error.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 
 using namespace porch;
 using porch::test::RepoFixture;
@@ -159,4 +161,24 @@ TEST_CASE("update_ref_cas moves a ref only from the value the caller saw", "[git
         CHECK(ctx.repo.delete_ref_if(ref, first));
         CHECK_FALSE(ctx.repo.ref_exists(ref));
     }
+}
+
+TEST_CASE("a lock left by a killed process fails the append quickly, naming the lock", "[store]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    auto ctx = repo.context();
+    store::append(ctx.repo, event("task-1", "spawned"));
+    const auto lock = repo.path() / ".git" / "refs" / "notes" / "porch.lock";
+    std::ofstream(lock) << "0000000000000000000000000000000000000000\n";
+    try {
+        store::append(ctx.repo, event("task-1", "commit"));
+        FAIL("the append went through a held lock");
+    } catch (const porch::Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("porch.lock has not changed"));
+        CHECK_THAT(e.hint(), Catch::Contains("rm '" + lock.string() + "'"));
+    }
+    std::filesystem::remove(lock);
+    CHECK(store::read(ctx.repo, "task-1").size() == 1);
+    store::append(ctx.repo, event("task-1", "commit"));
+    CHECK(store::read(ctx.repo, "task-1").size() == 2);
 }
