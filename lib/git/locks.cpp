@@ -39,13 +39,13 @@ std::vector<StaleLock> stale_locks(const git::Repo& repo, std::chrono::seconds m
     return out;
 }
 
-fs::path ref_lock_path(const git::Repo& repo, std::string_view full_ref_name) {
-    return fs::path(repo.common_dir()) / (std::string(full_ref_name) + ".lock");
+fs::path ref_lock_path(const git::Repo& repo, const RefName& ref) {
+    return fs::path(repo.common_dir()) / (ref.str() + ".lock");
 }
 
-std::optional<LockStamp> ref_lock_stamp(const git::Repo& repo, std::string_view full_ref_name) {
+std::optional<LockStamp> ref_lock_stamp(const git::Repo& repo, const RefName& ref) {
     struct stat st {};
-    if (::lstat(ref_lock_path(repo, full_ref_name).c_str(), &st) != 0)
+    if (::lstat(ref_lock_path(repo, ref).c_str(), &st) != 0)
         return std::nullopt;
     return LockStamp{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 +

@@ -31,10 +31,10 @@ struct LockStamp {
     bool operator==(const LockStamp&) const = default;
 };
 
-// Where git and libgit2 lock `full_ref_name`, a ref shared by all worktrees.
-std::filesystem::path ref_lock_path(const git::Repo& repo, std::string_view full_ref_name);
+// Where git and libgit2 lock `ref`, a ref shared by all worktrees.
+std::filesystem::path ref_lock_path(const git::Repo& repo, const RefName& ref);
 
-// The lock file of `full_ref_name` as it is now, if there is one.
-std::optional<LockStamp> ref_lock_stamp(const git::Repo& repo, std::string_view full_ref_name);
+// The lock file of `ref` as it is now, if there is one.
+std::optional<LockStamp> ref_lock_stamp(const git::Repo& repo, const RefName& ref);
 
 } // namespace porch::git

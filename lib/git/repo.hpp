@@ -3,6 +3,7 @@
 #pragma once
 
 #include "git/oid.hpp"
+#include "git/refname.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -29,17 +30,20 @@ struct Commit {
 };
 
 struct Ref {
-    std::string name; // full name, e.g. refs/heads/work/task-1-api
-    Oid target;       // peeled to a commit when it is a tag
+    RefName name;
+    Oid target; // peeled to a commit when it is a tag
 };
 
 struct Worktree {
-    std::string name;                // git's administrative name; empty for the main worktree
-    std::string path;                // absolute, without trailing slash
-    std::optional<std::string> head; // full ref name HEAD points to; nullopt when detached
-    bool missing = false;            // the folder is gone (git would call it prunable)
+    std::string name;            // git's administrative name; empty for the main worktree
+    std::string path;            // absolute, without trailing slash
+    std::optional<RefName> head; // what HEAD points to; nullopt when detached
+    bool missing = false;        // the folder is gone (git would call it prunable)
     bool locked = false;
     bool is_main = false;
+
+    // The branch checked out here; nullopt when detached or on a ref outside refs/heads/.
+    std::optional<BranchName> branch() const { return head ? head->branch() : std::nullopt; }
 };
 
 struct Signature {
@@ -51,8 +55,11 @@ struct Signature {
 // right now, so trying again shortly may succeed.
 enum class CasResult { updated, conflict, locked };
 
+// One class for callers; its parts live in repo_<part>.cpp (open, refs, history, worktrees, config,
+// notes), sharing Repo::Impl through repo_impl.hpp.
 class Repo {
 public:
+    // --- Opening and what kind of repository (repo_open.cpp)
     // Finds the repository containing `start` (like git does from the current directory).
     // Throws a fatal Error when there is none.
     static Repo discover(const std::string& start);
@@ -70,19 +77,33 @@ public:
     // True when HEAD is unborn and no branch has a commit: nothing to branch from.
     bool has_no_commits() const;
 
-    // The full ref name HEAD of this worktree points to, nullopt when detached.
-    std::optional<std::string> head_ref() const;
+    // --- Refs (repo_refs.cpp)
+    // The ref HEAD of this worktree points to, nullopt when detached.
+    std::optional<RefName> head_ref() const;
     std::optional<Oid> head_commit() const;
     // Resolves any revision git understands (`main`, `HEAD~2`, an id) to a commit.
     std::optional<Oid> resolve_commit(std::string_view rev) const;
-    std::optional<Oid> ref_target(std::string_view full_name) const;
-    bool ref_exists(std::string_view full_name) const;
+    std::optional<Oid> resolve_commit(const RefName& ref) const {
+        return resolve_commit(ref.str());
+    }
+    std::optional<Oid> ref_target(const RefName& ref) const;
+    bool ref_exists(const RefName& ref) const;
     // How long ago a loose ref was last written; nullopt for a packed or missing ref. What
     // tells a ref a killed command left from one a running command just made.
-    std::optional<std::chrono::seconds> loose_ref_age(std::string_view full_name) const;
+    std::optional<std::chrono::seconds> loose_ref_age(const RefName& ref) const;
     // All refs whose name starts with `prefix`, sorted by name, peeled to commits where possible.
     std::vector<Ref> refs(std::string_view prefix) const;
 
+    // Creates the branch at `target`. Returns false, changing nothing, if it exists.
+    bool create_branch(const BranchName& branch, const Oid& target);
+    // Deletes `ref` only if it still points at `expected`.
+    bool delete_ref_if(const RefName& ref, const Oid& expected);
+    // Points `ref` at `target` only if it still points at `expected` (nullopt: only if it
+    // does not exist yet). A concurrent writer or a held lock reports a conflict.
+    CasResult update_ref_cas(const RefName& ref, const Oid& target,
+                             const std::optional<Oid>& expected, std::string_view log_message);
+
+    // --- History (repo_history.cpp)
     Commit commit(const Oid& id) const;
     // Walks from `tip`, never into `hide`'s history; the visitor returns false to stop.
     // newest_first is incremental (time order); oldest_first is topological, parents before
@@ -98,15 +119,7 @@ public:
     bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;
     std::optional<Oid> merge_base(const Oid& a, const Oid& b) const;
 
-    // Creates refs/heads/<name> at `target`. Returns false, changing nothing, if it exists.
-    bool create_branch(std::string_view name, const Oid& target);
-    // Deletes `full_name` only if it still points at `expected`.
-    bool delete_ref_if(std::string_view full_name, const Oid& expected);
-    // Points `full_name` at `target` only if it still points at `expected` (nullopt: only if it
-    // does not exist yet). A concurrent writer or a held lock reports a conflict.
-    CasResult update_ref_cas(std::string_view full_name, const Oid& target,
-                             const std::optional<Oid>& expected, std::string_view log_message);
-
+    // --- Worktrees and the index (repo_worktrees.cpp)
     std::vector<Worktree> worktrees() const;
 
     // Paths that the index changes relative to HEAD (both sides of a rename), for this worktree.
@@ -115,6 +128,7 @@ public:
     // "bisect", "am", or empty.
     std::string operation_in_progress() const;
 
+    // --- Config (repo_config.cpp)
     std::optional<std::string> config_string(std::string_view key) const;
     std::optional<bool> config_bool(std::string_view key) const;
     // Forgets the config snapshot, so the next read sees other processes' writes.
@@ -123,6 +137,7 @@ public:
     void set_config_string(std::string_view key, std::string_view value);
     Signature default_signature() const;
 
+    // --- Blobs and notes (repo_notes.cpp)
     // Reads a blob's content; nullopt if `id` is not a blob here.
     std::optional<std::string> read_blob(const Oid& id) const;
     // The content of `path` in the tree of `commit`, nullopt if absent.

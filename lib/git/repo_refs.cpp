@@ -10,13 +10,13 @@ namespace porch::git {
 using namespace detail;
 namespace fs = std::filesystem;
 
-std::optional<std::string> Repo::head_ref() const {
+std::optional<RefName> Repo::head_ref() const {
     git_reference* raw = nullptr;
     check(git_reference_lookup(&raw, m_impl->repo.get(), "HEAD"), "cannot read HEAD");
     RefPtr head(raw);
     if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC)
         return std::nullopt;
-    return std::string(git_reference_symbolic_target(head.get()));
+    return RefName(git_reference_symbolic_target(head.get()));
 }
 
 std::optional<Oid> Repo::head_commit() const {
@@ -38,31 +38,31 @@ std::optional<Oid> Repo::resolve_commit(std::string_view rev) const {
     return from_raw(git_object_id(commit.get()));
 }
 
-std::optional<Oid> Repo::ref_target(std::string_view full_name) const {
+std::optional<Oid> Repo::ref_target(const RefName& ref) const {
     git_oid raw;
-    int rc = git_reference_name_to_id(&raw, m_impl->repo.get(), str(full_name).c_str());
+    int rc = git_reference_name_to_id(&raw, m_impl->repo.get(), ref.str().c_str());
     if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
         return std::nullopt;
-    check(rc, "cannot read " + str(full_name));
+    check(rc, "cannot read " + ref.str());
     return from_raw(&raw);
 }
 
-std::optional<std::chrono::seconds> Repo::loose_ref_age(std::string_view full_name) const {
+std::optional<std::chrono::seconds> Repo::loose_ref_age(const RefName& ref) const {
     std::error_code ec;
-    auto written = fs::last_write_time(fs::path(common_dir()) / std::string(full_name), ec);
+    auto written = fs::last_write_time(fs::path(common_dir()) / ref.str(), ec);
     if (ec)
         return std::nullopt;
     return std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() -
                                                             written);
 }
 
-bool Repo::ref_exists(std::string_view full_name) const {
+bool Repo::ref_exists(const RefName& ref) const {
     git_reference* raw = nullptr;
-    int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());
-    RefPtr ref(raw);
+    int rc = git_reference_lookup(&raw, m_impl->repo.get(), ref.str().c_str());
+    RefPtr owned(raw);
     if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
         return false;
-    check(rc, "cannot read " + str(full_name));
+    check(rc, "cannot read " + ref.str());
     return true;
 }
 
@@ -83,9 +83,9 @@ std::vector<Ref> Repo::refs(std::string_view prefix) const {
         git_object* peeled = nullptr;
         if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) == 0) {
             ObjectPtr obj(peeled);
-            out.push_back({std::move(name), from_raw(git_object_id(obj.get()))});
+            out.push_back({RefName(name), from_raw(git_object_id(obj.get()))});
         } else if (const git_oid* target = git_reference_target(ref.get())) {
-            out.push_back({std::move(name), from_raw(target)});
+            out.push_back({RefName(name), from_raw(target)});
         }
     }
     if (rc != GIT_ITEROVER)
@@ -94,18 +94,17 @@ std::vector<Ref> Repo::refs(std::string_view prefix) const {
     return out;
 }
 
-bool Repo::create_branch(std::string_view name, const Oid& target) {
-    std::string full = "refs/heads/" + str(name);
-    return update_ref_cas(full, target, std::nullopt, "porch: create " + str(name)) ==
-           CasResult::updated;
+bool Repo::create_branch(const BranchName& branch, const Oid& target) {
+    return update_ref_cas(RefName::of_branch(branch), target, std::nullopt,
+                          "porch: create " + branch.str()) == CasResult::updated;
 }
 
-bool Repo::delete_ref_if(std::string_view full_name, const Oid& expected) {
+bool Repo::delete_ref_if(const RefName& name, const Oid& expected) {
     git_reference* raw = nullptr;
-    int rc = git_reference_lookup(&raw, m_impl->repo.get(), str(full_name).c_str());
+    int rc = git_reference_lookup(&raw, m_impl->repo.get(), name.str().c_str());
     if (rc == GIT_ENOTFOUND)
         return false;
-    check(rc, "cannot read " + str(full_name));
+    check(rc, "cannot read " + name.str());
     RefPtr ref(raw);
     const git_oid* target = git_reference_target(ref.get());
     if (target == nullptr || from_raw(target) != expected)
@@ -114,14 +113,14 @@ bool Repo::delete_ref_if(std::string_view full_name, const Oid& expected) {
     rc = git_reference_delete(ref.get());
     if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED)
         return false;
-    check(rc, "cannot delete " + str(full_name));
+    check(rc, "cannot delete " + name.str());
     return true;
 }
 
-CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
+CasResult Repo::update_ref_cas(const RefName& ref, const Oid& target,
                                const std::optional<Oid>& expected, std::string_view log_message) {
     int valid = 0;
-    std::string name = str(full_name);
+    const std::string& name = ref.str();
     check(git_reference_name_is_valid(&valid, name.c_str()), "cannot check ref name");
     if (!valid)
         throw Error(ErrorKind::fatal, "'" + name + "' is not a valid ref name");
@@ -137,7 +136,7 @@ CasResult Repo::update_ref_cas(std::string_view full_name, const Oid& target,
         raw_expected = to_raw(*expected);
     rc = git_reference_create_matching(&raw, m_impl->repo.get(), name.c_str(), &raw_target, 1,
                                        &raw_expected, log.c_str());
-    RefPtr ref(raw);
+    RefPtr updated(raw);
     if (rc == GIT_ELOCKED)
         return CasResult::locked;
     if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)

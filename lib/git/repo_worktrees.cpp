@@ -24,13 +24,13 @@ std::optional<std::string> read_small_file(const fs::path& path) {
 }
 
 // Parses the content of a HEAD file: "ref: refs/heads/x\n" or a detached id.
-std::optional<std::string> symbolic_head(const std::optional<std::string>& content) {
+std::optional<RefName> symbolic_head(const std::optional<std::string>& content) {
     if (!content || content->rfind("ref: ", 0) != 0)
         return std::nullopt;
     std::string target = content->substr(5);
     while (!target.empty() && (target.back() == '\n' || target.back() == '\r'))
         target.pop_back();
-    return target;
+    return RefName(target);
 }
 
 } // namespace

@@ -34,7 +34,7 @@ Context open_context(const std::string& cwd) {
 std::vector<WorkerBranch> worker_branches(const Context& ctx, const std::string& only) {
     std::vector<WorkerBranch> out;
     for (const auto& ref : ctx.repo.refs(ctx.branch_ref_prefix())) {
-        std::string branch = ref.name.substr(11);
+        std::string branch = ref.name.branch().value().str();
         auto parts = ctx.branch_template.match(branch);
         if (!parts)
             continue; // shares the prefix but is not a worker branch
@@ -59,13 +59,13 @@ std::string Context::base_branch() const {
     if (config.base_branch)
         return *config.base_branch;
     for (const char* name : {"main", "master"})
-        if (repo.ref_exists(std::string("refs/heads/") + name))
+        if (repo.ref_exists(git::branch_ref(name)))
             return name;
     for (const auto& wt : repo.worktrees())
-        if (wt.is_main && wt.head && wt.head->starts_with("refs/heads/"))
-            return wt.head->substr(11);
-    if (auto head = repo.head_ref(); head && head->starts_with("refs/heads/"))
-        return head->substr(11);
+        if (auto branch = wt.branch(); wt.is_main && branch)
+            return branch->str();
+    if (auto head = repo.head_ref(); head && head->branch())
+        return head->branch()->str();
     throw Error(ErrorKind::fatal, "cannot tell which branch is the base branch",
                 "set one in .porch.toml: base_branch = \"main\"");
 }

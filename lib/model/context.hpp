@@ -25,7 +25,7 @@ struct Context {
     std::string cli_dir() const { return root ? *root : repo.common_dir(); }
     // refs/heads/... of every worker branch share this prefix.
     std::string branch_ref_prefix() const {
-        return "refs/heads/" + branch_template.literal_prefix();
+        return git::branch_ref(branch_template.literal_prefix()).str();
     }
 };
 

@@ -9,21 +9,21 @@ namespace porch::model {
 
 Location locate(const Context& ctx) {
     Location loc;
-    std::optional<std::string> head = ctx.repo.head_ref();
+    std::optional<git::RefName> head = ctx.repo.head_ref();
     if (!head) {
         // A rebase detaches HEAD; git keeps the branch it will update in head-name, and
         // post-commit must still know whose picks these are.
         for (const char* dir : {"rebase-merge", "rebase-apply"}) {
             std::ifstream in(std::filesystem::path(ctx.repo.git_dir()) / dir / "head-name");
             std::string name;
-            if (in && std::getline(in, name) && name.starts_with("refs/heads/")) {
-                head = name;
+            if (in && std::getline(in, name) && git::RefName(name).branch()) {
+                head = git::RefName(name);
                 break;
             }
         }
     }
-    if (head && head->starts_with("refs/heads/")) {
-        loc.head_branch = head->substr(11);
+    if (auto branch = head ? head->branch() : std::nullopt) {
+        loc.head_branch = branch->str();
         if (auto parts = ctx.branch_template.match(loc.head_branch))
             loc.branch_worker = protocol::worker_name(parts->id);
     }

@@ -50,7 +50,7 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
         throw Error(ErrorKind::fatal,
                     prefix + "worker " + p.worker + " already exists on branch " + existing.branch,
                     "pick another id, or see it with: git porch status --worker " + p.worker);
-    if (ctx.repo.ref_exists("refs/heads/" + p.branch))
+    if (ctx.repo.ref_exists(git::branch_ref(p.branch)))
         throw Error(ErrorKind::fatal, prefix + "branch '" + p.branch + "' already exists");
     p.base_name = req.base.empty() ? ctx.base_branch() : req.base;
     auto base = ctx.repo.resolve_commit(p.base_name);

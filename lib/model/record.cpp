@@ -82,7 +82,7 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
         throw Error(ErrorKind::fatal, "no worker branch for " + only,
                     "list workers with: git porch status");
     const std::string base_name = ctx.base_branch();
-    const std::optional<git::Oid> base = ctx.repo.resolve_commit("refs/heads/" + base_name);
+    const std::optional<git::Oid> base = ctx.repo.resolve_commit(git::branch_ref(base_name));
     const auto worktrees = ctx.repo.worktrees();
 
     for (const auto& wb : branches) {
@@ -117,7 +117,7 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
             if (hide)
                 spawned.base = hide->hex();
             for (const auto& wt : worktrees)
-                if (wt.head == "refs/heads/" + wb.branch && ctx.root)
+                if (wt.head == git::branch_ref(wb.branch) && ctx.root)
                     spawned.worktree = std::filesystem::path(wt.path)
                                            .lexically_relative(*ctx.root)
                                            .generic_string();

@@ -25,7 +25,8 @@ fs::path pool_dir(const model::Context& ctx) {
 }
 
 std::string branch_of(const git::Worktree& wt) {
-    return wt.head && wt.head->starts_with("refs/heads/") ? wt.head->substr(11) : std::string();
+    auto branch = wt.branch();
+    return branch ? branch->str() : std::string();
 }
 
 std::string_view to_string(SlotState state) {
@@ -74,7 +75,7 @@ std::vector<Slot> list(const model::Context& ctx) {
             s.problem = "has '" + s.branch + "' checked out without a claim";
         }
         if (!wt.missing && !s.branch.empty())
-            if (auto tip = ctx.repo.ref_target("refs/heads/" + s.branch))
+            if (auto tip = ctx.repo.ref_target(git::branch_ref(s.branch)))
                 s.last_commit_time = ctx.repo.commit(*tip).time;
         slots.push_back(std::move(s));
     }

@@ -21,8 +21,8 @@ namespace porch::pool {
 
 constexpr std::string_view claim_prefix = "refs/porch/pool/";
 
-inline std::string claim_ref(const std::string& slot) {
-    return std::string(claim_prefix) + slot;
+inline git::RefName claim_ref(const std::string& slot) {
+    return git::RefName(std::string(claim_prefix) + slot);
 }
 
 // The worker holding `slot` ("wt-3"), "?" when the claim is unreadable, nullopt when free.

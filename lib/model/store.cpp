@@ -32,7 +32,7 @@ std::int64_t now_seconds() {
 // longer only delays the error (the concurrency tests never see one last a second).
 class LockWatch {
 public:
-    explicit LockWatch(std::string_view ref) : m_ref(ref) {}
+    explicit LockWatch(git::RefName ref) : m_ref(std::move(ref)) {}
 
     void saw_locked(const git::Repo& repo) {
         auto stamp = git::ref_lock_stamp(repo, m_ref);
@@ -55,7 +55,7 @@ public:
 
 private:
     static constexpr std::chrono::seconds patience{2};
-    std::string m_ref;
+    git::RefName m_ref;
     std::optional<git::LockStamp> m_stamp;
     std::chrono::steady_clock::time_point m_since;
 };
@@ -83,13 +83,13 @@ std::size_t archive_count(const git::Repo& repo, const git::Oid& tip, const std:
 // ref. Written before the live note drops them, so a crash in between doubles events (readers
 // count each id once) and never loses one.
 void write_archive(git::Repo& repo, const std::string& worker, const Lines& lines) {
-    LockWatch lock(archive_ref);
+    LockWatch lock(archive_ref_name);
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        std::optional<git::Oid> tip = repo.ref_target(archive_ref);
+        std::optional<git::Oid> tip = repo.ref_target(archive_ref_name);
         std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
         git::Oid commit = repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)),
                                                  note_text(lines));
-        auto cas = repo.update_ref_cas(archive_ref, commit, tip, "porch: archive");
+        auto cas = repo.update_ref_cas(archive_ref_name, commit, tip, "porch: archive");
         if (cas == git::CasResult::updated)
             return;
         if (cas == git::CasResult::locked)
@@ -244,9 +244,9 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             e.time = now;
     }
     Lines archived;
-    LockWatch lock(notes_ref);
+    LockWatch lock(notes_ref_name);
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        std::optional<git::Oid> tip = repo.ref_target(notes_ref);
+        std::optional<git::Oid> tip = repo.ref_target(notes_ref_name);
         Lines live = read_note_lines(repo, tip, live_anchor);
         std::uint64_t clock = 0;
         for (const auto& line : live)
@@ -271,7 +271,8 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             }
         }
         commit = repo.build_note_commit(commit, live_anchor, note_text(live));
-        auto cas = repo.update_ref_cas(notes_ref, *commit, tip, "porch: " + events.front().type);
+        auto cas =
+            repo.update_ref_cas(notes_ref_name, *commit, tip, "porch: " + events.front().type);
         if (cas == git::CasResult::updated)
             return events;
         if (cas == git::CasResult::locked)
@@ -297,14 +298,16 @@ Event append(git::Repo& repo, Event event) {
 std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
-    parse_into(read_note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker))),
-               worker, out, seen, skipped);
+    parse_into(
+        read_note_lines(repo, repo.ref_target(notes_ref_name), anchor(anchor_content(worker))),
+        worker, out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
     return out;
 }
 
 std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker) {
-    Lines lines = read_note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)));
+    Lines lines =
+        read_note_lines(repo, repo.ref_target(notes_ref_name), anchor(anchor_content(worker)));
     return {std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end())};
 }
 
@@ -376,7 +379,7 @@ std::vector<Event> read_matching(const git::Repo& repo, const std::string& worke
                                  std::string_view needle) {
     std::vector<Event> out;
     for (const auto& line :
-         read_note_lines(repo, repo.ref_target(notes_ref), anchor(anchor_content(worker)))) {
+         read_note_lines(repo, repo.ref_target(notes_ref_name), anchor(anchor_content(worker)))) {
         if (line.find(needle) == std::string::npos)
             continue;
         if (auto e = from_line(line); e && e->worker == worker)
@@ -393,13 +396,13 @@ std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
     // Union merges, and a crash between archiving and trimming the live note, can leave one
     // event in two archives, or in an archive and the live note: the event id makes each count
     // once.
-    if (std::optional<git::Oid> archive = repo.ref_target(archive_ref)) {
+    if (std::optional<git::Oid> archive = repo.ref_target(archive_ref_name)) {
         std::size_t archives = archive_count(repo, *archive, worker);
         for (std::size_t n = 1; n <= archives; ++n)
             parse_into(read_note_lines(repo, archive, anchor(archive_anchor_content(worker, n))),
                        worker, out, seen, skipped);
     }
-    std::optional<git::Oid> tip = repo.ref_target(notes_ref);
+    std::optional<git::Oid> tip = repo.ref_target(notes_ref_name);
     parse_into(read_note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen,
                skipped);
     std::sort(out.begin(), out.end(), before);
@@ -408,7 +411,7 @@ std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
 
 std::vector<std::string> registered_workers(const git::Repo& repo) {
     std::vector<std::string> out;
-    for (const auto& line : read_note_lines(repo, repo.ref_target(notes_ref),
+    for (const auto& line : read_note_lines(repo, repo.ref_target(notes_ref_name),
                                             anchor(std::string(registry_anchor_content))))
         if (worker_name_pattern().match(line))
             out.push_back(line);

@@ -15,6 +15,7 @@
 // no CAS).
 #pragma once
 
+#include "git/refname.hpp"
 #include "model/event.hpp"
 
 #include <set>
@@ -30,6 +31,9 @@ namespace porch::store {
 
 constexpr std::string_view notes_ref = "refs/notes/porch";
 constexpr std::string_view archive_ref = "refs/notes/porch-archive";
+// The same refs, typed for the git layer.
+inline const git::RefName notes_ref_name{notes_ref};
+inline const git::RefName archive_ref_name{archive_ref};
 // Where a remote's copy of one of those refs is fetched to (refs/notes/porch ->
 // refs/notes/remotes/<remote>/porch): never over the local notes, which are merged instead.
 std::string tracking_ref(std::string_view remote, std::string_view ref);

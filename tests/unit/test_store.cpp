@@ -85,14 +85,14 @@ TEST_CASE("read skips malformed lines and lines of another worker, and counts th
     auto ctx = repo.context();
     store::append(ctx.repo, event("task-1", "spawned"));
     // Write the note by hand, as a damaged or hostile store might hold it.
-    const auto tip = ctx.repo.ref_target(store::notes_ref);
+    const auto tip = ctx.repo.ref_target(store::notes_ref_name);
     REQUIRE(tip);
     const auto anchor = git::Oid::of_blob(store::anchor_content("task-1"));
     std::string note = *ctx.repo.read_note(*tip, anchor);
     note += "not json\n";
     note += store::to_line(event("task-2", "spawned")) + "\n";
     auto commit = ctx.repo.build_note_commit(tip, anchor, note);
-    REQUIRE(ctx.repo.update_ref_cas(store::notes_ref, commit, tip, "test") ==
+    REQUIRE(ctx.repo.update_ref_cas(store::notes_ref_name, commit, tip, "test") ==
             git::CasResult::updated);
 
     std::size_t skipped = 0;
@@ -114,9 +114,9 @@ TEST_CASE("a long live note is compacted into archives, and read_all still has e
     for (int n = 1; n < commits; ++n)
         store::append(ctx.repo, checkpoint_event("task-1", n));
     CHECK(store::read_lines(ctx.repo, "task-1").size() == store::compact_threshold);
-    CHECK_FALSE(ctx.repo.ref_target(store::archive_ref));
+    CHECK_FALSE(ctx.repo.ref_target(store::archive_ref_name));
     store::append(ctx.repo, checkpoint_event("task-1", commits));
-    CHECK(ctx.repo.ref_target(store::archive_ref));
+    CHECK(ctx.repo.ref_target(store::archive_ref_name));
 
     auto live = store::read(ctx.repo, "task-1");
     REQUIRE(live.size() == store::compact_keep + 1);
@@ -136,7 +136,7 @@ TEST_CASE("update_ref_cas moves a ref only from the value the caller saw", "[git
     const auto first = *git::Oid::from_hex(repo.commit("First"));
     const auto second = *git::Oid::from_hex(repo.commit("Second"));
     auto ctx = repo.context();
-    const std::string ref = "refs/heads/topic";
+    const git::RefName ref("refs/heads/topic");
 
     CHECK(ctx.repo.update_ref_cas(ref, first, std::nullopt, "create") == git::CasResult::updated);
     CHECK(ctx.repo.ref_target(ref) == first);
@@ -146,14 +146,14 @@ TEST_CASE("update_ref_cas moves a ref only from the value the caller saw", "[git
         CHECK(ctx.repo.ref_target(ref) == first);
     }
     SECTION("a ref that moved since it was read is a conflict") {
-        repo.git({"update-ref", ref, second.hex()}); // another process moves it
+        repo.git({"update-ref", ref.str(), second.hex()}); // another process moves it
         CHECK(ctx.repo.update_ref_cas(ref, first, first, "stale") == git::CasResult::conflict);
         CHECK(ctx.repo.ref_target(ref) == second);
-        CHECK(repo.git_line({"rev-parse", ref}) == second.hex());
+        CHECK(repo.git_line({"rev-parse", ref.str()}) == second.hex());
     }
     SECTION("the value it still has is an update") {
         CHECK(ctx.repo.update_ref_cas(ref, second, first, "move") == git::CasResult::updated);
-        CHECK(repo.git_line({"rev-parse", ref}) == second.hex());
+        CHECK(repo.git_line({"rev-parse", ref.str()}) == second.hex());
     }
     SECTION("delete_ref_if deletes only the expected value") {
         CHECK_FALSE(ctx.repo.delete_ref_if(ref, second));

@@ -71,7 +71,7 @@ bool delete_branch(Context& ctx, const std::string& branch, const git::Oid& tip,
         error = r.last_error_line();
         return false;
     }
-    if (!ctx.repo.delete_ref_if("refs/heads/" + branch, tip)) {
+    if (!ctx.repo.delete_ref_if(git::branch_ref(branch), tip)) {
         error = "it moved while cleaning up";
         return false;
     }

@@ -74,7 +74,7 @@ std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::
                 info.spawn_base = base;
         }
         for (const auto& wt : wts)
-            if (wt.head && *wt.head == "refs/heads/" + wb.branch) {
+            if (wt.head && *wt.head == git::branch_ref(wb.branch)) {
                 if (wt.missing)
                     info.missing_worktree = wt;
                 else
@@ -124,8 +124,8 @@ std::vector<Stray> find_strays(const Context& ctx, const git::Oid& tip,
                             [&](const std::string& p) { return protocol::in_scope(p, w.scope); }))
                 s.owners.push_back(w.wb.worker);
         for (const auto& r : remotes)
-            if (!r.name.ends_with("/HEAD") && ctx.repo.is_ancestor(c.id, r.target))
-                s.pushed_to.push_back(r.name.substr(13));
+            if (!r.name.str().ends_with("/HEAD") && ctx.repo.is_ancestor(c.id, r.target))
+                s.pushed_to.push_back(r.name.str().substr(13));
         out.push_back(std::move(s));
     }
     return out;
@@ -467,7 +467,7 @@ void check_worktrees_without_branch(const Context& ctx, const std::vector<git::W
             continue;
         std::string expected = ctx.branch_template.expand(parts->id, parts->desc);
         bool on_branch = wt.head && ctx.repo.ref_exists(*wt.head);
-        if (ctx.repo.ref_exists("refs/heads/" + expected) || on_branch)
+        if (ctx.repo.ref_exists(git::branch_ref(expected)) || on_branch)
             continue;
         if (wt.missing)
             out.push_back({"worktree-without-branch",
@@ -658,7 +658,7 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
                              const std::vector<WorkerInfo>& workers,
                              std::vector<DoctorFinding>& out) {
     std::vector<git::Oid> others;
-    if (auto base = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch()))
+    if (auto base = ctx.repo.resolve_commit(git::branch_ref(ctx.base_branch())))
         others.push_back(*base);
     for (const auto& w : workers)
         if (w.recorded)
@@ -668,7 +668,7 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
         // made; a young branch may belong to a spawn that is running now.
         if (w.recorded || w.missing_worktree || (w.worktree && w.worktree->locked))
             continue;
-        if (auto age = ctx.repo.loose_ref_age("refs/heads/" + w.wb.branch);
+        if (auto age = ctx.repo.loose_ref_age(git::branch_ref(w.wb.branch));
             age && *age < opt.stale_lock_age)
             continue;
         bool own_work = std::none_of(others.begin(), others.end(), [&](const git::Oid& o) {
@@ -691,7 +691,7 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
             bool removed = true;
             if (w.worktree)
                 removed = git::run_in(ctx.cli_dir(), {"worktree", "remove", w.worktree->path}).ok();
-            if (removed && ctx.repo.delete_ref_if("refs/heads/" + w.wb.branch, w.wb.tip)) {
+            if (removed && ctx.repo.delete_ref_if(git::branch_ref(w.wb.branch), w.wb.tip)) {
                 f.fixed = true;
                 f.action = std::string("removed ") + (w.worktree ? "its worktree and " : "") +
                            "its branch (no work in them); spawn it again: " + spawn_again;

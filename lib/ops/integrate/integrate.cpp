@@ -24,11 +24,11 @@ namespace fs = std::filesystem;
 namespace {
 
 // Orders task-<id> names as worker_id_less orders ids: task-2 before task-10.
-std::string start_ref(const std::string& feature) {
-    return "refs/porch/integrate/" + feature;
+git::RefName start_ref(const std::string& feature) {
+    return git::RefName("refs/porch/integrate/" + feature);
 }
-std::string created_ref(const std::string& feature) {
-    return "refs/porch/integrate-new/" + feature;
+git::RefName created_ref(const std::string& feature) {
+    return git::RefName("refs/porch/integrate-new/" + feature);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -59,7 +59,7 @@ void record(Context& ctx, const std::string& worker, const IntegrationEvent& eve
 std::set<std::string> changed_files(const Context& ctx, const WorkerStatus& w,
                                     const git::Oid& base) {
     std::optional<git::Oid> from = w.spawn_base;
-    auto tip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+    auto tip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
     if (!tip)
         return {};
     if (!from)
@@ -92,7 +92,7 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         if (!options.only.empty() &&
             std::find(options.only.begin(), options.only.end(), name) == options.only.end())
             continue;
-        auto wtip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+        auto wtip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
         if (!wtip)
             continue;
         if (ctx.repo.is_ancestor(*wtip, tip)) {
@@ -111,7 +111,7 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
     }
     // Workers already in the integration branch count as merged whether or not --only named them.
     for (const auto& [name, w] : plan.by_worker)
-        if (auto wtip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+        if (auto wtip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
             wtip && ctx.repo.is_ancestor(*wtip, tip))
             merged.insert(name);
     auto deps_of = [&](const WorkerStatus& w) {
@@ -168,7 +168,7 @@ IntegrateConflict describe_conflict(const Context& ctx, const Plan& plan, const 
     for (const auto& [name, w] : plan.by_worker) {
         if (name == worker)
             continue;
-        auto wtip = ctx.repo.resolve_commit("refs/heads/" + w.branch);
+        auto wtip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
         if (!wtip || !ctx.repo.is_ancestor(*wtip, integration_tip))
             continue;
         for (const auto& f : changed_files(ctx, w, base))
@@ -204,13 +204,13 @@ std::optional<std::string> verify(const Context& ctx, const std::string& worktre
 // Merges the planned workers one by one; stops at a conflict or a failed verify.
 void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& result,
                 const git::Oid& base) {
-    auto tip = ctx.repo.resolve_commit("refs/heads/" + result.branch);
+    auto tip = ctx.repo.resolve_commit(git::branch_ref(result.branch));
     Plan plan = make_plan(ctx, options, *tip);
     result.order = plan.order;
     result.skipped = plan.skipped;
     for (const auto& w : plan.order) {
         const WorkerStatus& ws = plan.by_worker.at(w);
-        auto wtip = ctx.repo.resolve_commit("refs/heads/" + ws.branch);
+        auto wtip = ctx.repo.resolve_commit(git::branch_ref(ws.branch));
         auto r = git::run_in(result.worktree,
                              {"merge", "--no-ff", "--no-edit", "-m", merge_message(ws), ws.branch});
         if (!r.ok()) {
@@ -246,7 +246,7 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
     std::string sim = start.hex();
     for (const auto& w : plan.order) {
         const WorkerStatus& ws = plan.by_worker.at(w);
-        auto wtip = ctx.repo.resolve_commit("refs/heads/" + ws.branch);
+        auto wtip = ctx.repo.resolve_commit(git::branch_ref(ws.branch));
         auto r =
             git::run_in(*ctx.root, {"merge-tree", "--write-tree", "--name-only", sim, wtip->hex()});
         if (r.exit_code == 1) {
@@ -292,7 +292,7 @@ IntegrateResult base_result(const Context& ctx, const std::string& feature) {
 // The worktree porch keeps for the integration branch: made when missing.
 void ensure_worktree(const Context& ctx, const IntegrateResult& result) {
     for (const auto& wt : ctx.repo.worktrees()) {
-        if (wt.head == "refs/heads/" + result.branch) {
+        if (wt.head == git::branch_ref(result.branch)) {
             if (wt.path != result.worktree)
                 throw Error(ErrorKind::fatal,
                             result.branch + " is checked out in " + wt.path +
@@ -337,7 +337,7 @@ dependency_order(const std::map<std::string, std::vector<std::string>>& needs) {
 IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
     require_root(ctx);
     IntegrateResult result = base_result(ctx, options.feature);
-    const std::string branch_ref = "refs/heads/" + result.branch;
+    const git::RefName branch_ref = git::branch_ref(result.branch);
     if (ctx.repo.ref_target(start_ref(options.feature)))
         throw Error(ErrorKind::fatal, "an integration of " + options.feature + " is in progress",
                     "finish it with: git porch integrate " + options.feature +
@@ -421,7 +421,7 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
         auto r = git::run({"commit", "-q", "--no-edit"}, opts);
         if (!r.ok())
             throw Error(ErrorKind::fatal, "cannot commit the merge: " + r.last_error_line());
-        auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
+        auto merge = ctx.repo.resolve_commit(git::branch_ref(result.branch));
         for (const auto& wb : worker_branches(ctx))
             if (theirs && wb.tip == *theirs) {
                 record(ctx, wb.worker,
@@ -478,7 +478,7 @@ IntegrateResult integrate_abort(Context& ctx, const std::string& feature) {
             if (!kept)
                 record(ctx, w.worker, {EventType::integrate_aborted, feature, {}, {}, {}});
         }
-    const std::string branch_ref = "refs/heads/" + result.branch;
+    const git::RefName branch_ref = git::branch_ref(result.branch);
     if (created) {
         // The run made the branch and its worktree: take both away.
         if (has_worktree)
@@ -518,8 +518,8 @@ void auto_cleanup(Context& ctx, const CleanupMerged& cleanup_merged, IntegrateRe
 // stays (a later run adds to it, in a worktree made again). A worktree with changes is kept.
 void remove_own_worktree(const Context& ctx, IntegrateResult& result) {
     for (const auto& wt : ctx.repo.worktrees())
-        if (wt.path == result.worktree && wt.head == "refs/heads/" + result.branch && !wt.missing &&
-            !git::worktree_dirty(wt.path))
+        if (wt.path == result.worktree && wt.head == git::branch_ref(result.branch) &&
+            !wt.missing && !git::worktree_dirty(wt.path))
             result.worktree_removed = git::run_in(*ctx.root, {"worktree", "remove", wt.path}).ok();
 }
 
@@ -532,7 +532,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
     if (ctx.repo.ref_target(start_ref(feature)))
         throw Error(ErrorKind::fatal, "the integration of " + feature + " is stopped",
                     "run: git porch integrate " + feature + " --continue (or --abort) first");
-    auto tip = ctx.repo.ref_target("refs/heads/" + result.branch);
+    auto tip = ctx.repo.ref_target(git::branch_ref(result.branch));
     if (!tip)
         throw Error(ErrorKind::fatal, "no branch " + result.branch,
                     "integrate first: git porch integrate " + feature);
@@ -551,7 +551,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
         throw Error(ErrorKind::refused, "workers moved since they were merged:" + moved,
                     "merge their new commits: git porch integrate " + feature);
     result.base = ctx.base_branch();
-    const std::string base_ref = "refs/heads/" + result.base;
+    const git::RefName base_ref = git::branch_ref(result.base);
     auto base_tip = ctx.repo.ref_target(base_ref);
     if (!base_tip)
         throw Error(ErrorKind::fatal, "no base branch " + result.base);

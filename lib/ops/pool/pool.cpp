@@ -62,14 +62,14 @@ std::string rescue(git::Repo& repo, const std::string& dir, const std::string& w
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
     std::string ref = std::string(rescue_prefix) + who + "/" + std::to_string(now) + "-" + slot;
-    if (repo.update_ref_cas(ref, *id, std::nullopt, "porch: rescue " + slot) !=
+    if (repo.update_ref_cas(git::RefName(ref), *id, std::nullopt, "porch: rescue " + slot) !=
         git::CasResult::updated)
         throw Error(ErrorKind::fatal, "cannot save rescued work: " + ref + " exists");
     return ref;
 }
 
 git::Oid base_commit(const model::Context& ctx) {
-    auto base = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
+    auto base = ctx.repo.resolve_commit(git::branch_ref(ctx.base_branch()));
     if (!base)
         throw Error(ErrorKind::fatal, "the base branch '" + ctx.base_branch() + "' has no commit");
     return *base;
@@ -172,14 +172,14 @@ Error no_slot(const Claim& c, std::size_t slot_count) {
 void start_in_slot(model::Context& ctx, const model::PreparedWorker& p, const Slot& slot,
                    const git::Oid& claim_blob) {
     auto unclaim = [&] { ctx.repo.delete_ref_if(claim_ref(slot.name), claim_blob); };
-    if (!ctx.repo.create_branch(p.branch, p.base)) {
+    if (!ctx.repo.create_branch(git::BranchName(p.branch), p.base)) {
         unclaim();
         throw Error(ErrorKind::fatal, "cannot acquire: branch '" + p.branch + "' already exists");
     }
     // Switching an existing checkout rewrites only the files that differ: the point of a pool.
     auto sw = git::run_in(slot.path, {"switch", "--quiet", "--no-guess", p.branch});
     if (!sw.ok()) {
-        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        ctx.repo.delete_ref_if(git::branch_ref(p.branch), p.base);
         unclaim();
         throw Error(ErrorKind::fatal, "cannot check out " + p.branch + " in " + slot.name + ": " +
                                           sw.last_error_line());
@@ -190,7 +190,7 @@ void start_in_slot(model::Context& ctx, const model::PreparedWorker& p, const Sl
     } catch (...) {
         // Without its event the worker would hold a slot no one knows about: undo it all.
         git::run_in(slot.path, {"switch", "--quiet", "--detach", p.base.hex()});
-        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        ctx.repo.delete_ref_if(git::branch_ref(p.branch), p.base);
         unclaim();
         throw;
     }
@@ -342,7 +342,7 @@ Finding drop_acquire(model::Context& ctx, const Slot& s, const std::string& base
         return f;
     }
     auto r = git::run_in(s.path, {"switch", "--quiet", "--detach", base});
-    bool done = r.ok() && (!wb || ctx.repo.delete_ref_if("refs/heads/" + wb->branch, wb->tip)) &&
+    bool done = r.ok() && (!wb || ctx.repo.delete_ref_if(git::branch_ref(wb->branch), wb->tip)) &&
                 drop_claim(ctx.repo, s.name);
     f.fixed = done;
     f.action =
@@ -370,7 +370,7 @@ void check_stale_locks(const model::Context& ctx, bool fix, std::vector<Finding>
 void check_orphan_claims(model::Context& ctx, const std::vector<Slot>& slots, bool fix,
                          std::vector<Finding>& out) {
     for (const auto& ref : ctx.repo.refs(claim_prefix)) {
-        std::string name = ref.name.substr(claim_prefix.size());
+        std::string name = ref.name.str().substr(claim_prefix.size());
         if (has_slot(slots, name))
             continue;
         Finding f{name, "claimed, but git knows no slot " + name, "", false};
@@ -550,7 +550,7 @@ std::vector<std::string> cleanup(model::Context& ctx) {
 
 MergeResult merge(model::Context& ctx, const std::string& target_in) {
     const std::string target = target_in.empty() ? ctx.base_branch() : target_in;
-    auto tip = ctx.repo.resolve_commit("refs/heads/" + target);
+    auto tip = ctx.repo.resolve_commit(git::branch_ref(target));
     if (!tip)
         throw Error(ErrorKind::fatal, "no branch " + protocol::quote(target) + " to merge into");
     MergeResult out;
@@ -587,14 +587,14 @@ MergeResult merge(model::Context& ctx, const std::string& target_in) {
     // fast-forwarded by git itself.
     std::optional<std::string> checked_out_in;
     for (const auto& w : ctx.repo.worktrees())
-        if (w.head == "refs/heads/" + target)
+        if (w.head == git::branch_ref(target))
             checked_out_in = w.path;
     bool published = false;
     if (id && checked_out_in) {
         auto ff = git::run_in(*checked_out_in, {"merge", "--quiet", "--ff-only", id->hex()});
         published = ff.ok();
     } else if (id) {
-        published = ctx.repo.update_ref_cas("refs/heads/" + target, *id, tip,
+        published = ctx.repo.update_ref_cas(git::branch_ref(target), *id, tip,
                                             "porch: pool merge") == git::CasResult::updated;
     }
     if (!published)

@@ -61,7 +61,7 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
                     "a symbolic link on the way? point naming.worktree in .porch.toml at a "
                     "folder inside " +
                         root.string());
-    if (!ctx.repo.create_branch(p.branch, p.base))
+    if (!ctx.repo.create_branch(git::BranchName(p.branch), p.base))
         throw Error(ErrorKind::fatal, "cannot spawn: branch '" + p.branch + "' already exists");
     // The git CLI checks the worktree out: libgit2 1.5 runs neither post-checkout hooks nor
     // long-running filter drivers such as git-lfs, which users' checkouts depend on.
@@ -72,7 +72,7 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
                            worktree.string(), p.branch},
                           in_root);
     if (!added.ok()) {
-        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        ctx.repo.delete_ref_if(git::branch_ref(p.branch), p.base);
         throw Error(ErrorKind::fatal,
                     "cannot create worktree " + worktree.string() + ": " + added.last_error_line());
     }
@@ -83,7 +83,7 @@ SpawnResult spawn(Context& ctx, const SpawnRequest& req) {
     } catch (...) {
         // A worker without its spawned event would lose its scope and needs: undo the spawn.
         git::run({"worktree", "remove", "--force", "--force", worktree.string()}, in_root);
-        ctx.repo.delete_ref_if("refs/heads/" + p.branch, p.base);
+        ctx.repo.delete_ref_if(git::branch_ref(p.branch), p.base);
         throw;
     }
     return {p.worker, p.branch, worktree.string(), p.base_name, p.base.hex()};

@@ -21,7 +21,7 @@ constexpr std::size_t max_first_parent_scan = 500;
 // whose subject carries a status tag: a worker committed on the wrong branch.
 void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
                                const std::optional<git::Oid>& stop, std::vector<Alert>& out) {
-    auto cur = repo.resolve_commit("refs/heads/" + branch);
+    auto cur = repo.resolve_commit(git::branch_ref(branch));
     for (std::size_t i = 0; cur && i < max_first_parent_scan; ++i) {
         if (stop && *cur == *stop)
             return;
@@ -151,8 +151,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             if (!parts)
                 continue;
             std::string expected = ctx.branch_template.expand(parts->id, parts->desc);
-            std::string head =
-                wt.head && wt.head->starts_with("refs/heads/") ? wt.head->substr(11) : "";
+            std::string head = wt.branch() ? wt.branch()->str() : "";
             if (head != expected && find_worker(report, protocol::worker_name(parts->id)))
                 out.push_back({AlertKind::worktree_wrong_branch, protocol::worker_name(parts->id),
                                "worktree " + rel + " belongs to " +
@@ -189,9 +188,9 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
         scan_for_protocol_commits(ctx.repo, report.base_branch, oldest_base, out);
         std::string integration = ctx.config.integration_template;
         std::string prefix = integration.substr(0, integration.find("{feature}"));
-        auto base_tip = ctx.repo.resolve_commit("refs/heads/" + report.base_branch);
-        for (const auto& ref : ctx.repo.refs("refs/heads/" + prefix))
-            scan_for_protocol_commits(ctx.repo, ref.name.substr(11), base_tip, out);
+        auto base_tip = ctx.repo.resolve_commit(git::branch_ref(report.base_branch));
+        for (const auto& ref : ctx.repo.refs(git::branch_ref(prefix).str()))
+            scan_for_protocol_commits(ctx.repo, ref.name.branch().value().str(), base_tip, out);
     }
     return out;
 }

@@ -131,7 +131,7 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
     const std::string me = repo.config_string("porch.cloneId").value_or("");
     for (int attempt = 0; attempt < max_merge_attempts; ++attempt) {
         MergeOutcome outcome;
-        std::optional<git::Oid> ours = repo.ref_target(ref);
+        std::optional<git::Oid> ours = repo.ref_target(git::RefName(ref));
         if (ours && (*ours == theirs || repo.is_ancestor(theirs, *ours)))
             return outcome; // nothing of theirs is new here
         // When ours is in their history they already hold all of it (perhaps moved by their
@@ -169,7 +169,8 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
             parents.push_back(theirs);
             result = repo.write_notes_commit(entries, parents, "porch: merge events");
         }
-        if (repo.update_ref_cas(ref, result, ours, "porch: sync") == git::CasResult::updated) {
+        if (repo.update_ref_cas(git::RefName(ref), result, ours, "porch: sync") ==
+            git::CasResult::updated) {
             outcome.changed = true;
             return outcome;
         }
@@ -208,7 +209,7 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
                         "check the remote with: git fetch " + remote);
         // The archive first: a store whose live notes were trimmed never lacks what moved.
         for (auto ref : {store::archive_ref, store::notes_ref}) {
-            if (auto theirs = ctx.repo.ref_target(store::tracking_ref(remote, ref))) {
+            if (auto theirs = ctx.repo.ref_target(git::RefName(store::tracking_ref(remote, ref)))) {
                 auto m = merge_notes(ctx.repo, ref, *theirs);
                 result.merged.changed = result.merged.changed || m.changed;
                 result.merged.added += m.added;
@@ -219,7 +220,7 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
             break;
         std::vector<std::string> args = {"push", "--porcelain", "--atomic", remote};
         for (auto ref : {store::notes_ref, store::archive_ref})
-            if (ctx.repo.ref_target(ref))
+            if (ctx.repo.ref_target(git::RefName(ref)))
                 args.push_back(std::string(ref) + ":" + std::string(ref));
         if (args.size() == 4) {
             result.pushed = true; // nothing to share yet
@@ -251,7 +252,7 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
                 mine = mine || e.clone == me;
             if (!mine)
                 continue;
-            const std::string ref = "refs/heads/" + wb.branch;
+            const std::string ref = git::branch_ref(wb.branch).str();
             auto r = git::run_in(ctx.cli_dir(), {"push", "-q", remote, ref + ":" + ref});
             if (r.ok())
                 result.branches_pushed.push_back(wb.branch);
