@@ -97,7 +97,32 @@ void apply_spawned(const store::Event& e, WorkerStatus& w) {
     w.spawn_base = spawned.base_commit();
     w.clone = e.clone;
     w.clone_name = std::move(spawned.clone_name);
+    w.recorded = true;
+    w.slot = std::move(spawned.slot);
+    w.spawn_worktree = std::move(spawned.worktree);
 }
+
+// The events that set up a worker and give its worktree back, by their clocks: a worker can be
+// spawned again after a cleanup, and the newest spawn is the one that counts.
+struct Lifecycle {
+    std::optional<store::Event> spawned;
+    std::uint64_t parked_at = 0; // the clock of the newest release or cleanup
+
+    void add(store::Event e, EventType type) {
+        if (type == EventType::spawned) {
+            if (!spawned || spawned->lamport < e.lamport)
+                spawned = std::move(e);
+        } else if (type == EventType::released || type == EventType::cleaned) {
+            parked_at = std::max(parked_at, e.lamport);
+        }
+    }
+
+    void apply(WorkerStatus& w) const {
+        if (spawned)
+            apply_spawned(*spawned, w);
+        w.parked = parked_at > 0 && (!spawned || spawned->lamport < parked_at);
+    }
+};
 
 // A worker's live events, read for the view from its tip. Only the lines the view needs are
 // parsed: spawned events, and commit events on the chain from the tip (on demand, once each);
@@ -109,6 +134,7 @@ struct LiveEvents {
     std::uint64_t newest_qa_lamport = 0;
     std::map<std::string, store::Event> integrations; // feature -> its newest integration event
     std::unordered_map<std::string, std::optional<CommitEvent>> parsed;
+    Lifecycle lifecycle;
 
     const CommitEvent* commit(const std::string& hex, const std::string& worker) {
         auto line = commit_lines.find(hex);
@@ -191,18 +217,19 @@ void read_live(const Context& ctx, WorkerStatus& w, LiveEvents& live, std::size_
     live.lines = store::read_lines(ctx.repo, w.worker);
     for (const auto& line : live.lines) {
         ScannedLine s = scan(line);
-        if (!s.type || *s.type == "spawned") {
+        if (!s.type || *s.type == "spawned" || *s.type == "released" || *s.type == "cleaned") {
             auto e = store::from_line(line);
             if (!e || e->worker != w.worker)
                 ++skipped;
-            else if (e->type == "spawned") // else an escaped type: some newer writer's event
-                apply_spawned(*e, w);
+            else if (auto type = type_of(*e)) // else an escaped type: some newer writer's event
+                live.lifecycle.add(std::move(*e), *type);
         } else if (*s.type == "qa" || *s.type == "retry" || s.type->starts_with("integrate")) {
             index_rare_line(line, *s.type, live, w);
         } else if (*s.type == "commit") {
             index_commit_line(line, s, live, w);
         }
     }
+    live.lifecycle.apply(w);
 }
 
 void add_integrations(const LiveEvents& live, const git::Oid& tip, WorkerStatus& w) {
@@ -245,7 +272,8 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
     w.id = sources.id;
     w.desc = sources.desc;
     w.branch = tip.branch;
-    if (auto it = vb.worktrees.find("refs/heads/" + tip.branch); it != vb.worktrees.end()) {
+    w.tip = tip.commit;
+    if (auto it = vb.worktrees.find(git::branch_ref(tip.branch)); it != vb.worktrees.end()) {
         w.worktree = it->second.path;
         w.worktree_missing = it->second.missing;
     }
@@ -270,15 +298,17 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
                                              const WorkerSources& sources, std::size_t& skipped) {
     const std::string& name = sources.worker;
     auto events = store::read(ctx.repo, name, &skipped);
-    const store::Event* spawned = nullptr;
+    Lifecycle lifecycle;
     std::optional<CommitEvent> newest, state;
     std::optional<QaEvent> verdict;
     bool gone = false;
     WorkerStatus w;
     for (const auto& e : events) {
-        switch (type_of(e).value_or(EventType::handoff)) {
+        auto type = type_of(e).value_or(EventType::handoff);
+        switch (type) {
         case EventType::spawned:
-            spawned = &e;
+        case EventType::released:
+            lifecycle.add(e, type);
             break;
         case EventType::commit:
             newest = CommitEvent::decode(e);
@@ -296,11 +326,13 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
             break;
         case EventType::cleaned:
             gone = gone || CleanedEvent::decode(e).branch_deleted;
+            lifecycle.add(e, type);
             break;
         default:
             break;
         }
     }
+    const auto& spawned = lifecycle.spawned;
     if (!spawned || gone || spawned->clone == vb.clone)
         return std::nullopt;
     auto id = protocol::normalize_id(name);
@@ -308,7 +340,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
         return std::nullopt;
     w.worker = name;
     w.id = *id;
-    apply_spawned(*spawned, w);
+    lifecycle.apply(w);
     SpawnedEvent born = SpawnedEvent::decode(*spawned);
     w.desc = born.desc;
     w.branch = born.branch;
@@ -382,7 +414,7 @@ ViewBase view_base(const Context& ctx) {
     ViewBase vb;
     vb.base_branch = ctx.base_branch();
     vb.clone = ctx.repo.config_string("porch.cloneId").value_or("");
-    vb.base = ctx.repo.resolve_commit("refs/heads/" + vb.base_branch);
+    vb.base = ctx.repo.resolve_commit(git::branch_ref(vb.base_branch));
     if (!vb.base && !ctx.repo.has_no_commits())
         throw Error(ErrorKind::fatal, "the base branch '" + vb.base_branch + "' does not exist",
                     ctx.config.base_branch ? "fix base_branch in .porch.toml, or create the branch"

@@ -58,8 +58,14 @@ struct WorkerStatus {
     bool local = true;                     // spawned here, or known here only by its branch
     bool remote_only = false;              // known from a teammate's events alone: no branch here
     QaVerdict qa = QaVerdict::none;
-    std::string qa_reason;     // rejected: why
-    std::int64_t attempts = 0; // git porch retry count
+    std::string qa_reason;       // rejected: why
+    std::int64_t attempts = 0;   // git porch retry count
+    std::optional<git::Oid> tip; // the branch tip the view read; nullopt when from events alone
+    // From its newest spawned event; a spawn killed half-way, or a branch made by hand, has none.
+    bool recorded = false;
+    std::string slot;           // the pool slot it was spawned into
+    std::string spawn_worktree; // the folder spawn gave it, relative to the main worktree
+    bool parked = false; // its worktree was given back on purpose since (pool release, cleanup)
 };
 
 struct StatusReport {
@@ -87,9 +93,9 @@ struct WorkerSources {
 // What every worker's view is measured against, read once per report.
 struct ViewBase {
     std::string base_branch;
-    std::optional<git::Oid> base;                   // nullopt in a repository with no commits yet
-    std::string clone;                              // this clone's id
-    std::map<std::string, git::Worktree> worktrees; // by the full ref name each has checked out
+    std::optional<git::Oid> base;                    // nullopt in a repository with no commits yet
+    std::string clone;                               // this clone's id
+    std::map<git::RefName, git::Worktree> worktrees; // by the ref each has checked out
 };
 
 // Every worker porch can see, or only `only` (task-<id>): one per worker branch here, then the

@@ -1,5 +1,6 @@
 // The worker view (model::collect_status) over real repositories: state from protocol commits,
 // recorded in the notes or read from git, commits ahead of the base, and what spawn declared.
+#include "model/events.hpp"
 #include "model/record.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
@@ -379,4 +380,45 @@ TEST_CASE("fast-forwarding onto another worker's [COMPLETE] does not complete th
     repo.git({"merge", "--quiet", "--ff-only", "work/task-2-db"}, mine);
     CHECK(status_of(repo, "task-2").state == model::WorkerState::complete);
     CHECK(status_of(repo, "task-1").state != model::WorkerState::complete);
+}
+
+TEST_CASE_METHOD(Spawned, "the view carries the tip and what the newest spawn recorded",
+                 "[worker]") {
+    auto w = status_of(repo);
+    CHECK(w.tip == git::Oid::from_hex(base));
+    CHECK(w.recorded);
+    CHECK(w.spawn_worktree == "worktrees/task-1-api");
+    CHECK(w.slot.empty());
+    CHECK_FALSE(w.parked);
+
+    auto ctx = repo.context();
+    store::append(ctx.repo, model::ReleasedEvent{"wt-1", ""}.encode("task-1"));
+    CHECK(status_of(repo).parked);
+
+    // Spawned again (after a cleanup, say), with another scope: the newest spawn counts and the
+    // worktree is its own again, whatever order the note keeps its lines in.
+    for (int round = 0; round < 4; ++round) {
+        model::SpawnedEvent again;
+        again.desc = "api";
+        again.branch = "work/task-1-api";
+        again.worktree = "worktrees/again-" + std::to_string(round);
+        again.base = base;
+        again.scope = {"web/" + std::to_string(round) + "/"};
+        store::append(ctx.repo, again.encode("task-1"));
+        w = status_of(repo);
+        CHECK_FALSE(w.parked);
+        CHECK(w.spawn_worktree == again.worktree);
+        CHECK(w.scope == again.scope);
+    }
+}
+
+TEST_CASE("a branch made by hand has no spawn record", "[worker]") {
+    RepoFixture repo;
+    auto first = repo.commit("Initial commit");
+    repo.branch("work/task-3-by-hand");
+    auto w = status_of(repo, "task-3");
+    CHECK(w.tip == git::Oid::from_hex(first));
+    CHECK_FALSE(w.recorded);
+    CHECK_FALSE(w.parked);
+    CHECK(w.spawn_worktree.empty());
 }

@@ -5,6 +5,7 @@
 #include "model/naming.hpp"
 #include "model/slots.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
@@ -27,16 +28,6 @@ struct SpawnRecord {
     std::string slot;
     std::optional<git::Oid> base;
 };
-
-std::optional<SpawnRecord> spawn_record(const git::Repo& repo, const std::string& worker) {
-    std::optional<SpawnRecord> out;
-    for (const auto& e : store::read(repo, worker))
-        if (type_of(e) == EventType::spawned) {
-            auto spawned = SpawnedEvent::decode(e);
-            out = SpawnRecord{spawned.worktree, spawned.slot, spawned.base_commit()};
-        }
-    return out;
-}
 
 // Paths compared as the file system sees them: git, libgit2 and the config may spell one folder
 // differently (a symlinked /tmp, a trailing slash).
@@ -104,7 +95,8 @@ void refuse(Run& run, const WorkerBranch& wb, std::string path, Keep keep) {
 
 std::string integration_branch(const Context& ctx, const CleanupOptions& options) {
     std::string name = options.merged_into.empty() ? ctx.base_branch() : options.merged_into;
-    return name.starts_with("refs/heads/") ? name.substr(11) : name;
+    auto branch = git::RefName(name).branch(); // a full ref name given for the branch
+    return branch ? branch->str() : name;
 }
 
 Run start(Context& ctx, const CleanupOptions& options) {
@@ -114,7 +106,7 @@ Run start(Context& ctx, const CleanupOptions& options) {
     CleanupReport report;
     report.dry_run = options.dry_run;
     report.merged_into = integration_branch(ctx, options);
-    auto target = ctx.repo.ref_target("refs/heads/" + report.merged_into);
+    auto target = ctx.repo.ref_target(git::branch_ref(report.merged_into));
     if (!target)
         throw Error(ErrorKind::fatal,
                     "cannot clean up: no branch " + protocol::quote(report.merged_into),
@@ -133,7 +125,7 @@ Run start(Context& ctx, const CleanupOptions& options) {
 std::vector<const git::Worktree*> checked_out(const Run& run, const std::string& branch) {
     std::vector<const git::Worktree*> out;
     for (const auto& wt : run.worktrees)
-        if (wt.head && *wt.head == "refs/heads/" + branch)
+        if (wt.head && *wt.head == git::branch_ref(branch))
             out.push_back(&wt);
     return out;
 }
@@ -296,11 +288,14 @@ void record_cleaned(Run& run, const WorkerBranch& wb, bool branch_deleted) {
     store::append(run.ctx.repo, e.encode(wb.worker));
 }
 
-void clean_worker(Run& run, const WorkerBranch& wb) {
+void clean_worker(Run& run, const WorkerStatus& view) {
+    const WorkerBranch wb{view.worker, view.id, view.desc, view.branch, *view.tip};
     if (wb.branch == run.report.merged_into)
         return; // the integration branch itself
     const auto worktrees = checked_out(run, wb.branch);
-    const auto spawned = spawn_record(run.ctx.repo, wb.worker);
+    std::optional<SpawnRecord> spawned;
+    if (view.recorded)
+        spawned = SpawnRecord{view.spawn_worktree, view.slot, view.spawn_base};
     const Merge state = merge_state(run, wb, spawned);
     if (state != Merge::merged) {
         refuse_unmerged(run, wb, worktrees, state);
@@ -319,8 +314,11 @@ void clean_worker(Run& run, const WorkerBranch& wb) {
 
 CleanupReport cleanup(Context& ctx, const CleanupOptions& options) {
     Run run = start(ctx, options);
-    for (const auto& wb : worker_branches(ctx))
-        clean_worker(run, wb);
+    const ViewBase vb = view_base(ctx);
+    for (const auto& sources : find_workers(ctx))
+        if (!sources.tips.empty()) // a teammate's worker has nothing here to clean
+            if (auto view = view_worker(ctx, vb, sources); view && view->tip)
+                clean_worker(run, *view);
     return std::move(run.report);
 }
 

@@ -10,6 +10,7 @@
 #include "model/scope.hpp"
 #include "model/setup.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/random.hpp"
@@ -54,27 +55,31 @@ process::Result git_no_hooks(const std::string& dir, std::vector<std::string> ar
     return git::run_in(dir, std::move(args));
 }
 
+// The workers with a branch here, as the worker view sees them: a teammate's worker known from
+// its events alone has nothing here to repair.
 std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::Worktree>& wts) {
     std::vector<WorkerInfo> out;
-    for (auto& wb : worker_branches(ctx)) {
-        WorkerInfo info{wb, std::nullopt, {}, std::nullopt, std::nullopt};
-        for (const auto& e : store::read(ctx.repo, wb.worker)) {
-            auto type = type_of(e);
-            if (type == EventType::released || type == EventType::cleaned)
-                info.parked = true;
-            if (type != EventType::spawned)
-                continue;
-            auto spawned = SpawnedEvent::decode(e);
-            info.parked = false;
-            info.recorded = true;
-            info.pooled = !spawned.slot.empty();
-            info.scope = spawned.scope;
-            // A base this clone does not have cannot bound anything.
-            if (auto base = spawned.base_commit(); base && ctx.repo.resolve_commit(base->hex()))
-                info.spawn_base = base;
-        }
+    const ViewBase vb = view_base(ctx);
+    for (const auto& sources : find_workers(ctx)) {
+        if (sources.tips.empty())
+            continue;
+        auto view = view_worker(ctx, vb, sources);
+        if (!view || !view->tip)
+            continue;
+        WorkerInfo info{{view->worker, view->id, view->desc, view->branch, *view->tip},
+                        std::nullopt,
+                        view->scope,
+                        std::nullopt,
+                        std::nullopt};
+        info.parked = view->parked;
+        info.pooled = !view->slot.empty();
+        info.recorded = view->recorded;
+        // A base this clone does not have cannot bound anything.
+        if (view->spawn_base && ctx.repo.resolve_commit(view->spawn_base->hex()))
+            info.spawn_base = view->spawn_base;
+        const git::RefName ref = git::branch_ref(view->branch);
         for (const auto& wt : wts)
-            if (wt.head && *wt.head == git::branch_ref(wb.branch)) {
+            if (wt.head && *wt.head == ref) {
                 if (wt.missing)
                     info.missing_worktree = wt;
                 else
@@ -124,8 +129,9 @@ std::vector<Stray> find_strays(const Context& ctx, const git::Oid& tip,
                             [&](const std::string& p) { return protocol::in_scope(p, w.scope); }))
                 s.owners.push_back(w.wb.worker);
         for (const auto& r : remotes)
-            if (!r.name.str().ends_with("/HEAD") && ctx.repo.is_ancestor(c.id, r.target))
-                s.pushed_to.push_back(r.name.str().substr(13));
+            if (auto name = r.name.remote_branch();
+                name && !name->ends_with("/HEAD") && ctx.repo.is_ancestor(c.id, r.target))
+                s.pushed_to.push_back(*name);
         out.push_back(std::move(s));
     }
     return out;
@@ -168,7 +174,7 @@ std::string manual_action(const Stray& s, const std::vector<WorkerInfo>& workers
 // about the base and those strays, and, once it has tried, what happened.
 struct StrayMove {
     std::string base;                     // the base branch's short name
-    std::string base_ref;                 // refs/heads/<base>
+    git::RefName base_ref{""};            // refs/heads/<base>
     git::Oid tip;                         // the base's tip
     std::optional<git::Worktree> base_wt; // where the base is checked out
     std::vector<const Stray*> run;        // the strays that can leave by a reset, newest first
@@ -193,7 +199,7 @@ void find_run(StrayMove& m, const std::vector<Stray>& strays) {
 }
 
 std::optional<git::Worktree> checked_out_at(const std::vector<git::Worktree>& wts,
-                                            const std::string& ref) {
+                                            const git::RefName& ref) {
     std::optional<git::Worktree> out;
     for (const auto& wt : wts)
         if (wt.head && *wt.head == ref)
@@ -290,7 +296,7 @@ std::string move_branch(Context& ctx, const WorkerInfo& w, const git::Oid& new_t
         return ff.ok() ? std::string()
                        : "cannot fast-forward " + w.worktree->path + ": " + ff.last_error_line();
     }
-    bool moved = ctx.repo.update_ref_cas("refs/heads/" + w.wb.branch, new_tip, w.wb.tip,
+    bool moved = ctx.repo.update_ref_cas(git::branch_ref(w.wb.branch), new_tip, w.wb.tip,
                                          "porch doctor: commits moved from " + base) ==
                  git::CasResult::updated;
     return moved ? std::string() : w.wb.branch + " moved while doctor ran";
@@ -399,7 +405,7 @@ void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
                         const std::vector<git::Worktree>& wts, std::vector<DoctorFinding>& out) {
     StrayMove m;
     m.base = ctx.base_branch();
-    m.base_ref = "refs/heads/" + m.base;
+    m.base_ref = git::branch_ref(m.base);
     auto tip = ctx.repo.resolve_commit(m.base_ref);
     if (!tip)
         return;
@@ -421,7 +427,7 @@ void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
 // worktree back on purpose or the base already has its work.
 void check_workers_without_worktree(const Context& ctx, const std::vector<WorkerInfo>& workers,
                                     std::vector<DoctorFinding>& out) {
-    auto base_tip = ctx.repo.resolve_commit("refs/heads/" + ctx.base_branch());
+    auto base_tip = ctx.repo.resolve_commit(git::branch_ref(ctx.base_branch()));
     for (const auto& w : workers) {
         // A pool worker whose release was killed before its event: the slot is no longer its.
         if (w.worktree || ((w.parked || w.pooled) && !w.missing_worktree) || !w.recorded)

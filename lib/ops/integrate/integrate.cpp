@@ -220,11 +220,11 @@ void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& 
                             "fix it in " + result.worktree + ", then run: git porch integrate " +
                                 result.feature + " --continue");
             result.conflict = describe_conflict(
-                ctx, plan, w, files, base, *ctx.repo.resolve_commit("refs/heads/" + result.branch));
+                ctx, plan, w, files, base, *ctx.repo.resolve_commit(git::branch_ref(result.branch)));
             record(ctx, w, {EventType::integrate_conflict, result.feature, wtip->hex(), {}, files});
             return;
         }
-        auto merge = ctx.repo.resolve_commit("refs/heads/" + result.branch);
+        auto merge = ctx.repo.resolve_commit(git::branch_ref(result.branch));
         record(ctx, w, {EventType::integrated, result.feature, wtip->hex(), merge->hex(), {}});
         result.steps.push_back({w, ws.branch, "merged", wtip->hex(), {}});
         if (auto failure = verify(ctx, result.worktree)) {
@@ -538,15 +538,10 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
                     "integrate first: git porch integrate " + feature);
     // Every worker merged must still be where it was merged: later commits would be left out.
     std::string moved;
-    for (const auto& wb : worker_branches(ctx)) {
-        std::string merged_at;
-        for (const auto& e : store::read_matching(ctx.repo, wb.worker, "\"integrated\""))
-            if (auto event = IntegrationEvent::decode(e);
-                event.type == EventType::integrated && event.feature == feature)
-                merged_at = event.commit;
-        if (!merged_at.empty() && merged_at != wb.tip.hex())
-            moved += " " + wb.worker;
-    }
+    for (const auto& w : collect_status(ctx).workers)
+        for (const auto& i : w.integrations)
+            if (i.feature == feature && i.state == IntegrationState::merged && !i.current)
+                moved += " " + w.worker;
     if (!moved.empty())
         throw Error(ErrorKind::refused, "workers moved since they were merged:" + moved,
                     "merge their new commits: git porch integrate " + feature);
