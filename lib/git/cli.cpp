@@ -23,14 +23,6 @@ std::vector<std::string> nul_fields(const std::string& out) {
     return fields;
 }
 
-std::vector<std::string> non_empty_lines(const std::string& out) {
-    std::vector<std::string> lines;
-    for (auto line : util::split_lines(out))
-        if (!line.empty())
-            lines.emplace_back(line);
-    return lines;
-}
-
 } // namespace
 
 process::Result run(const std::vector<std::string>& args, const process::Options& options) {
@@ -109,12 +101,12 @@ bool has_tracked_changes(const std::string& dir) {
 }
 
 std::vector<std::string> conflicted_paths(const std::string& dir) {
-    return non_empty_lines(run_in(dir, {"diff", "--name-only", "--diff-filter=U"}).out);
+    return util::non_empty_lines(run_in(dir, {"diff", "--name-only", "--diff-filter=U"}).out);
 }
 
 std::vector<std::string> changed_paths(const std::string& dir, const std::string& from,
                                        const std::string& to) {
-    return non_empty_lines(run_in(dir, {"diff", "--name-only", from, to}).out);
+    return util::non_empty_lines(run_in(dir, {"diff", "--name-only", from, to}).out);
 }
 
 std::vector<std::string> commit_paths(const std::string& dir, const std::string& commit) {

@@ -87,37 +87,69 @@ std::string_view protocol_examples() {
     return text;
 }
 
+namespace {
+
+// Subjects that are not a worker's report: git's own (fixups, reverts, merges) and the empty one.
+std::optional<Message> not_a_report(const std::string& subject) {
+    Message m;
+    m.subject = subject;
+    if (subject.starts_with("fixup! ") || subject.starts_with("squash! ") ||
+        subject.starts_with("amend! "))
+        m.kind = Kind::fixup;
+    else if (subject.starts_with("Revert \"") || subject.starts_with("Reapply \""))
+        m.kind = Kind::revert;
+    else if (merge_pattern().match(subject))
+        m.kind = Kind::merge;
+    else if (subject.empty())
+        m.kind = Kind::empty;
+    else
+        return std::nullopt;
+    return m;
+}
+
+// Reads the tag's argument (none, a reason, or task-<id>/<item>) into `m`; returns what is wrong
+// with it, if anything.
+std::optional<std::string> read_argument(const std::string& name, bool has_arg,
+                                         const std::string& arg, Message& m) {
+    if (name == "CHECKPOINT" || name == "COMPLETE") {
+        if (has_arg)
+            return "[" + name + "] takes no ':' argument" + example_for(name);
+        m.status = name == "CHECKPOINT" ? Status::checkpoint : Status::complete;
+        return std::nullopt;
+    }
+    if (name == "BLOCKED") {
+        std::string reason = util::trim(arg);
+        if (!has_arg || reason.empty())
+            return "[BLOCKED:<reason>] needs a reason" + example_for(name);
+        m.status = Status::blocked;
+        m.reason = reason;
+        return std::nullopt;
+    }
+    std::string target = util::trim(arg);
+    if (!has_arg || target.empty())
+        return "[NEEDS:task-<id>/<item>] needs a worker and an item" + example_for(name);
+    auto parts = needs_pattern().match(target);
+    if (!parts || util::trim((*parts)[2]).empty())
+        return "[NEEDS:" + target +
+               "] must name a worker and an item as task-<id>/<item>, with <id> of 1 to 32 "
+               "lowercase letters or digits" +
+               example_for(name);
+    m.status = Status::needs;
+    m.needs_worker = "task-" + (*parts)[1];
+    m.needs_item = util::trim((*parts)[2]);
+    return std::nullopt;
+}
+
+} // namespace
+
 Message classify_subject(std::string_view raw_subject) {
     std::string subject = util::trim_right(raw_subject);
     // Before anything else: a `Merge `, `fixup! ` or `Revert "` prefix must not let them through.
     if (has_control(subject))
         return invalid(subject, "the subject contains a control character or invalid UTF-8" +
                                     example_for("CHECKPOINT"));
-    for (std::string_view prefix : {"fixup! ", "squash! ", "amend! "}) {
-        if (subject.starts_with(prefix)) {
-            Message m;
-            m.kind = Kind::fixup;
-            m.subject = subject;
-            return m;
-        }
-    }
-    if (subject.starts_with("Revert \"") || subject.starts_with("Reapply \"")) {
-        Message m;
-        m.kind = Kind::revert;
-        m.subject = subject;
-        return m;
-    }
-    if (merge_pattern().match(subject)) {
-        Message m;
-        m.kind = Kind::merge;
-        m.subject = subject;
-        return m;
-    }
-    if (subject.empty()) {
-        Message m;
-        m.kind = Kind::empty;
-        return m;
-    }
+    if (auto m = not_a_report(subject))
+        return *m;
     auto groups = tag_pattern().match(subject);
     if (!groups)
         return invalid(subject, "the subject must start with a status tag: [CHECKPOINT], "
@@ -142,37 +174,13 @@ Message classify_subject(std::string_view raw_subject) {
     Message m;
     m.kind = Kind::protocol;
     m.subject = subject;
-    if (name == "CHECKPOINT" || name == "COMPLETE") {
-        if (has_arg)
-            return invalid(subject, "[" + name + "] takes no ':' argument" + example_for(name));
-        m.status = name == "CHECKPOINT" ? Status::checkpoint : Status::complete;
-    } else if (name == "BLOCKED") {
-        std::string reason = util::trim(arg);
-        if (!has_arg || reason.empty())
-            return invalid(subject, "[BLOCKED:<reason>] needs a reason" + example_for(name));
-        m.status = Status::blocked;
-        m.reason = reason;
-    } else {
-        std::string target = util::trim(arg);
-        if (!has_arg || target.empty())
-            return invalid(subject, "[NEEDS:task-<id>/<item>] needs a worker and an item" +
-                                        example_for(name));
-        auto parts = needs_pattern().match(target);
-        if (!parts || util::trim((*parts)[2]).empty())
-            return invalid(subject, "[NEEDS:" + target +
-                                        "] must name a worker and an item as task-<id>/<item>, "
-                                        "with <id> of 1 to 32 lowercase letters or digits" +
-                                        example_for(name));
-        m.status = Status::needs;
-        m.needs_worker = "task-" + (*parts)[1];
-        m.needs_item = util::trim((*parts)[2]);
-    }
+    if (auto wrong = read_argument(name, has_arg, arg, m))
+        return invalid(subject, *wrong);
+    const std::string tag = "[" + name + (has_arg ? ":" + arg : "") + "]";
     if (rest.empty() || util::trim(rest).empty())
-        return invalid(subject, "text must follow [" + name + (has_arg ? ":" + arg : "") + "]" +
-                                    example_for(name));
+        return invalid(subject, "text must follow " + tag + example_for(name));
     if (rest.front() != ' ')
-        return invalid(subject, "a space must follow [" + name + (has_arg ? ":" + arg : "") + "]" +
-                                    example_for(name));
+        return invalid(subject, "a space must follow " + tag + example_for(name));
     m.text = util::trim(rest);
     if (any_tag_pattern().match(m.text))
         return invalid(subject, "use exactly one status tag per commit" + example_for(name));

@@ -75,8 +75,111 @@ store::Event commit_event(const std::string& worker, const git::Commit& commit,
     return e.encode(worker);
 }
 
+namespace {
+
+// What the notes already hold for one worker.
+struct Recorded {
+    std::unordered_set<std::string> commits;
+    std::unordered_map<std::string, std::size_t> ahead_of; // commit -> its recorded count
+    std::optional<git::Oid> spawn_base;
+    bool spawned = false;
+};
+
+Recorded read_recorded(const git::Repo& repo, const std::string& worker) {
+    Recorded r;
+    for (const auto& e : store::read_all(repo, worker)) {
+        auto type = type_of(e);
+        if (type == EventType::commit) {
+            auto commit = CommitEvent::decode(e);
+            r.commits.insert(commit.commit);
+            if (commit.ahead)
+                r.ahead_of[commit.commit] = *commit.ahead;
+        } else if (type == EventType::spawned) {
+            r.spawned = true;
+            r.spawn_base = SpawnedEvent::decode(e).base_commit();
+        }
+    }
+    return r;
+}
+
+// The spawned event of a branch made without porch (or whose spawn was killed).
+store::Event adopted_spawn(const Context& ctx, const WorkerBranch& wb, const std::string& base_name,
+                           const std::optional<git::Oid>& hide,
+                           const std::vector<git::Worktree>& worktrees) {
+    SpawnedEvent spawned;
+    spawned.desc = wb.desc;
+    spawned.branch = wb.branch;
+    spawned.source = "reindex";
+    spawned.base_ref = base_name;
+    if (hide)
+        spawned.base = hide->hex();
+    for (const auto& wt : worktrees)
+        if (wt.head == git::branch_ref(wb.branch) && ctx.root)
+            spawned.worktree =
+                std::filesystem::path(wt.path).lexically_relative(*ctx.root).generic_string();
+    return spawned.encode(wb.worker);
+}
+
+// Commit events for the worker's commits the notes do not have, oldest first (lamport clocks
+// follow history). The base's own commits are never the worker's, even after the worker rebased
+// onto or merged a newer base.
+std::vector<store::Event> missing_commits(const Context& ctx, const WorkerBranch& wb,
+                                          const std::optional<git::Oid>& base,
+                                          const std::optional<git::Oid>& hide, Recorded& recorded) {
+    std::vector<store::Event> commits;
+    std::vector<git::Oid> hides;
+    if (hide)
+        hides.push_back(*hide);
+    if (base && *base != wb.tip && !ctx.repo.is_ancestor(wb.tip, *base))
+        hides.push_back(*base);
+    ctx.repo.walk(
+        wb.tip, hides,
+        [&](const git::Commit& c) {
+            std::size_t ahead = ahead_after(ctx.repo, c, recorded.ahead_of, hide);
+            recorded.ahead_of[c.id.hex()] = ahead;
+            if (!recorded.commits.count(c.id.hex())) {
+                store::Event e = commit_event(wb.worker, c, "reindex", ahead);
+                e.time = c.time; // the timeline shows when the work happened
+                commits.push_back(std::move(e));
+            }
+            return true;
+        },
+        git::Repo::Order::oldest_first);
+    return commits;
+}
+
+ReindexResult reindex_worker(Context& ctx, const WorkerBranch& wb, const std::string& base_name,
+                             const std::optional<git::Oid>& base,
+                             const std::vector<git::Worktree>& worktrees) {
+    ReindexResult result{wb.worker};
+    Recorded recorded = read_recorded(ctx.repo, wb.worker);
+    std::vector<store::Event> events;
+    std::optional<git::Oid> hide = recorded.spawn_base;
+    if (!hide && base && !ctx.repo.is_ancestor(wb.tip, *base))
+        hide = ctx.repo.merge_base(wb.tip, *base);
+    if (!recorded.spawned) {
+        events.push_back(adopted_spawn(ctx, wb, base_name, hide, worktrees));
+        result.spawned_added = true;
+    }
+    // A branch already merged into the base cannot be told apart from the base's own history,
+    // so without a recorded base only its spawned event is added.
+    if (hide || !base || !ctx.repo.is_ancestor(wb.tip, *base)) {
+        auto commits = missing_commits(ctx, wb, base, hide, recorded);
+        result.commits_added = commits.size();
+        // An adopted worker's spawn is dated at its first commit, so the timeline reads in order.
+        if (result.spawned_added && !commits.empty())
+            events.front().time = commits.front().time;
+        for (auto& e : commits)
+            events.push_back(std::move(e));
+    }
+    if (!events.empty())
+        store::append(ctx.repo, std::move(events));
+    return result;
+}
+
+} // namespace
+
 std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
-    std::vector<ReindexResult> results;
     auto branches = worker_branches(ctx, only);
     if (!only.empty() && branches.empty())
         throw Error(ErrorKind::fatal, "no worker branch for " + only,
@@ -84,82 +187,9 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
     const std::string base_name = ctx.base_branch();
     const std::optional<git::Oid> base = ctx.repo.resolve_commit(git::branch_ref(base_name));
     const auto worktrees = ctx.repo.worktrees();
-
-    for (const auto& wb : branches) {
-        ReindexResult result{wb.worker};
-        std::unordered_set<std::string> known;
-        std::unordered_map<std::string, std::size_t> ahead_of;
-        std::optional<git::Oid> spawn_base;
-        bool has_spawned = false;
-        for (const auto& e : store::read_all(ctx.repo, wb.worker)) {
-            if (type_of(e) == EventType::commit) {
-                auto commit = CommitEvent::decode(e);
-                known.insert(commit.commit);
-                if (commit.ahead)
-                    ahead_of[commit.commit] = *commit.ahead;
-            }
-            if (type_of(e) == EventType::spawned) {
-                has_spawned = true;
-                spawn_base = SpawnedEvent::decode(e).base_commit();
-            }
-        }
-
-        std::vector<store::Event> events;
-        std::optional<git::Oid> hide = spawn_base;
-        if (!hide && base && !ctx.repo.is_ancestor(wb.tip, *base))
-            hide = ctx.repo.merge_base(wb.tip, *base);
-        if (!has_spawned) {
-            SpawnedEvent spawned;
-            spawned.desc = wb.desc;
-            spawned.branch = wb.branch;
-            spawned.source = "reindex";
-            spawned.base_ref = base_name;
-            if (hide)
-                spawned.base = hide->hex();
-            for (const auto& wt : worktrees)
-                if (wt.head == git::branch_ref(wb.branch) && ctx.root)
-                    spawned.worktree = std::filesystem::path(wt.path)
-                                           .lexically_relative(*ctx.root)
-                                           .generic_string();
-            events.push_back(spawned.encode(wb.worker));
-            result.spawned_added = true;
-        }
-        // A branch already merged into the base cannot be told apart from the base's own
-        // history, so without a recorded base only its spawned event is added.
-        if (hide || (base && !ctx.repo.is_ancestor(wb.tip, *base)) || !base) {
-            std::vector<store::Event> commits;
-            // The base's own commits are never the worker's, even after the worker rebased onto
-            // or merged a newer base.
-            std::vector<git::Oid> hides;
-            if (hide)
-                hides.push_back(*hide);
-            if (base && *base != wb.tip && !ctx.repo.is_ancestor(wb.tip, *base))
-                hides.push_back(*base);
-            ctx.repo.walk(
-                wb.tip, hides,
-                [&](const git::Commit& c) {
-                    std::size_t ahead = ahead_after(ctx.repo, c, ahead_of, hide);
-                    ahead_of[c.id.hex()] = ahead;
-                    if (!known.count(c.id.hex())) {
-                        store::Event e = commit_event(wb.worker, c, "reindex", ahead);
-                        e.time = c.time; // the timeline shows when the work happened
-                        commits.push_back(std::move(e));
-                    }
-                    return true;
-                },
-                git::Repo::Order::oldest_first); // lamport clocks follow history
-            result.commits_added = commits.size();
-            // An adopted worker's spawn is dated at its first commit, so the timeline reads in
-            // order.
-            if (result.spawned_added && !commits.empty())
-                events.front().time = commits.front().time;
-            for (auto& e : commits)
-                events.push_back(std::move(e));
-        }
-        if (!events.empty())
-            store::append(ctx.repo, std::move(events));
-        results.push_back(std::move(result));
-    }
+    std::vector<ReindexResult> results;
+    for (const auto& wb : branches)
+        results.push_back(reindex_worker(ctx, wb, base_name, base, worktrees));
     return results;
 }
 

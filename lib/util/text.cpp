@@ -80,6 +80,14 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
+std::vector<std::string> non_empty_lines(std::string_view text) {
+    std::vector<std::string> lines;
+    for (auto line : split_lines(text))
+        if (!line.empty())
+            lines.emplace_back(line);
+    return lines;
+}
+
 std::string sanitize_for_terminal(std::string_view text) {
     std::string out;
     out.reserve(text.size());

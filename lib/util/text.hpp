@@ -21,11 +21,13 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string plural(std::size_t n, std::string_view word);
 // `text` as one shell word: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view text);
-// Splits on '\n'; a trailing '\r' is dropped from each line (CRLF input). No final empty line.
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// Splits on '\n'; a trailing '\r' is dropped from each line (CRLF input). No final empty line.
 std::vector<std::string_view> split_lines(std::string_view text);
+// The same lines without the empty ones, copied: a command's output read line by line.
+std::vector<std::string> non_empty_lines(std::string_view text);
 // Replaces terminal control characters (C0, DEL, C1) and invalid UTF-8 with '?', so text that
 // came from someone else cannot move the cursor or change colours when printed.
 std::string sanitize_for_terminal(std::string_view text);

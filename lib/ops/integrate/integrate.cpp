@@ -31,14 +31,6 @@ git::RefName created_ref(const std::string& feature) {
     return git::RefName("refs/porch/integrate-new/" + feature);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    for (auto line : util::split_lines(text))
-        if (!line.empty())
-            out.emplace_back(line);
-    return out;
-}
-
 std::string worktree_path(const Context& ctx, const std::string& feature) {
     std::string folder = ctx.worktree_template.first_folder();
     std::string name = feature;
@@ -67,7 +59,7 @@ std::set<std::string> changed_files(const Context& ctx, const WorkerStatus& w,
     if (!from)
         return {};
     auto r = git::run_in(*ctx.root, {"diff", "--name-only", from->hex(), tip->hex()});
-    auto files = lines_of(r.out);
+    auto files = util::non_empty_lines(r.out);
     return {files.begin(), files.end()};
 }
 
@@ -193,7 +185,7 @@ std::optional<std::string> verify(const Context& ctx, const std::string& worktre
     auto r = process::run({"sh", "-c", ctx.config.integrate_verify}, opts);
     if (r.ok())
         return std::nullopt;
-    auto lines = lines_of(r.out + r.err);
+    auto lines = util::non_empty_lines(r.out + r.err);
     std::string tail;
     for (std::size_t i = lines.size() > 10 ? lines.size() - 10 : 0; i < lines.size(); ++i)
         tail += util::sanitize_for_terminal(lines[i]) + "\n";
@@ -219,8 +211,9 @@ void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& 
                 throw Error(ErrorKind::fatal, "merging " + w + " failed: " + r.last_error_line(),
                             "fix it in " + result.worktree + ", then run: git porch integrate " +
                                 result.feature + " --continue");
-            result.conflict = describe_conflict(
-                ctx, plan, w, files, base, *ctx.repo.resolve_commit(git::branch_ref(result.branch)));
+            result.conflict =
+                describe_conflict(ctx, plan, w, files, base,
+                                  *ctx.repo.resolve_commit(git::branch_ref(result.branch)));
             record(ctx, w, {EventType::integrate_conflict, result.feature, wtip->hex(), {}, files});
             return;
         }
@@ -250,7 +243,7 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
         auto r =
             git::run_in(*ctx.root, {"merge-tree", "--write-tree", "--name-only", sim, wtip->hex()});
         if (r.exit_code == 1) {
-            auto lines = lines_of(r.out);
+            auto lines = util::non_empty_lines(r.out);
             std::vector<std::string> files;
             // The tree id, then the conflicted files, then a blank line and messages.
             for (auto line : util::split_lines(r.out)) {
@@ -266,11 +259,11 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
         if (!r.ok())
             throw Error(ErrorKind::fatal,
                         "cannot rehearse the merge of " + w + ": " + r.last_error_line());
-        std::string tree = lines_of(r.out).front();
+        std::string tree = util::non_empty_lines(r.out).front();
         auto c = git::run_or_throw(
             *ctx.root, {"commit-tree", tree, "-p", sim, "-p", wtip->hex(), "-m", merge_message(ws)},
             "cannot rehearse the merge of " + w);
-        sim = lines_of(c.out).front();
+        sim = util::non_empty_lines(c.out).front();
         result.steps.push_back({w, ws.branch, "would-merge", wtip->hex(), {}});
     }
 }

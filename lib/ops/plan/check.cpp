@@ -4,6 +4,7 @@
 #include "model/naming.hpp"
 #include "model/scope.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>
@@ -84,13 +85,6 @@ bool glob_meets_path(const std::string& g, const std::string& p) {
     // p is a folder inside the glob's root: does the glob reach a file in it?
     std::string last(g.substr(g.rfind('/') + 1));
     return matches(g, p + "/" + sample(last));
-}
-
-std::string join(const std::vector<std::string>& ids, std::string_view sep) {
-    std::string out;
-    for (const auto& id : ids)
-        out += (out.empty() ? "" : std::string(sep)) + id;
-    return out;
 }
 
 std::vector<std::string> worker_names(const std::vector<std::string>& ids) {
@@ -218,7 +212,7 @@ bool check_cycle(const model::Graph& graph, CheckResult& r) {
     // would have to happen in: a -> b -> c -> a, which loops.
     r.cycle.assign(cycle->rbegin(), cycle->rend());
     r.cycle.insert(r.cycle.begin(), cycle->front());
-    r.errors.push_back("dependency cycle: " + join(worker_names(r.cycle), " -> "));
+    r.errors.push_back("dependency cycle: " + util::join(worker_names(r.cycle), " -> "));
     return false;
 }
 
