@@ -1,6 +1,7 @@
 // git porch log [<worker>] [--json]: the event timeline.
 #include "command.hpp"
 #include "model/context.hpp"
+#include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
 #include "render.hpp"
@@ -36,56 +37,88 @@ json to_json(const store::Event& e) {
     return j;
 }
 
+std::string short_id(const std::string& commit) {
+    return commit.substr(0, 7);
+}
+
+// " <name>: a b c" for a non-empty list.
+std::string list_text(const char* name, const std::vector<std::string>& items, std::size_t width) {
+    if (items.empty())
+        return "";
+    std::string text = std::string(" ") + name + ":";
+    for (const auto& item : items)
+        text += " " + display(item, width);
+    return text;
+}
+
+std::string describe_spawned(const model::SpawnedEvent& e) {
+    std::string text = "from " + display(e.base_ref, 40);
+    if (!e.base.empty())
+        text += " (" + short_id(e.base) + ")";
+    for (auto [name, items] : {std::pair{"scope", &e.scope}, std::pair{"needs", &e.needs}})
+        if (!items->empty())
+            text += "," + list_text(name, *items, 60);
+    return text;
+}
+
+std::string describe_commit(const model::CommitEvent& e) {
+    std::string text = short_id(e.commit) + " " + display(e.subject, 72);
+    if (!e.valid)
+        text += "  (bypassed the protocol)";
+    return text;
+}
+
+// Integration steps name their feature; a merge names the worker's commit.
+std::string describe_integration(const model::IntegrationEvent& e) {
+    std::string text = "feature " + display(e.feature, 60);
+    if (!e.commit.empty())
+        text += ", " + short_id(e.commit);
+    if (!e.files.empty())
+        text += "," + list_text("in", e.files, 60);
+    return text;
+}
+
+std::string describe_cleaned(const model::CleanedEvent& e) {
+    std::string text = "merged into " + display(e.merged_into, 60);
+    if (!e.worktree.empty())
+        text += ", removed " + display(e.worktree, 80);
+    if (e.branch_deleted)
+        text += ", branch deleted";
+    return text;
+}
+
 std::string describe(const store::Event& e) {
-    if (e.type == "spawned") {
-        std::string text = "from " + display(e.field("base_ref"), 40);
-        if (!e.field("base").empty())
-            text += " (" + e.field("base").substr(0, 7) + ")";
-        for (const char* list : {"scope", "needs"}) {
-            auto it = e.lists.find(list);
-            if (it == e.lists.end() || it->second.empty())
-                continue;
-            text += std::string(", ") + list + ":";
-            for (const auto& item : it->second)
-                text += " " + display(item, 60);
-        }
-        return text;
+    using model::EventType;
+    auto type = model::type_of(e);
+    if (!type)
+        return ""; // a newer writer's event: its type is all this version can show
+    switch (*type) {
+    case EventType::spawned:
+        return describe_spawned(model::SpawnedEvent::decode(e));
+    case EventType::commit:
+        return describe_commit(model::CommitEvent::decode(e));
+    case EventType::integrated:
+    case EventType::integrate_conflict:
+    case EventType::integrate_verify_failed:
+    case EventType::integrate_aborted:
+        return describe_integration(model::IntegrationEvent::decode(e));
+    case EventType::qa: {
+        auto qa = model::QaEvent::decode(e);
+        return display(e.field("verdict"), 20) + " at " + short_id(qa.commit) +
+               (qa.reason.empty() ? "" : ": " + display(qa.reason, 200));
     }
-    if (e.type == "commit") {
-        std::string text = e.field("commit").substr(0, 7) + " " + display(e.field("subject"), 72);
-        if (e.field("valid") == "false")
-            text += "  (bypassed the protocol)";
-        return text;
-    }
-    // Integration steps name their feature; a merge names the worker's commit.
-    if (e.type.starts_with("integrate")) {
-        std::string text = "feature " + display(e.field("feature"), 60);
-        if (!e.field("commit").empty())
-            text += ", " + e.field("commit").substr(0, 7);
-        auto files = e.lists.find("files");
-        if (files != e.lists.end() && !files->second.empty()) {
-            text += ", in:";
-            for (const auto& f : files->second)
-                text += " " + display(f, 60);
-        }
-        return text;
-    }
-    if (e.type == "qa")
-        return e.field("verdict") + " at " + e.field("commit").substr(0, 7) +
-               (e.field("reason").empty() ? "" : ": " + display(e.field("reason"), 200));
-    if (e.type == "retry")
+    case EventType::retry:
         return "attempt " + display(e.field("attempt"), 10);
-    if (e.type == "checkpoint")
-        return display(e.field("group"), 64) + ": " + display(e.field("summary"), 200);
-    if (e.type == "handoff")
-        return "by " + display(e.field("by"), 64);
-    if (e.type == "cleaned") {
-        std::string text = "merged into " + display(e.field("merged_into"), 60);
-        if (!e.field("worktree").empty())
-            text += ", removed " + display(e.field("worktree"), 80);
-        if (e.field("branch_deleted") == "true")
-            text += ", branch deleted";
-        return text;
+    case EventType::checkpoint: {
+        auto cp = model::CheckpointEvent::decode(e);
+        return display(cp.group, 64) + ": " + display(cp.summary, 200);
+    }
+    case EventType::handoff:
+        return "by " + display(model::HandoffEvent::decode(e).by, 64);
+    case EventType::cleaned:
+        return describe_cleaned(model::CleanedEvent::decode(e));
+    case EventType::released:
+        return "";
     }
     return "";
 }

@@ -53,7 +53,9 @@ std::vector<std::string> list(const store::Event& e, const char* key) {
 
 std::int64_t number(const store::Event& e, const char* key, std::int64_t otherwise = 0) {
     auto n = util::parse_count(e.field(key));
-    return n ? static_cast<std::int64_t>(*n) : otherwise;
+    // A count past the signed range is as unreadable as text.
+    return n && *n <= static_cast<std::uint64_t>(INT64_MAX) ? static_cast<std::int64_t>(*n)
+                                                            : otherwise;
 }
 
 } // namespace
@@ -161,11 +163,19 @@ store::Event RetryEvent::encode(const std::string& worker) const {
     return e;
 }
 
+RetryEvent RetryEvent::decode(const store::Event& e) {
+    return {number(e, "attempt"), e.field("commit")};
+}
+
 store::Event ReleasedEvent::encode(const std::string& worker) const {
     store::Event e = start(EventType::released, worker);
     put(e, "slot", slot);
     put(e, "rescued", rescued);
     return e;
+}
+
+ReleasedEvent ReleasedEvent::decode(const store::Event& e) {
+    return {e.field("slot"), e.field("rescued")};
 }
 
 store::Event CleanedEvent::encode(const std::string& worker) const {
@@ -235,6 +245,10 @@ store::Event HandoffEvent::encode(const std::string& worker) const {
     e.lists["open"] = open;
     e.lists["ready"] = ready;
     return e;
+}
+
+HandoffEvent HandoffEvent::decode(const store::Event& e) {
+    return {e.field("by"), e.field("checkpoint"), list(e, "open"), list(e, "ready")};
 }
 
 } // namespace porch::model

@@ -84,10 +84,11 @@ struct QaEvent {
 
 // One more attempt at a failed task (git porch retry).
 struct RetryEvent {
-    std::int64_t attempt = 0;
+    std::int64_t attempt = 0; // 0 when unreadable
     std::string commit;
 
     store::Event encode(const std::string& worker) const;
+    static RetryEvent decode(const store::Event& event);
 };
 
 // A pool slot given back.
@@ -96,6 +97,7 @@ struct ReleasedEvent {
     std::string rescued; // the ref that keeps uncommitted work, when forced
 
     store::Event encode(const std::string& worker) const;
+    static ReleasedEvent decode(const store::Event& event);
 };
 
 // A merged worker cleaned up: its worktree removed (or slot released), maybe its branch.
@@ -145,6 +147,7 @@ struct HandoffEvent {
     std::vector<std::string> ready;
 
     store::Event encode(const std::string& worker) const;
+    static HandoffEvent decode(const store::Event& event);
 };
 
 } // namespace porch::model
