@@ -133,6 +133,8 @@ public:
     std::optional<bool> config_bool(std::string_view key) const;
     // Forgets the config snapshot, so the next read sees other processes' writes.
     void refresh_config();
+    // The configured remotes' names, sorted.
+    std::vector<std::string> remotes() const;
     // Writes to this repository's own config file (.git/config).
     void set_config_string(std::string_view key, std::string_view value);
     Signature default_signature() const;
@@ -147,7 +149,9 @@ public:
     // Notes, without touching any ref: reads from a notes commit, and builds a notes commit with
     // one note set so the caller can publish it with update_ref_cas.
     bool has_note(const Oid& notes_commit, const Oid& target) const;
-    std::optional<std::string> read_note(const Oid& notes_commit, const Oid& target) const;
+    // nullopt also when the note is larger than `max_bytes` (notes fetched from others).
+    std::optional<std::string> read_note(const Oid& notes_commit, const Oid& target,
+                                         std::size_t max_bytes = SIZE_MAX) const;
     Oid build_note_commit(const std::optional<Oid>& parent, const Oid& target,
                           std::string_view content);
     // Every note of a notes commit (any fanout): annotated object (hex) -> note blob.

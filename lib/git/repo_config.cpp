@@ -3,6 +3,7 @@
 #include "git/repo_impl.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -139,6 +140,15 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
 
 void Repo::refresh_config() {
     m_impl->config.reset();
+}
+
+std::vector<std::string> Repo::remotes() const {
+    git_strarray names{};
+    check(git_remote_list(&names, m_impl->repo.get()), "cannot list the remotes");
+    std::vector<std::string> out(names.strings, names.strings + names.count);
+    git_strarray_dispose(&names);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 void Repo::set_config_string(std::string_view key, std::string_view value) {

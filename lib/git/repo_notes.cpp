@@ -75,13 +75,19 @@ template <typename Impl> auto& notes_of(Impl& impl, const Oid& notes_commit) {
 
 } // namespace
 
-std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target) const {
+std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target,
+                                           std::size_t max_bytes) const {
     auto& n = notes_of(*m_impl, notes_commit);
     const std::string key = target.hex();
+    auto it = n.index.find(key);
+    if (it == n.index.end())
+        return std::nullopt;
+    if (max_bytes != SIZE_MAX) // checked before the cache: the same note may be read unbounded
+        if (auto size = blob_size(it->second); !size || *size > max_bytes)
+            return std::nullopt;
     if (auto cached = n.read.find(key); cached != n.read.end())
         return cached->second;
-    auto it = n.index.find(key);
-    std::optional<std::string> content = it == n.index.end() ? std::nullopt : read_blob(it->second);
+    std::optional<std::string> content = read_blob(it->second);
     n.read.emplace(key, content);
     return content;
 }

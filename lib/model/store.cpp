@@ -295,20 +295,81 @@ Event append(git::Repo& repo, Event event) {
     return append(repo, std::move(one)).front();
 }
 
+namespace {
+
+// The tips of every remote's fetched copy of `local` other than `local`'s own.
+std::vector<git::Oid> fetched_tips(const git::RefName& local, const std::optional<git::Oid>& own,
+                                   const std::vector<git::Ref>& tracking) {
+    std::vector<git::Oid> out;
+    const std::string suffix = local.str().substr(local.str().rfind('/'));
+    for (const auto& ref : tracking)
+        if (ref.name.str().ends_with(suffix) && ref.target != own &&
+            std::find(out.begin(), out.end(), ref.target) == out.end())
+            out.push_back(ref.target);
+    return out;
+}
+
+// Whether a line from someone else's copy can be one of `worker`'s events: a flat JSON object
+// of bounded size naming that worker. The full parse happens later, on demand.
+bool plausible(const std::string& line, std::string_view worker) {
+    if (line.size() > max_event_line)
+        return false;
+    for (const auto& f : scan_fields(line))
+        if (f.key == "worker")
+            return !f.escaped && f.value == worker;
+    return false;
+}
+
+// One worker's note from every source: ours whole, the fetched copies' plausible lines.
+Lines note_union(const git::Repo& repo, const std::optional<git::Oid>& own,
+                 const std::vector<git::Oid>& fetched, const git::Oid& target,
+                 std::string_view worker) {
+    Lines all = read_note_lines(repo, own, target);
+    for (const auto& tip : fetched) {
+        auto note = repo.read_note(tip, target, max_note_bytes);
+        if (!note)
+            continue;
+        for (auto& line : note_lines(*note))
+            if (!all.count(line) && (worker.empty() || plausible(line, worker)))
+                all.insert(std::move(line));
+    }
+    return all;
+}
+
+Lines live_union(const git::Repo& repo, const NoteSources& sources, const std::string& worker) {
+    return note_union(repo, sources.live, sources.fetched, anchor(anchor_content(worker)), worker);
+}
+
+} // namespace
+
+NoteSources note_sources(const git::Repo& repo) {
+    // refs/notes/remotes/<remote>/porch and .../porch-archive, as fetched by the refspec init
+    // adds (or by sync).
+    const auto tracking = repo.refs("refs/notes/remotes/");
+    NoteSources s;
+    s.live = repo.ref_target(notes_ref_name);
+    s.fetched = fetched_tips(notes_ref_name, s.live, tracking);
+    s.archive = repo.ref_target(archive_ref_name);
+    s.fetched_archives = fetched_tips(archive_ref_name, s.archive, tracking);
+    return s;
+}
+
 std::vector<Event> read(const git::Repo& repo, const std::string& worker, std::size_t* skipped) {
     std::vector<Event> out;
     std::unordered_set<std::string> seen;
-    parse_into(
-        read_note_lines(repo, repo.ref_target(notes_ref_name), anchor(anchor_content(worker))),
-        worker, out, seen, skipped);
+    parse_into(live_union(repo, note_sources(repo), worker), worker, out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
     return out;
 }
 
-std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker) {
-    Lines lines =
-        read_note_lines(repo, repo.ref_target(notes_ref_name), anchor(anchor_content(worker)));
+std::vector<std::string> read_lines(const git::Repo& repo, const NoteSources& sources,
+                                    const std::string& worker) {
+    Lines lines = live_union(repo, sources, worker);
     return {std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end())};
+}
+
+std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker) {
+    return read_lines(repo, note_sources(repo), worker);
 }
 
 std::vector<RawField> scan_fields(std::string_view line) {
@@ -378,11 +439,11 @@ std::vector<RawField> scan_fields(std::string_view line) {
 std::vector<Event> read_matching(const git::Repo& repo, const std::string& worker,
                                  std::string_view needle) {
     std::vector<Event> out;
-    for (const auto& line :
-         read_note_lines(repo, repo.ref_target(notes_ref_name), anchor(anchor_content(worker)))) {
+    std::unordered_set<std::string> seen;
+    for (const auto& line : live_union(repo, note_sources(repo), worker)) {
         if (line.find(needle) == std::string::npos)
             continue;
-        if (auto e = from_line(line); e && e->worker == worker)
+        if (auto e = from_line(line); e && e->worker == worker && seen.insert(e->id).second)
             out.push_back(std::move(*e));
     }
     std::sort(out.begin(), out.end(), before);
@@ -391,31 +452,41 @@ std::vector<Event> read_matching(const git::Repo& repo, const std::string& worke
 
 std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
                             std::size_t* skipped) {
-    std::vector<Event> out;
-    std::unordered_set<std::string> seen;
     // Union merges, and a crash between archiving and trimming the live note, can leave one
     // event in two archives, or in an archive and the live note: the event id makes each count
-    // once.
-    if (std::optional<git::Oid> archive = repo.ref_target(archive_ref_name)) {
-        std::size_t archives = archive_count(repo, *archive, worker);
-        for (std::size_t n = 1; n <= archives; ++n)
-            parse_into(read_note_lines(repo, archive, anchor(archive_anchor_content(worker, n))),
-                       worker, out, seen, skipped);
-    }
-    std::optional<git::Oid> tip = repo.ref_target(notes_ref_name);
-    parse_into(read_note_lines(repo, tip, anchor(anchor_content(worker))), worker, out, seen,
-               skipped);
+    // once. Every copy numbers its archives on its own.
+    const NoteSources sources = note_sources(repo);
+    Lines lines = live_union(repo, sources, worker);
+    auto add_archives = [&](const git::Oid& tip, bool own) {
+        std::size_t archives = archive_count(repo, tip, worker);
+        for (std::size_t n = 1; n <= archives; ++n) {
+            const git::Oid target = anchor(archive_anchor_content(worker, n));
+            lines.merge(own ? read_note_lines(repo, tip, target)
+                            : note_union(repo, std::nullopt, {tip}, target, worker));
+        }
+    };
+    if (sources.archive)
+        add_archives(*sources.archive, true);
+    for (const auto& tip : sources.fetched_archives)
+        add_archives(tip, false);
+    std::vector<Event> out;
+    std::unordered_set<std::string> seen;
+    parse_into(lines, worker, out, seen, skipped);
     std::sort(out.begin(), out.end(), before);
     return out;
 }
 
-std::vector<std::string> registered_workers(const git::Repo& repo) {
+std::vector<std::string> registered_workers(const git::Repo& repo, const NoteSources& sources) {
     std::vector<std::string> out;
-    for (const auto& line : read_note_lines(repo, repo.ref_target(notes_ref_name),
-                                            anchor(std::string(registry_anchor_content))))
+    for (const auto& line : note_union(repo, sources.live, sources.fetched,
+                                       anchor(std::string(registry_anchor_content)), {}))
         if (worker_name_pattern().match(line))
             out.push_back(line);
     return out;
+}
+
+std::vector<std::string> registered_workers(const git::Repo& repo) {
+    return registered_workers(repo, note_sources(repo));
 }
 
 } // namespace porch::store

@@ -15,6 +15,7 @@
 // no CAS).
 #pragma once
 
+#include "git/oid.hpp"
 #include "git/refname.hpp"
 #include "model/event.hpp"
 
@@ -55,12 +56,30 @@ Lines note_lines(std::string_view text);
 std::vector<Event> append(git::Repo& repo, std::vector<Event> events);
 Event append(git::Repo& repo, Event event);
 
+// Bounds on what is taken from a remote: larger notes are skipped whole.
+constexpr std::size_t max_note_bytes = 1 << 20;
+
+// Where events are read from: the local notes first, then every remote's fetched copy
+// (refs/notes/remotes/<remote>/porch*), so a plain `git fetch` shows teammates' events. Reads
+// take the union; an event in several sources counts once. Writes touch the local notes only.
+// Copies from others are untrusted: notes over max_note_bytes and lines that are not a flat
+// event of the worker asked for are left out (sync and doctor report them).
+struct NoteSources {
+    std::optional<git::Oid> live;    // refs/notes/porch
+    std::vector<git::Oid> fetched;   // its remotes' copies
+    std::optional<git::Oid> archive; // refs/notes/porch-archive
+    std::vector<git::Oid> fetched_archives;
+};
+NoteSources note_sources(const git::Repo& repo);
+
 // The worker's live events in order (what status needs). Malformed lines, and lines that name
 // another worker, are skipped and added to `*skipped` when given.
 std::vector<Event> read(const git::Repo& repo, const std::string& worker,
                         std::size_t* skipped = nullptr);
 // The raw lines of the worker's live note, for readers that parse only what they need.
 std::vector<std::string> read_lines(const git::Repo& repo, const std::string& worker);
+std::vector<std::string> read_lines(const git::Repo& repo, const NoteSources& sources,
+                                    const std::string& worker);
 
 // The top-level string fields of an event line, found in one pass without decoding: each value
 // is the raw text between the quotes, and `escaped` says it holds a backslash escape (then parse
@@ -81,6 +100,7 @@ std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
                             std::size_t* skipped = nullptr);
 // Workers that have events, from the registry, sorted.
 std::vector<std::string> registered_workers(const git::Repo& repo);
+std::vector<std::string> registered_workers(const git::Repo& repo, const NoteSources& sources);
 
 // This clone's id: stored once in git config (porch.cloneId), random.
 std::string clone_id(git::Repo& repo);

@@ -213,8 +213,9 @@ void index_rare_line(const std::string& line, std::string_view type, LiveEvents&
 }
 
 // Reads the worker's live note into `live`, filling what the events alone say of `w`.
-void read_live(const Context& ctx, WorkerStatus& w, LiveEvents& live, std::size_t& skipped) {
-    live.lines = store::read_lines(ctx.repo, w.worker);
+void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEvents& live,
+               std::size_t& skipped) {
+    live.lines = store::read_lines(ctx.repo, vb.notes, w.worker);
     for (const auto& line : live.lines) {
         ScannedLine s = scan(line);
         if (!s.type || *s.type == "spawned" || *s.type == "released" || *s.type == "cleaned") {
@@ -264,21 +265,65 @@ std::optional<git::Oid> count_ahead(const Context& ctx, const ViewBase& vb, cons
 
 // A worker with a branch here: its state comes from the commits on the branch, read through the
 // events that recorded them.
+// The worker's newest tip: the one that contains all the others. When none does, the local
+// branch (what this clone works on), else the newest commit; `diverged` says so.
+const WorkerTip& pick_tip(const git::Repo& repo, const std::vector<WorkerTip>& tips,
+                          bool& diverged) {
+    for (const auto& candidate : tips) {
+        bool contains_all = std::all_of(tips.begin(), tips.end(), [&](const WorkerTip& other) {
+            return other.commit == candidate.commit ||
+                   repo.is_ancestor(other.commit, candidate.commit);
+        });
+        if (contains_all) {
+            diverged = false;
+            return candidate;
+        }
+    }
+    diverged = true;
+    if (tips.front().remote.empty())
+        return tips.front();
+    return *std::max_element(tips.begin(), tips.end(), [&](const WorkerTip& a, const WorkerTip& b) {
+        return repo.commit(a.commit).time < repo.commit(b.commit).time;
+    });
+}
+
+// The local branch against the first remote-tracking branch of the same name.
+void compare_with_remote(const git::Repo& repo, WorkerStatus& w) {
+    const WorkerTip& local = w.tips.front();
+    if (!local.remote.empty())
+        return;
+    for (const auto& other : w.tips)
+        if (!other.remote.empty() && other.branch == local.branch) {
+            if (other.commit != local.commit) {
+                w.local_ahead = repo.count_ahead(local.commit, other.commit);
+                w.local_behind = repo.count_ahead(other.commit, local.commit);
+            }
+            return;
+        }
+}
+
+// A worker with a branch: its state comes from the protocol commits on its newest tip, read
+// through the events that recorded them (or from git, for commits made without porch).
 WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerSources& sources,
                            std::size_t& skipped) {
-    const WorkerTip& tip = sources.tips.front();
     WorkerStatus w;
     w.worker = sources.worker;
     w.id = sources.id;
     w.desc = sources.desc;
+    w.tips = sources.tips;
+    const WorkerTip& tip = pick_tip(ctx.repo, w.tips, w.diverged);
     w.branch = tip.branch;
     w.tip = tip.commit;
-    if (auto it = vb.worktrees.find(git::branch_ref(tip.branch)); it != vb.worktrees.end()) {
-        w.worktree = it->second.path;
-        w.worktree_missing = it->second.missing;
-    }
+    w.tip_source = tip.display();
+    w.has_local_branch = w.tips.front().remote.empty();
+    compare_with_remote(ctx.repo, w);
+    if (w.has_local_branch)
+        if (auto it = vb.worktrees.find(w.tips.front().ref()); it != vb.worktrees.end()) {
+            w.worktree = it->second.path;
+            w.worktree_missing = it->second.missing;
+        }
     LiveEvents live;
-    read_live(ctx, w, live, skipped);
+    read_live(ctx, vb, w, live, skipped);
     add_integrations(live, tip.commit, w);
     auto known = [&](const std::string& hex) { return live.commit(hex, w.worker); };
     auto stop = count_ahead(ctx, vb, tip.commit, known(tip.commit.hex()), w);
@@ -286,7 +331,9 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
     w.last_commit = {head.id.hex(), head.subject(), head.time};
     resolve_state(ctx.repo, tip.commit, stop, known, w);
     apply_qa(live.newest_qa, w);
-    w.local = w.clone.empty() || w.clone == vb.clone;
+    // Spawned here, or (with no record of who spawned it) a branch of this clone's own.
+    w.local = w.clone.empty() ? w.has_local_branch : w.clone == vb.clone;
+    w.remote_only = !w.has_local_branch;
     return w;
 }
 
@@ -397,13 +444,53 @@ bool worker_name_less(const std::string& a, const std::string& b) {
     return worker_id_less(id(a), id(b));
 }
 
+git::RefName WorkerTip::ref() const {
+    return remote.empty() ? git::branch_ref(branch)
+                          : git::RefName("refs/remotes/" + remote + "/" + branch);
+}
+
+namespace {
+
+// Adds each remote's branches that fit the branch template to the worker they belong to: the
+// source with the same branch name, else the worker's first source, else a new one.
+void add_remote_tips(const Context& ctx, const std::string& only, std::vector<WorkerSources>& out) {
+    const std::string prefix = ctx.branch_template.literal_prefix();
+    for (const auto& remote : ctx.repo.remotes()) {
+        const std::string remote_prefix = "refs/remotes/" + remote + "/";
+        for (const auto& ref : ctx.repo.refs(remote_prefix + prefix)) {
+            std::string branch = ref.name.str().substr(remote_prefix.size());
+            auto parts = ctx.branch_template.match(branch);
+            if (!parts)
+                continue;
+            std::string worker = protocol::worker_name(parts->id);
+            if (!only.empty() && worker != only)
+                continue;
+            WorkerTip tip{branch, ref.target, remote};
+            auto same = [&](const WorkerSources& s) { return s.worker == worker; };
+            auto named = std::find_if(out.begin(), out.end(), [&](const WorkerSources& s) {
+                return same(s) && !s.tips.empty() && s.tips.front().branch == branch;
+            });
+            auto first = std::find_if(out.begin(), out.end(), same);
+            if (named != out.end())
+                named->tips.push_back(std::move(tip));
+            else if (first != out.end())
+                first->tips.push_back(std::move(tip));
+            else
+                out.push_back({worker, parts->id, parts->desc, {std::move(tip)}});
+        }
+    }
+}
+
+} // namespace
+
 std::vector<WorkerSources> find_workers(const Context& ctx, const std::string& only) {
     std::vector<WorkerSources> out;
+    for (auto& wb : worker_branches(ctx, only))
+        out.push_back({wb.worker, wb.id, wb.desc, {{wb.branch, wb.tip, {}}}});
+    add_remote_tips(ctx, only, out);
     std::set<std::string> with_branch;
-    for (auto& wb : worker_branches(ctx, only)) {
-        with_branch.insert(wb.worker);
-        out.push_back({wb.worker, wb.id, wb.desc, {{wb.branch, wb.tip}}});
-    }
+    for (const auto& s : out)
+        with_branch.insert(s.worker);
     for (const auto& name : store::registered_workers(ctx.repo))
         if (!with_branch.count(name) && (only.empty() || name == only))
             out.push_back({name, {}, {}, {}});
@@ -422,6 +509,7 @@ ViewBase view_base(const Context& ctx) {
     for (auto& wt : ctx.repo.worktrees())
         if (wt.head)
             vb.worktrees.emplace(*wt.head, std::move(wt));
+    vb.notes = store::note_sources(ctx.repo);
     return vb;
 }
 

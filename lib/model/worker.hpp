@@ -3,6 +3,7 @@
 
 #include "model/context.hpp"
 #include "model/states.hpp"
+#include "model/store.hpp"
 
 #include <cstdint>
 #include <map>
@@ -30,6 +31,18 @@ struct Integration {
     std::string commit;   // the worker's commit that was merged (or conflicted)
     std::string merge;    // merged: the merge commit on the integration branch
     bool current = false; // that commit is still the branch tip
+};
+
+// Where a worker's commits are: a local branch, or a remote-tracking branch (fetched from a
+// teammate, a CI job or a cloud agent that pushed it), and its tip.
+struct WorkerTip {
+    std::string branch; // short name, as on the remote: work/task-1-api
+    git::Oid commit;
+    std::string remote; // empty for the local branch
+
+    git::RefName ref() const;
+    // How git names it: work/task-1-api, origin/work/task-1-api.
+    std::string display() const { return remote.empty() ? branch : remote + "/" + branch; }
 };
 
 struct WorkerStatus {
@@ -61,6 +74,13 @@ struct WorkerStatus {
     std::string qa_reason;       // rejected: why
     std::int64_t attempts = 0;   // git porch retry count
     std::optional<git::Oid> tip; // the branch tip the view read; nullopt when from events alone
+    std::string tip_source;      // the branch it came from, as git names it (origin/work/...)
+    std::vector<WorkerTip> tips; // every branch of the worker, local first
+    bool has_local_branch = false;
+    // The local branch against its remote-tracking branch, when both exist.
+    std::size_t local_ahead = 0;
+    std::size_t local_behind = 0;
+    bool diverged = false; // no tip contains all the others: the state is read from `tip`
     // From its newest spawned event; a spawn killed half-way, or a branch made by hand, has none.
     bool recorded = false;
     std::string slot;           // the pool slot it was spawned into
@@ -73,13 +93,6 @@ struct StatusReport {
     std::vector<WorkerStatus> workers; // sorted by worker id (numbers in numeric order)
     std::size_t skipped_lines = 0;     // malformed event lines ignored
     std::string clone;                 // this clone's id
-};
-
-// Where a worker's commits are: a branch that carries it, and its tip. Today that is a local
-// branch; the view takes a list so that more places (remote-tracking branches) can be added.
-struct WorkerTip {
-    std::string branch; // short name
-    git::Oid commit;
 };
 
 // What the view starts from for one worker.
@@ -96,6 +109,7 @@ struct ViewBase {
     std::optional<git::Oid> base;                    // nullopt in a repository with no commits yet
     std::string clone;                               // this clone's id
     std::map<git::RefName, git::Worktree> worktrees; // by the ref each has checked out
+    store::NoteSources notes;                        // local and fetched events
 };
 
 // Every worker porch can see, or only `only` (task-<id>): one per worker branch here, then the

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "model/context.hpp"
+#include "model/store.hpp"
 
 #include <optional>
 #include <string>
@@ -12,8 +13,7 @@
 
 namespace porch::sync {
 
-// Bounds on what is taken from a remote: larger notes are skipped whole.
-constexpr std::size_t max_note_bytes = 1 << 20;
+using store::max_note_bytes;
 
 struct MergeOutcome {
     bool changed = false;    // the local ref moved
