@@ -44,6 +44,15 @@ json integrations_json(const model::WorkerStatus& w) {
     return out;
 }
 
+json tips_json(const model::WorkerStatus& w) {
+    json out = json::array();
+    for (const auto& t : w.tips)
+        out.push_back({{"branch", t.display()},
+                       {"remote", t.remote.empty() ? json(nullptr) : json(t.remote)},
+                       {"commit", t.commit.hex()}});
+    return out;
+}
+
 json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& alerts,
              std::int64_t now, std::optional<std::int64_t> last_fetch) {
     json workers = json::array();
@@ -77,6 +86,13 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
             {"qa", w.qa == model::QaVerdict::none ? json(nullptr) : json(to_string(w.qa))},
             {"qa_reason", w.qa_reason.empty() ? json(nullptr) : json(w.qa_reason)},
             {"attempts", w.attempts},
+            {"tip", w.tip ? json(w.tip->hex()) : json(nullptr)},
+            {"source", w.tip_source.empty() ? json(nullptr) : json(w.tip_source)},
+            {"tips", tips_json(w)},
+            {"ahead_of_remote", w.local_ahead},
+            {"behind_remote", w.local_behind},
+            {"diverged", w.diverged},
+            {"spawned", w.recorded},
         });
     }
     json alert_list = json::array();
@@ -184,6 +200,19 @@ private:
         return out.empty() ? "-" : out;
     }
 
+    // Where a worker without a branch here runs: the clone that spawned it, else the remote
+    // its branch came from.
+    static std::string where(const model::WorkerStatus& w) {
+        if (!w.clone_name.empty())
+            return w.clone_name;
+        if (!w.clone.empty())
+            return w.clone.substr(0, 8);
+        for (const auto& t : w.tips)
+            if (!t.remote.empty())
+                return t.remote;
+        return "another clone";
+    }
+
     void porcelain(const model::StatusReport& report, std::int64_t now) const {
         for (const auto& w : report.workers) {
             std::string detail = w.state == model::WorkerState::blocked ? w.reason
@@ -216,7 +245,7 @@ private:
         for (const auto& w : report.workers) {
             std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
             if (w.remote_only) // a teammate's: the worktree is on their machine
-                wt = "(on " + (w.clone_name.empty() ? w.clone.substr(0, 8) : w.clone_name) + ")";
+                wt = "(on " + where(w) + ")";
             if (w.worktree_missing)
                 wt += " (missing)";
             // QA where known: a verdict, or (when the team requires QA) a complete worker
@@ -226,6 +255,12 @@ private:
             std::string state(to_string(w.state));
             if (show_qa)
                 state += " (QA " + to_string(w.qa) + ")";
+            if (w.diverged)
+                state += " (diverged)";
+            else if (w.local_behind > 0)
+                state += " (behind " + std::to_string(w.local_behind) + ")";
+            if (!w.recorded && w.tip)
+                state += " (not spawned)";
             rows.push_back(
                 {w.worker, state, std::to_string(w.commits_ahead),
                  util::format_age(now - w.last_commit.time), display(w.branch, 40), display(wt, 48),

@@ -4,6 +4,7 @@
 #include "model/naming.hpp"
 #include "model/scope.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "util/error.hpp"
 
 #include <algorithm>
@@ -17,6 +18,33 @@ std::string checked_id(std::string_view raw, std::string_view what) {
     if (auto err = protocol::validate_id(id))
         throw Error(ErrorKind::fatal, std::string(what) + ": " + *err);
     return std::string(id);
+}
+
+} // namespace
+
+namespace {
+
+// An id is taken while any clone can see the worker: a branch here or on a remote, or a
+// teammate's spawn that was not cleaned up (a worker of ours whose branch was deleted here
+// may be spawned again).
+void refuse_known_id(const Context& ctx, const std::string& worker, const std::string& prefix) {
+    const std::string hint = "pick another id, or see it with: git porch status --worker " + worker;
+    for (const auto& sources : find_workers(ctx, worker)) {
+        if (!sources.tips.empty())
+            throw Error(ErrorKind::fatal,
+                        prefix + "worker " + worker + " already exists on branch " +
+                            sources.tips.front().display(),
+                        hint);
+        ViewBase vb;
+        vb.clone = ctx.repo.config_string("porch.cloneId").value_or("");
+        vb.notes = store::note_sources(ctx.repo);
+        if (auto seen = view_worker(ctx, vb, sources))
+            throw Error(ErrorKind::fatal,
+                        prefix + "worker " + worker + " was already spawned by " +
+                            (seen->clone_name.empty() ? "another clone" : seen->clone_name) +
+                            " (known from its events)",
+                        hint);
+    }
 }
 
 } // namespace
@@ -46,10 +74,7 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
         throw Error(ErrorKind::fatal, prefix + "the repository has no commits yet",
                     "make a first commit, e.g. git commit --allow-empty -m 'Initial commit'");
     p.branch = ctx.branch_template.expand(p.id, p.desc);
-    for (const auto& existing : worker_branches(ctx, p.worker))
-        throw Error(ErrorKind::fatal,
-                    prefix + "worker " + p.worker + " already exists on branch " + existing.branch,
-                    "pick another id, or see it with: git porch status --worker " + p.worker);
+    refuse_known_id(ctx, p.worker, prefix);
     if (ctx.repo.ref_exists(git::branch_ref(p.branch)))
         throw Error(ErrorKind::fatal, prefix + "branch '" + p.branch + "' already exists");
     p.base_name = req.base.empty() ? ctx.base_branch() : req.base;

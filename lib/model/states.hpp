@@ -43,6 +43,8 @@ enum class AlertKind {
     integration_stopped,
     qa_rejected,
     qa_pending,
+    diverged,
+    behind_remote,
 };
 std::string to_string(AlertKind kind);
 

@@ -58,6 +58,48 @@ std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& repo
     return graph.cycles();
 }
 
+namespace {
+
+// The worker's remote-tracking branches, against its newest tip: several places hold its
+// commits and none holds them all (diverged), or the local branch lags behind what was pushed.
+void remote_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
+    if (w.diverged) {
+        std::vector<std::string> tips;
+        for (const auto& t : w.tips)
+            tips.push_back(t.display() + " at " + t.commit.hex().substr(0, 7));
+        const WorkerTip* remote = nullptr;
+        for (const auto& t : w.tips)
+            if (!t.remote.empty() && !remote)
+                remote = &t;
+        std::string in = w.worktree ? "git -C " + util::shell_quote(*w.worktree) + " " : "git ";
+        std::string action = remote && w.has_local_branch
+                                 ? "reconcile them: " + in + "merge " + remote->display() +
+                                       " (on " + w.branch + "), then " + in + "push " +
+                                       remote->remote + " " + w.branch
+                                 : "merge one into the other, then push it";
+        out.push_back({AlertKind::diverged, w.worker,
+                       w.worker + " has diverged: " + util::join(tips, ", ") +
+                           " each have commits the other lacks",
+                       action});
+        return;
+    }
+    if (w.local_behind == 0 || w.local_ahead > 0 || !w.has_local_branch)
+        return;
+    const WorkerTip& local = w.tips.front();
+    std::string remote;
+    for (const auto& t : w.tips)
+        if (!t.remote.empty() && t.branch == local.branch && remote.empty())
+            remote = t.display();
+    out.push_back({AlertKind::behind_remote, w.worker,
+                   w.worker + ": " + local.branch + " is " +
+                       util::plural(w.local_behind, "commit") + " behind " + remote,
+                   w.worktree ? "fast-forward it: git -C " + util::shell_quote(*w.worktree) +
+                                    " merge --ff-only " + remote
+                              : "fast-forward it: git branch -f " + local.branch + " " + remote});
+}
+
+} // namespace
+
 std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
                                   std::int64_t now) {
     std::vector<Alert> out;
@@ -100,7 +142,9 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                (w.unvalidated == 1 ? " commit bypassed" : " commits bypassed") +
                                " the protocol hooks",
                            "see them with: git porch log " + w.worker});
-        if (w.unrecorded > 0)
+        // Commits read from a remote-tracking branch were made elsewhere: recording them is
+        // that clone's business (or no one's, for a worker without porch).
+        if (w.unrecorded > 0 && w.has_local_branch && !w.diverged && w.local_behind == 0)
             out.push_back({AlertKind::unrecorded, w.worker,
                            w.worker + ": " + std::to_string(w.unrecorded) +
                                (w.unrecorded == 1 ? " commit was" : " commits were") +
@@ -138,6 +182,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             out.push_back({AlertKind::worktree_dirty, w.worker,
                            w.worker + " is complete but its worktree has uncommitted changes",
                            "commit or discard them in " + *w.worktree});
+        remote_alerts(w, out);
     }
 
     // Worktrees porch made for one worker that now have something else checked out.
