@@ -44,6 +44,13 @@ json integrations_json(const model::WorkerStatus& w) {
     return out;
 }
 
+json duplicates_json(const model::WorkerStatus& w) {
+    json out = json::array();
+    for (const auto& d : w.duplicates)
+        out.push_back({{"clone", d.who}, {"branch", d.branch}});
+    return out;
+}
+
 json tips_json(const model::WorkerStatus& w) {
     json out = json::array();
     for (const auto& t : w.tips)
@@ -93,6 +100,7 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
             {"behind_remote", w.local_behind},
             {"diverged", w.diverged},
             {"spawned", w.recorded},
+            {"duplicates", duplicates_json(w)},
         });
     }
     json alert_list = json::array();
@@ -124,6 +132,8 @@ public:
             ->type_name("SECONDS");
         app.add_flag("--no-alerts", m_no_alerts, "Leave out the alerts");
         app.add_flag("--local", m_local, "Only this clone's workers, not teammates'");
+        app.add_flag("--fetch", m_fetch,
+                     "First fetch every remote's branches and porch's notes (git fetch)");
     }
 
     int run(Env& env) override {
@@ -139,6 +149,8 @@ public:
 
 private:
     int once(Env& env, const std::string& only) const {
+        if (m_fetch)
+            sync::fetch_all(*env.ctx);
         auto report = model::collect_status(*env.ctx, only);
         if (m_local)
             std::erase_if(report.workers, [](const auto& w) { return !w.local; });
@@ -331,6 +343,7 @@ private:
     bool m_porcelain = false;
     bool m_no_alerts = false;
     bool m_local = false;
+    bool m_fetch = false;
     int m_watch = 0;
     std::string m_worker;
 };

@@ -3,6 +3,7 @@
 #include "util/text.hpp"
 
 #include <array>
+#include <tuple>
 #include <utility>
 
 namespace porch::model {
@@ -249,6 +250,20 @@ store::Event HandoffEvent::encode(const std::string& worker) const {
 
 HandoffEvent HandoffEvent::decode(const store::Event& e) {
     return {e.field("by"), e.field("checkpoint"), list(e, "open"), list(e, "ready")};
+}
+
+const store::Event* spawn_that_counts(const std::vector<const store::Event*>& spawns,
+                                      std::string_view branch, std::string_view clone) {
+    auto rank = [&](const store::Event* e) {
+        bool same_branch = branch.empty() || e->field("branch") == branch;
+        bool ours = !clone.empty() && e->clone == clone;
+        return std::tuple(same_branch, ours, e->lamport, e->id);
+    };
+    const store::Event* best = nullptr;
+    for (const auto* e : spawns)
+        if (!best || rank(best) < rank(e))
+            best = e;
+    return best;
 }
 
 } // namespace porch::model

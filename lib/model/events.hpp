@@ -53,6 +53,13 @@ struct SpawnedEvent {
     std::optional<git::Oid> base_commit() const { return git::Oid::from_hex(base); }
 };
 
+// Of one worker's spawned events, the one that describes the worker seen on `branch` (empty:
+// any): those of that branch first, then this clone's own (events are not signed, and a
+// teammate's or a forger's must not replace the scope and base this clone recorded), then the
+// newest. nullptr when there are none.
+const store::Event* spawn_that_counts(const std::vector<const store::Event*>& spawns,
+                                      std::string_view branch, std::string_view clone);
+
 // One commit on a worker's branch, as its hook or reindex saw it.
 struct CommitEvent {
     std::string commit; // hex

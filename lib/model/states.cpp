@@ -23,7 +23,7 @@ constexpr std::array<std::pair<QaVerdict, std::string_view>, 4> qa_verdicts = {{
     {QaVerdict::rejected, "rejected"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 16> alert_kinds = {{
+constexpr std::array<std::pair<AlertKind, std::string_view>, 17> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -40,6 +40,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 16> alert_kinds = {
     {AlertKind::qa_pending, "qa-pending"},
     {AlertKind::diverged, "diverged"},
     {AlertKind::behind_remote, "behind-remote"},
+    {AlertKind::duplicate_id, "duplicate-id"},
 }};
 
 template <typename Enum, std::size_t N>

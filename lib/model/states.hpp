@@ -45,6 +45,7 @@ enum class AlertKind {
     qa_pending,
     diverged,
     behind_remote,
+    duplicate_id,
 };
 std::string to_string(AlertKind kind);
 

@@ -321,18 +321,26 @@ bool plausible(const std::string& line, std::string_view worker) {
 }
 
 // One worker's note from every source: ours whole, the fetched copies' plausible lines.
+// Copies from others never override what we recorded (see drop_overrides); the clone's id is
+// read only when a copy adds something.
 Lines note_union(const git::Repo& repo, const std::optional<git::Oid>& own,
                  const std::vector<git::Oid>& fetched, const git::Oid& target,
                  std::string_view worker) {
     Lines all = read_note_lines(repo, own, target);
+    Lines theirs;
     for (const auto& tip : fetched) {
         auto note = repo.read_note(tip, target, max_note_bytes);
         if (!note)
             continue;
         for (auto& line : note_lines(*note))
             if (!all.count(line) && (worker.empty() || plausible(line, worker)))
-                all.insert(std::move(line));
+                theirs.insert(std::move(line));
     }
+    if (theirs.empty())
+        return all;
+    if (!worker.empty() && !all.empty())
+        drop_overrides(theirs, all, repo.config_string("porch.cloneId").value_or(""));
+    all.merge(theirs);
     return all;
 }
 
@@ -341,6 +349,38 @@ Lines live_union(const git::Repo& repo, const NoteSources& sources, const std::s
 }
 
 } // namespace
+
+std::size_t drop_overrides(Lines& theirs, const Lines& known, const std::string& me) {
+    std::set<std::string> ids, spawned_branches, commits_here;
+    for (const auto& line : known) {
+        auto e = from_line(line);
+        if (!e)
+            continue;
+        ids.insert(e->id);
+        if (me.empty() || e->clone != me)
+            continue;
+        if (e->type == "spawned")
+            spawned_branches.insert(e->field("branch"));
+        if (e->type == "commit" && !e->field("commit").empty())
+            commits_here.insert(e->field("commit"));
+    }
+    std::size_t dropped = 0;
+    for (auto it = theirs.begin(); it != theirs.end();) {
+        std::optional<Event> e;
+        if (!known.count(*it))
+            e = from_line(*it);
+        bool ours = !spawned_branches.empty();
+        if (e && (ids.count(e->id) ||
+                  (ours && e->type == "spawned" && spawned_branches.count(e->field("branch"))) ||
+                  (ours && e->type == "commit" && commits_here.count(e->field("commit"))))) {
+            it = theirs.erase(it);
+            ++dropped;
+        } else {
+            ++it;
+        }
+    }
+    return dropped;
+}
 
 NoteSources note_sources(const git::Repo& repo) {
     // refs/notes/remotes/<remote>/porch and .../porch-archive, as fetched by the refspec init

@@ -59,6 +59,16 @@ Event append(git::Repo& repo, Event event);
 // Bounds on what is taken from a remote: larger notes are skipped whole.
 constexpr std::size_t max_note_bytes = 1 << 20;
 
+// Events are not signed: whoever may push can write lines in anyone's name. What this clone
+// recorded first-hand about its own workers must not be overridden by such lines, so from
+// someone else's copy of one of our workers' live notes this drops: a line reusing the id of
+// one of ours; a spawned event for the branch we spawned (a forgery, which would take over the
+// scope the hook enforces, the base and the owner; a spawn of the same id for another branch
+// is another worker and is kept, so the duplicate can be reported); and any event for a commit
+// we recorded (it could change the state status reads from that commit). Returns how many
+// lines it dropped. `me` is this clone's id.
+std::size_t drop_overrides(Lines& theirs, const Lines& known, const std::string& me);
+
 // Where events are read from: the local notes first, then every remote's fetched copy
 // (refs/notes/remotes/<remote>/porch*), so a plain `git fetch` shows teammates' events. Reads
 // take the union; an event in several sources counts once. Writes touch the local notes only.

@@ -105,22 +105,44 @@ void apply_spawned(const store::Event& e, WorkerStatus& w) {
 // The events that set up a worker and give its worktree back, by their clocks: a worker can be
 // spawned again after a cleanup, and the newest spawn is the one that counts.
 struct Lifecycle {
-    std::optional<store::Event> spawned;
+    std::vector<store::Event> spawns;
     std::uint64_t parked_at = 0; // the clock of the newest release or cleanup
 
     void add(store::Event e, EventType type) {
-        if (type == EventType::spawned) {
-            if (!spawned || spawned->lamport < e.lamport)
-                spawned = std::move(e);
-        } else if (type == EventType::released || type == EventType::cleaned) {
+        if (type == EventType::spawned)
+            spawns.push_back(std::move(e));
+        else if (type == EventType::released || type == EventType::cleaned)
             parked_at = std::max(parked_at, e.lamport);
-        }
     }
 
-    void apply(WorkerStatus& w) const {
-        if (spawned)
+    // `branch`: the branch the worker is seen on (empty for a worker known from events alone).
+    const store::Event* apply(WorkerStatus& w, std::string_view branch,
+                              std::string_view clone) const {
+        std::vector<const store::Event*> all;
+        for (const auto& e : spawns)
+            all.push_back(&e);
+        const store::Event* spawned = spawn_that_counts(all, branch, clone);
+        if (spawned) {
             apply_spawned(*spawned, w);
+            add_duplicates(*spawned, w);
+        }
         w.parked = parked_at > 0 && (!spawned || spawned->lamport < parked_at);
+        return spawned;
+    }
+
+    // Spawns of the same id for another branch: another worker that took this id elsewhere.
+    void add_duplicates(const store::Event& chosen, WorkerStatus& w) const {
+        const std::string& branch = chosen.field("branch");
+        for (const auto& e : spawns) {
+            const std::string& other = e.field("branch");
+            if (other.empty() || other == branch)
+                continue;
+            WorkerStatus::Duplicate entry{e.field("clone_name").empty() ? e.clone.substr(0, 8)
+                                                                        : e.field("clone_name"),
+                                          other};
+            if (std::find(w.duplicates.begin(), w.duplicates.end(), entry) == w.duplicates.end())
+                w.duplicates.push_back(std::move(entry));
+        }
     }
 };
 
@@ -230,7 +252,7 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
             index_commit_line(line, s, live, w);
         }
     }
-    live.lifecycle.apply(w);
+    live.lifecycle.apply(w, w.branch, vb.clone);
 }
 
 void add_integrations(const LiveEvents& live, const git::Oid& tip, WorkerStatus& w) {
@@ -379,7 +401,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
             break;
         }
     }
-    const auto& spawned = lifecycle.spawned;
+    const store::Event* spawned = lifecycle.apply(w, {}, vb.clone);
     if (!spawned || gone || spawned->clone == vb.clone)
         return std::nullopt;
     auto id = protocol::normalize_id(name);
@@ -387,7 +409,6 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
         return std::nullopt;
     w.worker = name;
     w.id = *id;
-    lifecycle.apply(w);
     SpawnedEvent born = SpawnedEvent::decode(*spawned);
     w.desc = born.desc;
     w.branch = born.branch;

@@ -86,6 +86,13 @@ struct WorkerStatus {
     std::string slot;           // the pool slot it was spawned into
     std::string spawn_worktree; // the folder spawn gave it, relative to the main worktree
     bool parked = false; // its worktree was given back on purpose since (pool release, cleanup)
+    // Other workers spawned with the same id (by another clone, on another branch).
+    struct Duplicate {
+        std::string who; // the clone's name, or the start of its id
+        std::string branch;
+        bool operator==(const Duplicate&) const = default;
+    };
+    std::vector<Duplicate> duplicates;
 };
 
 struct StatusReport {

@@ -154,4 +154,41 @@ expect_ok porch status --json
 assert_json "$OUT" '[w["id"] for w in d["workers"]]' '["task-1","task-2","task-7","task-9"]' \
     "an unrelated history is still listed, never a crash"
 
+# --- case 6: one id spawned in two clones before either saw the other's --------------------------------
+cd "$T/orch"
+expect_ok porch spawn 5 search
+cd "$T/alice"
+expect_ok porch spawn 5 billing
+expect_ok porch sync
+cd "$T/orch"
+run porch sync
+assert_eq 0 "$RC" "sync with a duplicate id succeeds ($ERR)"
+cd "$T/alice"
+expect_ok porch sync
+spawns() { git -C "$1" porch log task-5 --json | python3 -c '
+import json, sys
+print(" ".join(sorted(e["branch"] for e in json.load(sys.stdin) if e["type"] == "spawned")))'; }
+for c in orch alice; do
+    assert_eq "work/task-5-billing work/task-5-search" "$(spawns "$T/$c")" "$c keeps both spawns of task-5"
+done
+in_dir "$T/fresh" expect_ok porch status --fetch
+assert_contains "$OUT" "task-5" "status --fetch brings a fresh clone the events too"
+assert_eq "work/task-5-billing work/task-5-search" "$(spawns "$T/fresh")" \
+    "and the remote has both spawns"
+cd "$T/orch"
+expect_ok porch status --json
+assert_json "$OUT" '[w["duplicates"] for w in d["workers"] if w["id"] == "task-5"][0][0]["branch"]' \
+    "work/task-5-billing" "the orchestrator's task-5 names the other spawn"
+assert_json "$OUT" '[a["kind"] for a in d["alerts"] if a["worker"] == "task-5" and a["kind"] != "stalled"]' \
+    '["duplicate-id"]' "with a duplicate-id alert"
+assert_json "$OUT" '[w["scope"] for w in d["workers"] if w["id"] == "task-5"][0]' '[]' \
+    "its own spawn still counts"
+expect_ok porch status
+assert_contains "$OUT" "git branch -m work/task-5-billing work/task-10-billing && git porch reindex" \
+    "the way out renames the other one to a free id"
+cd "$T/alice"
+expect_ok porch status --json
+assert_json "$OUT" '[w["duplicates"] for w in d["workers"] if w["id"] == "task-5"][0][0]["branch"]' \
+    "work/task-5-search" "alice's clone reports it too, from its side"
+
 finish

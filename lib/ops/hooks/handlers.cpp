@@ -21,12 +21,17 @@ namespace {
 
 constexpr std::string_view spawned_needle = "\"type\":\"spawned\"";
 
-std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker) {
-    std::vector<std::string> scope;
-    for (const auto& e : store::read_matching(repo, worker, spawned_needle))
+// The scope of the spawn that counts for the worker on `branch` (see spawn_that_counts).
+std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker,
+                                        const std::string& branch) {
+    const auto events = store::read_matching(repo, worker, spawned_needle);
+    std::vector<const store::Event*> spawns;
+    for (const auto& e : events)
         if (model::type_of(e) == model::EventType::spawned)
-            scope = model::SpawnedEvent::decode(e).scope;
-    return scope;
+            spawns.push_back(&e);
+    const auto* spawned =
+        model::spawn_that_counts(spawns, branch, repo.config_string("porch.cloneId").value_or(""));
+    return spawned ? model::SpawnedEvent::decode(*spawned).scope : std::vector<std::string>{};
 }
 
 std::string examples() {
@@ -48,7 +53,7 @@ std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Loc
     if (ctx.repo.operation_in_progress() == "merge")
         return std::nullopt; // a merge brings in other workers' files by design
     std::string worker = *where.branch_worker;
-    auto scope = declared_scope(ctx.repo, worker);
+    auto scope = declared_scope(ctx.repo, worker, where.head_branch);
     if (scope.empty())
         return std::nullopt;
     std::vector<std::string> outside;

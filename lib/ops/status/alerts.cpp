@@ -98,6 +98,33 @@ void remote_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
                               : "fast-forward it: git branch -f " + local.branch + " " + remote});
 }
 
+// A numeric id no worker in the report has: what a duplicate can be renamed to.
+std::string free_id(const StatusReport& report) {
+    std::uint64_t top = 0;
+    for (const auto& w : report.workers)
+        if (auto n = util::parse_count(w.id))
+            top = std::max(top, *n);
+    return std::to_string(top + 1);
+}
+
+// The same id spawned in two clones for two branches: two workers that status cannot tell
+// apart. The other one is renamed in its own clone.
+void duplicate_alerts(const Context& ctx, const StatusReport& report, const WorkerStatus& w,
+                      std::vector<Alert>& out) {
+    for (const auto& d : w.duplicates) {
+        auto parts = ctx.branch_template.match(d.branch);
+        std::string rename =
+            parts ? "in " + d.who + "'s clone: git branch -m " + d.branch + " " +
+                        ctx.branch_template.expand(free_id(report), parts->desc) +
+                        " && git porch reindex"
+                  : "give one of them another id (git branch -m), then git porch reindex";
+        out.push_back({AlertKind::duplicate_id, w.worker,
+                       w.worker + " was spawned twice: on " + w.branch + " and, by " + d.who +
+                           ", on " + d.branch,
+                       rename});
+    }
+}
+
 } // namespace
 
 std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
@@ -183,6 +210,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                            w.worker + " is complete but its worktree has uncommitted changes",
                            "commit or discard them in " + *w.worktree});
         remote_alerts(w, out);
+        duplicate_alerts(ctx, report, w, out);
     }
 
     // Worktrees porch made for one worker that now have something else checked out.

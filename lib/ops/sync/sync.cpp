@@ -73,41 +73,6 @@ Lines valid_lines(const git::Repo& repo, std::string_view ref, const std::string
     return out;
 }
 
-// Events are not signed: whoever may push can write lines in anyone's name. What this clone
-// recorded first-hand about its own workers must not be overridden by such lines, so from a
-// remote's copy of one of our workers' live notes this drops a spawned event (a forgery, or a
-// teammate who reused the id: either would take over the scope the hook enforces, the base and
-// the owner) and any event for a commit we recorded (it could change the state status reads
-// from that commit). Returns how many lines it dropped.
-std::size_t drop_overrides(Lines& theirs, const Lines& known, const std::string& me) {
-    bool spawned_here = false;
-    std::set<std::string> commits_here;
-    for (const auto& line : known) {
-        auto e = store::from_line(line);
-        if (!e || me.empty() || e->clone != me)
-            continue;
-        spawned_here = spawned_here || e->type == "spawned";
-        if (e->type == "commit" && !e->field("commit").empty())
-            commits_here.insert(e->field("commit"));
-    }
-    if (!spawned_here)
-        return 0; // not one of our workers
-    std::size_t dropped = 0;
-    for (auto it = theirs.begin(); it != theirs.end();) {
-        std::optional<store::Event> e;
-        if (!known.count(*it))
-            e = store::from_line(*it);
-        if (e && (e->type == "spawned" ||
-                  (e->type == "commit" && commits_here.count(e->field("commit"))))) {
-            it = theirs.erase(it);
-            ++dropped;
-        } else {
-            ++it;
-        }
-    }
-    return dropped;
-}
-
 void check_remote(const model::Context& ctx, const std::string& remote) {
     if (remote.empty() || remote.front() == '-' ||
         !git::run_in(ctx.cli_dir(), {"remote", "get-url", remote}).ok())
@@ -153,7 +118,7 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
                               ? store::note_lines(*repo.read_blob(mine->second))
                               : Lines{};
             if (ref == store::notes_ref)
-                outcome.skipped += drop_overrides(merged, known, me);
+                outcome.skipped += store::drop_overrides(merged, known, me);
             for (const auto& line : merged)
                 outcome.added += known.count(line) ? 0 : 1;
             if (!behind)
@@ -189,6 +154,24 @@ std::string default_remote(const model::Context& ctx) {
         upstream && !upstream->empty() && *upstream != ".")
         return *upstream;
     return "origin";
+}
+
+void fetch_all(const model::Context& ctx) {
+    const std::string pattern = std::string(store::notes_ref) + "*";
+    for (const auto& remote : ctx.repo.remotes()) {
+        const std::string notes =
+            "+" + pattern + ":" + store::tracking_ref(remote, store::notes_ref) + "*";
+        for (auto args : {std::vector<std::string>{"fetch", "-q", "--no-tags", remote},
+                          std::vector<std::string>{"fetch", "-q", "--no-tags", remote, notes}}) {
+            auto fetched = git::run_in(ctx.cli_dir(), args);
+            if (!fetched.ok())
+                throw Error(ErrorKind::fatal,
+                            "cannot fetch from " + remote + ": " +
+                                util::sanitize_for_terminal(fetched.last_error_line()),
+                            "check the remote with: git fetch " + remote +
+                                ", or run git porch status without --fetch");
+        }
+    }
 }
 
 SyncResult sync(model::Context& ctx, const SyncOptions& options) {

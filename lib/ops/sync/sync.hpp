@@ -48,6 +48,12 @@ std::string default_remote(const model::Context& ctx);
 // number of times with backoff, then a clear error.
 SyncResult sync(model::Context& ctx, const SyncOptions& options);
 
+// What status --fetch does before it reads, as the seeds' `git fetch --all` did: every remote's
+// branches (its configured refspecs) and porch's notes into refs/notes/remotes/<remote>/,
+// through the git program. Merges nothing, pushes nothing. Throws on the first remote that
+// cannot be fetched.
+void fetch_all(const model::Context& ctx);
+
 // When this clone last fetched porch's notes from any remote (FETCH_HEAD's time), if it did.
 std::optional<std::int64_t> last_fetch_time(const model::Context& ctx);
 
