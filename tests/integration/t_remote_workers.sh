@@ -191,4 +191,20 @@ expect_ok porch status --json
 assert_json "$OUT" '[w["duplicates"] for w in d["workers"] if w["id"] == "task-5"][0][0]["branch"]' \
     "work/task-5-search" "alice's clone reports it too, from its side"
 
+# --- case 5b: cleanup keeps a merged worker whose pushed branch went on ------------------------------
+cd "$T/orch"
+git merge -q --no-ff --no-edit work/task-1-api
+cd "$T/alice"
+git switch -q work/task-1-api
+git pull -q --ff-only origin work/task-1-api
+commit "[CHECKPOINT] one more fix after the merge"
+git push -q origin work/task-1-api
+cd "$T/orch"
+git fetch -q origin
+run porch cleanup
+assert_contains "$OUT$ERR" "origin/work/task-1-api has commits not merged into main" \
+    "cleanup names the pushed commits it would hide"
+assert_true "the local branch stays" git rev-parse -q --verify refs/heads/work/task-1-api
+assert_true "and so does its worktree" test -d worktrees/task-1-api
+
 finish

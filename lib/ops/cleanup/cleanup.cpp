@@ -289,7 +289,10 @@ void record_cleaned(Run& run, const WorkerBranch& wb, bool branch_deleted) {
 }
 
 void clean_worker(Run& run, const WorkerStatus& view) {
-    const WorkerBranch wb{view.worker, view.id, view.desc, view.branch, *view.tip};
+    if (!view.has_local_branch)
+        return; // its branch is on a remote only: nothing of it here to clean
+    const WorkerTip& local = view.tips.front();
+    const WorkerBranch wb{view.worker, view.id, view.desc, local.branch, local.commit};
     if (wb.branch == run.report.merged_into)
         return; // the integration branch itself
     const auto worktrees = checked_out(run, wb.branch);
@@ -301,6 +304,15 @@ void clean_worker(Run& run, const WorkerStatus& view) {
         refuse_unmerged(run, wb, worktrees, state);
         return;
     }
+    // Commits pushed from elsewhere and not merged: the local branch is all that points at the
+    // worker here, so it stays.
+    for (const auto& t : view.tips)
+        if (!t.remote.empty() && !run.ctx.repo.is_ancestor(t.commit, run.target)) {
+            refuse(run, wb, worktrees.size() == 1 ? worktrees.front()->path : std::string(),
+                   {t.display() + " has commits not merged into " + run.report.merged_into,
+                    "merge them first: git merge --no-ff " + t.display()});
+            return;
+        }
     bool all_gone = true; // no worktree keeps the branch checked out any more
     for (const auto* wt : worktrees)
         if (!clean_worktree(run, wb, spawned, *wt))

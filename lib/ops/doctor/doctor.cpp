@@ -64,9 +64,10 @@ std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::
         if (sources.tips.empty())
             continue;
         auto view = view_worker(ctx, vb, sources);
-        if (!view || !view->tip)
-            continue;
-        WorkerInfo info{{view->worker, view->id, view->desc, view->branch, *view->tip},
+        if (!view || !view->has_local_branch)
+            continue; // a branch on a remote only: nothing of it here to repair
+        const WorkerTip& local = view->tips.front();
+        WorkerInfo info{{view->worker, view->id, view->desc, local.branch, local.commit},
                         std::nullopt,
                         view->scope,
                         std::nullopt,
@@ -77,7 +78,7 @@ std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::
         // A base this clone does not have cannot bound anything.
         if (view->spawn_base && ctx.repo.resolve_commit(view->spawn_base->hex()))
             info.spawn_base = view->spawn_base;
-        const git::RefName ref = git::branch_ref(view->branch);
+        const git::RefName ref = local.ref();
         for (const auto& wt : wts)
             if (wt.head && *wt.head == ref) {
                 if (wt.missing)
