@@ -241,6 +241,23 @@ in_dir() {
     return "$rc"
 }
 
+# --- a real server --------------------------------------------------------------------------
+
+# start_daemon <base-path>: a git daemon on 127.0.0.1 (a free port) serving the bare repositories
+# under <base-path>, push allowed; sets PORT, stops it when the script exits, waits until it
+# answers. git://127.0.0.1:$PORT/<name>.git is then a real network remote.
+start_daemon() {
+    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    git daemon --reuseaddr --listen=127.0.0.1 --port="$PORT" --base-path="$1" --export-all \
+        --enable=receive-pack --pid-file="$T/daemon.pid" --detach "$1"
+    trap 'rc=$?; kill "$(cat "$T/daemon.pid" 2>/dev/null)" 2>/dev/null || true; (exit $rc); _on_exit' EXIT
+    for _ in $(seq 50); do
+        python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2)' \
+            "$PORT" 2>/dev/null && break
+        sleep 0.1
+    done
+}
+
 # --- running commands ------------------------------------------------------------------------
 
 OUT= ERR= RC=0

@@ -11,13 +11,8 @@ cd "$T"
 
 mkdir srv
 git init -q --bare -b main srv/team.git
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-git daemon --reuseaddr --listen=127.0.0.1 --port="$PORT" --base-path="$T/srv" --export-all \
-    --enable=receive-pack --pid-file="$T/daemon.pid" --detach "$T/srv"
-stop_daemon() { [[ -f $T/daemon.pid ]] && kill "$(cat "$T/daemon.pid")" 2>/dev/null || true; }
-trap 'rc=$?; stop_daemon; (exit $rc); _on_exit' EXIT
+start_daemon "$T/srv"
 URL=git://127.0.0.1:$PORT/team.git
-for _ in $(seq 50); do git ls-remote "$URL" >/dev/null 2>&1 && break; sleep 0.1; done
 assert_true "test setup: the daemon answers" git ls-remote "$URL"
 
 # status --porcelain reduced to worker, state, commits ahead and tip.
