@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <memory>
 
 namespace porch::git {
 
@@ -142,12 +143,27 @@ void Repo::refresh_config() {
     m_impl->config.reset();
 }
 
+// A remote is a `remote.<name>.url` (or pushurl) entry, as for git_remote_list; read by walking
+// the config because git_remote_list's regex match leaks PCRE2 match data in libgit2 1.5.1.
 std::vector<std::string> Repo::remotes() const {
-    git_strarray names{};
-    check(git_remote_list(&names, m_impl->repo.get()), "cannot list the remotes");
-    std::vector<std::string> out(names.strings, names.strings + names.count);
-    git_strarray_dispose(&names);
+    git_config_iterator* raw = nullptr;
+    check(git_config_iterator_new(&raw, snapshot(m_impl->repo, m_impl->config)),
+          "cannot list the remotes");
+    std::unique_ptr<git_config_iterator, void (*)(git_config_iterator*)> iter(
+        raw, git_config_iterator_free);
+    std::vector<std::string> out;
+    git_config_entry* entry = nullptr;
+    while (git_config_next(&entry, iter.get()) == 0) {
+        std::string_view key = entry->name;
+        auto last = key.rfind('.');
+        if (!key.starts_with("remote.") || last <= 7)
+            continue;
+        auto variable = lower_key(key.substr(last));
+        if (variable == ".url" || variable == ".pushurl")
+            out.emplace_back(key.substr(7, last - 7));
+    }
     std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
