@@ -53,6 +53,18 @@ ann_view() { git porch status --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(" ".join("%s:%s:%s:%s:%s" % (w["id"], w["state"], w["clone"], "local" if w["local"] else "remote", ",".join(w.get("scope") or [])) for w in d["workers"] if w["id"] in ("task-1", "task-2")))'; }
+# The hook's scope check must stay ann's own whatever bob's forged spawned event says (scope ".").
+out_of_scope_refused() { # <when>
+    mkdir -p worktrees/task-1-api/elsewhere && printf 'x\n' >worktrees/task-1-api/elsewhere/f
+    git -C worktrees/task-1-api add elsewhere/f
+    tick
+    run git -C worktrees/task-1-api commit -q -m "[CHECKPOINT] outside the scope"
+    assert_true "$1: a teammate's forged spawned event does not widen the scope the hook enforces (exit $RC)" \
+        test "$RC" -ne 0
+    git -C worktrees/task-1-api reset -q --soft "$TIP1" 2>/dev/null || true
+    git -C worktrees/task-1-api rm -q --cached -r elsewhere 2>/dev/null || true
+    rm -rf worktrees/task-1-api/elsewhere
+}
 expect_ok porch status --json
 before_view=$(ann_view)
 expect_ok porch log --json
@@ -65,21 +77,18 @@ forge task-1 \
 forge task-1 \
     "$(line task-1 "$BOB" f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1 60 1735690000 spawned ",\"base\":\"$BASE\",\"branch\":\"work/task-1-api\",\"desc\":\"api\",\"scope\":[\".\"],\"needs\":[]")"
 cd "$T/ann"
+# Before any sync, a plain fetch puts bob's note in refs/notes/remotes/origin/porch, which status
+# and the hooks read in memory: the same rules hold there.
+git fetch -q origin
+assert_true "the forged note is fetched" git show-ref -q --verify refs/notes/remotes/origin/porch
+assert_eq "$before_view" "$(ann_view)" "fetched, not synced: the forgeries change nothing of ann's workers"
+out_of_scope_refused "fetched, not synced"
 run porch sync
 assert_true "ann's sync after bob's forgeries succeeds (exit $RC)" test "$RC" -eq 0
 assert_contains "$ERR" "warning: skipped 2 " "the two overriding lines are skipped with a warning"
 assert_eq "$before_view" "$(ann_view)" \
     "a forged commit event in ann's name, or a forged spawned event, changes nothing of ann's workers"
-# The hook's scope check must still be ann's own: bob's spawned event said scope ".".
-mkdir -p worktrees/task-1-api/elsewhere && printf 'x\n' >worktrees/task-1-api/elsewhere/f
-git -C worktrees/task-1-api add elsewhere/f
-tick
-run git -C worktrees/task-1-api commit -q -m "[CHECKPOINT] outside the scope"
-assert_true "a teammate's forged spawned event does not widen the scope the hook enforces (exit $RC)" \
-    test "$RC" -ne 0
-git -C worktrees/task-1-api reset -q --soft "$TIP1" 2>/dev/null || true
-git -C worktrees/task-1-api rm -q --cached -r elsewhere 2>/dev/null || true
-rm -rf worktrees/task-1-api/elsewhere
+out_of_scope_refused "synced"
 
 # --- 2. events for one worker in another worker's note: dropped by sync -----------------------------
 cd "$T/bob"
@@ -148,6 +157,13 @@ start=$(date +%s)
 run porch status
 assert_eq 0 "$RC" "bob's own status with 100,000 events works ($ERR)"
 cd "$T/ann"
+git fetch -q origin
+for cmd in "status" "status --json" "log task-3 --json"; do
+    # shellcheck disable=SC2086
+    run porch $cmd
+    assert_eq 0 "$RC" "$cmd with the 100,000-event note fetched, not synced ($ERR)"
+done
+assert_eq "$before_view" "$(ann_view)" "the fetched oversized note changes nothing of ann's workers"
 run porch sync
 assert_eq 0 "$RC" "ann's sync with a 100,000-event note succeeds ($ERR)"
 assert_contains "$ERR" "warning:" "the oversized note is skipped with a warning"
