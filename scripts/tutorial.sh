@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The README's tutorial, run for real: a sandbox repository "shop" in a temporary folder, three
 # workers, their kickoff, protocol commits in their worktrees (one refused by the commit-msg
-# hook), status, log, QA, integration and cleanup. Prints the ```console blocks the README shows:
+# hook), status, log, QA, integration and cleanup; then a shared remote, a teammate's clone and
+# a branch pushed without porch. Prints the ```console blocks the README shows:
 # each command as "$ ..." followed by its output, the sandbox folder written as "~".
 #
 # usage: scripts/tutorial.sh [--update-readme] path/to/git-porch
 #   Without the option it prints the blocks; with it, it writes them over the console blocks
-#   between README.md's "tutorial.sh: begin" and "tutorial.sh: end" markers (same number, same
-#   order; the prose around them stays). tests/integration/t_readme.sh checks that they match.
+#   between README.md's "tutorial.sh: begin" and "tutorial.sh: end" markers, region after region
+#   (same number, same order; the prose around them stays). tests/integration/t_readme.sh checks that they match.
 # Environment: TUTORIAL_STATUS=<file> receives "<exit code><TAB><command>" per command shown;
 # TUTORIAL_KEEP=1 keeps the sandbox.
 #
@@ -23,16 +24,18 @@ import re, sys
 path, transcript = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8").read()
 block = re.compile(r"^```console\n.*?^```$", re.S | re.M)
-m = re.search(r"<!-- tutorial\.sh: begin -->\n.*?<!-- tutorial\.sh: end -->", text, re.S)
-if not m:
+region = re.compile(r"<!-- tutorial\.sh: begin -->\n.*?<!-- tutorial\.sh: end -->", re.S)
+regions = list(region.finditer(text))
+if not regions:
     sys.exit("tutorial.sh: README.md lacks the tutorial.sh: begin/end markers")
-old, new = block.findall(m.group(0)), block.findall(transcript)
+old = [b for m in regions for b in block.findall(m.group(0))]
+new = block.findall(transcript)
 if len(old) != len(new):
     sys.exit("tutorial.sh: README.md's tutorial has %d console blocks, the script prints %d: "
              "edit README.md by hand" % (len(old), len(new)))
 it = iter(new)
-part = block.sub(lambda _: next(it), m.group(0))
-open(path, "w", encoding="utf-8").write(text[:m.start()] + part + text[m.end():])
+text = region.sub(lambda m: block.sub(lambda _: next(it), m.group(0)), text)
+open(path, "w", encoding="utf-8").write(text)
 print("tutorial.sh: updated %d console blocks in %s" % (len(new), path))
 EOF
     exit
@@ -164,4 +167,30 @@ show 'git porch integrate users'
 show 'git porch integrate users --finish'
 show 'git porch cleanup --branches'
 show 'git log --oneline -1 && git branch'
+end
+
+# 6. Workers on other machines: a shared remote, a worker that runs elsewhere, and a cloud agent
+# without porch that only pushes a branch.
+git init -q --bare "$sandbox/team.git"
+begin
+show 'git remote add origin ~/team.git && git push -q -u origin main'
+show 'git porch spawn 4 search --scope src/search'
+show 'git push -q origin work/task-4-search && git porch sync'
+end
+
+begin
+show 'git clone -q ~/team.git ~/laptop && cd ~/laptop'
+show 'git switch -q work/task-4-search'
+show 'git commit -q --allow-empty -m "[COMPLETE] Search by name"'
+show 'git push -q origin work/task-4-search'
+show 'git switch -q -c work/task-5-export main'
+show 'git commit -q --allow-empty -m "[BLOCKED:no-s3-credentials] Export needs a bucket"'
+show 'git push -q origin work/task-5-export'
+end
+
+begin
+show 'cd ~/shop'
+show 'git porch status --fetch'
+show 'git -C worktrees/task-4-search merge -q --ff-only origin/work/task-4-search'
+show 'git porch status'
 end

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # README.md's tutorial is real output: scripts/tutorial.sh replays it against PORCH_BIN, every
 # command it shows must behave as shown (each `git porch` one succeeds), and the ```console
-# blocks between the README's "tutorial.sh: begin" and "tutorial.sh: end" markers must equal the
-# ones the script prints, up to the event times of `git porch log` (the real clock). Commit ids
-# are compared as they are: the script fixes every commit date. When porch's output changes,
-# regenerate the blocks with scripts/tutorial.sh --update-readme <path/to/git-porch>.
+# blocks between the README's "tutorial.sh: begin" and "tutorial.sh: end" markers (one or more
+# regions, read in order) must equal the ones the script prints, up to the event times of
+# `git porch log` and status's fetch age (the real clock). Commit ids are compared as they are:
+# the script fixes every commit date. When porch's output changes, regenerate the blocks with
+# scripts/tutorial.sh --update-readme <path/to/git-porch>.
 source "$(dirname "$0")/lib.sh"
 
 README=$SOURCE_DIR/README.md
@@ -47,13 +48,16 @@ def blocks(text):
 
 def normalise(block):
     # git porch log: "2026-11-22 07:55:41  task-3 ..." (event times come from the real clock)
-    return re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?=  )", "YYYY-MM-DD hh:mm:ss", block, flags=re.M)
+    block = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?=  )", "YYYY-MM-DD hh:mm:ss", block, flags=re.M)
+    # status: "teammates' events fetched 0s ago" (FETCH_HEAD's time, the real clock too)
+    return re.sub(r"(?<=events fetched )\d+[smhd](?= ago)", "Ns", block)
 
-m = re.search(r"<!-- tutorial\.sh: begin -->\n(.*?)<!-- tutorial\.sh: end -->", readme, re.S)
-if not m:
+regions = re.findall(r"<!-- tutorial\.sh: begin -->\n(.*?)<!-- tutorial\.sh: end -->", readme, re.S)
+if not regions:
     print("README.md lacks the <!-- tutorial.sh: begin --> ... <!-- tutorial.sh: end --> markers")
     sys.exit(0)
-shown, real = blocks(m.group(1)), blocks(transcript)
+tutorial = "".join(regions)
+shown, real = blocks(tutorial), blocks(transcript)
 if not real:
     problems.append("scripts/tutorial.sh printed no console block")
 if len(shown) != len(real):
@@ -87,7 +91,7 @@ if porch_commands < 10:
 for want in ["git porch init", "git porch spawn ", "git porch status", "git porch log",
              "git porch integrate users --dry-run", "git porch integrate users\n",
              "git porch integrate users --finish", "git porch cleanup"]:
-    if "$ " + want not in m.group(1):
+    if "$ " + want not in tutorial:
         problems.append("README's tutorial lacks `%s`" % want.strip())
 print("\n\n".join(problems))
 EOF
