@@ -110,9 +110,9 @@ rm "$G/refs/heads/young.lock"
 ops=(spawn acquire release integrate sync commit)
 round=0 kills=0 next_id=1
 declare -A killed_ops=()
-# Past the deadline, rounds go on until 10 kills (a slow machine kills fewer commands mid-way):
-# the checks below count kills, never seconds.
-while ((SECONDS < DEADLINE || (kills < 10 && round < 150))); do
+# Past the deadline, rounds go on until 20 rounds and 10 kills (a slow machine runs fewer rounds
+# and kills fewer commands mid-way): the checks below count rounds and kills, never seconds.
+while ((SECONDS < DEADLINE || ((kills < 10 || round < 20) && round < 150))); do
     round=$((round + 1))
     op=${ops[RANDOM % ${#ops[@]}]}
     # The teammate moves on now and then, so sync has something to merge.
