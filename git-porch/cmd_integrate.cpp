@@ -99,7 +99,7 @@ void render(const ops::IntegrateResult& r, bool dry_run) {
             out << "removed the worktree of " << w << " (auto_cleanup)\n";
         return;
     }
-    if (dry_run)
+    if (dry_run && r.diverged.empty())
         out << "would merge into " << r.branch << ", in this order:\n";
     for (const auto& s : r.steps) {
         if (s.outcome == "merged")

@@ -148,6 +148,8 @@ assert_json "$OUT" '[t["commit"][:7] for t in d["diverged"][0]["tips"]]' "[\"$lo
 assert_json "$OUT" 'd["steps"]' '[]' "and no step"
 run porch integrate feat --dry-run
 assert_eq 1 "$RC" "a dry run stops on it too"
+assert_contains "$ERR" "task-2 has diverged" "naming it"
+assert_not_contains "$OUT" "would merge" "and promises no merge"
 # The hint's command, as typed, integrates the others.
 expect_ok porch integrate feat --only task-6
 assert_contains "$OUT" "merged task-6 (work/task-6-extra)" "leaving the diverged worker out works"
