@@ -48,8 +48,8 @@ public:
         for (const auto& f : findings) {
             std::cout << paint(f.fixed ? "fixed" : "found", f.fixed ? Tone::green : Tone::red,
                                env.color)
-                      << "  " << display(f.kind) << ": " << display(f.message) << "\n       "
-                      << display(f.action) << '\n';
+                      << "  " << model::to_string(f.kind) << ": " << display(f.message)
+                      << "\n       " << display(f.action) << '\n';
         }
         if (unfixed && !m_fix)
             std::cout << "next: git porch doctor --fix repairs what is safe; the rest needs the "

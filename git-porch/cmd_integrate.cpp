@@ -52,12 +52,41 @@ nlohmann::json to_json(const ops::IntegrateResult& r) {
             files.push_back({{"file", f}, {"workers", who}});
         j["conflict"] = {{"worker", r.conflict->worker}, {"files", files}};
     }
+    j["diverged"] = nlohmann::json::array();
+    for (const auto& d : r.diverged) {
+        nlohmann::json tips = nlohmann::json::array();
+        for (const auto& t : d.tips)
+            tips.push_back({{"branch", t.branch}, {"commit", t.commit}});
+        j["diverged"].push_back(
+            {{"worker", d.worker}, {"tips", tips}, {"message", d.message}, {"action", d.action}});
+    }
     j["verify_failure"] =
         r.verify_failure ? nlohmann::json(*r.verify_failure) : nlohmann::json(nullptr);
     j["finished"] = r.finished;
     j["cleaned"] = r.cleaned;
     j["worktree_removed"] = r.worktree_removed;
     return j;
+}
+
+// The stop before merging anything: each diverged worker with its tips and the commands that
+// reconcile it, then how to go on, or to go on without them.
+void render_diverged(const ops::IntegrateResult& r) {
+    std::cerr << "error: nothing merged into " << r.branch << ": "
+              << util::sanitize_for_terminal(r.diverged.front().message) << '\n';
+    for (std::size_t i = 0; i < r.diverged.size(); ++i) {
+        if (i > 0)
+            std::cerr << "hint: " << util::sanitize_for_terminal(r.diverged[i].message) << '\n';
+        std::cerr << "hint: " << util::sanitize_for_terminal(r.diverged[i].action) << '\n';
+    }
+    std::cerr << "hint: then run: git porch integrate " << r.feature
+              << (r.in_progress ? " --continue" : "") << '\n';
+    if (!r.order.empty() && !r.in_progress)
+        std::cerr << "hint: or leave " << (r.diverged.size() == 1 ? "it" : "them")
+                  << " out: git porch integrate " << r.feature << " --only "
+                  << util::join(r.order, ",") << '\n';
+    else if (r.in_progress)
+        std::cerr << "hint: or put everything back: git porch integrate " << r.feature
+                  << " --abort\n";
 }
 
 void render(const ops::IntegrateResult& r, bool dry_run) {
@@ -70,7 +99,7 @@ void render(const ops::IntegrateResult& r, bool dry_run) {
             out << "removed the worktree of " << w << " (auto_cleanup)\n";
         return;
     }
-    if (dry_run)
+    if (dry_run && r.diverged.empty())
         out << "would merge into " << r.branch << ", in this order:\n";
     for (const auto& s : r.steps) {
         if (s.outcome == "merged")
@@ -85,8 +114,10 @@ void render(const ops::IntegrateResult& r, bool dry_run) {
         }
     }
     for (const auto& s : r.skipped)
-        out << "skipped " << s.worker << ": " << s.reason << '\n';
-    if (r.conflict) {
+        out << "skipped " << s.worker << ": " << util::sanitize_for_terminal(s.reason) << '\n';
+    if (!r.diverged.empty()) {
+        render_diverged(r);
+    } else if (r.conflict) {
         std::cerr << "error: merging " << r.conflict->worker << " into " << r.branch
                   << " conflicted in:\n";
         for (const auto& [f, who] : r.conflict->files) {
@@ -162,7 +193,7 @@ public:
                       << " is back where the run started\n";
         else
             render(r, m_options.dry_run);
-        return r.conflict || r.verify_failure ? 1 : 0;
+        return r.conflict || r.verify_failure || !r.diverged.empty() ? 1 : 0;
     }
 
 private:

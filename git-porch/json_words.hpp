@@ -20,5 +20,8 @@ inline void to_json(nlohmann::json& j, IntegrationState v) {
 inline void to_json(nlohmann::json& j, AlertKind v) {
     j = to_string(v);
 }
+inline void to_json(nlohmann::json& j, FindingKind v) {
+    j = to_string(v);
+}
 
 } // namespace porch::model

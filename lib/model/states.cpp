@@ -43,6 +43,23 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 17> alert_kinds = {
     {AlertKind::duplicate_id, "duplicate-id"},
 }};
 
+constexpr std::array<std::pair<FindingKind, std::string_view>, 14> finding_kinds = {{
+    {FindingKind::wrong_branch_commit, "wrong-branch-commit"},
+    {FindingKind::branch_without_worktree, "branch-without-worktree"},
+    {FindingKind::worktree_without_branch, "worktree-without-branch"},
+    {FindingKind::unfinished_spawn, "unfinished-spawn"},
+    {FindingKind::half_made_worktree, "half-made-worktree"},
+    {FindingKind::hooks_missing, "hooks-missing"},
+    {FindingKind::hooks_shadowed, "hooks-shadowed"},
+    {FindingKind::hooks_foreign, "hooks-foreign"},
+    {FindingKind::config_missing, "config-missing"},
+    {FindingKind::stale_lock, "stale-lock"},
+    {FindingKind::behind_remote, "behind-remote"},
+    {FindingKind::diverged, "diverged"},
+    {FindingKind::remote_branch_without_events, "remote-branch-without-events"},
+    {FindingKind::duplicate_id, "duplicate-id"},
+}};
+
 template <typename Enum, std::size_t N>
 std::string_view word(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
     for (const auto& [v, w] : table)
@@ -106,6 +123,10 @@ std::string to_string(IntegrationState state) {
 
 std::string to_string(AlertKind kind) {
     return std::string(word(alert_kinds, kind));
+}
+
+std::string to_string(FindingKind kind) {
+    return std::string(word(finding_kinds, kind));
 }
 
 } // namespace porch::model

@@ -49,4 +49,23 @@ enum class AlertKind {
 };
 std::string to_string(AlertKind kind);
 
+// What `git porch doctor` found.
+enum class FindingKind {
+    wrong_branch_commit,
+    branch_without_worktree,
+    worktree_without_branch,
+    unfinished_spawn,
+    half_made_worktree,
+    hooks_missing,
+    hooks_shadowed,
+    hooks_foreign,
+    config_missing,
+    stale_lock,
+    behind_remote,
+    diverged,
+    remote_branch_without_events,
+    duplicate_id,
+};
+std::string to_string(FindingKind kind);
+
 } // namespace porch::model

@@ -7,6 +7,7 @@
 #include "model/message.hpp"
 #include "model/new_worker.hpp"
 #include "model/record.hpp"
+#include "model/remote_advice.hpp"
 #include "model/scope.hpp"
 #include "model/setup.hpp"
 #include "model/store.hpp"
@@ -56,28 +57,25 @@ process::Result git_no_hooks(const std::string& dir, std::vector<std::string> ar
 }
 
 // The workers with a branch here, as the worker view sees them: a teammate's worker known from
-// its events alone has nothing here to repair.
-std::vector<WorkerInfo> load_workers(const Context& ctx, const std::vector<git::Worktree>& wts) {
+// its events, or from a remote branch alone, has nothing here to repair.
+std::vector<WorkerInfo> load_workers(const Context& ctx, const StatusReport& report,
+                                     const std::vector<git::Worktree>& wts) {
     std::vector<WorkerInfo> out;
-    const ViewBase vb = view_base(ctx);
-    for (const auto& sources : find_workers(ctx)) {
-        if (sources.tips.empty())
+    for (const auto& view : report.workers) {
+        if (!view.has_local_branch)
             continue;
-        auto view = view_worker(ctx, vb, sources);
-        if (!view || !view->has_local_branch)
-            continue; // a branch on a remote only: nothing of it here to repair
-        const WorkerTip& local = view->tips.front();
-        WorkerInfo info{{view->worker, view->id, view->desc, local.branch, local.commit},
+        const WorkerTip& local = view.tips.front();
+        WorkerInfo info{{view.worker, view.id, view.desc, local.branch, local.commit},
                         std::nullopt,
-                        view->scope,
+                        view.scope,
                         std::nullopt,
                         std::nullopt};
-        info.parked = view->parked;
-        info.pooled = !view->slot.empty();
-        info.recorded = view->recorded;
+        info.parked = view.parked;
+        info.pooled = !view.slot.empty();
+        info.recorded = view.recorded;
         // A base this clone does not have cannot bound anything.
-        if (view->spawn_base && ctx.repo.resolve_commit(view->spawn_base->hex()))
-            info.spawn_base = view->spawn_base;
+        if (view.spawn_base && ctx.repo.resolve_commit(view.spawn_base->hex()))
+            info.spawn_base = view.spawn_base;
         const git::RefName ref = local.ref();
         for (const auto& wt : wts)
             if (wt.head && *wt.head == ref) {
@@ -392,9 +390,10 @@ DoctorFinding stray_finding(const Stray& s, const StrayMove& m,
                             const std::vector<WorkerInfo>& workers) {
     const std::string id = s.commit.id.hex();
     if (!m.moved_ids.count(id))
-        return {"wrong-branch-commit", describe(s, m.base), stray_advice(s, m, workers), false};
+        return {FindingKind::wrong_branch_commit, describe(s, m.base), stray_advice(s, m, workers),
+                false};
     auto new_id = m.new_ids.find(id);
-    return {"wrong-branch-commit", describe(s, m.base),
+    return {FindingKind::wrong_branch_commit, describe(s, m.base),
             "moved onto " + find_worker(workers, s.owners.front())->wb.branch + " as " +
                 (new_id == m.new_ids.end() ? std::string() : new_id->second) + "; " + m.base +
                 " reset to " + m.new_base.short_hex(),
@@ -443,7 +442,7 @@ void check_workers_without_worktree(const Context& ctx, const std::vector<Worker
                 : ctx.worktree_template.expand(w.wb.id, w.wb.desc);
         if (w.missing_worktree)
             out.push_back(
-                {"branch-without-worktree",
+                {FindingKind::branch_without_worktree,
                  w.wb.worker + ": the worktree folder of " + w.wb.branch +
                      " was deleted: " + w.missing_worktree->path,
                  "forget the folder: git worktree prune; then make it again: git worktree add " +
@@ -453,7 +452,7 @@ void check_workers_without_worktree(const Context& ctx, const std::vector<Worker
                      w.wb.branch,
                  false});
         else
-            out.push_back({"branch-without-worktree",
+            out.push_back({FindingKind::branch_without_worktree,
                            w.wb.worker + ": no worktree has " + w.wb.branch + " checked out",
                            "make one: git worktree add " + path + " " + w.wb.branch +
                                " (or, if its work is not needed: git branch -D " + w.wb.branch +
@@ -477,13 +476,13 @@ void check_worktrees_without_branch(const Context& ctx, const std::vector<git::W
         if (ctx.repo.ref_exists(git::branch_ref(expected)) || on_branch)
             continue;
         if (wt.missing)
-            out.push_back({"worktree-without-branch",
+            out.push_back({FindingKind::worktree_without_branch,
                            "worktree " + rel + " is registered, but its folder and its branch " +
                                expected + " are gone",
                            "forget it: git worktree prune", false});
         else
             out.push_back(
-                {"worktree-without-branch",
+                {FindingKind::worktree_without_branch,
                  "worktree " + rel + " has no branch (" + expected + " does not exist)",
                  "keep its work on a branch: git -C " + wt.path + " switch -c " + expected +
                      "; or, if nothing in it is needed: git worktree remove --force " + wt.path,
@@ -510,7 +509,7 @@ void check_unknown_worktree_folders(const Context& ctx, const std::vector<git::W
             !ctx.worktree_template.match(rel))
             continue;
         out.push_back(
-            {"worktree-without-branch",
+            {FindingKind::worktree_without_branch,
              "folder " + rel + " looks like a worker's worktree, but git does not know it",
              "look inside, then remove it: rm -rf " + entry.path().string(), false});
     }
@@ -543,7 +542,7 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
     const bool shadowed = hooks_path && !fs::equivalent(own, report.dir, ec);
     if (!missing.empty()) {
         std::string names = util::join(missing, ", ");
-        DoctorFinding f{shadowed ? "hooks-shadowed" : "hooks-missing",
+        DoctorFinding f{shadowed ? FindingKind::hooks_shadowed : FindingKind::hooks_missing,
                         shadowed ? "core.hooksPath (" + *hooks_path + ") points git at " +
                                        report.dir + ", which lacks porch's hooks: " + names
                                  : "porch's hooks are missing or outdated in " + report.dir + ": " +
@@ -570,7 +569,7 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
     }
     if (!foreign.empty())
         out.push_back(
-            {"hooks-foreign",
+            {FindingKind::hooks_foreign,
              "hooks in " + report.dir +
                  " are not porch's, so its checks do not run: " + util::join(foreign, ", "),
              "let porch chain them: git porch hooks install (see git porch hooks status)", false});
@@ -586,7 +585,7 @@ void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<Doct
                 present = true;
         if (present)
             continue;
-        DoctorFinding f{"config-missing",
+        DoctorFinding f{FindingKind::config_missing,
                         want.multi ? want.key + " does not include " + want.value
                                    : want.key + " is not set",
                         "", false};
@@ -633,7 +632,7 @@ void check_half_made_worktrees(const Context& ctx, const DoctorOptions& opt,
         if (ec || age < opt.stale_lock_age)
             continue;
         fs::path folder = fs::path(read_text(admin / "gitdir")).parent_path();
-        DoctorFinding f{"half-made-worktree",
+        DoctorFinding f{FindingKind::half_made_worktree,
                         "worktree " + folder.string() +
                             " was never finished (the command making it was killed)",
                         "", false};
@@ -684,7 +683,7 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
         bool dirty = w.worktree && git::worktree_dirty(w.worktree->path);
         std::string spawn_again = "git porch spawn " + w.wb.id + " " + w.wb.desc;
         DoctorFinding f{
-            "unfinished-spawn",
+            FindingKind::unfinished_spawn,
             w.wb.worker + ": " + w.wb.branch +
                 " has no spawned event: a spawn that was killed, or a branch made outside porch",
             "", false};
@@ -713,7 +712,7 @@ void check_unfinished_spawns(Context& ctx, const DoctorOptions& opt,
 void check_locks(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
     for (const auto& lock : stale_locks(ctx.repo, opt.stale_lock_age)) {
         auto minutes = std::chrono::duration_cast<std::chrono::minutes>(lock.age).count();
-        DoctorFinding f{"stale-lock",
+        DoctorFinding f{FindingKind::stale_lock,
                         "lock file " + lock.path.string() + " is " + std::to_string(minutes) +
                             " minutes old: a killed git process left it, and git refuses to work "
                             "while it is there",
@@ -729,6 +728,36 @@ void check_locks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
     }
 }
 
+// Where this clone and the remote disagree about a worker: its branch is behind what was
+// pushed, or the two diverged (worded as status words its alerts); a worker branch on a remote
+// that no event records (pushed by a worker without porch, or whose clone never synced),
+// which this clone can take over; and an id spawned twice.
+void check_remote_workers(const Context& ctx, const StatusReport& report,
+                          std::vector<DoctorFinding>& out) {
+    auto base_tip = ctx.repo.resolve_commit(git::branch_ref(report.base_branch));
+    // A finished worker whose work the base already has needs nobody to take it over.
+    auto merged = [&](const WorkerStatus& w) {
+        return base_tip && w.tip && ctx.repo.is_ancestor(*w.tip, *base_tip);
+    };
+    for (const auto& w : report.workers) {
+        if (auto a = diverged_advice(w))
+            out.push_back({FindingKind::diverged, a->message, a->action, false});
+        else if (auto b = behind_remote_advice(w))
+            out.push_back({FindingKind::behind_remote, b->message, b->action, false});
+        if (!w.has_local_branch && !w.tips.empty() && !w.recorded && !merged(w))
+            out.push_back({FindingKind::remote_branch_without_events,
+                           w.worker + ": " + w.tip_source +
+                               " has no events: a worker without porch pushed it, or its clone "
+                               "never ran git porch sync",
+                           "take it over here: git porch checkout " + w.worker +
+                               "; or see its commits: git log " + w.tip_source,
+                           false});
+        for (auto& d : duplicate_advice(ctx, report, w))
+            out.push_back(
+                {FindingKind::duplicate_id, std::move(d.message), std::move(d.action), false});
+    }
+}
+
 } // namespace
 
 std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
@@ -739,10 +768,12 @@ std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
     check_hooks(ctx, options, out);
     check_half_made_worktrees(ctx, options, out);
     const auto wts = ctx.repo.worktrees();
-    const auto workers = load_workers(ctx, wts);
+    const StatusReport report = collect_status(ctx);
+    const auto workers = load_workers(ctx, report, wts);
     check_unfinished_spawns(ctx, options, workers, out);
     check_branches_and_worktrees(ctx, workers, wts, out);
     check_wrong_branch(ctx, options, workers, wts, out);
+    check_remote_workers(ctx, report, out);
     return out;
 }
 

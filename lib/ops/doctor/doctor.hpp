@@ -1,10 +1,13 @@
 // `git porch doctor`: finds what the failure modes of parallel workers leave behind (protocol
 // commits on the base branch, branches without worktrees and worktrees without branches,
-// missing or shadowed hooks, missing notes config, stale lock files) and, with `fix`, repairs
-// what can be repaired without losing or rewriting anything anyone else may have.
+// missing or shadowed hooks, missing notes config, stale lock files), and where this clone and
+// the remote disagree (a branch behind or diverged from what was pushed, a pushed worker branch
+// nobody recorded, an id spawned twice), and, with `fix`, repairs what can be repaired without
+// losing or rewriting anything anyone else may have.
 #pragma once
 
 #include "model/context.hpp"
+#include "model/states.hpp"
 
 #include <chrono>
 #include <string>
@@ -13,10 +16,7 @@
 namespace porch::ops {
 
 struct DoctorFinding {
-    // wrong-branch-commit, branch-without-worktree, worktree-without-branch, unfinished-spawn,
-    // half-made-worktree,
-    // hooks-missing, hooks-shadowed, hooks-foreign, config-missing, stale-lock
-    std::string kind;
+    model::FindingKind kind = model::FindingKind::wrong_branch_commit;
     std::string message; // one line; may contain others' text: sanitise before printing
     std::string action;  // what --fix did, or what to type next
     bool fixed = false;

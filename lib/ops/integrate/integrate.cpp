@@ -4,6 +4,7 @@
 #include "model/events.hpp"
 #include "model/graph.hpp"
 #include "model/naming.hpp"
+#include "model/remote_advice.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
@@ -47,18 +48,26 @@ void record(Context& ctx, const std::string& worker, const IntegrationEvent& eve
     store::append(ctx.repo, event.encode(worker));
 }
 
-// Files the worker's branch changed since it left its base.
+// Whether `into` has every branch of the worker, local and pushed: a worker counts as merged
+// only when its newest commits are in, wherever they were made. One known from its events
+// alone has no commits here to be in.
+bool all_tips_in(const Context& ctx, const WorkerStatus& w, const git::Oid& into) {
+    return w.tip && std::all_of(w.tips.begin(), w.tips.end(), [&](const WorkerTip& t) {
+               return ctx.repo.is_ancestor(t.commit, into);
+           });
+}
+
+// Files the worker's newest tip changed since it left its base.
 std::set<std::string> changed_files(const Context& ctx, const WorkerStatus& w,
                                     const git::Oid& base) {
     std::optional<git::Oid> from = w.spawn_base;
-    auto tip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
-    if (!tip)
+    if (!w.tip)
         return {};
     if (!from)
-        from = ctx.repo.merge_base(*tip, base);
+        from = ctx.repo.merge_base(*w.tip, base);
     if (!from)
         return {};
-    auto r = git::run_in(*ctx.root, {"diff", "--name-only", from->hex(), tip->hex()});
+    auto r = git::run_in(*ctx.root, {"diff", "--name-only", from->hex(), w.tip->hex()});
     auto files = util::non_empty_lines(r.out);
     return {files.begin(), files.end()};
 }
@@ -67,8 +76,59 @@ struct Plan {
     std::vector<std::string> order;
     std::vector<IntegrateSkip> skipped;
     std::vector<IntegrateStep> already;
+    std::vector<IntegrateDiverged> diverged; // the run must stop before merging
     std::map<std::string, WorkerStatus> by_worker;
 };
+
+IntegrateDiverged diverged_entry(const WorkerStatus& w) {
+    IntegrateDiverged d{w.worker, {}, {}, {}};
+    for (const auto& t : w.tips)
+        d.tips.push_back({t.display(), t.commit.hex()});
+    if (auto advice = diverged_advice(w)) {
+        d.message = std::move(advice->message);
+        d.action = std::move(advice->action);
+    }
+    return d;
+}
+
+// Why a worker that is not merged yet is not merged now; nullopt when it is to be merged.
+std::optional<std::string> why_skipped(const Context& ctx, const IntegrateOptions& options,
+                                       const WorkerStatus& w) {
+    if (w.state != model::WorkerState::complete && !options.include_incomplete)
+        return "state " + std::string(to_string(w.state)) + ", not complete";
+    if (!w.tip)
+        return std::string("its branch is not here, only its events: fetch it (git fetch --all)");
+    if (w.qa == model::QaVerdict::rejected)
+        return "rejected by QA: " + w.qa_reason;
+    if (ctx.config.qa_required && w.qa != model::QaVerdict::approved)
+        return std::string("not approved by QA (qa.required)");
+    return std::nullopt;
+}
+
+// Sorts the workers --only selects into already merged, skipped (with the reason), diverged
+// and to merge; returns those to merge.
+std::set<std::string> sort_workers(const Context& ctx, const IntegrateOptions& options,
+                                   const git::Oid& tip, Plan& plan) {
+    std::set<std::string> candidates;
+    for (const auto& [name, w] : plan.by_worker) {
+        if (!options.only.empty() &&
+            std::find(options.only.begin(), options.only.end(), name) == options.only.end())
+            continue;
+        if (all_tips_in(ctx, w, tip)) {
+            plan.already.push_back({name, w.tip_source, "already-merged", w.tip->hex(), {}});
+        } else if (w.diverged) {
+            // Whatever its state says (read from one side only), the other side may hold the
+            // work: merging either would leave commits out.
+            plan.diverged.push_back(diverged_entry(w));
+            plan.skipped.push_back({name, "diverged: " + plan.diverged.back().message});
+        } else if (auto why = why_skipped(ctx, options, w)) {
+            plan.skipped.push_back({name, *why});
+        } else {
+            candidates.insert(name);
+        }
+    }
+    return candidates;
+}
 
 Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::Oid& tip) {
     Plan plan;
@@ -79,32 +139,11 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         if (!plan.by_worker.count(o))
             throw Error(ErrorKind::invalid, "no worker " + o,
                         "see the workers with: git porch status");
-    std::set<std::string> merged, candidates;
-    for (const auto& [name, w] : plan.by_worker) {
-        if (!options.only.empty() &&
-            std::find(options.only.begin(), options.only.end(), name) == options.only.end())
-            continue;
-        auto wtip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
-        if (!wtip)
-            continue;
-        if (ctx.repo.is_ancestor(*wtip, tip)) {
-            merged.insert(name);
-            plan.already.push_back({name, w.branch, "already-merged", wtip->hex(), {}});
-        } else if (w.state != model::WorkerState::complete && !options.include_incomplete) {
-            plan.skipped.push_back(
-                {name, "state " + std::string(to_string(w.state)) + ", not complete"});
-        } else if (w.qa == model::QaVerdict::rejected) {
-            plan.skipped.push_back({name, "rejected by QA: " + w.qa_reason});
-        } else if (ctx.config.qa_required && w.qa != model::QaVerdict::approved) {
-            plan.skipped.push_back({name, "not approved by QA (qa.required)"});
-        } else {
-            candidates.insert(name);
-        }
-    }
+    std::set<std::string> candidates = sort_workers(ctx, options, tip, plan);
     // Workers already in the integration branch count as merged whether or not --only named them.
+    std::set<std::string> merged;
     for (const auto& [name, w] : plan.by_worker)
-        if (auto wtip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
-            wtip && ctx.repo.is_ancestor(*wtip, tip))
+        if (all_tips_in(ctx, w, tip))
             merged.insert(name);
     auto deps_of = [&](const WorkerStatus& w) {
         std::set<std::string> deps(w.declared_needs.begin(), w.declared_needs.end());
@@ -145,8 +184,11 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
     return plan;
 }
 
+// "Merge task-1: api", and where the commits came from when it was not the local branch:
+// "Merge task-9: cloud (origin/work/task-9-cloud)".
 std::string merge_message(const WorkerStatus& w) {
-    return "Merge " + w.worker + ": " + (w.desc.empty() ? w.branch : w.desc);
+    return "Merge " + w.worker + ": " + (w.desc.empty() ? w.branch : w.desc) +
+           (w.tip_source == w.branch ? "" : " (" + w.tip_source + ")");
 }
 
 // Who changed each conflicting file: the worker being merged, and the workers already in the
@@ -160,8 +202,7 @@ IntegrateConflict describe_conflict(const Context& ctx, const Plan& plan, const 
     for (const auto& [name, w] : plan.by_worker) {
         if (name == worker)
             continue;
-        auto wtip = ctx.repo.resolve_commit(git::branch_ref(w.branch));
-        if (!wtip || !ctx.repo.is_ancestor(*wtip, integration_tip))
+        if (!w.tip || !ctx.repo.is_ancestor(*w.tip, integration_tip))
             continue;
         for (const auto& f : changed_files(ctx, w, base))
             changed_by[f].insert(name);
@@ -193,18 +234,25 @@ std::optional<std::string> verify(const Context& ctx, const std::string& worktre
            std::to_string(r.exit_code) + (tail.empty() ? "" : ":\n" + tail);
 }
 
-// Merges the planned workers one by one; stops at a conflict or a failed verify.
+// Merges the planned workers one by one; stops at a conflict or a failed verify, and before
+// merging anything when a worker has diverged (it may have diverged since the run started).
 void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& result,
                 const git::Oid& base) {
     auto tip = ctx.repo.resolve_commit(git::branch_ref(result.branch));
     Plan plan = make_plan(ctx, options, *tip);
     result.order = plan.order;
     result.skipped = plan.skipped;
+    result.diverged = plan.diverged;
+    if (!plan.diverged.empty())
+        return;
     for (const auto& w : plan.order) {
         const WorkerStatus& ws = plan.by_worker.at(w);
-        auto wtip = ctx.repo.resolve_commit(git::branch_ref(ws.branch));
+        // The commit the plan checked (state, QA, needs), not the branch's name: a fetch in
+        // between could move the name on to commits nobody checked. The message names the
+        // branch it came from.
+        const std::string wtip = ws.tip->hex();
         auto r = git::run_in(result.worktree,
-                             {"merge", "--no-ff", "--no-edit", "-m", merge_message(ws), ws.branch});
+                             {"merge", "--no-ff", "--no-edit", "-m", merge_message(ws), wtip});
         if (!r.ok()) {
             auto files = git::conflicted_paths(result.worktree);
             if (files.empty())
@@ -214,12 +262,12 @@ void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& 
             result.conflict =
                 describe_conflict(ctx, plan, w, files, base,
                                   *ctx.repo.resolve_commit(git::branch_ref(result.branch)));
-            record(ctx, w, {EventType::integrate_conflict, result.feature, wtip->hex(), {}, files});
+            record(ctx, w, {EventType::integrate_conflict, result.feature, wtip, {}, files});
             return;
         }
         auto merge = ctx.repo.resolve_commit(git::branch_ref(result.branch));
-        record(ctx, w, {EventType::integrated, result.feature, wtip->hex(), merge->hex(), {}});
-        result.steps.push_back({w, ws.branch, "merged", wtip->hex(), {}});
+        record(ctx, w, {EventType::integrated, result.feature, wtip, merge->hex(), {}});
+        result.steps.push_back({w, ws.tip_source, "merged", wtip, {}});
         if (auto failure = verify(ctx, result.worktree)) {
             record(ctx, w, {EventType::integrate_verify_failed, result.feature, {}, {}, {}});
             result.verify_failure = failure;
@@ -229,6 +277,11 @@ void run_merges(Context& ctx, const IntegrateOptions& options, IntegrateResult& 
     }
 }
 
+// Whether the run stopped where the user must act: the start mark stays for --continue.
+bool stopped(const IntegrateResult& result) {
+    return result.conflict || result.verify_failure || !result.diverged.empty();
+}
+
 // The in-memory rehearsal: `git merge-tree --write-tree` on the simulated tip, chained with
 // commit-tree so each merge sees the previous ones. Writes only unreachable objects.
 void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& result,
@@ -236,10 +289,13 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
     Plan plan = make_plan(ctx, options, start);
     result.order = plan.order;
     result.skipped = plan.skipped;
+    result.diverged = plan.diverged;
+    if (!plan.diverged.empty())
+        return;
     std::string sim = start.hex();
     for (const auto& w : plan.order) {
         const WorkerStatus& ws = plan.by_worker.at(w);
-        auto wtip = ctx.repo.resolve_commit(git::branch_ref(ws.branch));
+        const auto& wtip = ws.tip;
         auto r =
             git::run_in(*ctx.root, {"merge-tree", "--write-tree", "--name-only", sim, wtip->hex()});
         if (r.exit_code == 1) {
@@ -253,7 +309,7 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
             }
             if (!files.empty())
                 files.erase(files.begin());
-            result.steps.push_back({w, ws.branch, "conflict-predicted", wtip->hex(), files});
+            result.steps.push_back({w, ws.tip_source, "conflict-predicted", wtip->hex(), files});
             continue;
         }
         if (!r.ok())
@@ -264,7 +320,7 @@ void dry_run(Context& ctx, const IntegrateOptions& options, IntegrateResult& res
             *ctx.root, {"commit-tree", tree, "-p", sim, "-p", wtip->hex(), "-m", merge_message(ws)},
             "cannot rehearse the merge of " + w);
         sim = util::non_empty_lines(c.out).front();
-        result.steps.push_back({w, ws.branch, "would-merge", wtip->hex(), {}});
+        result.steps.push_back({w, ws.tip_source, "would-merge", wtip->hex(), {}});
     }
 }
 
@@ -341,8 +397,17 @@ IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
         throw Error(ErrorKind::fatal, "no such base: " + protocol::quote(base_rev),
                     "name a branch or commit with --base");
     auto tip = ctx.repo.ref_target(branch_ref);
-    // Refuses a cycle or an unknown worker before anything is created.
-    make_plan(ctx, options, tip ? *tip : *base);
+    // Refuses a cycle or an unknown worker before anything is created. A diverged worker stops
+    // the run here too, before anything is merged: merging the others first would leave a
+    // half-made integration to --continue or --abort, and whoever needs the diverged worker
+    // could not follow anyway. Reconciled, the same command goes on.
+    Plan plan = make_plan(ctx, options, tip ? *tip : *base);
+    if (!plan.diverged.empty()) {
+        result.order = plan.order;
+        result.skipped = plan.skipped;
+        result.diverged = plan.diverged;
+        return result;
+    }
     if (options.dry_run) {
         dry_run(ctx, options, result, tip ? *tip : *base);
         return result;
@@ -379,13 +444,41 @@ IntegrateResult integrate(Context& ctx, const IntegrateOptions& options) {
         throw;
     }
     run_merges(ctx, options, result, *base);
-    if (!result.conflict && !result.verify_failure)
+    result.in_progress = stopped(result);
+    if (!result.in_progress) {
         ctx.repo.delete_ref_if(start_ref(options.feature), *tip);
-    if (!result.conflict && !result.verify_failure)
         if (auto created = ctx.repo.ref_target(created_ref(options.feature)))
             ctx.repo.delete_ref_if(created_ref(options.feature), *created);
+    }
     return result;
 }
+
+namespace {
+
+// The worker whose commit the stopped merge was merging (MERGE_HEAD), and the branch it came
+// from as git names it: the one whose conflict event names the commit, else the one with a
+// branch (local or pushed) at it.
+std::optional<std::pair<std::string, std::string>>
+merging_worker(const Context& ctx, const std::string& feature, const git::Oid& theirs) {
+    auto report = collect_status(ctx);
+    auto source = [&](const WorkerStatus& w) {
+        for (const auto& t : w.tips)
+            if (t.commit == theirs)
+                return t.display();
+        return w.tip_source.empty() ? w.branch : w.tip_source;
+    };
+    for (const auto& w : report.workers)
+        for (const auto& i : w.integrations)
+            if (i.feature == feature && i.commit == theirs.hex())
+                return std::pair{w.worker, source(w)};
+    for (const auto& w : report.workers)
+        for (const auto& t : w.tips)
+            if (t.commit == theirs)
+                return std::pair{w.worker, t.display()};
+    return std::nullopt;
+}
+
+} // namespace
 
 IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options) {
     require_root(ctx);
@@ -415,20 +508,20 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
         if (!r.ok())
             throw Error(ErrorKind::fatal, "cannot commit the merge: " + r.last_error_line());
         auto merge = ctx.repo.resolve_commit(git::branch_ref(result.branch));
-        for (const auto& wb : worker_branches(ctx))
-            if (theirs && wb.tip == *theirs) {
-                record(ctx, wb.worker,
-                       {EventType::integrated, options.feature, theirs->hex(), merge->hex(), {}});
-                result.steps.push_back({wb.worker, wb.branch, "merged", theirs->hex(), {}});
-                if (auto failure = verify(ctx, result.worktree)) {
-                    record(ctx, wb.worker,
-                           {EventType::integrate_verify_failed, options.feature, {}, {}, {}});
-                    result.verify_failure = failure;
-                    result.verify_worker = wb.worker;
-                    return result;
-                }
-                break;
+        if (auto who = theirs ? merging_worker(ctx, options.feature, *theirs) : std::nullopt) {
+            const auto& [worker, source] = *who;
+            record(ctx, worker,
+                   {EventType::integrated, options.feature, theirs->hex(), merge->hex(), {}});
+            result.steps.push_back({worker, source, "merged", theirs->hex(), {}});
+            if (auto failure = verify(ctx, result.worktree)) {
+                record(ctx, worker,
+                       {EventType::integrate_verify_failed, options.feature, {}, {}, {}});
+                result.verify_failure = failure;
+                result.verify_worker = worker;
+                result.in_progress = true;
+                return result;
             }
+        }
     } else if (git::worktree_dirty(result.worktree)) {
         throw Error(
             ErrorKind::fatal,
@@ -439,7 +532,8 @@ IntegrateResult integrate_continue(Context& ctx, const IntegrateOptions& options
     IntegrateResult rest = result;
     run_merges(ctx, options, rest, *base);
     rest.steps.insert(rest.steps.begin(), result.steps.begin(), result.steps.end());
-    if (!rest.conflict && !rest.verify_failure) {
+    rest.in_progress = stopped(rest);
+    if (!rest.in_progress) {
         ctx.repo.delete_ref_if(start_ref(options.feature), *start);
         if (auto created = ctx.repo.ref_target(created_ref(options.feature)))
             ctx.repo.delete_ref_if(created_ref(options.feature), *created);
@@ -516,6 +610,27 @@ void remove_own_worktree(const Context& ctx, IntegrateResult& result) {
             result.worktree_removed = git::run_in(*ctx.root, {"worktree", "remove", wt.path}).ok();
 }
 
+// Every worker merged must have all of its branches, local and pushed, in the integration
+// branch: later commits, made here or pushed from elsewhere, would be left out. Lists them as
+// " task-2 (origin/work/task-2-web)".
+std::string moved_since_merged(const Context& ctx, const std::string& feature,
+                               const git::Oid& integration_tip) {
+    std::string moved;
+    for (const auto& w : collect_status(ctx).workers) {
+        bool merged = std::any_of(w.integrations.begin(), w.integrations.end(), [&](const auto& i) {
+            return i.feature == feature && i.state == IntegrationState::merged;
+        });
+        if (!merged)
+            continue;
+        for (const auto& t : w.tips)
+            if (!ctx.repo.is_ancestor(t.commit, integration_tip)) {
+                moved += " " + w.worker + " (" + t.display() + ")";
+                break;
+            }
+    }
+    return moved;
+}
+
 } // namespace
 
 IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
@@ -529,12 +644,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
     if (!tip)
         throw Error(ErrorKind::fatal, "no branch " + result.branch,
                     "integrate first: git porch integrate " + feature);
-    // Every worker merged must still be where it was merged: later commits would be left out.
-    std::string moved;
-    for (const auto& w : collect_status(ctx).workers)
-        for (const auto& i : w.integrations)
-            if (i.feature == feature && i.state == IntegrationState::merged && !i.current)
-                moved += " " + w.worker;
+    std::string moved = moved_since_merged(ctx, feature, *tip);
     if (!moved.empty())
         throw Error(ErrorKind::refused, "workers moved since they were merged:" + moved,
                     "merge their new commits: git porch integrate " + feature);

@@ -32,10 +32,25 @@ struct IntegrateSkip {
 
 struct IntegrateStep {
     std::string worker;
-    std::string branch;
+    std::string branch;             // where the tip came from, as git names it: origin/work/...
     std::string outcome;            // merged, would-merge, conflict-predicted, already-merged
     std::string commit;             // the worker's tip that was (or would be) merged
     std::vector<std::string> files; // conflict-predicted: the files
+};
+
+// One branch of a diverged worker, local or remote-tracking.
+struct IntegrateTip {
+    std::string branch; // as git names it: work/task-2-web, origin/work/task-2-web
+    std::string commit;
+};
+
+// A worker whose branches each have commits the others lack: which one to merge is the user's
+// call, so the run stops before merging anything.
+struct IntegrateDiverged {
+    std::string worker;
+    std::vector<IntegrateTip> tips;
+    std::string message; // names every tip
+    std::string action;  // the commands that reconcile them
 };
 
 struct IntegrateConflict {
@@ -54,10 +69,12 @@ struct IntegrateResult {
     std::optional<IntegrateConflict> conflict; // the run stopped at it
     std::optional<std::string> verify_failure; // the run stopped: the command's output tail
     std::string verify_worker;                 // whose merge it failed after
-    bool finished = false;                     // --finish merged into the base
-    std::string base;                          // --finish: the base branch
-    std::vector<std::string> cleaned;          // --finish with auto_cleanup: worktrees removed
-    bool worktree_removed = false;             // --finish removed porch's own worktree
+    std::vector<IntegrateDiverged> diverged;   // the run stopped, merging nothing (more)
+    bool in_progress = false; // a stop left the run to --continue (refs/porch/integrate/...)
+    bool finished = false;    // --finish merged into the base
+    std::string base;         // --finish: the base branch
+    std::vector<std::string> cleaned; // --finish with auto_cleanup: worktrees removed
+    bool worktree_removed = false;    // --finish removed porch's own worktree
 };
 
 // Dependency order over `needs` (worker -> workers it needs, restricted to the keys): a worker
