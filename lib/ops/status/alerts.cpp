@@ -1,6 +1,7 @@
 #include "ops/status/alerts.hpp"
 
 #include "git/cli.hpp"
+#include "model/advice.hpp"
 #include "model/graph.hpp"
 #include "model/message.hpp"
 #include "util/text.hpp"
@@ -71,11 +72,8 @@ void remote_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
         for (const auto& t : w.tips)
             if (!t.remote.empty() && !remote)
                 remote = &t;
-        std::string in = w.worktree ? "git -C " + util::shell_quote(*w.worktree) + " " : "git ";
         std::string action = remote && w.has_local_branch
-                                 ? "reconcile them: " + in + "merge " + remote->display() +
-                                       " (on " + w.branch + "), then " + in + "push " +
-                                       remote->remote + " " + w.branch
+                                 ? reconcile_action(w.worktree, w.branch, *remote)
                                  : "merge one into the other, then push it";
         out.push_back({AlertKind::diverged, w.worker,
                        w.worker + " has diverged: " + util::join(tips, ", ") +
@@ -93,36 +91,16 @@ void remote_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
     out.push_back({AlertKind::behind_remote, w.worker,
                    w.worker + ": " + local.branch + " is " +
                        util::plural(w.local_behind, "commit") + " behind " + remote,
-                   w.worktree ? "fast-forward it: git -C " + util::shell_quote(*w.worktree) +
-                                    " merge --ff-only " + remote
-                              : "fast-forward it: git branch -f " + local.branch + " " + remote});
-}
-
-// A numeric id no worker in the report has: what a duplicate can be renamed to.
-std::string free_id(const StatusReport& report) {
-    std::uint64_t top = 0;
-    for (const auto& w : report.workers)
-        if (auto n = util::parse_count(w.id))
-            top = std::max(top, *n);
-    return std::to_string(top + 1);
+                   fast_forward_action(w.worktree, local.branch, remote)});
 }
 
 // The same id spawned in two clones for two branches: two workers that status cannot tell
-// apart. The other one is renamed in its own clone.
+// apart.
 void duplicate_alerts(const Context& ctx, const StatusReport& report, const WorkerStatus& w,
                       std::vector<Alert>& out) {
-    for (const auto& d : w.duplicates) {
-        auto parts = ctx.branch_template.match(d.branch);
-        std::string rename =
-            parts ? "in " + d.who + "'s clone: git branch -m " + d.branch + " " +
-                        ctx.branch_template.expand(free_id(report), parts->desc) +
-                        " && git porch reindex"
-                  : "give one of them another id (git branch -m), then git porch reindex";
-        out.push_back({AlertKind::duplicate_id, w.worker,
-                       w.worker + " was spawned twice: on " + w.branch + " and, by " + d.who +
-                           ", on " + d.branch,
-                       rename});
-    }
+    for (auto& advice : duplicate_advice(ctx, report, w))
+        out.push_back({AlertKind::duplicate_id, w.worker, std::move(advice.message),
+                       std::move(advice.action)});
 }
 
 } // namespace
