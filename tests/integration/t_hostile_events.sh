@@ -67,7 +67,8 @@ forge task-1 \
 cd "$T/ann"
 run porch sync
 assert_true "ann's sync after bob's forgeries succeeds (exit $RC)" test "$RC" -eq 0
-assert_contains "$ERR" "warning: skipped 2 " "the two overriding lines are skipped with a warning"
+assert_contains "$ERR" "warning: skipped 2 event line(s) that would override what this clone recorded" \
+    "the two overriding lines are skipped with a warning that says why"
 assert_eq "$before_view" "$(ann_view)" \
     "a forged commit event in ann's name, or a forged spawned event, changes nothing of ann's workers"
 # The hook's scope check must still be ann's own: bob's spawned event said scope ".".
