@@ -41,6 +41,9 @@ struct Worktree {
     bool missing = false;        // the folder is gone (git would call it prunable)
     bool locked = false;
     bool is_main = false;
+    // The branch a rebase or bisect in progress here started from: HEAD is detached meanwhile,
+    // but git still counts the branch as checked out (the rebase will write it when it ends).
+    std::optional<RefName> busy_branch;
 
     // The branch checked out here; nullopt when detached or on a ref outside refs/heads/.
     std::optional<BranchName> branch() const { return head ? head->branch() : std::nullopt; }

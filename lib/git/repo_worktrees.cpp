@@ -33,6 +33,22 @@ std::optional<RefName> symbolic_head(const std::optional<std::string>& content) 
     return RefName(target);
 }
 
+// The branch a rebase or a bisect in progress in the worktree whose git dir is `dir` started
+// from: the files git itself reads to refuse moving that branch (rebase-*/head-name hold a full
+// ref name, BISECT_START a short one or a commit id).
+std::optional<RefName> busy_branch(const fs::path& dir) {
+    auto first_line = [&](const char* file) -> std::string {
+        std::string text = read_small_file(dir / file).value_or("");
+        return text.substr(0, text.find_first_of("\r\n"));
+    };
+    for (const char* file : {"rebase-merge/head-name", "rebase-apply/head-name"})
+        if (std::string name = first_line(file); name.starts_with("refs/heads/"))
+            return RefName(name);
+    if (std::string start = first_line("BISECT_START"); !start.empty() && !Oid::from_hex(start))
+        return branch_ref(start);
+    return std::nullopt;
+}
+
 } // namespace
 
 std::vector<Worktree> Repo::worktrees() const {
@@ -43,6 +59,7 @@ std::vector<Worktree> Repo::worktrees() const {
         w.path = *main;
         w.head = symbolic_head(read_small_file(common / "HEAD"));
         w.is_main = true;
+        w.busy_branch = busy_branch(common);
         out.push_back(std::move(w));
     }
     StrArray names;
@@ -60,6 +77,7 @@ std::vector<Worktree> Repo::worktrees() const {
         // The HEAD file format is stable and documented; reading it directly also works for a
         // worktree whose branch no longer exists, where libgit2's lookup would fail.
         w.head = symbolic_head(read_small_file(common / "worktrees" / w.name / "HEAD"));
+        w.busy_branch = busy_branch(common / "worktrees" / w.name);
         out.push_back(std::move(w));
     }
     return out;

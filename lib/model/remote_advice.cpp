@@ -9,11 +9,6 @@ namespace porch::model {
 
 namespace {
 
-// `git -C <worktree> ` where the branch is checked out, else `git `.
-std::string git_in(const WorkerStatus& w) {
-    return w.worktree ? "git -C " + util::shell_quote(*w.worktree) + " " : "git ";
-}
-
 // A numeric id no worker in the report has: what a duplicate can be renamed to.
 std::string free_id(const StatusReport& report) {
     std::uint64_t top = 0;
@@ -25,6 +20,23 @@ std::string free_id(const StatusReport& report) {
 
 } // namespace
 
+std::string git_in(const std::optional<std::string>& worktree) {
+    return worktree ? "git -C " + util::shell_quote(*worktree) + " " : "git ";
+}
+
+std::string fast_forward_action(const std::optional<std::string>& worktree,
+                                const std::string& branch, const std::string& remote_branch) {
+    return worktree ? "fast-forward it: " + git_in(worktree) + "merge --ff-only " + remote_branch
+                    : "fast-forward it: git branch -f " + branch + " " + remote_branch;
+}
+
+std::string reconcile_action(const std::optional<std::string>& worktree, const std::string& branch,
+                             const WorkerTip& remote) {
+    const std::string in = git_in(worktree);
+    return "reconcile them: " + in + "merge " + remote.display() + " (on " + branch + "), then " +
+           in + "push " + remote.remote + " " + branch;
+}
+
 std::optional<Advice> diverged_advice(const WorkerStatus& w) {
     if (!w.diverged)
         return std::nullopt;
@@ -35,11 +47,8 @@ std::optional<Advice> diverged_advice(const WorkerStatus& w) {
         if (!t.remote.empty() && !remote)
             remote = &t;
     }
-    const std::string in = git_in(w);
     std::string action = remote && w.has_local_branch
-                             ? "reconcile them: " + in + "merge " + remote->display() + " (on " +
-                                   w.branch + "), then " + in + "push " + remote->remote + " " +
-                                   w.branch
+                             ? reconcile_action(w.worktree, w.branch, *remote)
                              : "merge one into the other, then push it";
     return Advice{w.worker + " has diverged: " + util::join(tips, ", ") +
                       " each have commits the other lacks",
@@ -56,13 +65,13 @@ std::optional<Advice> behind_remote_advice(const WorkerStatus& w) {
             remote = t.display();
     return Advice{w.worker + ": " + local.branch + " is " + util::plural(w.local_behind, "commit") +
                       " behind " + remote,
-                  w.worktree ? "fast-forward it: " + git_in(w) + "merge --ff-only " + remote
-                             : "fast-forward it: git branch -f " + local.branch + " " + remote};
+                  fast_forward_action(w.worktree, local.branch, remote)};
 }
 
 std::vector<Advice> duplicate_advice(const Context& ctx, const StatusReport& report,
                                      const WorkerStatus& w) {
     std::vector<Advice> out;
+    const std::string ours = w.clone_name.empty() ? std::string() : " by " + w.clone_name;
     for (const auto& d : w.duplicates) {
         auto parts = ctx.branch_template.match(d.branch);
         std::string rename =
@@ -70,8 +79,8 @@ std::vector<Advice> duplicate_advice(const Context& ctx, const StatusReport& rep
                         ctx.branch_template.expand(free_id(report), parts->desc) +
                         " && git porch reindex"
                   : "give one of them another id (git branch -m), then git porch reindex";
-        out.push_back({w.worker + " was spawned twice: on " + w.branch + " and, by " + d.who +
-                           ", on " + d.branch,
+        out.push_back({w.worker + " was spawned twice: on " + w.branch + ours + ", and on " +
+                           d.branch + " by " + d.who,
                        std::move(rename)});
     }
     return out;

@@ -85,7 +85,8 @@ assert_eq "$before_view" "$(ann_view)" "fetched, not synced: the forgeries chang
 out_of_scope_refused "fetched, not synced"
 run porch sync
 assert_true "ann's sync after bob's forgeries succeeds (exit $RC)" test "$RC" -eq 0
-assert_contains "$ERR" "warning: skipped 2 " "the two overriding lines are skipped with a warning"
+assert_contains "$ERR" "warning: skipped 2 event line(s) that would override what this clone recorded" \
+    "the two overriding lines are skipped with a warning that says why"
 assert_eq "$before_view" "$(ann_view)" \
     "a forged commit event in ann's name, or a forged spawned event, changes nothing of ann's workers"
 out_of_scope_refused "synced"

@@ -160,8 +160,8 @@ cd "$T/alice"
 expect_ok porch spawn 5 billing
 expect_ok porch sync
 cd "$T/orch"
-run porch sync
-assert_eq 0 "$RC" "test setup: sync with a duplicate id ($ERR)"
+# A plain fetch, not sync: sync would fast-forward task-1, which is behind on purpose.
+git fetch -q origin
 run porch doctor --json
 assert_eq 1 "$RC" "doctor is not healthy"
 assert_eq '["behind-remote","diverged","duplicate-id","remote-branch-without-events"]' "$(kinds "$OUT")" \
@@ -180,8 +180,9 @@ assert_contains "$(finding remote-branch-without-events message)" "task-9: origi
     "the branch pushed without porch"
 assert_contains "$(finding remote-branch-without-events action)" "take it over here: git porch checkout task-9" \
     "offers the take-over"
-assert_eq "task-5 was spawned twice: on work/task-5-search and, by alice@example.com, on work/task-5-billing" \
-    "$(finding duplicate-id message | sed 's/by [^,]*,/by alice@example.com,/')" "duplicate ids"
+assert_match "$(finding duplicate-id message)" \
+    '^task-5 was spawned twice: on work/task-5-search by [^,]+, and on work/task-5-billing by .+$' \
+    "duplicate ids: both spawns and who made them"
 assert_contains "$(finding duplicate-id action)" "git branch -m work/task-5-billing work/task-10-billing && git porch reindex" \
     "with the rename status prints"
 status_action=$(git porch status --json | python3 -c '

@@ -131,7 +131,8 @@ server=$(git ls-remote "$URL" refs/notes/porch)
 in_dir c expect_ok porch sync --no-push
 assert_eq "$server" "$(git ls-remote "$URL" refs/notes/porch)" "--no-push leaves the server alone"
 in_dir a expect_ok porch sync --branches
-assert_contains "$OUT" $'pushed work/task-1-w1\npushed work/task-2-w2' "--branches pushes this clone's workers' branches"
+assert_contains "$OUT" $'work/task-1-w1: pushed to origin (13 commits, new there)\nwork/task-2-w2: pushed to origin (11 commits, new there)' \
+    "--branches pushes this clone's workers' branches"
 assert_eq "refs/heads/main refs/heads/work/task-1-w1 refs/heads/work/task-2-w2" \
     "$(git ls-remote --heads "$URL" | awk '{print $2}' | sort | paste -sd' ')" "and no one else's"
 in_dir c expect_fail 128 "no remote nowhere" -- porch sync nowhere

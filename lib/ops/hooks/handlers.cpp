@@ -34,6 +34,23 @@ std::vector<std::string> declared_scope(const git::Repo& repo, const std::string
     return spawned ? model::SpawnedEvent::decode(*spawned).scope : std::vector<std::string>{};
 }
 
+// Whether `commit` is on some remote's copy of the branch HEAD is on: a fast-forward to it (git
+// pull --ff-only, or sync following a worker pushed from elsewhere) brings commits made in
+// another clone, which records them itself. Recording them here too would give its records of
+// them the look of forgeries of ours (store::drop_overrides), and sync would drop them.
+bool pushed_elsewhere(const git::Repo& repo, const git::Oid& commit) {
+    auto head = repo.head_ref();
+    auto branch = head ? head->branch() : std::nullopt;
+    if (!branch)
+        return false;
+    for (const auto& remote : repo.remotes()) {
+        auto theirs = repo.ref_target(git::RefName("refs/remotes/" + remote + "/" + branch->str()));
+        if (theirs && (*theirs == commit || repo.is_ancestor(commit, *theirs)))
+            return true;
+    }
+    return false;
+}
+
 std::string examples() {
     std::string out;
     for (auto line : util::split_lines(protocol::protocol_examples()))
@@ -174,6 +191,9 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         if (after_merge && known.count(head->hex()))
             return {}; // post-commit recorded it already
         git::Commit commit = ctx.repo.commit(*head);
+        // A commit a merge just made is on no remote yet: one there came by a fast-forward.
+        if (after_merge && pushed_elsewhere(ctx.repo, *head))
+            return {};
         store::Event event = model::commit_event(worker, commit, "hook",
                                                  model::ahead_after(ctx.repo, commit, known, base));
         store::append(ctx.repo, std::move(event));

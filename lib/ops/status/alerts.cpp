@@ -72,7 +72,7 @@ void remote_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
 }
 
 // The same id spawned in two clones for two branches: two workers that status cannot tell
-// apart. The other one is renamed in its own clone.
+// apart.
 void duplicate_alerts(const Context& ctx, const StatusReport& report, const WorkerStatus& w,
                       std::vector<Alert>& out) {
     for (auto& a : duplicate_advice(ctx, report, w))

@@ -3,6 +3,7 @@
 #include "git/cli.hpp"
 #include "model/event.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/random.hpp"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -92,6 +94,36 @@ bool rejected(const process::Result& r) {
 
 } // namespace
 
+std::string to_string(FollowResult result) {
+    switch (result) {
+    case FollowResult::fast_forwarded:
+        return "fast-forwarded";
+    case FollowResult::left:
+        return "left";
+    case FollowResult::diverged:
+        return "diverged";
+    case FollowResult::failed:
+        return "failed";
+    }
+    return {};
+}
+
+std::string to_string(BranchResult result) {
+    switch (result) {
+    case BranchResult::up_to_date:
+        return "up-to-date";
+    case BranchResult::pushed:
+        return "pushed";
+    case BranchResult::behind:
+        return "behind";
+    case BranchResult::diverged:
+        return "diverged";
+    case BranchResult::failed:
+        return "failed";
+    }
+    return {};
+}
+
 MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& theirs) {
     const std::string me = repo.config_string("porch.cloneId").value_or("");
     for (int attempt = 0; attempt < max_merge_attempts; ++attempt) {
@@ -113,12 +145,12 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
                 entries[anchor] = blob;
                 continue;
             }
-            Lines merged = valid_lines(repo, ref, anchor, blob, outcome.skipped);
+            Lines merged = valid_lines(repo, ref, anchor, blob, outcome.malformed);
             Lines known = mine != our_entries.end()
                               ? store::note_lines(*repo.read_blob(mine->second))
                               : Lines{};
             if (ref == store::notes_ref)
-                outcome.skipped += store::drop_overrides(merged, known, me);
+                outcome.overriding += store::drop_overrides(merged, known, me);
             for (const auto& line : merged)
                 outcome.added += known.count(line) ? 0 : 1;
             if (!behind)
@@ -127,7 +159,7 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
                 entries[anchor] = repo.write_blob(store::note_text(merged));
         }
         git::Oid result = theirs;
-        if (!behind || outcome.skipped > 0) {
+        if (!behind || outcome.skipped() > 0) {
             std::vector<git::Oid> parents;
             if (!behind)
                 parents.push_back(*ours);
@@ -174,6 +206,251 @@ void fetch_all(const model::Context& ctx) {
     }
 }
 
+namespace {
+
+// The workers' branches, fetched explicitly: a clone made with --single-branch (or any narrow
+// fetch refspec) still sees them. Forced, as remote-tracking branches are.
+std::string branches_refspec(const model::Context& ctx, const std::string& remote) {
+    return "+" + ctx.branch_ref_prefix() + "*:refs/remotes/" + remote + "/" +
+           ctx.branch_template.literal_prefix() + "*";
+}
+
+git::RefName tracking_branch(const std::string& remote, const std::string& branch) {
+    return git::RefName("refs/remotes/" + remote + "/" + branch);
+}
+
+// git's own reason for a failure: its last "error:" or "fatal:" line, never a hint.
+std::string git_reason(const process::Result& r) {
+    std::string reason;
+    for (auto line : util::split_lines(r.err))
+        for (std::string_view label : {"error: ", "fatal: "})
+            if (line.starts_with(label))
+                reason = line.substr(label.size());
+    return reason.empty() ? r.last_error_line() : reason;
+}
+
+// The worktree that has `ref` checked out, or is rebasing or bisecting it, if any.
+const git::Worktree* holder(const std::vector<git::Worktree>& worktrees, const git::RefName& ref) {
+    for (const auto& wt : worktrees)
+        if (wt.head == ref || wt.busy_branch == ref)
+            return &wt;
+    return nullptr;
+}
+
+// Moves a branch that is strictly behind to the remote's tip: a compare-and-swap of the ref when
+// no worktree has it, else a merge --ff-only in its worktree (which keeps the index and the files
+// right), and only in a clean one: anything else is left as it is, with what to type.
+void fast_forward(model::Context& ctx, const git::Worktree* wt, const git::RefName& theirs,
+                  Follow& f) {
+    const std::string ff = model::fast_forward_action(f.worktree, f.branch, f.remote_branch);
+    if (!wt) {
+        auto cas = ctx.repo.update_ref_cas(git::branch_ref(f.branch), f.to, f.from,
+                                           "porch sync: fast-forward to " + f.remote_branch);
+        if (cas == git::CasResult::updated)
+            return;
+        f.result = FollowResult::failed;
+        f.reason =
+            cas == git::CasResult::locked ? "another process holds its lock" : "it moved meanwhile";
+        f.action = "git porch sync";
+        return;
+    }
+    f.result = FollowResult::left;
+    if (wt->missing) {
+        f.reason = "its worktree folder is missing: " + wt->path;
+        f.action = "remove the stale worktree entry: git worktree prune, then: git porch sync";
+        return;
+    }
+    if (wt->head != git::branch_ref(f.branch)) {
+        f.reason = "a rebase or bisect is in progress in " + wt->path;
+        f.action = "finish or abort it there, then: git porch sync";
+        return;
+    }
+    auto dirty = git::dirty_paths(wt->path);
+    if (!dirty || !dirty->empty()) {
+        f.reason = dirty ? "its worktree has uncommitted changes" : "git cannot read its worktree";
+        f.action = "commit or stash the changes, then " + ff;
+        return;
+    }
+    auto merged = git::run_in(wt->path, {"merge", "--ff-only", "-q", theirs.str()});
+    if (merged.ok()) {
+        f.result = FollowResult::fast_forwarded;
+        return;
+    }
+    f.result = FollowResult::failed;
+    f.reason = git_reason(merged);
+    f.action = ff;
+}
+
+// Every local worker branch the remote's copy has moved past: fast-forwarded when strictly
+// behind, reported (never touched) when diverged. A branch ahead of the remote's is left for
+// --branches to push.
+std::vector<Follow> follow_workers(model::Context& ctx, const std::string& remote) {
+    std::vector<Follow> out;
+    const auto worktrees = ctx.repo.worktrees();
+    for (const auto& wb : model::worker_branches(ctx)) {
+        const git::RefName theirs_ref = tracking_branch(remote, wb.branch);
+        auto theirs = ctx.repo.ref_target(theirs_ref);
+        if (!theirs || *theirs == wb.tip || ctx.repo.is_ancestor(*theirs, wb.tip))
+            continue;
+        Follow f;
+        f.worker = wb.worker;
+        f.branch = wb.branch;
+        f.remote_branch = remote + "/" + wb.branch;
+        f.from = wb.tip;
+        f.to = *theirs;
+        f.ahead = ctx.repo.count_ahead(wb.tip, *theirs);
+        f.behind = ctx.repo.count_ahead(*theirs, wb.tip);
+        const git::Worktree* wt = holder(worktrees, git::branch_ref(wb.branch));
+        if (wt)
+            f.worktree = wt->path;
+        if (f.ahead > 0) {
+            f.result = FollowResult::diverged;
+            f.reason = "each has commits the other lacks";
+            f.action = model::reconcile_action(f.worktree, f.branch, {wb.branch, *theirs, remote});
+        } else {
+            fast_forward(ctx, wt, theirs_ref, f);
+        }
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+// The worker branches --branches pushes: those this clone spawned, and those checked out here
+// (taken over, or spawned elsewhere and switched to).
+std::vector<model::WorkerBranch> branches_to_push(model::Context& ctx) {
+    const std::string me = store::clone_id(ctx.repo);
+    const auto worktrees = ctx.repo.worktrees();
+    std::vector<model::WorkerBranch> out;
+    for (auto& wb : model::worker_branches(ctx)) {
+        const git::Worktree* wt = holder(worktrees, git::branch_ref(wb.branch));
+        bool mine = wt && !wt->missing;
+        for (const auto& e : store::read_matching(ctx.repo, wb.worker, "\"type\":\"spawned\""))
+            mine = mine || (e.clone == me && e.field("branch") == wb.branch);
+        if (mine)
+            out.push_back(std::move(wb));
+    }
+    return out;
+}
+
+// What `git push --porcelain` said of each ref: "<flag>\t<from>:<to>\t<summary>", by <to>.
+std::map<std::string, std::pair<char, std::string>> porcelain_status(const std::string& out) {
+    std::map<std::string, std::pair<char, std::string>> status;
+    for (auto line : util::split_lines(out)) {
+        auto tab = line.find('\t');
+        auto second = line.find('\t', tab == std::string_view::npos ? tab : tab + 1);
+        if (tab != 1 || second == std::string_view::npos)
+            continue;
+        auto refs = line.substr(2, second - 2);
+        auto colon = refs.find(':');
+        if (colon == std::string_view::npos)
+            continue;
+        status[std::string(refs.substr(colon + 1))] = {line[0],
+                                                       std::string(line.substr(second + 1))};
+    }
+    return status;
+}
+
+// Where each branch stands against the remote's copy (fetched moments ago), before any push.
+BranchPush classify(model::Context& ctx, const std::string& remote, const model::WorkerBranch& wb,
+                    const std::vector<Follow>& follows) {
+    BranchPush b;
+    b.worker = wb.worker;
+    b.branch = wb.branch;
+    const git::Oid ours = ctx.repo.ref_target(git::branch_ref(wb.branch)).value_or(wb.tip);
+    auto theirs = ctx.repo.ref_target(tracking_branch(remote, wb.branch));
+    if (!theirs) {
+        // New there: the commits past the remote's base branch, when it has one.
+        if (auto base = ctx.repo.ref_target(tracking_branch(remote, ctx.base_branch())))
+            b.ahead = ctx.repo.count_ahead(ours, *base);
+        b.result = BranchResult::pushed;
+        b.created = true;
+        return b;
+    }
+    if (*theirs != ours) {
+        b.ahead = ctx.repo.count_ahead(ours, *theirs);
+        b.behind = ctx.repo.count_ahead(*theirs, ours);
+    }
+    const std::string remote_branch = remote + "/" + wb.branch;
+    auto follow = std::find_if(follows.begin(), follows.end(),
+                               [&](const Follow& f) { return f.branch == wb.branch; });
+    if (b.behind > 0 && b.ahead > 0) {
+        b.result = BranchResult::diverged;
+        b.reason = "it has diverged from " + remote_branch + " (" +
+                   util::plural(b.ahead, "commit") + " here, " + util::plural(b.behind, "commit") +
+                   " there)";
+        b.action =
+            follow != follows.end() && follow->result == FollowResult::diverged
+                ? follow->action
+                : model::reconcile_action(std::nullopt, wb.branch, {wb.branch, *theirs, remote});
+    } else if (b.behind > 0) {
+        b.result = BranchResult::behind;
+        b.reason = remote_branch + " has " + util::plural(b.behind, "commit") + " it lacks";
+        b.action = follow != follows.end() && !follow->action.empty()
+                       ? follow->action
+                       : "git porch sync fast-forwards it, or: git pull --ff-only";
+    } else {
+        b.result = b.ahead > 0 ? BranchResult::pushed : BranchResult::up_to_date;
+    }
+    return b;
+}
+
+// Pushes this clone's workers' branches, never forced, each with its upstream set; a branch the
+// remote has moved past is not pushed (git would refuse it), but gets its upstream all the same,
+// so `git pull --ff-only` works in its worktree.
+std::vector<BranchPush> push_branches(model::Context& ctx, const std::string& remote,
+                                      const std::vector<Follow>& follows) {
+    std::vector<BranchPush> out;
+    std::vector<std::string> args = {"push", "--porcelain", "--set-upstream", remote};
+    for (const auto& wb : branches_to_push(ctx)) {
+        out.push_back(classify(ctx, remote, wb, follows));
+        const std::string ref = git::branch_ref(wb.branch).str();
+        if (out.back().ok())
+            args.push_back(ref + ":" + ref);
+        else if (git::run_in(ctx.cli_dir(),
+                             {"branch", "--set-upstream-to=" + remote + "/" + wb.branch, wb.branch})
+                     .ok())
+            out.back().upstream = remote + "/" + wb.branch;
+    }
+    if (args.size() == 4)
+        return out;
+    auto pushed = git::run_in(ctx.cli_dir(), args);
+    auto status = porcelain_status(pushed.out);
+    for (auto& b : out) {
+        if (!b.ok())
+            continue;
+        auto it = status.find(git::branch_ref(b.branch).str());
+        if (it == status.end()) {
+            b.result = BranchResult::failed;
+            b.reason = pushed.ok() ? "git push did not report it" : git_reason(pushed);
+        } else if (it->second.first == '!') {
+            b.result = BranchResult::failed;
+            b.reason = it->second.second;
+        } else {
+            b.result = it->second.first == '=' ? BranchResult::up_to_date : BranchResult::pushed;
+            b.upstream = remote + "/" + b.branch;
+            continue;
+        }
+        b.action = "see why with: git push " + remote + " " + b.branch +
+                   "; then: git porch sync --branches";
+    }
+    return out;
+}
+
+// Workers spawned twice with one id, seen once the remote's events are merged.
+std::vector<SyncResult::Duplicate> duplicates(const model::Context& ctx) {
+    std::vector<SyncResult::Duplicate> out;
+    // The view needs the base branch; a clone without it has nothing spawned from it to compare.
+    if (!ctx.repo.ref_exists(git::branch_ref(ctx.base_branch())))
+        return out;
+    const auto report = model::collect_status(ctx);
+    for (const auto& w : report.workers)
+        for (auto& advice : model::duplicate_advice(ctx, report, w))
+            out.push_back({w.worker, std::move(advice)});
+    return out;
+}
+
+} // namespace
+
 SyncResult sync(model::Context& ctx, const SyncOptions& options) {
     SyncResult result;
     result.remote = options.remote.empty() ? default_remote(ctx) : options.remote;
@@ -184,7 +461,8 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
         "+" + pattern + ":" + store::tracking_ref(remote, store::notes_ref) + "*";
     for (int round = 1; round <= max_rounds; ++round) {
         result.rounds = round;
-        auto fetched = git::run_in(ctx.cli_dir(), {"fetch", "-q", "--no-tags", remote, refspec});
+        auto fetched = git::run_in(ctx.cli_dir(), {"fetch", "-q", "--no-tags", remote, refspec,
+                                                   branches_refspec(ctx, remote)});
         if (!fetched.ok())
             throw Error(ErrorKind::fatal,
                         "cannot fetch from " + remote + ": " +
@@ -196,7 +474,8 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
                 auto m = merge_notes(ctx.repo, ref, *theirs);
                 result.merged.changed = result.merged.changed || m.changed;
                 result.merged.added += m.added;
-                result.merged.skipped += m.skipped;
+                result.merged.malformed += m.malformed;
+                result.merged.overriding += m.overriding;
             }
         }
         if (!options.push)
@@ -227,23 +506,10 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
                     "the remote's events kept changing: gave up after " +
                         std::to_string(max_rounds) + " rounds (your events are merged locally)",
                     "run git porch sync again");
-    if (options.branches) {
-        const std::string me = store::clone_id(ctx.repo);
-        for (const auto& wb : model::worker_branches(ctx)) {
-            bool mine = false;
-            for (const auto& e : store::read_matching(ctx.repo, wb.worker, "\"type\":\"spawned\""))
-                mine = mine || e.clone == me;
-            if (!mine)
-                continue;
-            const std::string ref = git::branch_ref(wb.branch).str();
-            auto r = git::run_in(ctx.cli_dir(), {"push", "-q", remote, ref + ":" + ref});
-            if (r.ok())
-                result.branches_pushed.push_back(wb.branch);
-            else
-                result.branch_failures.push_back(wb.branch + ": " +
-                                                 util::sanitize_for_terminal(r.last_error_line()));
-        }
-    }
+    result.follows = follow_workers(ctx, remote);
+    if (options.branches)
+        result.branches = push_branches(ctx, remote, result.follows);
+    result.duplicates = duplicates(ctx);
     return result;
 }
 
