@@ -140,9 +140,9 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
         for (const auto& n : w.needs) {
             const WorkerStatus* needed = find_worker(report, n.worker);
             if (needs_satisfied(w, n, needed)) {
-                std::string pick = w.worktree
-                                       ? "git -C " + *w.worktree + " merge " + needed->branch
-                                       : "git merge " + needed->branch + " (on " + w.branch + ")";
+                std::string pick =
+                    w.worktree ? "git -C " + *w.worktree + " merge " + merge_ref(*needed)
+                               : "git merge " + merge_ref(*needed) + " (on " + w.branch + ")";
                 out.push_back({AlertKind::needs_satisfied, w.worker,
                                w.worker + " needs " + n.item + " from " + n.worker + ", which " +
                                    (needed->state == WorkerState::complete ? "is complete"
