@@ -9,7 +9,7 @@
 
 # The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
 # version.
-__git_porch_commands="init plan spawn kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
+__git_porch_commands="init plan spawn checkout kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
 
 # The subcommands of `git porch pool`.
 __git_porch_pool_commands="init acquire release status health merge cleanup reset"
@@ -25,6 +25,20 @@ __git_porch_workers ()
 		id=${id%%-*}
 		[ -n "$id" ] && printf 'task-%s\n' "$id"
 	done
+}
+
+# The workers whose branch this repository has from a remote, and its own: what checkout takes.
+__git_porch_remote_workers ()
+{
+	local ref id
+	{
+		__git for-each-ref --format='%(refname)' 'refs/remotes/*/work/task-*'
+		__git for-each-ref --format='%(refname)' 'refs/heads/work/task-*'
+	} | while read -r ref; do
+		id=${ref##*/work/task-}
+		id=${id%%-*}
+		[ -n "$id" ] && printf 'task-%s\n' "$id"
+	done | sort -u
 }
 
 # The pool's slots, wt-<n>: the worktrees whose path ends in /wt-<n>.
@@ -165,11 +179,11 @@ _git_porch ()
 		__git_complete_refs
 		return
 		;;
-	spawn,--needs|pool,--needs|status,--worker)
+	spawn,--needs|pool,--needs|checkout,--needs|status,--worker)
 		__gitcomp_nl "$(__git_porch_workers)"
 		return
 		;;
-	spawn,--scope|pool,--scope)
+	spawn,--scope|pool,--scope|checkout,--scope)
 		__git_porch_files
 		return
 		;;
@@ -209,6 +223,19 @@ _git_porch ()
 		-*)		__gitcomp "--base= --needs= --scope= --json --help" ;;
 		# <id> and <desc> are new names: nothing to offer.
 		*)		__git_porch_nothing ;;
+		esac
+		;;
+	checkout)
+		case "$cur" in
+		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
+		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
+		-*)		__gitcomp "--fetch --needs= --scope= --json --help" ;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp_nl "$(__git_porch_remote_workers)"
+			else
+				__git_porch_nothing
+			fi
+			;;
 		esac
 		;;
 	kickoff|resume)

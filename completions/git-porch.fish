@@ -8,6 +8,7 @@ function __git_porch_commands
         init 'Set up porch in this repository (idempotent)' \
         plan 'Import, check and apply the task plan in .porch/plan.toml' \
         spawn 'Create a worker: its branch and its worktree' \
+        checkout 'Take over a worker whose branch is on a remote' \
         kickoff "Print a worker's kickoff prompt or write its launch script" \
         resume 'Print the continuation prompt for a stopped worker' \
         status "Show every worker's state" \
@@ -67,6 +68,12 @@ end
 function __git_porch_workers
     command git for-each-ref --format='%(refname:lstrip=3)' 'refs/heads/work/task-*' 2>/dev/null |
         string replace -r -- '^(task-[a-z0-9]+)-(.*)$' '$1\t$2'
+end
+
+# The workers whose branch this repository has from a remote, and its own: what checkout takes.
+function __git_porch_remote_workers
+    command git for-each-ref --format='%(refname)' 'refs/remotes/*/work/task-*' 'refs/heads/work/task-*' 2>/dev/null |
+        string replace -rf -- '^.*/work/(task-[a-z0-9]+)-(.*)$' '$1\t$2' | sort -u
 end
 
 # The pool's slots, wt-<n>: the worktrees whose path ends in /wt-<n>, described by that path.
@@ -131,6 +138,17 @@ __git_porch_complete '__git_porch_using spawn' -l needs -x -a '(__git_porch_work
 __git_porch_complete '__git_porch_using spawn' -l scope -r -F \
     -d 'A path this worker may change (repeatable)'
 __git_porch_complete '__git_porch_using spawn' -l json -d 'Print the result as JSON'
+
+# checkout <worker>
+__git_porch_complete '__git_porch_using checkout' -f
+__git_porch_complete '__git_porch_at_arg checkout 0' -a '(__git_porch_remote_workers)'
+__git_porch_complete '__git_porch_using checkout' -l fetch \
+    -d "First fetch every remote's branches and porch's notes"
+__git_porch_complete '__git_porch_using checkout' -l needs -x -a '(__git_porch_workers)' \
+    -d 'Adopting: a worker it depends on (repeatable)'
+__git_porch_complete '__git_porch_using checkout' -l scope -r -F \
+    -d 'Adopting: a path it may change (repeatable)'
+__git_porch_complete '__git_porch_using checkout' -l json -d 'Print the result as JSON'
 
 # kickoff <worker> | --all, resume <worker>
 __git_porch_complete '__git_porch_using kickoff resume' -f

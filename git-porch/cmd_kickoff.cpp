@@ -24,7 +24,8 @@ json to_json(const prompts::Assignment& a, const std::string& prompt, const std:
     return json{{"worker", a.worker},
                 {"desc", a.desc},
                 {"branch", a.branch},
-                {"worktree", a.worktree},
+                {"worktree", a.worktree.empty() ? json(nullptr) : json(a.worktree)},
+                {"remote", a.remote.empty() ? json(nullptr) : json(a.remote)},
                 {"state", a.state},
                 {"scope", a.scope},
                 {"needs", needs},
@@ -89,8 +90,11 @@ public:
         bool first = true;
         for (const auto* w : chosen) {
             auto a = prompts::load_assignment(ctx, report, *w, plan_ptr);
-            if (a.worktree.empty())
+            if (a.worktree.empty() && !a.elsewhere)
                 fail(w->worker + " has no worktree here", "git porch doctor");
+            if (m_script && a.elsewhere)
+                fail("--script: " + w->worker + " runs on another machine, not in a worktree here",
+                     "print its prompt instead: git porch kickoff " + w->worker);
             std::string prompt = prompts::kickoff_prompt(a);
             std::string script;
             if (m_script)

@@ -87,6 +87,15 @@ std::string describe_cleaned(const model::CleanedEvent& e) {
     return text;
 }
 
+std::string describe_taken_over(const model::TakenOverEvent& e) {
+    std::string text = "by " + display(e.clone_name, 64) + " at " + short_id(e.tip);
+    if (!e.remote.empty())
+        text += ", tracking " + display(e.remote + "/" + e.branch, 120);
+    if (e.adopted)
+        text += " (adopted)";
+    return text;
+}
+
 std::string describe(const store::Event& e) {
     using model::EventType;
     auto type = model::type_of(e);
@@ -119,6 +128,8 @@ std::string describe(const store::Event& e) {
         return describe_cleaned(model::CleanedEvent::decode(e));
     case EventType::released:
         return "";
+    case EventType::taken_over:
+        return describe_taken_over(model::TakenOverEvent::decode(e));
     }
     return "";
 }

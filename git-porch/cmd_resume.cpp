@@ -41,7 +41,7 @@ public:
             throw Error(ErrorKind::refused,
                         worker + " is complete and not rejected: nothing to resume",
                         "see its work with: git porch log " + worker);
-        if (a.worktree.empty())
+        if (a.worktree.empty() && !a.elsewhere)
             fail(worker + " has no worktree here", "git porch doctor");
         std::string prompt = prompts::resume_prompt(a, p);
         if (!m_json) {
@@ -63,7 +63,8 @@ public:
         }
         json out{{"worker", a.worker},
                  {"branch", a.branch},
-                 {"worktree", a.worktree},
+                 {"worktree", a.worktree.empty() ? json(nullptr) : json(a.worktree)},
+                 {"remote", a.remote.empty() ? json(nullptr) : json(a.remote)},
                  {"state", a.state},
                  {"completed", p.completed},
                  {"remaining", p.remaining},

@@ -48,6 +48,7 @@ std::span<const CommandInfo> commands();
 std::string worker_arg(const std::string& arg, std::string_view what);
 
 std::unique_ptr<Command> make_check_message();
+std::unique_ptr<Command> make_checkout();
 std::unique_ptr<Command> make_cleanup();
 std::unique_ptr<Command> make_doctor();
 std::unique_ptr<Command> make_hook();

@@ -22,6 +22,8 @@ std::span<const CommandInfo> commands() {
         CommandInfo{"plan", "Import, check and apply the task plan in .porch/plan.toml", true,
                     make_plan},
         CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
+        CommandInfo{"checkout", "Take over a worker whose branch is on a remote", true,
+                    make_checkout},
         CommandInfo{"kickoff", "Print a worker's kickoff prompt or write its launch script", true,
                     make_kickoff},
         CommandInfo{"resume", "Print the continuation prompt for a stopped worker", true,

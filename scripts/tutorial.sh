@@ -191,6 +191,9 @@ end
 begin
 show 'cd ~/shop'
 show 'git porch status --fetch'
-show 'git -C worktrees/task-4-search merge -q --ff-only origin/work/task-4-search'
+show 'git porch sync'
+show 'git porch checkout task-5'
+show 'git -C worktrees/task-5-export commit -q --allow-empty -m "[COMPLETE] Export to the bucket"'
+show 'git porch sync --branches'
 show 'git porch status'
 end

@@ -70,4 +70,13 @@ std::string Context::base_branch() const {
                 "set one in .porch.toml: base_branch = \"main\"");
 }
 
+std::string Context::default_remote() const {
+    if (auto configured = repo.config_string("porch.remote"); configured && !configured->empty())
+        return *configured;
+    if (auto upstream = repo.config_string("branch." + base_branch() + ".remote");
+        upstream && !upstream->empty() && *upstream != ".")
+        return *upstream;
+    return "origin";
+}
+
 } // namespace porch::model

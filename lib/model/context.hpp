@@ -21,6 +21,9 @@ struct Context {
 
     // The configured base branch, or main, master, or the main worktree's branch.
     std::string base_branch() const;
+    // The remote teammates share through: porch.remote, else the base branch's upstream
+    // remote, else origin.
+    std::string default_remote() const;
     // Where git CLI steps run: the main worktree, or the git folder of a bare repository.
     std::string cli_dir() const { return root ? *root : repo.common_dir(); }
     // refs/heads/... of every worker branch share this prefix.

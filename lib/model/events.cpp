@@ -10,7 +10,7 @@ namespace porch::model {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 12> event_types = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 13> event_types = {{
     {EventType::spawned, "spawned"},
     {EventType::commit, "commit"},
     {EventType::qa, "qa"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 12> event_types = {
     {EventType::integrate_aborted, "integrate-aborted"},
     {EventType::checkpoint, "checkpoint"},
     {EventType::handoff, "handoff"},
+    {EventType::taken_over, "taken-over"},
 }};
 
 constexpr std::array<std::pair<protocol::Kind, std::string_view>, 6> kinds = {{
@@ -98,6 +99,22 @@ SpawnedEvent SpawnedEvent::decode(const store::Event& e) {
     return {e.field("desc"),     e.field("branch"),     e.field("worktree"), e.field("base"),
             e.field("base_ref"), e.field("clone_name"), e.field("slot"),     e.field("source"),
             list(e, "needs"),    list(e, "scope")};
+}
+
+store::Event TakenOverEvent::encode(const std::string& worker) const {
+    store::Event e = start(EventType::taken_over, worker);
+    put(e, "branch", branch);
+    put(e, "tip", tip);
+    put(e, "remote", remote);
+    put(e, "clone_name", clone_name);
+    put(e, "spawn", spawn);
+    e.fields["adopted"] = adopted ? "true" : "false";
+    return e;
+}
+
+TakenOverEvent TakenOverEvent::decode(const store::Event& e) {
+    return {e.field("branch"),     e.field("tip"),   e.field("remote"),
+            e.field("clone_name"), e.field("spawn"), e.field("adopted") == "true"};
 }
 
 store::Event CommitEvent::encode(const std::string& worker) const {

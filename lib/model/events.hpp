@@ -29,6 +29,7 @@ enum class EventType {
     integrate_aborted,
     checkpoint,
     handoff,
+    taken_over,
 };
 std::string to_string(EventType type);
 // The type of an event line; nullopt for a type this version does not know.
@@ -59,6 +60,20 @@ struct SpawnedEvent {
 // newest. nullptr when there are none.
 const store::Event* spawn_that_counts(const std::vector<const store::Event*>& spawns,
                                       std::string_view branch, std::string_view clone);
+
+// A clone made its own worktree for a worker whose branch it had only from a remote (git porch
+// checkout): who took it over (the event's clone), on which branch, from which tip.
+struct TakenOverEvent {
+    std::string branch;     // short name
+    std::string tip;        // the commit the local branch started at (hex)
+    std::string remote;     // where the branch came from; its upstream
+    std::string clone_name; // how the clone that took it over calls itself
+    std::string spawn;      // the id of the spawned event it took over; empty when adopted
+    bool adopted = false;   // it had no spawned event: this clone recorded one
+
+    store::Event encode(const std::string& worker) const;
+    static TakenOverEvent decode(const store::Event& event);
+};
 
 // One commit on a worker's branch, as its hook or reindex saw it.
 struct CommitEvent {

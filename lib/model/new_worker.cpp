@@ -57,15 +57,7 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
         throw Error(ErrorKind::fatal, prefix + *err);
     p.desc = req.desc;
     p.worker = protocol::worker_name(p.id);
-    for (const auto& n : req.needs) {
-        std::string need = protocol::worker_name(checked_id(n, "bad --needs"));
-        if (need == p.worker)
-            throw Error(ErrorKind::fatal, prefix + p.worker + " cannot need itself");
-        if (std::find(p.needs.begin(), p.needs.end(), need) == p.needs.end())
-            p.needs.push_back(need);
-    }
-    for (const auto& s : req.scopes)
-        p.scopes.push_back(protocol::normalise_scope(s));
+    declare(p, req.needs, req.scopes, verb);
 
     if (!ctx.root)
         throw Error(ErrorKind::fatal, prefix + "a bare repository has no worktrees for workers",
@@ -87,8 +79,22 @@ PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& req, std::string
     return p;
 }
 
-void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& worktree_rel,
-                  const std::string& slot) {
+void declare(PreparedWorker& p, const std::vector<std::string>& needs,
+             const std::vector<std::string>& scopes, std::string_view verb) {
+    const std::string prefix = std::string(verb) + ": ";
+    for (const auto& n : needs) {
+        std::string need = protocol::worker_name(checked_id(n, "bad --needs"));
+        if (need == p.worker)
+            throw Error(ErrorKind::fatal, prefix + p.worker + " cannot need itself");
+        if (std::find(p.needs.begin(), p.needs.end(), need) == p.needs.end())
+            p.needs.push_back(need);
+    }
+    for (const auto& s : scopes)
+        p.scopes.push_back(protocol::normalise_scope(s));
+}
+
+SpawnedEvent spawned_event(const Context& ctx, const PreparedWorker& p,
+                           const std::string& worktree_rel, const std::string& slot) {
     SpawnedEvent event;
     event.desc = p.desc;
     event.branch = p.branch;
@@ -99,7 +105,12 @@ void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& work
     event.slot = slot;
     event.needs = p.needs;
     event.scope = p.scopes;
-    store::append(ctx.repo, event.encode(p.worker));
+    return event;
+}
+
+void record_spawn(Context& ctx, const PreparedWorker& p, const std::string& worktree_rel,
+                  const std::string& slot) {
+    store::append(ctx.repo, spawned_event(ctx, p, worktree_rel, slot).encode(p.worker));
 }
 
 } // namespace porch::model

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/context.hpp"
+#include "model/events.hpp"
 
 #include <string>
 #include <string_view>
@@ -45,6 +46,15 @@ struct PreparedWorker {
 // Throws a fatal Error, changing nothing, for anything spawn would refuse (`verb` starts the
 // message: "cannot spawn", "cannot acquire").
 PreparedWorker prepare_worker(Context& ctx, const SpawnRequest& request, std::string_view verb);
+
+// Checks and sets the needs (task-<id>, no duplicates, not itself) and the scopes (normalised)
+// of `worker`, whose id and worker name are set; throws a fatal Error prefixed by `verb`.
+void declare(PreparedWorker& worker, const std::vector<std::string>& needs,
+             const std::vector<std::string>& scopes, std::string_view verb);
+
+// The `spawned` event of a prepared worker; `slot` is the pool slot ("wt-3") or empty.
+SpawnedEvent spawned_event(const Context& ctx, const PreparedWorker& worker,
+                           const std::string& worktree_rel, const std::string& slot);
 
 // Appends the `spawned` event; `slot` is the pool slot ("wt-3") or empty.
 void record_spawn(Context& ctx, const PreparedWorker& worker, const std::string& worktree_rel,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace porch::model {
@@ -98,6 +99,7 @@ void apply_spawned(const store::Event& e, WorkerStatus& w) {
     w.clone = e.clone;
     w.clone_name = std::move(spawned.clone_name);
     w.recorded = true;
+    w.spawn_id = e.id;
     w.slot = std::move(spawned.slot);
     w.spawn_worktree = std::move(spawned.worktree);
 }
@@ -107,12 +109,28 @@ void apply_spawned(const store::Event& e, WorkerStatus& w) {
 struct Lifecycle {
     std::vector<store::Event> spawns;
     std::uint64_t parked_at = 0; // the clock of the newest release or cleanup
+    std::vector<store::Event> take_overs;
 
     void add(store::Event e, EventType type) {
         if (type == EventType::spawned)
             spawns.push_back(std::move(e));
         else if (type == EventType::released || type == EventType::cleaned)
             parked_at = std::max(parked_at, e.lamport);
+        else if (type == EventType::taken_over)
+            take_overs.push_back(std::move(e));
+    }
+
+    // The clone that took over `spawned` last. Each clone's clock counts its own note only (a
+    // take-over recorded before a sync starts at 1), so take-overs name the spawn they took
+    // over, and are ordered among themselves by wall time.
+    std::string taken_by(const store::Event& spawned) const {
+        const store::Event* newest = nullptr;
+        for (const auto& e : take_overs)
+            if (TakenOverEvent::decode(e).spawn == spawned.id &&
+                (!newest || std::tie(newest->time, newest->lamport, newest->id) <
+                                std::tie(e.time, e.lamport, e.id)))
+                newest = &e;
+        return newest ? newest->clone : std::string();
     }
 
     // `branch`: the branch the worker is seen on (empty for a worker known from events alone).
@@ -127,6 +145,8 @@ struct Lifecycle {
             add_duplicates(*spawned, w);
         }
         w.parked = parked_at > 0 && (!spawned || spawned->lamport < parked_at);
+        if (spawned)
+            w.taken_over_by = taken_by(*spawned);
         return spawned;
     }
 
@@ -240,7 +260,8 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
     live.lines = store::read_lines(ctx.repo, vb.notes, w.worker);
     for (const auto& line : live.lines) {
         ScannedLine s = scan(line);
-        if (!s.type || *s.type == "spawned" || *s.type == "released" || *s.type == "cleaned") {
+        if (!s.type || *s.type == "spawned" || *s.type == "released" || *s.type == "cleaned" ||
+            *s.type == "taken-over") {
             auto e = store::from_line(line);
             if (!e || e->worker != w.worker)
                 ++skipped;
@@ -353,8 +374,12 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
     w.last_commit = {head.id.hex(), head.subject(), head.time};
     resolve_state(ctx.repo, tip.commit, stop, known, w);
     apply_qa(live.newest_qa, w);
-    // Spawned here, or (with no record of who spawned it) a branch of this clone's own.
-    w.local = w.clone.empty() ? w.has_local_branch : w.clone == vb.clone;
+    // Taken over here, or spawned here and not taken over since, or (with no record of who
+    // spawned it) a branch of this clone's own.
+    if (!w.taken_over_by.empty())
+        w.local = w.has_local_branch && w.taken_over_by == vb.clone;
+    else
+        w.local = w.clone.empty() ? w.has_local_branch : w.clone == vb.clone;
     w.remote_only = !w.has_local_branch;
     return w;
 }
@@ -377,6 +402,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
         switch (type) {
         case EventType::spawned:
         case EventType::released:
+        case EventType::taken_over:
             lifecycle.add(e, type);
             break;
         case EventType::commit:
@@ -433,6 +459,23 @@ const WorkerStatus* find_worker(const StatusReport& report, const std::string& w
         if (w.worker == worker)
             return &w;
     return nullptr;
+}
+
+const WorkerTip* remote_tip(const WorkerStatus& w) {
+    const WorkerTip* first = nullptr;
+    for (const auto& t : w.tips) {
+        if (t.remote.empty() || t.branch != w.branch)
+            continue;
+        if (t.display() == w.tip_source)
+            return &t;
+        if (!first)
+            first = &t;
+    }
+    return first;
+}
+
+std::string merge_ref(const WorkerStatus& w) {
+    return w.has_local_branch || w.tip_source.empty() ? w.branch : w.tip_source;
 }
 
 bool needs_satisfied(const WorkerStatus& waiting, const Need& need, const WorkerStatus* needed) {

@@ -83,9 +83,12 @@ struct WorkerStatus {
     bool diverged = false; // no tip contains all the others: the state is read from `tip`
     // From its newest spawned event; a spawn killed half-way, or a branch made by hand, has none.
     bool recorded = false;
+    std::string spawn_id;       // that event's id
     std::string slot;           // the pool slot it was spawned into
     std::string spawn_worktree; // the folder spawn gave it, relative to the main worktree
     bool parked = false; // its worktree was given back on purpose since (pool release, cleanup)
+    // The clone (its id) that took over its spawn (git porch checkout) last, else empty.
+    std::string taken_over_by;
     // Other workers spawned with the same id (by another clone, on another branch).
     struct Duplicate {
         std::string who; // the clone's name, or the start of its id
@@ -139,6 +142,14 @@ StatusReport collect_status(const Context& ctx, const std::string& only = {});
 
 // The worker named `worker` (task-<id>) in the report, or nullptr.
 const WorkerStatus* find_worker(const StatusReport& report, const std::string& worker);
+
+// The remote-tracking branch of the worker's branch that its tip came from, else the first one
+// of that name; nullptr when its branch is on no remote here.
+const WorkerTip* remote_tip(const WorkerStatus& worker);
+
+// How this clone names the worker's branch to merge it: the local branch, else the
+// remote-tracking branch its tip came from (origin/work/task-1-api), else the branch's name.
+std::string merge_ref(const WorkerStatus& worker);
 
 // Whether `waiting`'s NEEDS on `needed` is met: `needed` is complete, or committed something
 // mentioning the item after the NEEDS commit.

@@ -422,3 +422,59 @@ TEST_CASE("a branch made by hand has no spawn record", "[worker]") {
     CHECK_FALSE(w.parked);
     CHECK(w.spawn_worktree.empty());
 }
+
+TEST_CASE_METHOD(Spawned, "a take-over makes the worker the clone's that took it over",
+                 "[worker]") {
+    auto ctx = repo.context();
+    const std::string me = store::clone_id(ctx.repo);
+    auto w = status_of(repo);
+    CHECK(w.local);
+    CHECK(w.taken_over_by.empty());
+
+    REQUIRE_FALSE(w.spawn_id.empty());
+    model::TakenOverEvent taken{"work/task-1-api", base, "origin", "bob@laptop", w.spawn_id, false};
+    auto line = taken.encode("task-1");
+    line.time = 1767225600;
+    auto back = model::TakenOverEvent::decode(line);
+    CHECK(back.branch == taken.branch);
+    CHECK(back.tip == taken.tip);
+    CHECK(back.remote == taken.remote);
+    CHECK(back.clone_name == taken.clone_name);
+    CHECK(back.spawn == taken.spawn);
+    CHECK_FALSE(back.adopted);
+
+    // Another clone takes it over: it is theirs now, though this clone spawned it.
+    ctx.repo.set_config_string("porch.cloneId", "0123456789abcdef-other");
+    store::append(ctx.repo, line);
+    ctx.repo.set_config_string("porch.cloneId", me);
+    w = status_of(repo);
+    CHECK(w.taken_over_by == "0123456789abcdef-other");
+    CHECK_FALSE(w.local);
+    CHECK(w.clone == me);
+
+    // Taken back here, a second later (take-overs by different clones go by wall time).
+    line.time += 1;
+    store::append(ctx.repo, line);
+    w = status_of(repo);
+    CHECK(w.taken_over_by == me);
+    CHECK(w.local);
+
+    // A take-over of another spawn does not count.
+    auto other = line;
+    other.fields["spawn"] = "not-this-spawn";
+    other.time += 10;
+    ctx.repo.set_config_string("porch.cloneId", "0123456789abcdef-other");
+    store::append(ctx.repo, other);
+    ctx.repo.set_config_string("porch.cloneId", me);
+    CHECK(status_of(repo).taken_over_by == me);
+
+    // A spawn after the take-over starts the worker anew.
+    model::SpawnedEvent again;
+    again.desc = "api";
+    again.branch = "work/task-1-api";
+    again.base = base;
+    store::append(ctx.repo, again.encode("task-1"));
+    w = status_of(repo);
+    CHECK(w.taken_over_by.empty());
+    CHECK(w.local);
+}

@@ -39,7 +39,32 @@ std::vector<std::string> clean_all(const std::vector<std::string>& items) {
     return out;
 }
 
+// Where the worker runs, and the remote its branch goes through: the local branch's upstream,
+// else the remote its branch was fetched from, else the one teammates share through.
+void place_worker(const model::Context& ctx, const model::StatusReport& report,
+                  const model::WorkerStatus& w, Assignment& a) {
+    const model::WorkerTip* pushed = model::remote_tip(w);
+    const bool tip_pushed = pushed && pushed->display() == w.tip_source;
+    const bool taken_elsewhere = !w.taken_over_by.empty() && w.taken_over_by != report.clone;
+    a.elsewhere = !w.has_local_branch || tip_pushed || taken_elsewhere;
+    a.taken_over_here = w.has_local_branch && !w.taken_over_by.empty() && !taken_elsewhere;
+    if (!a.elsewhere && !a.taken_over_here)
+        return;
+    std::string remote;
+    if (w.has_local_branch)
+        remote = ctx.repo.config_string("branch." + w.branch + ".remote").value_or("");
+    if (remote.empty() || remote == ".")
+        remote = pushed ? pushed->remote : ctx.default_remote();
+    a.remote = clean_text(remote);
+}
+
 } // namespace
+
+std::string pick_command(const Assignment& a, const model::WorkerStatus& needed) {
+    if (const model::WorkerTip* pushed = a.elsewhere ? model::remote_tip(needed) : nullptr)
+        return clean_text("git fetch " + pushed->remote + " && git merge " + pushed->display());
+    return clean_text("git merge " + model::merge_ref(needed));
+}
 
 Assignment load_assignment(const model::Context& ctx, const model::StatusReport& report,
                            const model::WorkerStatus& worker, const plan::Plan* plan) {
@@ -51,6 +76,7 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
     a.state = worker.state;
     a.scope = clean_all(worker.scope);
     a.scope_enforced = !a.scope.empty();
+    place_worker(ctx, report, worker, a);
 
     // The spawned event knows the base and, when the worktree is not checked out right now,
     // where it was put.
@@ -61,7 +87,10 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
             a.base_ref = clean_text(spawned.base_ref);
             worktree_rel = spawned.worktree;
         }
-    if (worker.worktree)
+    // A worktree here is not where a worker that runs elsewhere works.
+    if (a.elsewhere)
+        a.worktree.clear();
+    else if (worker.worktree)
         a.worktree = *worker.worktree;
     else if (!worktree_rel.empty() && ctx.root)
         a.worktree = (fs::path(*ctx.root) / worktree_rel).lexically_normal().string();
@@ -89,7 +118,7 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
         Dependency d{name, {}, {}, {}};
         if (const auto* other = model::find_worker(report, name)) {
             d.desc = clean_text(other->desc);
-            d.branch = clean_text(other->branch);
+            d.pick = pick_command(a, *other);
             d.state = other->state;
         } else if (const plan::Task* t = plan ? plan::find(*plan, *id) : nullptr) {
             d.desc = clean_text(t->desc);

@@ -11,9 +11,9 @@
 namespace porch::prompts {
 
 struct Dependency {
-    std::string worker;                      // task-<id>
-    std::string desc;                        // empty when the worker is not spawned yet
-    std::string branch;                      // empty when the worker is not spawned yet
+    std::string worker; // task-<id>
+    std::string desc;   // empty when the worker is not spawned yet
+    std::string pick;   // the command that picks up its work; empty when not spawned yet
     std::optional<model::WorkerState> state; // nullopt when not spawned yet
 };
 
@@ -22,7 +22,7 @@ struct Assignment {
     std::string id;
     std::string desc;
     std::string branch;
-    std::string worktree; // absolute path
+    std::string worktree; // absolute path; empty for a worker that runs elsewhere
     std::string base_ref; // what it was spawned from, as given
     model::WorkerState state = model::WorkerState::fresh;
     std::vector<std::string> scope;
@@ -32,12 +32,23 @@ struct Assignment {
     std::string description;              // from the plan; empty without one
     std::vector<std::string> checkpoints; // from the plan
     std::vector<std::string> verify;      // from the plan
+    // A worker that runs on another machine (no branch here, or its tip was pushed from
+    // elsewhere) fetches and tracks its branch there; one taken over here (git porch checkout)
+    // runs here for an orchestrator elsewhere. Both push to `remote` after every protocol commit.
+    bool elsewhere = false;
+    bool taken_over_here = false;
+    std::string remote; // the remote its branch goes through; empty when it need not push
 };
 
 // Every text in the result is made safe for a terminal line by line (others' commits and plans
 // may hold control characters), so a prompt prints and launches as the same bytes.
 Assignment load_assignment(const model::Context& ctx, const model::StatusReport& report,
                            const model::WorkerStatus& worker, const plan::Plan* plan);
+
+// The command with which the worker of `a` picks up `needed`'s work: a merge of the branch as
+// this clone names it (model::merge_ref), or, for a worker that runs elsewhere, a fetch and a
+// merge of the remote-tracking branch.
+std::string pick_command(const Assignment& a, const model::WorkerStatus& needed);
 
 // Untrusted text without control characters, newlines kept.
 std::string clean_text(std::string_view text);

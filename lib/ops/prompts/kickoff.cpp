@@ -16,12 +16,44 @@ std::string bullets(const std::vector<std::string>& items, std::string_view pref
 
 } // namespace
 
-std::string worktree_section(const Assignment& a) {
-    std::string out = "## Your Worktree\n\n```bash\ncd " + a.worktree + "\n```\n\n";
-    out += "Branch: " + a.branch;
+namespace {
+
+std::string branch_line(const Assignment& a) {
+    std::string out = "Branch: " + a.branch;
     if (!a.base_ref.empty())
         out += " (started from " + a.base_ref + ")";
     return out + "\n\n";
+}
+
+// A worker on another machine gets its branch from the remote, as a tracking branch.
+std::string remote_branch_section(const Assignment& a) {
+    const std::string tracked = a.remote + "/" + a.branch;
+    return "## Your Branch\n\nYou work on another machine than the orchestrator. Get your "
+           "branch there from " +
+           a.remote + ":\n\n```bash\ngit fetch " + a.remote + "\ngit switch --track " + tracked +
+           "\n```\n\nWith git porch installed there, `git porch checkout " + a.worker +
+           "` does it in a worktree of its own, whose hooks check your scope.\n\n" + branch_line(a);
+}
+
+} // namespace
+
+std::string worktree_section(const Assignment& a) {
+    if (a.elsewhere)
+        return remote_branch_section(a);
+    return "## Your Worktree\n\n```bash\ncd " + a.worktree + "\n```\n\n" + branch_line(a);
+}
+
+std::string sharing_section(const Assignment& a) {
+    if (a.remote.empty())
+        return {};
+    return "## Sharing Your Work\n\nThe orchestrator sees your work only once it is pushed to " +
+           a.remote +
+           ":\n"
+           "- Push after every protocol commit ([CHECKPOINT], [BLOCKED:...], [NEEDS:...], "
+           "[COMPLETE]): `git push " +
+           a.remote + " " + a.branch +
+           "`\n"
+           "- Before you resume work, bring in what was pushed meanwhile: `git pull --ff-only`\n\n";
 }
 
 std::string scope_section(const Assignment& a) {
@@ -68,8 +100,8 @@ std::string dependencies_section(const Assignment& a) {
             out += ", which is not started yet";
         out += ". If what you need is not available, commit `[NEEDS:" + d.worker +
                "/<item>] <what you need>` and continue with your other tasks.";
-        if (!d.branch.empty())
-            out += " Once it is there, pick it up with `git merge " + d.branch + "`.";
+        if (!d.pick.empty())
+            out += " Once it is there, pick it up with `" + d.pick + "`.";
         out += "\n";
     }
     out += "- If you cannot proceed at all, commit `[BLOCKED:<reason>] <what is missing>` "
@@ -113,12 +145,20 @@ std::string kickoff_prompt(const Assignment& a) {
         out += "## Verify\n\n" + verify_commands(a) + "\n";
 
     out += protocol_section(a);
+    out += sharing_section(a);
     out += dependencies_section(a);
 
-    out += "## Start\n\n"
-           "1. Verify you are on the correct branch: `git branch --show-current`\n"
-           "2. Begin with the first task\n"
-           "3. Commit checkpoints as specified\n";
+    out += "## Start\n\n";
+    if (a.elsewhere)
+        out += "1. Get your branch (see Your Branch) and verify it: `git branch --show-current`\n";
+    else
+        out += "1. Verify you are on the correct branch: `git branch --show-current`\n";
+    out += "2. Begin with the first task\n";
+    if (a.remote.empty())
+        out += "3. Commit checkpoints as specified\n";
+    else
+        out += "3. Commit checkpoints as specified, and push after each: `git push " + a.remote +
+               " " + a.branch + "`\n";
     return out;
 }
 

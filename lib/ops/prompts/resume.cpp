@@ -67,7 +67,7 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
             w.available = true;
             w.how =
                 needed->state == model::WorkerState::complete ? "is complete" : "has committed it";
-            w.pick = "git merge " + clean_text(needed->branch);
+            w.pick = pick_command(a, *needed);
         } else if (needed) {
             w.how = "is " + to_string(needed->state);
         } else {
@@ -169,12 +169,23 @@ std::string resume_prompt(const Assignment& a, const Progress& p) {
     out += progress_section(a, p);
     out += scope_section(a);
     out += protocol_section(a);
-    out += "## Start\n\n"
-           "1. `cd " +
-           a.worktree +
-           "` and verify the branch: `git branch --show-current`\n"
-           "2. Look at what the previous session left: `git status`, `git log --oneline -5`\n"
-           "3. Continue from where the previous session left off\n";
+    out += sharing_section(a);
+    out += "## Start\n\n";
+    if (a.elsewhere)
+        out += "1. In your checkout of " + a.branch +
+               " (or get it as Your Branch says), verify the branch: `git branch "
+               "--show-current`\n";
+    else
+        out += "1. `cd " + a.worktree + "` and verify the branch: `git branch --show-current`\n";
+    if (!a.remote.empty())
+        out += "   Then bring in what was pushed meanwhile: `git pull --ff-only`\n";
+    out += "2. Look at what the previous session left: `git status`, `git log --oneline -5`\n";
+    if (a.remote.empty())
+        out += "3. Continue from where the previous session left off\n";
+    else
+        out += "3. Continue from where the previous session left off, pushing after every "
+               "protocol commit: `git push " +
+               a.remote + " " + a.branch + "`\n";
     return out;
 }
 

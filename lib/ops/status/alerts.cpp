@@ -95,9 +95,9 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
         for (const auto& n : w.needs) {
             const WorkerStatus* needed = find_worker(report, n.worker);
             if (needs_satisfied(w, n, needed)) {
-                std::string pick = w.worktree
-                                       ? "git -C " + *w.worktree + " merge " + needed->branch
-                                       : "git merge " + needed->branch + " (on " + w.branch + ")";
+                std::string pick =
+                    w.worktree ? "git -C " + *w.worktree + " merge " + merge_ref(*needed)
+                               : "git merge " + merge_ref(*needed) + " (on " + w.branch + ")";
                 out.push_back({AlertKind::needs_satisfied, w.worker,
                                w.worker + " needs " + n.item + " from " + n.worker + ", which " +
                                    (needed->state == WorkerState::complete ? "is complete"
@@ -125,8 +125,11 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                " the protocol hooks",
                            "see them with: git porch log " + w.worker});
         // Commits read from a remote-tracking branch were made elsewhere: recording them is
-        // that clone's business (or no one's, for a worker without porch).
-        if (w.unrecorded > 0 && w.has_local_branch && !w.diverged && w.local_behind == 0)
+        // that clone's business (or no one's, for a worker without porch). That holds too once
+        // the local branch was fast-forwarded to them: it has nothing the remote lacks.
+        const bool all_pushed = w.local_ahead == 0 && w.tips.size() > 1;
+        if (w.unrecorded > 0 && w.has_local_branch && !w.diverged && w.local_behind == 0 &&
+            !all_pushed)
             out.push_back({AlertKind::unrecorded, w.worker,
                            w.worker + ": " + std::to_string(w.unrecorded) +
                                (w.unrecorded == 1 ? " commit was" : " commits were") +

@@ -179,13 +179,7 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
 }
 
 std::string default_remote(const model::Context& ctx) {
-    if (auto configured = ctx.repo.config_string("porch.remote");
-        configured && !configured->empty())
-        return *configured;
-    if (auto upstream = ctx.repo.config_string("branch." + ctx.base_branch() + ".remote");
-        upstream && !upstream->empty() && *upstream != ".")
-        return *upstream;
-    return "origin";
+    return ctx.default_remote();
 }
 
 void fetch_all(const model::Context& ctx) {
