@@ -47,6 +47,16 @@ assert_json "$OUT" 'd["workers"][1]["tip"] == d["workers"][1]["last_commit"]["id
     "the tip is a commit id, never empty"
 expect_fail 128 "worker task-1 already exists on branch origin/work/task-1-api" -- porch spawn 1 other
 cd "$T"
+# A clone of one branch only: status --fetch brings the workers' branches all the same.
+git clone -q --single-branch "$URL" narrow
+cd narrow
+assert_eq "" "$(git branch -r --list 'origin/work/*')" "test setup: a single-branch clone has no worker branch"
+expect_ok porch status --fetch --json
+assert_json "$OUT" '[w["id"] for w in d["workers"]]' '["task-1","task-2"]' \
+    "status --fetch in a single-branch clone lists the workers"
+assert_json "$OUT" '[w["source"] for w in d["workers"]]' '["origin/work/task-1-api","origin/work/task-2-web"]' \
+    "read from their branches, not from events alone"
+cd "$T"
 
 # --- case 2: a worker with porch on another clone completes and pushes --------------------------------
 git clone -q "$URL" alice

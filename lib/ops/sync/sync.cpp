@@ -182,13 +182,25 @@ std::string default_remote(const model::Context& ctx) {
     return ctx.default_remote();
 }
 
+namespace {
+
+// The workers' branches, fetched explicitly: a clone made with --single-branch (or any narrow
+// fetch refspec) still sees them. Forced, as remote-tracking branches are.
+std::string branches_refspec(const model::Context& ctx, const std::string& remote) {
+    return "+" + ctx.branch_ref_prefix() + "*:refs/remotes/" + remote + "/" +
+           ctx.branch_template.literal_prefix() + "*";
+}
+
+} // namespace
+
 void fetch_all(const model::Context& ctx) {
     const std::string pattern = std::string(store::notes_ref) + "*";
     for (const auto& remote : ctx.repo.remotes()) {
         const std::string notes =
             "+" + pattern + ":" + store::tracking_ref(remote, store::notes_ref) + "*";
         for (auto args : {std::vector<std::string>{"fetch", "-q", "--no-tags", remote},
-                          std::vector<std::string>{"fetch", "-q", "--no-tags", remote, notes}}) {
+                          std::vector<std::string>{"fetch", "-q", "--no-tags", remote, notes,
+                                                   branches_refspec(ctx, remote)}}) {
             auto fetched = git::run_in(ctx.cli_dir(), args);
             if (!fetched.ok())
                 throw Error(ErrorKind::fatal,
@@ -201,13 +213,6 @@ void fetch_all(const model::Context& ctx) {
 }
 
 namespace {
-
-// The workers' branches, fetched explicitly: a clone made with --single-branch (or any narrow
-// fetch refspec) still sees them. Forced, as remote-tracking branches are.
-std::string branches_refspec(const model::Context& ctx, const std::string& remote) {
-    return "+" + ctx.branch_ref_prefix() + "*:refs/remotes/" + remote + "/" +
-           ctx.branch_template.literal_prefix() + "*";
-}
 
 git::RefName tracking_branch(const std::string& remote, const std::string& branch) {
     return git::RefName("refs/remotes/" + remote + "/" + branch);

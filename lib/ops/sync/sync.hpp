@@ -122,9 +122,9 @@ std::string default_remote(const model::Context& ctx);
 SyncResult sync(model::Context& ctx, const SyncOptions& options);
 
 // What status --fetch does before it reads, as the seeds' `git fetch --all` did: every remote's
-// branches (its configured refspecs) and porch's notes into refs/notes/remotes/<remote>/,
-// through the git program. Merges nothing, pushes nothing. Throws on the first remote that
-// cannot be fetched.
+// branches (its configured refspecs, and the workers' branches even where those are narrower)
+// and porch's notes into refs/notes/remotes/<remote>/, through the git program. Merges nothing,
+// pushes nothing. Throws on the first remote that cannot be fetched.
 void fetch_all(const model::Context& ctx);
 
 // When this clone last fetched porch's notes from any remote (FETCH_HEAD's time), if it did.
