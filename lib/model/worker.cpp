@@ -388,12 +388,44 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
 // from its events: the state of the newest protocol commit, the count recorded with the newest
 // commit. Its worktree is on another machine and never looked at. nullopt for a worker not to
 // list: ours without a branch was deleted here on purpose; theirs, once cleaned up, is done.
+// The recorded commit at the tip of a worker known from events alone, and the newest protocol
+// commit on its first-parent line: the branch order, not the events' order (a reindex records an
+// older commit after a newer one). The tip is the commit no other recorded commit has as parent;
+// among several (a rewritten history), the newest by commit time.
+struct EventChain {
+    const CommitEvent* tip = nullptr;
+    const CommitEvent* state = nullptr;
+};
+
+EventChain chain_of(const std::vector<CommitEvent>& commits) {
+    std::map<std::string, const CommitEvent*> by_commit;
+    std::set<std::string> parents;
+    for (const auto& c : commits) {
+        by_commit[c.commit] = &c;
+        parents.insert(c.parent);
+    }
+    EventChain out;
+    for (const auto& c : commits)
+        if (!parents.count(c.commit) && (!out.tip || c.commit_time >= out.tip->commit_time))
+            out.tip = &c;
+    const CommitEvent* cur = out.tip;
+    for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
+        if (cur->state) {
+            out.state = cur;
+            break;
+        }
+        auto next = by_commit.find(cur->parent);
+        cur = next == by_commit.end() ? nullptr : next->second;
+    }
+    return out;
+}
+
 std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase& vb,
                                              const WorkerSources& sources, std::size_t& skipped) {
     const std::string& name = sources.worker;
     auto events = store::read(ctx.repo, name, &skipped);
     Lifecycle lifecycle;
-    std::optional<CommitEvent> newest, state;
+    std::vector<CommitEvent> commits;
     std::optional<QaEvent> verdict;
     bool gone = false;
     WorkerStatus w;
@@ -406,11 +438,9 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
             lifecycle.add(e, type);
             break;
         case EventType::commit:
-            newest = CommitEvent::decode(e);
-            if (newest->state)
-                state = newest;
-            w.subjects.emplace_back(newest->commit_time, newest->subject);
-            if (!newest->valid)
+            commits.push_back(CommitEvent::decode(e));
+            w.subjects.emplace_back(commits.back().commit_time, commits.back().subject);
+            if (!commits.back().valid)
                 ++w.unvalidated;
             break;
         case EventType::qa:
@@ -440,11 +470,12 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
     w.branch = born.branch;
     w.local = false;
     w.remote_only = true;
-    if (state)
-        apply_state(*state, w);
-    if (newest) {
-        w.commits_ahead = newest->ahead.value_or(0);
-        w.last_commit = {newest->commit, newest->subject, newest->commit_time};
+    const EventChain chain = chain_of(commits);
+    if (chain.state)
+        apply_state(*chain.state, w);
+    if (const CommitEvent* tip = chain.tip) {
+        w.commits_ahead = tip->ahead.value_or(0);
+        w.last_commit = {tip->commit, tip->subject, tip->commit_time};
     } else {
         w.last_commit.time = spawned->time;
     }

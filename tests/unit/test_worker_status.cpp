@@ -478,3 +478,23 @@ TEST_CASE_METHOD(Spawned, "a take-over makes the worker the clone's that took it
     CHECK(w.taken_over_by.empty());
     CHECK(w.local);
 }
+
+TEST_CASE_METHOD(Spawned,
+                 "a worker known from events alone is read along its commits, not by event order",
+                 "[worker][remote]") {
+    auto blocked = repo.commit("[BLOCKED:spec] Waiting for the spec", {{"a", "1\n"}}, worktree);
+    auto done = repo.commit("[COMPLETE] Done", {{"b", "2\n"}}, worktree);
+    // The hook recorded the newest commit; a later reindex recorded the older one after it.
+    record(repo, "task-1", done, base);
+    record(repo, "task-1", blocked, base);
+
+    // Another clone sees it from these events alone: no branch of it there.
+    repo.git({"worktree", "remove", "--force", worktree.string()});
+    repo.git({"branch", "-D", "work/task-1-api"});
+    repo.git({"config", "porch.cloneId", "0123456789abcdef-other"});
+    auto w = status_of(repo);
+    REQUIRE(w.remote_only);
+    CHECK(w.state == model::WorkerState::complete);
+    CHECK(w.last_commit.id == done);
+    CHECK(w.commits_ahead == 2);
+}
