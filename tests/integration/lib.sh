@@ -246,6 +246,15 @@ in_dir() {
 # start_daemon <base-path>: a git daemon on 127.0.0.1 (a free port) serving the bare repositories
 # under <base-path>, push allowed; sets PORT, stops it when the script exits, waits until it
 # answers. git://127.0.0.1:$PORT/<name>.git is then a real network remote.
+# serve_team: a bare repository $T/srv/team.git (branch main) served by a git daemon at $URL.
+serve_team() {
+    mkdir -p "$T/srv"
+    git init -q --bare -b main "$T/srv/team.git"
+    start_daemon "$T/srv"
+    URL=git://127.0.0.1:$PORT/team.git
+    assert_true "test setup: the daemon answers" git ls-remote "$URL"
+}
+
 start_daemon() {
     PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     git daemon --reuseaddr --listen=127.0.0.1 --port="$PORT" --base-path="$1" --export-all \

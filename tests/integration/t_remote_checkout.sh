@@ -9,11 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-mkdir srv
-git init -q --bare -b main srv/team.git
-start_daemon "$T/srv"
-URL=git://127.0.0.1:$PORT/team.git
-assert_true "test setup: the daemon answers" git ls-remote "$URL"
+serve_team # $T/srv/team.git, served at $URL
 
 # hint_of: the hint lines of the last command's stderr.
 hint_of() { grep '^hint: ' <<<"$ERR" || true; }

@@ -10,11 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-mkdir srv
-git init -q --bare -b main srv/team.git
-start_daemon "$T/srv"
-URL=git://127.0.0.1:$PORT/team.git
-assert_true "test setup: the daemon answers" git ls-remote "$URL"
+serve_team # $T/srv/team.git, served at $URL
 
 # add_file <dir> <file> <subject>: a commit that adds a file (protocol hooks run where installed).
 add_file() {

@@ -10,12 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-mkdir srv
-git init -q --bare -b main srv/team.git
-start_daemon "$T/srv"
-URL=git://127.0.0.1:$PORT/team.git
+serve_team # $T/srv/team.git, served at $URL
 FILE_URL=file://$T/srv/team.git
-assert_true "test setup: the daemon answers" git ls-remote "$URL"
 
 # The remote's tip of a branch.
 remote_tip() { git ls-remote "$URL" "refs/heads/$1" | cut -f1; }

@@ -9,11 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$T"
 
-mkdir srv
-git init -q --bare -b main srv/team.git
-start_daemon "$T/srv"
-URL=git://127.0.0.1:$PORT/team.git
-assert_true "test setup: the daemon answers" git ls-remote "$URL"
+serve_team # $T/srv/team.git, served at $URL
 
 # status --porcelain reduced to worker, state, commits ahead and tip.
 agree() { git -C "$1" porch status --porcelain | awk -F'\t' '{ print $1, $2, $3, $9 }'; }

@@ -8,11 +8,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$T"
 
 # --- the server -----------------------------------------------------------------------------------
-mkdir srv
-git init -q --bare -b main srv/team.git
-start_daemon "$T/srv"
-URL=git://127.0.0.1:$PORT/team.git
-assert_true "test setup: the daemon answers" git ls-remote "$URL"
+serve_team # $T/srv/team.git, served at $URL
 
 view() { git -C "$1" porch status --json | python3 -c '
 import json, sys
