@@ -7,7 +7,7 @@ cd "$T"
 
 WORKERS=8
 COMMITS=${PORCH_CONCURRENCY_COMMITS:-50}
-ROUNDS=3
+ROUNDS=${PORCH_CONCURRENCY_ROUNDS:-3}
 
 # Checks one round's repository; prints one problem a line, nothing when all is well.
 problems() {

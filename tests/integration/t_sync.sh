@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # git porch sync against a real server: a git daemon on 127.0.0.1 serving a bare repository,
-# three clones that each spawn and commit, then sync at the same moment, ten rounds. Afterwards
+# three clones that each spawn and commit, then sync at the same moment, ten rounds
+# (PORCH_SYNC_ROUNDS; fewer under the sanitizers, see CMakeLists.txt). Afterwards
 # every clone sees every worker in the same state and every event exactly once; a second sync
 # changes nothing; diverged clones converge in either order; a remote's malformed line and
 # oversized note are skipped with a warning; status shows teammates and the fetch age.
 source "$(dirname "$0")/lib.sh"
 cd "$T"
+ROUNDS=${PORCH_SYNC_ROUNDS:-10}
 
 # --- the server -----------------------------------------------------------------------------------
 serve_team # $T/srv/team.git, served at $URL
@@ -47,14 +49,14 @@ team_scenario() {
         done
     done
 
-    # Ten rounds: every clone commits, then all three sync at the same moment.
-    for round in $(seq 10); do
+    # Every round, every clone commits, then all three sync at the same moment.
+    for round in $(seq "$ROUNDS"); do
         n=0
         for c in a b c; do
             for k in 1 2; do
                 n=$((n + 1))
                 wt=$(ls -d "$c"/worktrees/task-"$n"-*)
-                if ((round == 10 && n % 2 == 0)); then
+                if ((round == ROUNDS && n % 2 == 0)); then
                     commit -C "$wt" "[COMPLETE] done $n"
                 else
                     commit -C "$wt" "[CHECKPOINT] round $round of $n"
@@ -78,9 +80,10 @@ team_scenario() {
     for c in a b c; do
         assert_eq "$expected" "$(view "$c")" "clone $c sees every worker in the same state, with its clone"
     done
-    # 6 spawns + 6 x 11 commits
+    # 6 spawns + 6 x (ROUNDS + 1) commits
     for c in a b c; do
-        assert_eq "72 0 66" "$(events "$c")" "clone $c: every event exactly once (events, doubles, commits)"
+        assert_eq "$((6 + 6 * (ROUNDS + 1))) 0 $((6 * (ROUNDS + 1)))" "$(events "$c")" \
+            "clone $c: every event exactly once (events, doubles, commits)"
     done
     assert_eq "$(git -C a rev-parse refs/notes/porch^{tree})" "$(git -C b rev-parse refs/notes/porch^{tree})" \
         "a and b hold the same store"
@@ -127,8 +130,9 @@ server=$(git ls-remote "$URL" refs/notes/porch)
 in_dir c expect_ok porch sync --no-push
 assert_eq "$server" "$(git ls-remote "$URL" refs/notes/porch)" "--no-push leaves the server alone"
 in_dir a expect_ok porch sync --branches
-assert_contains "$OUT" $'work/task-1-w1: pushed to origin (13 commits, new there)\nwork/task-2-w2: pushed to origin (11 commits, new there)' \
-    "--branches pushes this clone's workers' branches"
+pushed="work/task-1-w1: pushed to origin ($((ROUNDS + 3)) commits, new there)"
+pushed+=$'\n'"work/task-2-w2: pushed to origin ($((ROUNDS + 1)) commits, new there)"
+assert_contains "$OUT" "$pushed" "--branches pushes this clone's workers' branches"
 assert_eq "refs/heads/main refs/heads/work/task-1-w1 refs/heads/work/task-2-w2" \
     "$(git ls-remote --heads "$URL" | awk '{print $2}' | sort | paste -sd' ')" "and no one else's"
 in_dir c expect_fail 128 "no remote nowhere" -- porch sync nowhere
