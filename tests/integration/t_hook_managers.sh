@@ -52,6 +52,11 @@ try_commit() {
 enforced() {
     local item=$1 worker=$2 wt=$3 path=${4:-$PATH} subject
     subject="[CHECKPOINT] $item in $(basename "$wt") $N"
+    if [[ ! -d $wt ]]; then
+        _check
+        fail "$item: no worktree $wt"
+        return 0
+    fi
     pushd "$wt" >/dev/null
     PATH=$path try_commit "no tag $N"
     assert_ne 0 "$RC" "$item: an untagged commit in $wt is refused"
@@ -76,6 +81,40 @@ expect_ok porch spawn 1 hp
 cd worktrees/task-1-hp
 try_commit "item 14: untagged after uninstall"
 assert_eq 0 "$RC" "item 14: once core.hooksPath is unset, an uninstalled porch does not come back: $ERR"
+cd "$T"
+
+# --- item 12: the lines porch prints for hook managers, run where git-porch is not on PATH --------
+# Faked managers' files (as in t_hooks_install.sh), so this runs without npm.
+new_repo pl
+cd pl
+mkdir -p .husky/_
+printf 'pre-commit:\n  commands: {}\n' >lefthook.yml
+expect_ok porch spawn 1 pl
+git config core.hooksPath .husky/_
+run porch hooks install
+husky_line=$(sed -n 's/^hint: \.husky\/commit-msg: *//p' "$ERR_FILE")
+git config --unset core.hooksPath
+run porch hooks status
+# The first run: value (commit-msg's), a YAML plain or single-quoted scalar.
+lefthook_run=$(note_body "lefthook found" | python3 -c '
+import sys
+for line in sys.stdin:
+    v = line.strip()
+    if v.startswith("run: "):
+        v = v[5:]
+        print(v[1:-1].replace("\x27\x27", "\x27") if v.startswith("\x27") else v)
+        break')
+cd worktrees/task-1-pl
+printf '[CHECKPOINT] good\n' >"$T/good.msg"
+printf 'no tag\n' >"$T/bad.msg"
+for manager in husky lefthook; do
+    if [[ $manager == husky ]]; then line=$husky_line; else line=${lefthook_run//\{1\}/\"\$1\"}; fi
+    assert_ne "" "$line" "test setup: porch printed a $manager line"
+    run env PATH="$NOPORCH_PATH" sh -c "$line" sh "$T/good.msg"
+    assert_eq 0 "$RC" "item 12: the $manager line porch prints passes a good message where git-porch is not on PATH: $line: $ERR"
+    run env PATH="$NOPORCH_PATH" sh -c "$line" sh "$T/bad.msg"
+    assert_contains "$ERR" "commit rejected (task-1)" "item 12: the $manager line porch prints runs porch where git-porch is not on PATH"
+done
 cd "$T"
 
 # --- husky ---------------------------------------------------------------------------------------
@@ -127,6 +166,9 @@ if ((HAVE_NPM_TOOLS)); then
         test -x worktrees/task-1-hu/.husky/_/commit-msg
     enforced "item 10" task-1 worktrees/task-1-hu
     enforced "item 12" task-1 worktrees/task-1-hu "$NOPORCH_PATH"
+    expect_ok porch pool init 1
+    expect_ok porch pool acquire 3 pooled
+    enforced "item 10" task-3 worktrees/wt-1 # a pool slot gets husky's folder too
     # husky missing from the checkout spawn runs in: refused, with what to type.
     rm -rf .husky/_
     expect_fail 128 "git would run no hooks in the new worktree" -- porch spawn 2 nohusky
@@ -274,7 +316,7 @@ repos:
         always_run: true
         pass_filenames: false
 EOF
-    git add .pre-commit-config.yaml && commit "Run porch from pre-commit" >/dev/null
+    git add .pre-commit-config.yaml && commit "Run porch from pre-commit" >/dev/null 2>&1
     git -C worktrees/task-1-pc merge -q --no-edit main >/dev/null 2>&1
     run porch hooks status
     assert_not_contains "$OUT" "not ours" "item 11: with porch in pre-commit's config status does not call it inactive"
