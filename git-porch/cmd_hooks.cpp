@@ -35,7 +35,10 @@ public:
                                  {"state", h.state == hooks::State::absent    ? "absent"
                                            : h.state == hooks::State::ours    ? "installed"
                                            : h.state == hooks::State::chained ? "chained"
+                                           : h.state == hooks::State::managed ? "managed"
                                                                               : "foreign"},
+                                 {"via", h.via},
+                                 {"runs_twice", h.runs_twice},
                                  {"outdated", h.shim_outdated}});
             std::cout << nlohmann::json{{"dir", report.dir},
                                         {"hooks", hooks},
@@ -50,8 +53,13 @@ public:
             std::cout << "hooks folder: " << display(report.dir) << '\n';
             bool missing = false;
             for (const auto& h : report.hooks) {
-                std::cout << "  " << pad(h.name, 12) << ' ' << hooks::to_string(h.state)
+                std::cout << "  " << pad(h.name, 12) << ' '
+                          << (h.state == hooks::State::managed ? "run by " + display(h.via)
+                                                               : hooks::to_string(h.state))
                           << (h.shim_outdated ? " (outdated: run git porch hooks install)" : "")
+                          << (h.runs_twice && h.state != hooks::State::managed
+                                  ? " (your hook runs porch too)"
+                                  : "")
                           << '\n';
                 missing =
                     missing || h.state == hooks::State::absent || h.state == hooks::State::foreign;

@@ -20,6 +20,7 @@ enum class State {
     absent,  // no hook file
     ours,    // our shim, nothing chained
     chained, // our shim, calling the user's hook kept beside it
+    managed, // a hook manager's hook that runs porch (its config, or our shim it kept)
     foreign, // someone else's hook and no shim: porch does not run
 };
 
@@ -30,6 +31,8 @@ struct HookInfo {
     std::string path;
     State state = State::absent;
     bool shim_outdated = false; // ours, but not what this version would write
+    std::string via;            // managed: what runs porch ("lefthook.yml", ...)
+    bool runs_twice = false;    // porch runs from two places (harmless: a commit is recorded once)
 };
 
 struct Report {
@@ -47,5 +50,16 @@ Report status(const std::string& cwd, const std::string& binary);
 
 // The shim's text for one hook.
 std::string shim_text(std::string_view name, const std::string& binary);
+
+// The shell command a hook manager's hook runs for porch: git-porch from PATH, else `binary`
+// (a GUI's PATH may lack it, as the shims know). `args` is the hook's arguments, as the
+// manager spells them ("\"$1\"", "{1}"...).
+std::string porch_command(std::string_view name, const std::string& binary, std::string_view args);
+
+// A relative core.hooksPath is read in every worktree from that worktree's own folder; one that
+// is generated and git-ignored (husky's `.husky/_`) is missing from a new worktree, where git
+// would then run no hooks at all. Copies it from the checkout at `from` into `worktree`; throws a
+// fatal Error when neither has it.
+void provide_hooks_folder(const std::string& from, const std::string& worktree);
 
 } // namespace porch::hooks

@@ -391,8 +391,10 @@ chmod 755 .husky/_/commit-msg
 git config core.hooksPath .husky/_
 snapshot_state husky
 expect_fail 128 "husky owns the hooks folder (core.hooksPath = .husky/_)" -- porch hooks install
-for line in '.husky/commit-msg:  git porch hook commit-msg "$1"' \
-    '.husky/post-commit: git porch hook post-commit' '.husky/post-merge:  git porch hook post-merge "$1"'; do
+# git-porch from PATH, else this binary (a GUI's PATH may lack it): see t_hook_managers.sh.
+porch_cmd="\"\$(command -v git-porch || echo '$PORCH_BIN')\" hook"
+for line in ".husky/commit-msg: $porch_cmd commit-msg \"\$1\"" \
+    ".husky/post-commit: $porch_cmd post-commit" ".husky/post-merge: $porch_cmd post-merge \"\$1\""; do
     assert_contains "$ERR" "hint: $line" "the refusal says what to add: $line"
 done
 assert_state_unchanged husky . "a refused install writes nothing"
@@ -415,19 +417,19 @@ cd lh
 printf 'pre-commit:\n  commands: {}\n' >lefthook.yml
 run porch hooks install
 assert_eq 0 "$RC" "install with lefthook.yml: $ERR"
-assert_contains "$ERR" "note: lefthook found: 'lefthook install' rewrites hooks; add to lefthook.yml" \
+assert_contains "$ERR" "note: lefthook found: 'lefthook install' replaces porch's hooks and never runs them again; add these lines to lefthook.yml" \
     "lefthook gets a note"
-assert_contains "$ERR" "run: git porch hook commit-msg {1}" "the note has a lefthook snippet"
+assert_contains "$ERR" "run: '\"\$(command -v git-porch || echo ''$PORCH_BIN'')\" hook commit-msg {1}'" \
+    "the note has a lefthook snippet"
 assert_true "the shims are installed anyway" test -x .git/hooks/commit-msg
-snippet_on_lines() { grep -qx '        run: git porch hook commit-msg {1}' "$ERR_FILE"; }
+snippet_on_lines() { grep -qx "      run: '.*hook commit-msg {1}'" "$ERR_FILE"; }
 assert_true "the lefthook snippet is printed on one line with '?' for every newline, so it cannot be pasted" \
     snippet_on_lines
 rm lefthook.yml
 printf 'repos: []\n' >.pre-commit-config.yaml
 run porch hooks status
-assert_contains "$ERR" "note: pre-commit found: 'pre-commit install' rewrites hooks; add a local hook" \
-    "pre-commit gets a note"
-assert_contains "$ERR" "entry: git porch hook commit-msg" "the note has a pre-commit snippet"
+assert_contains "$ERR" "note: pre-commit found: 'pre-commit install' keeps porch's hooks as <hook>.legacy and runs them first" \
+    "pre-commit gets a note: porch needs no line in its config (t_hook_managers.sh runs the real one)"
 rm .pre-commit-config.yaml
 run porch hooks status
 assert_eq "" "$ERR" "no note without a hook manager"

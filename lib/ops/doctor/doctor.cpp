@@ -540,6 +540,10 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
     const fs::path own = fs::path(ctx.repo.common_dir()) / "hooks";
     std::error_code ec;
     const bool shadowed = hooks_path && !fs::equivalent(own, report.dir, ec);
+    const bool husky = std::any_of(report.notes.begin(), report.notes.end(),
+                                   [](const auto& n) { return n.starts_with("husky"); });
+    const std::string husky_action =
+        "add porch's lines to husky's hooks: see git porch hooks status";
     if (!missing.empty()) {
         std::string names = util::join(missing, ", ");
         DoctorFinding f{shadowed ? FindingKind::hooks_shadowed : FindingKind::hooks_missing,
@@ -548,7 +552,10 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
                                  : "porch's hooks are missing or outdated in " + report.dir + ": " +
                                        names,
                         "", false};
-        if (shadowed) {
+        if (husky) {
+            // husky rewrites its folder: porch's lines belong in husky's own hooks.
+            f.action = husky_action;
+        } else if (shadowed) {
             // core.hooksPath may be a folder shared by every repository of the user (a global
             // setting): writing there is the user's call, not a repair.
             f.action = "install porch's hooks there: git porch hooks install; or let git read " +
@@ -572,7 +579,9 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
             {FindingKind::hooks_foreign,
              "hooks in " + report.dir +
                  " are not porch's, so its checks do not run: " + util::join(foreign, ", "),
-             "let porch chain them: git porch hooks install (see git porch hooks status)", false});
+             husky ? husky_action
+                   : "let porch chain them: git porch hooks install (see git porch hooks status)",
+             false});
 }
 
 void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {

@@ -188,8 +188,10 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
                 if (auto n = util::parse_count(ahead))
                     known[std::string(id)] = *n;
         }
-        if (after_merge && known.count(head->hex()))
-            return {}; // post-commit recorded it already
+        // Recorded already: by post-commit before this post-merge, or by porch run a second
+        // time for the same commit (our shim and a hook manager's config both calling it).
+        if (known.count(head->hex()))
+            return {};
         git::Commit commit = ctx.repo.commit(*head);
         // A commit a merge just made is on no remote yet: one there came by a fast-forward.
         if (after_merge && pushed_elsewhere(ctx.repo, *head))

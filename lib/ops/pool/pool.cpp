@@ -3,6 +3,7 @@
 #include "git/cli.hpp"
 #include "git/locks.hpp"
 #include "model/events.hpp"
+#include "model/hook_files.hpp"
 #include "model/naming.hpp"
 #include "model/new_worker.hpp"
 #include "model/setup.hpp"
@@ -238,6 +239,8 @@ std::vector<std::string> init(model::Context& ctx, int size) {
         if (!r.ok())
             throw Error(ErrorKind::fatal,
                         "cannot create slot " + name + ": " + r.last_error_line());
+        // As spawn does: a generated hooks folder (husky's) the slot would otherwise lack.
+        hooks::provide_hooks_folder(*ctx.root, path.string());
         done.push_back("created " + name);
     }
     return done;

@@ -1,6 +1,7 @@
 #include "ops/spawn/worktree.hpp"
 
 #include "git/cli.hpp"
+#include "model/hook_files.hpp"
 #include "model/new_worker.hpp"
 #include "model/setup.hpp"
 #include "util/error.hpp"
@@ -76,6 +77,7 @@ void add_worker_worktree(model::Context& ctx, const WorktreePlace& place,
                                           added.last_error_line());
     try {
         model::ensure_excluded(ctx); // so it never shows up in the main checkout's status
+        hooks::provide_hooks_folder(*ctx.root, place.path.string());
         unlock_worktree(place.path);
     } catch (...) {
         remove_worker_worktree(ctx, place);
