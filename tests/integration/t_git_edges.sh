@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Where everyday git set-ups met porch and porch was wrong (issue 16, items 15 to 18): comment
+# lines under commit.cleanup=scissors, sparse checkouts, the advice for a worker's worktree on a
+# detached HEAD, and integrate --finish beside an untracked file.
+source "$(dirname "$0")/lib.sh"
+cd "$T"
+# Commits dated in the future: no worker is stalled, so only the alerts under test show.
+set_clock $(($(date +%s) + 86400 * 365))
+
+# The subject porch recorded for a worker's newest commit event.
+recorded_subject() {
+    run porch log --json "$1"
+    json_q "$OUT" '[e["subject"] for e in (d if isinstance(d, list) else d["events"]) if e["type"] == "commit"][-1]'
+}
+
+# --- item 15: commit.cleanup=scissors with an editor keeps '#' lines -----------------------------
+# An editor that types the message above what git put in the file, as a person does.
+cat >"$T/editor.sh" <<'EOF'
+#!/bin/sh
+{ printf '%b' "$MESSAGE"; cat "$1"; } >"$1.new" && mv "$1.new" "$1"
+EOF
+chmod +x "$T/editor.sh"
+
+porch_repo r15
+expect_ok porch spawn 1 api
+cd worktrees/task-1-api
+git config commit.cleanup scissors
+
+# '#' lines above the scissors are the message to git: here, its subject.
+before=$(git rev-parse HEAD)
+tick
+MESSAGE='# 12 is fixed\n\n[CHECKPOINT] Work\n' GIT_EDITOR=$T/editor.sh run git commit --allow-empty
+assert_eq 1 "$RC" "item 15: cleanup=scissors, editor: a '#' first line is the subject git keeps, so the commit is refused ($ERR)"
+assert_contains "$ERR" "must start with a status tag" "item 15: refused for its subject"
+assert_eq "$before" "$(git rev-parse HEAD)" "item 15: nothing committed"
+
+# A valid subject with a '#' line under it: accepted, and git, porch agree on the subject.
+tick
+MESSAGE='[CHECKPOINT] Scissors work\n\n#2 stays in the body\n' GIT_EDITOR=$T/editor.sh run git commit --allow-empty
+assert_eq 0 "$RC" "item 15: cleanup=scissors, editor: a valid subject above a '#' line is accepted ($ERR)"
+assert_eq "[CHECKPOINT] Scissors work" "$(git log -1 --format=%s)" "item 15: the subject git stored"
+assert_eq "#2 stays in the body" "$(git log -1 --format=%b)" "item 15: git kept the '#' line"
+assert_eq "$(git log -1 --format=%s)" "$(recorded_subject task-1)" "item 15: porch recorded git's subject"
+
+# With -v the diff below the scissors line is cut, whatever it says.
+printf 'x\n' >f.txt && git add f.txt
+tick
+MESSAGE='[COMPLETE] Verbose\n' GIT_EDITOR=$T/editor.sh run git commit -v
+assert_eq 0 "$RC" "item 15: cleanup=scissors, editor, -v: accepted ($ERR)"
+assert_eq "[COMPLETE] Verbose" "$(git log -1 --format=%s)" "item 15: -v: the subject git stored"
+assert_eq "$(git log -1 --format=%s)" "$(recorded_subject task-1)" "item 15: -v: porch recorded git's subject"
+
+# -m: no editor, so git keeps '#' lines and cuts nothing (cleanup=scissors is whitespace then).
+before=$(git rev-parse HEAD)
+tick
+run git commit --allow-empty -m "# note" -m "[CHECKPOINT] y"
+assert_eq 1 "$RC" "item 15: cleanup=scissors with -m: '# note' is git's subject, refused"
+assert_eq "$before" "$(git rev-parse HEAD)" "item 15: -m: nothing committed"
+tick
+run git commit --allow-empty -m "[CHECKPOINT] Plain" -m "# kept"
+assert_eq 0 "$RC" "item 15: cleanup=scissors with -m: a valid subject is accepted ($ERR)"
+assert_eq "$(git log -1 --format=%s)" "$(recorded_subject task-1)" "item 15: -m: porch recorded git's subject"
+
+# The default cleanup with an editor still strips '#' lines, as git does.
+git config --unset commit.cleanup
+tick
+MESSAGE='# a comment\n[CHECKPOINT] Stripped\n' GIT_EDITOR=$T/editor.sh run git commit --allow-empty
+assert_eq 0 "$RC" "item 15: default cleanup, editor: a '#' line is a comment ($ERR)"
+assert_eq "[CHECKPOINT] Stripped" "$(git log -1 --format=%s)" "item 15: default cleanup: git's subject"
+cd "$T"
+
+finish
