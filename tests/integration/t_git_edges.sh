@@ -69,4 +69,28 @@ assert_eq 0 "$RC" "item 15: default cleanup, editor: a '#' line is a comment ($E
 assert_eq "[CHECKPOINT] Stripped" "$(git log -1 --format=%s)" "item 15: default cleanup: git's subject"
 cd "$T"
 
+# --- item 17: a worker's worktree on a detached HEAD ---------------------------------------------
+porch_repo r17
+expect_ok porch spawn 1 api
+commit -C worktrees/task-1-api "[CHECKPOINT] Work"
+git -C worktrees/task-1-api switch -q --detach
+run porch status --json
+assert_json "$OUT" '[a["kind"] for a in d["alerts"] if a["worker"] == "task-1"]' '["worktree-wrong-branch"]' \
+    "item 17: status: a detached HEAD in a worker's worktree"
+status_action=$(json_q "$OUT" '[a["action"] for a in d["alerts"] if a["worker"] == "task-1"][0]')
+run porch doctor --json
+assert_json "$OUT" '[f["kind"] for f in d["findings"]]' '["branch-without-worktree"]' \
+    "item 17: doctor: one finding"
+doctor_action=$(json_q "$OUT" '[f["action"] for f in d["findings"]][0]')
+assert_eq "$status_action" "$doctor_action" "item 17: doctor advises what status advises"
+assert_not_contains "$doctor_action" "worktree add" "item 17: not a new worktree where one exists"
+# Follow the printed fix literally.
+cmd=${doctor_action#*: }
+run sh -c "$cmd"
+assert_eq 0 "$RC" "item 17: the printed fix works as typed: $cmd ($ERR)"
+assert_eq "work/task-1-api" "$(git -C worktrees/task-1-api branch --show-current)" "item 17: the branch is back"
+expect_ok porch doctor
+assert_contains "$OUT" "healthy" "item 17: doctor is content after the fix"
+cd "$T"
+
 finish
