@@ -69,6 +69,38 @@ assert_eq 0 "$RC" "item 15: default cleanup, editor: a '#' line is a comment ($E
 assert_eq "[CHECKPOINT] Stripped" "$(git log -1 --format=%s)" "item 15: default cleanup: git's subject"
 cd "$T"
 
+# --- item 16: a sparse checkout is not an uncommitted change ------------------------------------
+new_repo r16
+cd r16
+mkdir -p src/api docs
+printf 'api\n' >src/api/app.txt
+printf 'docs\n' >docs/guide.txt
+git add src docs && commit "Add sources"
+expect_ok porch init -q
+git add .porch.toml && commit "Add porch settings"
+expect_ok porch spawn 1 api --scope src/api
+expect_ok porch spawn 2 web
+for worker in task-1-api task-2-web; do
+    git -C "worktrees/$worker" sparse-checkout set src/api
+done
+# task-2 also keeps a sparse index (index.sparse), which git writes in its own format.
+git -C worktrees/task-2-web sparse-checkout set --sparse-index src/api
+assert_false "test setup: docs/ left the sparse checkouts" test -e worktrees/task-1-api/docs
+for worker in task-1-api task-2-web; do
+    printf 'more\n' >>"worktrees/$worker/src/api/app.txt"
+    git -C "worktrees/$worker" add src/api/app.txt
+    tick
+    run git -C "worktrees/$worker" commit -q -m "[COMPLETE] Sparse work"
+    assert_eq 0 "$RC" "item 16: $worker: a commit in a sparse checkout passes porch's hooks ($ERR)"
+    assert_eq "" "$(git -C "worktrees/$worker" status --porcelain)" "item 16: $worker: git sees a clean worktree"
+done
+run porch status --json
+assert_json "$OUT" '[[w["id"], w["state"]] for w in d["workers"]]' '[["task-1","complete"],["task-2","complete"]]' \
+    "item 16: both sparse workers are complete"
+assert_json "$OUT" '[a["kind"] + " " + a["worker"] for a in d["alerts"]]' '[]' \
+    "item 16: no uncommitted-changes alert (nor any other) for clean sparse workers"
+cd "$T"
+
 # --- item 17: a worker's worktree on a detached HEAD ---------------------------------------------
 porch_repo r17
 expect_ok porch spawn 1 api
