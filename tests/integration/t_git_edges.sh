@@ -125,4 +125,38 @@ expect_ok porch doctor
 assert_contains "$OUT" "healthy" "item 17: doctor is content after the fix"
 cd "$T"
 
+# --- item 18: integrate --finish beside untracked files -----------------------------------------
+new_repo r18
+cd r18
+expect_ok porch init -q # .porch.toml stays untracked, as for a new user
+expect_ok porch spawn 1 api
+printf 'api\n' >worktrees/task-1-api/api.txt
+git -C worktrees/task-1-api add api.txt
+commit -C worktrees/task-1-api "[COMPLETE] API"
+expect_ok porch integrate rel
+printf 'scratch\n' >notes.txt
+expect_ok porch integrate rel --finish
+assert_eq "Merge integration/rel" "$(git log -1 --format=%s main)" "item 18: --finish merged beside untracked files it does not touch"
+assert_eq "api" "$(cat api.txt)" "item 18: the merge reached the checkout"
+assert_true "item 18: the untracked files are still there" test -f .porch.toml -a -f notes.txt
+
+# An untracked file where the merge writes: refused, naming it, as git would refuse.
+expect_ok porch spawn 2 web
+printf 'web\n' >worktrees/task-2-web/web.txt
+git -C worktrees/task-2-web add web.txt
+commit -C worktrees/task-2-web "[COMPLETE] Web"
+expect_ok porch integrate rel2
+printf 'mine\n' >web.txt
+expect_fail 128 "would overwrite untracked files: web.txt" -- porch integrate rel2 --finish
+assert_not_contains "$ERR" ".porch.toml" "item 18: only the files in the way are named"
+assert_eq "Merge integration/rel" "$(git log -1 --format=%s main)" "item 18: a refused --finish leaves main alone"
+rm web.txt
+
+# Changes to tracked files still refuse, and are named.
+printf 'changed\n' >>README
+expect_fail 128 "uncommitted changes to: README" -- porch integrate rel2 --finish
+git checkout -q README
+expect_ok porch integrate rel2 --finish
+assert_eq "web" "$(cat web.txt)" "item 18: --finish merges once the way is clear"
+
 finish
