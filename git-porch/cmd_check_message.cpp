@@ -35,12 +35,14 @@ std::string read_input(const std::string& path) {
 protocol::CommentStyle comment_style(const std::string& cwd) {
     protocol::CommentStyle style;
     try {
-        style.prefix = hooks::comment_prefix(git::Repo::discover(cwd));
+        style = hooks::comment_style(git::Repo::discover(cwd));
     } catch (const Error&) {
         // Outside a repository git's default applies.
     }
+    // check-message always drops comment lines (the manual says so): no editor tells it how.
     if (style.prefix.empty())
         style.prefix = "#";
+    style.strip_comments = true;
     return style;
 }
 

@@ -3,7 +3,9 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <utility>
 
 namespace porch::git {
 
@@ -52,19 +54,34 @@ process::Result run_or_throw(const std::string& dir, const std::vector<std::stri
 
 namespace {
 
-// `git status -z` entries: a rename or copy is followed by its source, which is skipped.
-std::vector<std::string> status_paths(const std::string& out) {
-    std::vector<std::string> paths;
+// `git status -z` entries as (status code, path): a rename or copy is followed by its source,
+// which is skipped.
+std::vector<std::pair<std::string, std::string>> status_entries(const std::string& out) {
+    std::vector<std::pair<std::string, std::string>> entries;
     auto fields = nul_fields(out);
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const std::string& entry = fields[i];
         if (entry.size() <= 3)
             continue;
-        paths.push_back(entry.substr(3));
+        entries.emplace_back(entry.substr(0, 2), entry.substr(3));
         if (entry[0] == 'R' || entry[0] == 'C')
             ++i;
     }
+    return entries;
+}
+
+std::vector<std::string> status_paths(const std::string& out) {
+    std::vector<std::string> paths;
+    for (auto& [code, path] : status_entries(out))
+        paths.push_back(std::move(path));
     return paths;
+}
+
+WorktreeChanges status_changes(const std::string& out) {
+    WorktreeChanges changes;
+    for (auto& [code, path] : status_entries(out))
+        (code == "??" ? changes.untracked : changes.tracked).push_back(std::move(path));
+    return changes;
 }
 
 process::Result status(const std::string& dir) {
@@ -90,6 +107,13 @@ std::vector<std::string> require_dirty_paths(const std::string& dir) {
     return status_paths(r.out);
 }
 
+WorktreeChanges require_worktree_changes(const std::string& dir) {
+    auto r = status(dir);
+    if (!r.ok())
+        throw Error(ErrorKind::fatal, "cannot inspect " + dir + ": " + r.last_error_line());
+    return status_changes(r.out);
+}
+
 bool worktree_dirty(const std::string& dir) {
     auto paths = dirty_paths(dir);
     return paths && !paths->empty();
@@ -100,13 +124,30 @@ bool has_tracked_changes(const std::string& dir) {
     return !r.ok() || !util::trim(r.out).empty();
 }
 
+std::vector<std::string> staged_paths(const std::string& dir) {
+    auto r = run_in(dir, {"diff", "--cached", "--name-only", "--no-renames", "-z"});
+    if (!r.ok())
+        throw Error(ErrorKind::fatal,
+                    "cannot compare the index with HEAD in " + dir + ": " + r.last_error_line());
+    std::vector<std::string> out;
+    for (auto& f : nul_fields(r.out))
+        if (!f.empty())
+            out.push_back(std::move(f));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::vector<std::string> conflicted_paths(const std::string& dir) {
     return util::non_empty_lines(run_in(dir, {"diff", "--name-only", "--diff-filter=U"}).out);
 }
 
 std::vector<std::string> changed_paths(const std::string& dir, const std::string& from,
                                        const std::string& to) {
-    return util::non_empty_lines(run_in(dir, {"diff", "--name-only", from, to}).out);
+    std::vector<std::string> out;
+    for (auto& f : nul_fields(run_in(dir, {"diff", "--name-only", "-z", from, to}).out))
+        if (!f.empty())
+            out.push_back(std::move(f));
+    return out;
 }
 
 std::vector<std::string> commit_paths(const std::string& dir, const std::string& commit) {

@@ -33,9 +33,21 @@ bool worktree_dirty(const std::string& dir);
 std::vector<std::string> require_dirty_paths(const std::string& dir);
 // Uncommitted changes to tracked files only (untracked files do not count).
 bool has_tracked_changes(const std::string& dir);
+// dirty_paths, split: what differs in tracked files (staged or not) and what is untracked.
+struct WorktreeChanges {
+    std::vector<std::string> tracked;
+    std::vector<std::string> untracked;
+};
+// Throws a fatal porch::Error when git cannot look.
+WorktreeChanges require_worktree_changes(const std::string& dir);
+// Paths that the index changes relative to HEAD in the worktree at `dir` (both sides of a
+// rename), sorted; a hook's GIT_INDEX_FILE (the temporary index of `git commit -a`) reaches
+// git with the environment. Throws a fatal porch::Error when git cannot look.
+std::vector<std::string> staged_paths(const std::string& dir);
 // Files with unresolved conflicts in the worktree at `dir`.
 std::vector<std::string> conflicted_paths(const std::string& dir);
-// Files that differ between two commits (`git diff --name-only from to`), run in `dir`.
+// Files that differ between two commits (`git diff --name-only from to`), run in `dir`; names
+// exactly as stored (not quoted).
 std::vector<std::string> changed_paths(const std::string& dir, const std::string& from,
                                        const std::string& to);
 // Files one commit changed against its first parent (all of them for a root commit).

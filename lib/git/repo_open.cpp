@@ -66,8 +66,9 @@ Repo Repo::discover(const std::string& start) {
     ensure_init();
     git_repository* raw = nullptr;
     // git's environment, as git itself reads it (libgit2 1.5's FROM_ENV mode refuses
-    // GIT_WORK_TREE): hooks run with GIT_DIR and GIT_INDEX_FILE set, and pre-commit must see
-    // the temporary index of `git commit -a` or `git commit <paths>`.
+    // GIT_WORK_TREE): hooks run with GIT_DIR set. GIT_INDEX_FILE (the temporary index of `git
+    // commit -a` or `git commit <paths>`) is for git to read: staged_paths asks it, since
+    // libgit2 1.5 cannot read a sparse index.
     auto env = [](const char* name) -> std::optional<fs::path> {
         const char* v = std::getenv(name);
         if (v == nullptr || *v == '\0')
@@ -99,13 +100,6 @@ Repo Repo::discover(const std::string& start) {
         if (found == nullptr || !fs::equivalent(fs::path(found), absolute(*work_tree), ec))
             check(git_repository_set_workdir(raw, absolute(*work_tree).c_str(), 0),
                   "cannot use GIT_WORK_TREE " + work_tree->string());
-    }
-    if (auto index_file = env("GIT_INDEX_FILE")) {
-        git_index* index = nullptr;
-        check(git_index_open(&index, absolute(*index_file).c_str()),
-              "cannot read GIT_INDEX_FILE " + index_file->string());
-        std::unique_ptr<git_index, Deleter<git_index_free>> owned(index);
-        check(git_repository_set_index(raw, index), "cannot use GIT_INDEX_FILE");
     }
     return Repo(std::move(impl));
 }

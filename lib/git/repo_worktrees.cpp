@@ -1,5 +1,6 @@
 // This worktree and the others: the worktree list, what the index stages, and an operation
 // (merge, rebase, ...) left in progress.
+#include "git/cli.hpp"
 #include "git/repo_impl.hpp"
 
 #include <algorithm>
@@ -84,27 +85,10 @@ std::vector<Worktree> Repo::worktrees() const {
 }
 
 std::vector<std::string> Repo::staged_paths() const {
-    git_index* raw_index = nullptr;
-    check(git_repository_index(&raw_index, m_impl->repo.get()), "cannot read the index");
-    std::unique_ptr<git_index, Deleter<git_index_free>> index(raw_index);
-    TreePtr tree;
-    if (auto head = head_commit())
-        tree = tree_of(m_impl->repo.get(), *head);
-    git_diff* raw_diff = nullptr;
-    check(git_diff_tree_to_index(&raw_diff, m_impl->repo.get(), tree.get(), index.get(), nullptr),
-          "cannot compare the index with HEAD");
-    std::unique_ptr<git_diff, Deleter<git_diff_free>> diff(raw_diff);
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
-        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-        if (d->old_file.path && d->status != GIT_DELTA_ADDED)
-            out.emplace_back(d->old_file.path);
-        if (d->new_file.path && (out.empty() || out.back() != d->new_file.path))
-            out.emplace_back(d->new_file.path);
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    // git reads the index, not libgit2: libgit2 1.5 refuses a sparse index (its 'sdir'
+    // extension, from `git sparse-checkout set --sparse-index`).
+    auto dir = workdir();
+    return dir ? git::staged_paths(*dir) : std::vector<std::string>{};
 }
 
 std::string Repo::operation_in_progress() const {

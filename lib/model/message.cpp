@@ -218,7 +218,7 @@ Message parse_message(std::string_view raw, const CommentStyle& style) {
     for (auto line : util::split_lines(raw)) {
         if (!prefix.empty() && line.starts_with(cut))
             break;
-        if (!prefix.empty() && line.starts_with(prefix))
+        if (!prefix.empty() && style.strip_comments && line.starts_with(prefix))
             continue;
         if (util::trim(line).empty())
             continue;

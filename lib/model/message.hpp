@@ -35,14 +35,18 @@ struct Message {
 // How git strips comments from the raw message that commit-msg receives.
 struct CommentStyle {
     // `core.commentString`, else `core.commentChar`; "auto" makes git choose per message.
+    // Empty: git cuts nothing (no editor, or commit.cleanup=whitespace or verbatim).
     std::string prefix = "#";
+    // Whether comment lines go (commit.cleanup=strip, and default with an editor); with
+    // commit.cleanup=scissors git keeps them and cuts only from the scissors line down.
+    bool strip_comments = true;
 };
 
 // Parses a subject line (already the first meaningful line).
 Message classify_subject(std::string_view subject);
 
-// Parses a raw message as commit-msg receives it: comment lines dropped, stops at the scissors
-// line, leading blank lines skipped, CRLF accepted.
+// Parses a raw message as commit-msg receives it: comment lines dropped (unless the style keeps
+// them), stops at the scissors line, leading blank lines skipped, CRLF accepted.
 Message parse_message(std::string_view raw, const CommentStyle& style = {});
 
 // The comment prefix git used in `raw` when configured as "auto".

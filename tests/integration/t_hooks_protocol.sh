@@ -228,7 +228,7 @@ cleanup_case no "-c core.commentChar=auto -e with a ';' line" -c core.commentCha
 cleanup_case no "a trailing comment, -e" commit -e -F "$T/m.trail"
 cleanup_case no "commit.cleanup=strip with -m" -c commit.cleanup=strip commit -m "# x" -m "[CHECKPOINT] y"
 cleanup_case no "commit.cleanup=verbatim with -e" -c commit.cleanup=verbatim commit -e -F "$T/m.hash"
-cleanup_case yes "commit.cleanup=scissors with -m (git: whitespace without an editor)" -c commit.cleanup=scissors commit -m "# x" -m "[CHECKPOINT] y"
+cleanup_case no "commit.cleanup=scissors with -m (git: whitespace without an editor)" -c commit.cleanup=scissors commit -m "# x" -m "[CHECKPOINT] y"
 cleanup_case yes "--cleanup=strip with -m" commit --cleanup=strip -m "# x" -m "[CHECKPOINT] y"
 cleanup_case yes "--cleanup=whitespace with -e" commit --cleanup=whitespace -e -F "$T/m.hash"
 cleanup_case yes "--cleanup=verbatim with -e" commit --cleanup=verbatim -e -F "$T/m.hash"

@@ -454,6 +454,18 @@ TEST_CASE("parse_message: an empty prefix strips nothing (-m/-F, cleanup=whitesp
               .kind == Kind::invalid);
 }
 
+TEST_CASE("parse_message: commit.cleanup=scissors keeps comment lines above the cut", "[message]") {
+    CommentStyle scissors = style("#");
+    scissors.strip_comments = false;
+    Message m = parse_message("# 42 fixed\n[CHECKPOINT] x\n" + git_verbose_tail, scissors);
+    CHECK(m.kind == Kind::invalid);
+    CHECK(m.subject == "# 42 fixed");
+    Message ok = parse_message("[CHECKPOINT] x\n# kept\n" + git_verbose_tail, scissors);
+    CHECK(ok.kind == Kind::protocol);
+    CHECK(ok.text == "x");
+    CHECK(parse_message("\n" + git_verbose_tail, scissors).kind == Kind::empty);
+}
+
 TEST_CASE("parse_message: the scissors line ends the message", "[message]") {
     SECTION("commit -v with an empty message: the diff is not the subject") {
         Message m = parse_message(git_block_hash + git_verbose_tail);

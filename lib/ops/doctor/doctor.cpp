@@ -12,6 +12,7 @@
 #include "model/setup.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
+#include "model/worktree_advice.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/random.hpp"
@@ -40,6 +41,7 @@ struct WorkerInfo {
     bool parked = false;   // its worktree was given back on purpose (pool release, cleanup)
     bool pooled = false;   // spawned into a pool slot: `pool health` looks after its checkout
     bool recorded = false; // has a spawned event: a spawn that was killed has none
+    std::string spawn_worktree = {}; // the folder spawn gave it, relative to the main worktree
 };
 
 // A protocol commit on the base branch that no worker branch has.
@@ -73,6 +75,7 @@ std::vector<WorkerInfo> load_workers(const Context& ctx, const StatusReport& rep
         info.parked = view.parked;
         info.pooled = !view.slot.empty();
         info.recorded = view.recorded;
+        info.spawn_worktree = view.spawn_worktree;
         // A base this clone does not have cannot bound anything.
         if (view.spawn_base && ctx.repo.resolve_commit(view.spawn_base->hex()))
             info.spawn_base = view.spawn_base;
@@ -423,9 +426,30 @@ void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
         out.push_back(stray_finding(s, m, workers));
 }
 
+// The worker's own worktree, present, with something else checked out (a detached HEAD,
+// another branch): its folder exists, so the fix is a switch, as status says, not a new one.
+std::optional<Advice> wrong_checkout(const Context& ctx, const WorkerInfo& w,
+                                     const std::vector<git::Worktree>& wts,
+                                     const std::string& template_path) {
+    std::string spawned;
+    if (!w.spawn_worktree.empty() && ctx.root)
+        spawned = (fs::path(*ctx.root) / w.spawn_worktree).lexically_normal().string();
+    for (const auto& wt : wts) {
+        if (wt.is_main || wt.missing || (wt.path != template_path && wt.path != spawned))
+            continue;
+        std::string shown = wt.path;
+        if (ctx.root)
+            shown = fs::path(wt.path).lexically_relative(*ctx.root).generic_string();
+        if (auto advice = wrong_checkout_advice(w.wb.worker, shown, wt, w.wb.branch))
+            return advice;
+    }
+    return std::nullopt;
+}
+
 // A worker spawned here whose branch no worktree has checked out, unless porch gave the
 // worktree back on purpose or the base already has its work.
 void check_workers_without_worktree(const Context& ctx, const std::vector<WorkerInfo>& workers,
+                                    const std::vector<git::Worktree>& wts,
                                     std::vector<DoctorFinding>& out) {
     auto base_tip = ctx.repo.resolve_commit(git::branch_ref(ctx.base_branch()));
     for (const auto& w : workers) {
@@ -440,7 +464,10 @@ void check_workers_without_worktree(const Context& ctx, const std::vector<Worker
             ctx.root
                 ? (fs::path(*ctx.root) / ctx.worktree_template.expand(w.wb.id, w.wb.desc)).string()
                 : ctx.worktree_template.expand(w.wb.id, w.wb.desc);
-        if (w.missing_worktree)
+        if (auto advice = wrong_checkout(ctx, w, wts, path))
+            out.push_back({FindingKind::branch_without_worktree, std::move(advice->message),
+                           std::move(advice->action), false});
+        else if (w.missing_worktree)
             out.push_back(
                 {FindingKind::branch_without_worktree,
                  w.wb.worker + ": the worktree folder of " + w.wb.branch +
@@ -518,7 +545,7 @@ void check_unknown_worktree_folders(const Context& ctx, const std::vector<git::W
 void check_branches_and_worktrees(const Context& ctx, const std::vector<WorkerInfo>& workers,
                                   const std::vector<git::Worktree>& wts,
                                   std::vector<DoctorFinding>& out) {
-    check_workers_without_worktree(ctx, workers, out);
+    check_workers_without_worktree(ctx, workers, wts, out);
     if (!ctx.root)
         return;
     check_worktrees_without_branch(ctx, wts, out);

@@ -97,19 +97,26 @@ std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Loc
 
 } // namespace
 
-std::string comment_prefix(const git::Repo& repo) {
+protocol::CommentStyle comment_style(const git::Repo& repo) {
     // With -m or -F (git tells the hook by GIT_EDITOR=:) the default cleanup is "whitespace":
     // git keeps '#' lines, so none may be skipped here either.
     const char* editor = std::getenv("GIT_EDITOR");
     std::string cleanup = repo.config_string("commit.cleanup").value_or("default");
     const bool no_editor = editor != nullptr && std::string_view(editor) == ":";
+    protocol::CommentStyle style;
     if (cleanup == "whitespace" || cleanup == "verbatim" ||
-        ((cleanup == "default" || cleanup == "scissors") && no_editor))
-        return "";
+        ((cleanup == "default" || cleanup == "scissors") && no_editor)) {
+        style.prefix = "";
+        return style;
+    }
+    // "scissors" with an editor is "whitespace" plus the cut: '#' lines above it stay.
+    style.strip_comments = cleanup != "scissors";
     for (const char* key : {"core.commentString", "core.commentChar"})
-        if (auto v = repo.config_string(key); v && !v->empty())
-            return *v;
-    return "#";
+        if (auto v = repo.config_string(key); v && !v->empty()) {
+            style.prefix = *v;
+            return style;
+        }
+    return style;
 }
 
 Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
@@ -130,9 +137,7 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
         return {1, "git porch: cannot read the commit message file " + message_file + "\n"};
     std::ostringstream ss;
     ss << in.rdbuf();
-    protocol::CommentStyle style;
-    style.prefix = comment_prefix(ctx.repo);
-    auto msg = protocol::parse_message(ss.str(), style);
+    auto msg = protocol::parse_message(ss.str(), comment_style(ctx.repo));
     if (msg.kind == protocol::Kind::empty)
         return {}; // git aborts an empty message itself, with its own words
     if (msg.kind != protocol::Kind::invalid)

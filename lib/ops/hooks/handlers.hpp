@@ -2,6 +2,8 @@
 // worker's and passes silently (exit 0, no output) when it is not. They never prompt.
 #pragma once
 
+#include "model/message.hpp"
+
 #include <string>
 
 namespace porch::git {
@@ -23,8 +25,9 @@ Outcome pre_commit(const std::string& cwd);
 // problems become a warning.
 Outcome post_commit(const std::string& cwd, bool after_merge);
 
-// The comment prefix git uses for this process: `git -c core.commentChar=...`
-// (GIT_CONFIG_PARAMETERS, which libgit2 ignores) wins over the config files.
-std::string comment_prefix(const git::Repo& repo);
+// How git cleans up the message for this process (commit.cleanup, the comment prefix, whether
+// an editor runs): `git -c core.commentChar=...` (GIT_CONFIG_PARAMETERS, which libgit2
+// ignores) wins over the config files.
+protocol::CommentStyle comment_style(const git::Repo& repo);
 
 } // namespace porch::hooks

@@ -631,6 +631,54 @@ std::string moved_since_merged(const Context& ctx, const std::string& feature,
     return moved;
 }
 
+// "a, b, c" for a refusal: the first few, then how many more.
+std::string listed(const std::vector<std::string>& paths) {
+    constexpr std::size_t shown = 10;
+    std::vector<std::string> head(paths.begin(), paths.begin() + std::min(paths.size(), shown));
+    std::string text = util::join(head, ", ");
+    if (paths.size() > shown)
+        text += " and " + std::to_string(paths.size() - shown) + " more";
+    return text;
+}
+
+// Whether writing `written` would overwrite `untracked`: the same path, or one inside the
+// other (a file where the merge needs a folder, or the other way round).
+bool overwrites(const std::string& written, const std::string& untracked) {
+    auto inside = [](const std::string& a, const std::string& b) {
+        return a.size() > b.size() && a.starts_with(b) && a[b.size()] == '/';
+    };
+    return written == untracked || inside(written, untracked) || inside(untracked, written);
+}
+
+// The base's checkout, where --finish merges, must take the merge as git would: untracked files
+// stop it only where the merge writes (git's own rule; an uncommitted .porch.toml is common),
+// but changes to tracked files always do, so that a conflicted merge never mixes with them.
+void refuse_unready_checkout(const Context& ctx, const std::string& dir,
+                             const IntegrateResult& result, const git::Oid& base_tip,
+                             const git::Oid& integration_tip) {
+    auto changes = git::require_worktree_changes(dir);
+    if (!changes.tracked.empty())
+        throw Error(ErrorKind::fatal,
+                    result.base + " is checked out in " + dir +
+                        " with uncommitted changes to: " + listed(changes.tracked),
+                    "commit or stash them there, then run the command again");
+    if (changes.untracked.empty())
+        return;
+    // What the merge writes: what the integration changed since the two parted.
+    auto from = ctx.repo.merge_base(base_tip, integration_tip).value_or(base_tip);
+    auto written = git::changed_paths(dir, from.hex(), integration_tip.hex());
+    std::vector<std::string> blocking;
+    for (const auto& u : changes.untracked)
+        if (std::any_of(written.begin(), written.end(),
+                        [&](const std::string& w) { return overwrites(w, u); }))
+            blocking.push_back(u);
+    if (!blocking.empty())
+        throw Error(ErrorKind::fatal,
+                    "merging " + result.branch + " into " + result.base + " in " + dir +
+                        " would overwrite untracked files: " + listed(blocking),
+                    "move them away (or commit them) there, then run the command again");
+}
+
 } // namespace
 
 IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
@@ -657,10 +705,7 @@ IntegrateResult integrate_finish(Context& ctx, const std::string& feature,
     for (const auto& wt : ctx.repo.worktrees()) {
         if (wt.head != base_ref || wt.missing)
             continue;
-        if (git::worktree_dirty(wt.path))
-            throw Error(ErrorKind::fatal,
-                        result.base + " is checked out in " + wt.path + " with uncommitted changes",
-                        "commit or stash them there, then run the command again");
+        refuse_unready_checkout(ctx, wt.path, result, *base_tip, *tip);
         git::run_or_throw(wt.path,
                           {"merge", "-q", "--no-ff", "--no-edit", "-m", message, result.branch},
                           "cannot merge " + result.branch + " into " + result.base);

@@ -4,6 +4,7 @@
 #include "model/graph.hpp"
 #include "model/message.hpp"
 #include "model/remote_advice.hpp"
+#include "model/worktree_advice.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -181,15 +182,14 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             auto parts = ctx.worktree_template.match(rel);
             if (!parts)
                 continue;
-            std::string expected = ctx.branch_template.expand(parts->id, parts->desc);
-            std::string head = wt.branch() ? wt.branch()->str() : "";
-            if (head != expected && find_worker(report, protocol::worker_name(parts->id)))
-                out.push_back({AlertKind::worktree_wrong_branch, protocol::worker_name(parts->id),
-                               "worktree " + rel + " belongs to " +
-                                   protocol::worker_name(parts->id) + " but has " +
-                                   (head.empty() ? "a detached HEAD" : "'" + head + "'") +
-                                   " checked out",
-                               "switch it back: git -C " + wt.path + " switch " + expected});
+            const std::string worker = protocol::worker_name(parts->id);
+            if (!find_worker(report, worker))
+                continue;
+            auto advice = model::wrong_checkout_advice(
+                worker, rel, wt, ctx.branch_template.expand(parts->id, parts->desc));
+            if (advice)
+                out.push_back({AlertKind::worktree_wrong_branch, worker, std::move(advice->message),
+                               std::move(advice->action)});
         }
     }
 
