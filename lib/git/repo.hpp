@@ -163,6 +163,14 @@ public:
     // two stores has two).
     Oid write_notes_commit(const std::map<std::string, Oid>& entries,
                            const std::vector<Oid>& parents, std::string_view message);
+    // The top-level blobs of a notes tree that are not notes (git's notes commands keep such
+    // entries as they are): name -> blob.
+    std::map<std::string, Oid> notes_tree_files(const Oid& notes_commit) const;
+    // A child of `notes_commit` whose tree also holds each of `files` (name -> content) as a
+    // top-level blob, replacing an entry of the same name.
+    Oid add_notes_tree_files(const Oid& notes_commit,
+                             const std::map<std::string, std::string>& files,
+                             std::string_view message);
     // The size of a blob without reading it; nullopt when `id` is not a blob here.
     std::optional<std::size_t> blob_size(const Oid& id) const;
 
