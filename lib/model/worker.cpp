@@ -40,10 +40,12 @@ void apply_state(const CommitEvent& e, WorkerStatus& w) {
 // the notes know cost a map lookup; only commits they do not know (made with hooks off or
 // before porch) are read from git. Stops at the worker's base. With `unknown`, the walk goes on
 // past the state to the newest recorded commit, so every commit made without porch's hooks since
-// is counted (and collected there, bounded), as reindex would record them.
+// is counted (and collected there, bounded), as reindex would record them: never the base's own
+// commits (`base`), which a worker rebased onto a newer base has on its line.
 void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::optional<git::Oid>& stop,
                    const std::function<const CommitEvent*(const std::string&)>& known,
-                   WorkerStatus& w, std::vector<git::Oid>* unknown = nullptr) {
+                   WorkerStatus& w, std::vector<git::Oid>* unknown = nullptr,
+                   const std::optional<git::Oid>& base = std::nullopt) {
     std::optional<git::Oid> cur = tip;
     bool found = false;
     for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
@@ -59,6 +61,8 @@ void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::option
             cur = git::Oid::from_hex(e->parent);
             continue;
         }
+        if (found && base && repo.is_ancestor(*cur, *base))
+            return;
         ++w.unrecorded;
         if (unknown && unknown->size() < max_checked_bypasses)
             unknown->push_back(*cur);
@@ -410,7 +414,8 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
     git::Commit head = ctx.repo.commit(tip.commit);
     w.last_commit = {head.id.hex(), head.subject(), head.time};
     std::vector<git::Oid> unknown;
-    resolve_state(ctx.repo, tip.commit, stop, known, w, w.has_local_branch ? &unknown : nullptr);
+    resolve_state(ctx.repo, tip.commit, stop, known, w, w.has_local_branch ? &unknown : nullptr,
+                  vb.base);
     check_bypasses(ctx.repo, live, tip.commit, stop, unknown, w);
     apply_qa(live.newest_qa, w);
     // Taken over here, or spawned here and not taken over since, or (with no record of who
