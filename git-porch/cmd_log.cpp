@@ -1,5 +1,6 @@
 // git porch log [<worker>] [--json]: the event timeline.
 #include "command.hpp"
+#include "model/bypass.hpp"
 #include "model/context.hpp"
 #include "model/events.hpp"
 #include "model/naming.hpp"
@@ -61,10 +62,14 @@ std::string describe_spawned(const model::SpawnedEvent& e) {
     return text;
 }
 
-std::string describe_commit(const model::CommitEvent& e) {
+std::string describe_commit(const model::CommitEvent& e, bool gone) {
     std::string text = short_id(e.commit) + " " + display(e.subject, 72);
     if (!e.valid)
         text += "  (bypassed the protocol)";
+    if (!e.outside.empty())
+        text += "  (changed files outside the scope)";
+    if (gone)
+        text += "  (gone: on no branch any more)";
     return text;
 }
 
@@ -96,7 +101,7 @@ std::string describe_taken_over(const model::TakenOverEvent& e) {
     return text;
 }
 
-std::string describe(const store::Event& e) {
+std::string describe(const store::Event& e, bool gone) {
     using model::EventType;
     auto type = model::type_of(e);
     if (!type)
@@ -105,7 +110,7 @@ std::string describe(const store::Event& e) {
     case EventType::spawned:
         return describe_spawned(model::SpawnedEvent::decode(e));
     case EventType::commit:
-        return describe_commit(model::CommitEvent::decode(e));
+        return describe_commit(model::CommitEvent::decode(e), gone);
     case EventType::integrated:
     case EventType::integrate_conflict:
     case EventType::integrate_verify_failed:
@@ -174,10 +179,21 @@ public:
             throw Error(ErrorKind::fatal,
                         "no worker " + workers.front() + ": no branch and no events",
                         "list workers with: git porch status");
+        std::set<std::string> commits;
+        for (const auto& e : events)
+            if (e.type == "commit")
+                commits.insert(e.field("commit"));
+        const auto gone = model::gone_commits(env.ctx->repo, commits);
+        auto is_gone = [&](const store::Event& e) {
+            return e.type == "commit" && gone.count(e.field("commit")) > 0;
+        };
         if (m_json) {
             json out = json::array();
-            for (const auto& e : events)
+            for (const auto& e : events) {
                 out.push_back(to_json(e));
+                if (e.type == "commit")
+                    out.back()["gone"] = is_gone(e);
+            }
             std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
             return 0;
         }
@@ -201,7 +217,7 @@ public:
                                state_tone(model::parse_worker_state(what).value_or(
                                    model::WorkerState::fresh)),
                                env.color)
-                      << "  " << describe(e) << '\n';
+                      << "  " << describe(e, is_gone(e)) << '\n';
         }
         return 0;
     }

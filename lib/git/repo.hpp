@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +122,15 @@ public:
     std::size_t count_ahead(const Oid& tip, const Oid& base) const;
     bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;
     std::optional<Oid> merge_base(const Oid& a, const Oid& b) const;
+    // Which of `wanted` (hex ids) are in the history of one of `tips`; nullopt when that takes
+    // more than `max_commits` commits to tell.
+    std::optional<std::set<std::string>> reachable(const std::vector<Oid>& tips,
+                                                   const std::set<std::string>& wanted,
+                                                   std::size_t max_commits) const;
+    // The paths that differ between the trees of two commits (`from` nullopt: the empty tree),
+    // only among `only` when it is not empty.
+    std::vector<std::string> diff_paths(const std::optional<Oid>& from, const Oid& to,
+                                        const std::vector<std::string>& only = {}) const;
 
     // --- Worktrees and the index (repo_worktrees.cpp)
     std::vector<Worktree> worktrees() const;
@@ -163,6 +173,14 @@ public:
     // two stores has two).
     Oid write_notes_commit(const std::map<std::string, Oid>& entries,
                            const std::vector<Oid>& parents, std::string_view message);
+    // The top-level blobs of a notes tree that are not notes (git's notes commands keep such
+    // entries as they are): name -> blob.
+    std::map<std::string, Oid> notes_tree_files(const Oid& notes_commit) const;
+    // A child of `notes_commit` whose tree also holds each of `files` (name -> content) as a
+    // top-level blob, replacing an entry of the same name.
+    Oid add_notes_tree_files(const Oid& notes_commit,
+                             const std::map<std::string, std::string>& files,
+                             std::string_view message);
     // The size of a blob without reading it; nullopt when `id` is not a blob here.
     std::optional<std::size_t> blob_size(const Oid& id) const;
 

@@ -1,6 +1,8 @@
 // History: commits, walks and the commit graph (ahead counts, ancestry, merge bases).
 #include "git/repo_impl.hpp"
 
+#include <set>
+
 namespace porch::git {
 
 using namespace detail;
@@ -88,6 +90,32 @@ void Repo::walk(const Oid& tip, const std::vector<Oid>& hide,
         check(rc, "cannot walk history");
 }
 
+std::optional<std::set<std::string>> Repo::reachable(const std::vector<Oid>& tips,
+                                                     const std::set<std::string>& wanted,
+                                                     std::size_t max_commits) const {
+    std::set<std::string> found;
+    if (wanted.empty() || tips.empty())
+        return found;
+    git_revwalk* raw_walk = nullptr;
+    check(git_revwalk_new(&raw_walk, m_impl->repo.get()), "cannot walk history");
+    RevwalkPtr walker(raw_walk);
+    for (const auto& tip : tips) {
+        git_oid raw = to_raw(tip);
+        check(git_revwalk_push(walker.get(), &raw), "cannot walk from " + tip.hex());
+    }
+    // Ids only: no commit is read beyond what the walk itself needs.
+    git_oid next;
+    std::size_t seen = 0;
+    while (git_revwalk_next(&next, walker.get()) == 0) {
+        if (++seen > max_commits)
+            return std::nullopt;
+        std::string hex = from_raw(&next).hex();
+        if (wanted.count(hex) && found.insert(hex).second && found.size() == wanted.size())
+            break;
+    }
+    return found;
+}
+
 std::size_t Repo::count_ahead(const Oid& tip, const Oid& base) const {
     std::size_t ahead = 0, behind = 0;
     git_oid a = to_raw(tip), b = to_raw(base);
@@ -112,6 +140,37 @@ std::optional<Oid> Repo::merge_base(const Oid& a, const Oid& b) const {
         return std::nullopt;
     check(rc, "cannot find a merge base");
     return from_raw(&out);
+}
+
+} // namespace porch::git
+
+namespace porch::git {
+
+std::vector<std::string> Repo::diff_paths(const std::optional<Oid>& from, const Oid& to,
+                                          const std::vector<std::string>& only) const {
+    TreePtr old_tree = from ? tree_of(m_impl->repo.get(), *from) : TreePtr();
+    TreePtr new_tree = tree_of(m_impl->repo.get(), to);
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    std::vector<char*> specs;
+    for (const auto& p : only)
+        specs.push_back(const_cast<char*>(p.c_str()));
+    if (!specs.empty()) {
+        opts.pathspec.strings = specs.data();
+        opts.pathspec.count = specs.size();
+        opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; // exact paths, never patterns
+    }
+    git_diff* raw = nullptr;
+    check(git_diff_tree_to_tree(&raw, m_impl->repo.get(), old_tree.get(), new_tree.get(), &opts),
+          "cannot compare " + to.short_hex() + " with its parent");
+    std::unique_ptr<git_diff, Deleter<git_diff_free>> diff(raw);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+        out.emplace_back(d->new_file.path);
+        if (d->old_file.path && std::string_view(d->old_file.path) != d->new_file.path)
+            out.emplace_back(d->old_file.path);
+    }
+    return out;
 }
 
 } // namespace porch::git

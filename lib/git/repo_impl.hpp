@@ -6,6 +6,7 @@
 #include "git/repo.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@ struct Repo::Impl {
     struct NotesIndex {
         std::unordered_map<std::string, Oid> index;
         std::unordered_map<std::string, std::optional<std::string>> read;
+        std::map<std::string, Oid> files; // top-level blobs that are not notes
     };
     mutable std::unordered_map<std::string, NotesIndex> notes;
 };

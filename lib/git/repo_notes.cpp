@@ -36,21 +36,31 @@ Oid Repo::write_blob(std::string_view content) {
 
 namespace {
 
+bool all_hex(std::string_view name) {
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 // Notes trees name each note by its target's hex id, split into fanout folders ("ab/cdef...")
-// once git rewrites a large notes tree; the prefix collects the folders' names.
+// once git rewrites a large notes tree; the prefix collects the folders' names. Other entries
+// are not notes (git keeps them as they are): the top-level blobs among them go to `files`.
 void index_notes(git_repository* repo, const git_tree* tree, const std::string& prefix,
-                 std::unordered_map<std::string, Oid>& out) {
+                 std::unordered_map<std::string, Oid>& notes, std::map<std::string, Oid>& files) {
     for (std::size_t i = 0; i < git_tree_entrycount(tree); ++i) {
         const git_tree_entry* e = git_tree_entry_byindex(tree, i);
-        std::string name = prefix + git_tree_entry_name(e);
-        if (git_tree_entry_type(e) == GIT_OBJECT_TREE && name.size() < 40) {
+        const std::string_view own = git_tree_entry_name(e);
+        std::string name = prefix + std::string(own);
+        const bool hex = all_hex(own);
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE && hex && name.size() < 40) {
             git_tree* sub = nullptr;
             if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) == 0) {
                 TreePtr owned(sub);
-                index_notes(repo, sub, name, out);
+                index_notes(repo, sub, name, notes, files);
             }
-        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && name.size() == 40) {
-            out.emplace(name, from_raw(git_tree_entry_id(e)));
+        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && hex && name.size() == 40) {
+            notes.emplace(name, from_raw(git_tree_entry_id(e)));
+        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && prefix.empty()) {
+            files.emplace(name, from_raw(git_tree_entry_id(e)));
         }
     }
 }
@@ -68,7 +78,7 @@ template <typename Impl> auto& notes_of(Impl& impl, const Oid& notes_commit) {
     auto [it, added] = impl.notes.try_emplace(notes_commit.hex());
     if (added) {
         TreePtr tree = tree_of(impl.repo.get(), notes_commit);
-        index_notes(impl.repo.get(), tree.get(), "", it->second.index);
+        index_notes(impl.repo.get(), tree.get(), "", it->second.index, it->second.files);
     }
     return it->second;
 }
@@ -118,6 +128,43 @@ Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,
 std::map<std::string, Oid> Repo::note_entries(const Oid& notes_commit) const {
     const auto& index = notes_of(*m_impl, notes_commit).index;
     return {index.begin(), index.end()};
+}
+
+std::map<std::string, Oid> Repo::notes_tree_files(const Oid& notes_commit) const {
+    return notes_of(*m_impl, notes_commit).files;
+}
+
+Oid Repo::add_notes_tree_files(const Oid& notes_commit,
+                               const std::map<std::string, std::string>& files,
+                               std::string_view message) {
+    git_oid raw_parent = to_raw(notes_commit);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, m_impl->repo.get(), &raw_parent), "cannot read notes commit");
+    CommitPtr parent(c);
+    TreePtr base = tree_of(m_impl->repo.get(), notes_commit);
+    git_treebuilder* raw_builder = nullptr;
+    check(git_treebuilder_new(&raw_builder, m_impl->repo.get(), base.get()),
+          "cannot build a notes tree");
+    std::unique_ptr<git_treebuilder, decltype(&git_treebuilder_free)> builder(raw_builder,
+                                                                              git_treebuilder_free);
+    for (const auto& [name, content] : files) {
+        git_oid raw = to_raw(write_blob(content));
+        check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &raw, GIT_FILEMODE_BLOB),
+              "cannot build a notes tree");
+    }
+    git_oid tree_id;
+    check(git_treebuilder_write(&tree_id, builder.get()), "cannot write a notes tree");
+    git_tree* raw_tree = nullptr;
+    check(git_tree_lookup(&raw_tree, m_impl->repo.get(), &tree_id), "cannot read a notes tree");
+    TreePtr tree(raw_tree);
+    SignaturePtr sig = signature_now(*this);
+    const git_commit* parents[] = {parent.get()};
+    git_oid out;
+    std::string msg = str(message);
+    check(git_commit_create(&out, m_impl->repo.get(), nullptr, sig.get(), sig.get(), nullptr,
+                            msg.c_str(), tree.get(), 1, parents),
+          "cannot write a notes commit");
+    return from_raw(&out);
 }
 
 std::optional<std::size_t> Repo::blob_size(const Oid& id) const {

@@ -135,6 +135,8 @@ store::Event CommitEvent::encode(const std::string& worker) const {
     put(e, "needs_item", needs_item);
     if (ahead)
         e.fields["ahead"] = std::to_string(*ahead);
+    if (!outside.empty())
+        e.lists["outside"] = outside;
     return e;
 }
 
@@ -158,6 +160,7 @@ CommitEvent CommitEvent::decode(const store::Event& e) {
     c.needs_item = e.field("needs_item");
     if (auto n = util::parse_count(e.field("ahead")))
         c.ahead = *n;
+    c.outside = list(e, "outside");
     return c;
 }
 

@@ -89,6 +89,9 @@ struct CommitEvent {
     std::string needs_worker;         // needs
     std::string needs_item;           // needs
     std::optional<std::size_t> ahead; // commits ahead of the base, when counted
+    // Paths it changed outside the worker's scope (some of them, bounded): it skipped the
+    // scope check (--no-verify, a rebase pick, hooks off).
+    std::vector<std::string> outside;
 
     store::Event encode(const std::string& worker) const;
     static CommitEvent decode(const store::Event& event);

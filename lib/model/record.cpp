@@ -1,5 +1,6 @@
 #include "model/record.hpp"
 
+#include "model/bypass.hpp"
 #include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/store.hpp"
@@ -47,7 +48,8 @@ std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
 }
 
 store::Event commit_event(const std::string& worker, const git::Commit& commit,
-                          const std::string& source, std::optional<std::size_t> ahead) {
+                          const std::string& source, std::optional<std::size_t> ahead,
+                          const std::vector<std::string>& outside) {
     auto msg = protocol::classify_subject(commit.subject());
     if (commit.parent_count > 1 && msg.kind != protocol::Kind::protocol)
         msg.kind = protocol::Kind::merge; // a merge commit, whatever its subject says
@@ -72,6 +74,8 @@ store::Event commit_event(const std::string& worker, const git::Commit& commit,
         }
     }
     e.ahead = ahead;
+    for (std::size_t i = 0; i < outside.size() && i < max_recorded_outside; ++i)
+        e.outside.push_back(bounded(outside[i], max_recorded_subject));
     return e.encode(worker);
 }
 
@@ -82,6 +86,7 @@ struct Recorded {
     std::unordered_set<std::string> commits;
     std::unordered_map<std::string, std::size_t> ahead_of; // commit -> its recorded count
     std::optional<git::Oid> spawn_base;
+    std::vector<std::string> scope;
     bool spawned = false;
 };
 
@@ -96,7 +101,9 @@ Recorded read_recorded(const git::Repo& repo, const std::string& worker) {
                 r.ahead_of[commit.commit] = *commit.ahead;
         } else if (type == EventType::spawned) {
             r.spawned = true;
-            r.spawn_base = SpawnedEvent::decode(e).base_commit();
+            SpawnedEvent spawned = SpawnedEvent::decode(e);
+            r.spawn_base = spawned.base_commit();
+            r.scope = std::move(spawned.scope);
         }
     }
     return r;
@@ -138,7 +145,8 @@ std::vector<store::Event> missing_commits(const Context& ctx, const WorkerBranch
             std::size_t ahead = ahead_after(ctx.repo, c, recorded.ahead_of, hide);
             recorded.ahead_of[c.id.hex()] = ahead;
             if (!recorded.commits.count(c.id.hex())) {
-                store::Event e = commit_event(wb.worker, c, "reindex", ahead);
+                store::Event e = commit_event(wb.worker, c, "reindex", ahead,
+                                              paths_outside(ctx.repo, c, recorded.scope));
                 e.time = c.time; // the timeline shows when the work happened
                 commits.push_back(std::move(e));
             }

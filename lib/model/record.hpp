@@ -22,9 +22,11 @@ std::size_t ahead_after(const git::Repo& repo, const git::Commit& commit,
                         const std::unordered_map<std::string, std::size_t>& known,
                         const std::optional<git::Oid>& base);
 
-// `source` is "hook" (post-commit) or "reindex".
+// `source` is "hook" (post-commit) or "reindex". `outside`: the paths the commit changed
+// outside the worker's scope (model/bypass.hpp), of which it keeps a bounded few.
 store::Event commit_event(const std::string& worker, const git::Commit& commit,
-                          const std::string& source, std::optional<std::size_t> ahead = {});
+                          const std::string& source, std::optional<std::size_t> ahead = {},
+                          const std::vector<std::string>& outside = {});
 
 // `git porch reindex` and doctor: rebuild a worker's events from its branch history, for
 // repositories that had worker branches before porch, or commits that bypassed the hooks.

@@ -23,7 +23,7 @@ constexpr std::array<std::pair<QaVerdict, std::string_view>, 4> qa_verdicts = {{
     {QaVerdict::rejected, "rejected"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 17> alert_kinds = {{
+constexpr std::array<std::pair<AlertKind, std::string_view>, 18> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 17> alert_kinds = {
     {AlertKind::wrong_branch_commit, "wrong-branch-commit"},
     {AlertKind::bypassed_hooks, "bypassed-hooks"},
     {AlertKind::unrecorded, "unrecorded"},
+    {AlertKind::out_of_scope, "out-of-scope"},
     {AlertKind::worktree_missing, "worktree-missing"},
     {AlertKind::worktree_dirty, "worktree-dirty"},
     {AlertKind::worktree_wrong_branch, "worktree-wrong-branch"},
@@ -43,7 +44,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 17> alert_kinds = {
     {AlertKind::duplicate_id, "duplicate-id"},
 }};
 
-constexpr std::array<std::pair<FindingKind, std::string_view>, 14> finding_kinds = {{
+constexpr std::array<std::pair<FindingKind, std::string_view>, 16> finding_kinds = {{
     {FindingKind::wrong_branch_commit, "wrong-branch-commit"},
     {FindingKind::branch_without_worktree, "branch-without-worktree"},
     {FindingKind::worktree_without_branch, "worktree-without-branch"},
@@ -58,6 +59,8 @@ constexpr std::array<std::pair<FindingKind, std::string_view>, 14> finding_kinds
     {FindingKind::diverged, "diverged"},
     {FindingKind::remote_branch_without_events, "remote-branch-without-events"},
     {FindingKind::duplicate_id, "duplicate-id"},
+    {FindingKind::out_of_scope, "out-of-scope"},
+    {FindingKind::notes_unanchored, "notes-unanchored"},
 }};
 
 template <typename Enum, std::size_t N>

@@ -37,6 +37,7 @@ enum class AlertKind {
     wrong_branch_commit,
     bypassed_hooks,
     unrecorded,
+    out_of_scope, // a commit that skipped the hooks changed files outside the scope
     worktree_missing,
     worktree_dirty,
     worktree_wrong_branch,
@@ -65,6 +66,8 @@ enum class FindingKind {
     diverged,
     remote_branch_without_events,
     duplicate_id,
+    out_of_scope,
+    notes_unanchored, // notes git notes prune or gc would delete
 };
 std::string to_string(FindingKind kind);
 

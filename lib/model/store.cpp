@@ -89,6 +89,7 @@ void write_archive(git::Repo& repo, const std::string& worker, const Lines& line
         std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
         git::Oid commit = repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)),
                                                  note_text(lines));
+        commit = anchored(repo, archive_ref_name, commit);
         auto cas = repo.update_ref_cas(archive_ref_name, commit, tip, "porch: archive");
         if (cas == git::CasResult::updated)
             return;
@@ -271,6 +272,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             }
         }
         commit = repo.build_note_commit(commit, live_anchor, note_text(live));
+        commit = anchored(repo, notes_ref_name, *commit);
         auto cas =
             repo.update_ref_cas(notes_ref_name, *commit, tip, "porch: " + events.front().type);
         if (cas == git::CasResult::updated)
@@ -527,6 +529,85 @@ std::vector<std::string> registered_workers(const git::Repo& repo, const NoteSou
 
 std::vector<std::string> registered_workers(const git::Repo& repo) {
     return registered_workers(repo, note_sources(repo));
+}
+
+std::string anchor_file_name(std::string_view content) {
+    std::string name(util::trim(content));
+    std::replace(name.begin(), name.end(), ' ', '-');
+    return name;
+}
+
+namespace {
+
+// The anchors a commit of the live ref can need: the registry's, the session's, and one per
+// worker its registry lists.
+std::vector<std::string> live_anchor_contents(const git::Repo& repo, const git::Oid& commit) {
+    std::vector<std::string> out{std::string(registry_anchor_content),
+                                 anchor_content(std::string(session_worker))};
+    for (const auto& line : read_note_lines(repo, commit, anchor(out.front())))
+        if (worker_name_pattern().match(line))
+            out.push_back(anchor_content(line));
+    return out;
+}
+
+// The archive's: every archive note of every worker any copy of the registry lists.
+std::vector<std::string> archive_anchor_contents(const git::Repo& repo, const git::Oid& commit) {
+    std::vector<std::string> out;
+    for (const auto& worker : registered_workers(repo))
+        for (std::size_t n = 1, count = archive_count(repo, commit, worker); n <= count; ++n)
+            out.push_back(archive_anchor_content(worker, n));
+    return out;
+}
+
+} // namespace
+
+std::map<std::string, std::string> missing_anchors(const git::Repo& repo, const git::RefName& ref,
+                                                   const git::Oid& commit) {
+    const auto contents = ref == archive_ref_name ? archive_anchor_contents(repo, commit)
+                                                  : live_anchor_contents(repo, commit);
+    const auto files = repo.notes_tree_files(commit);
+    std::map<std::string, std::string> out;
+    for (const auto& content : contents) {
+        const git::Oid id = anchor(content);
+        if (!repo.has_note(commit, id))
+            continue;
+        auto it = files.find(anchor_file_name(content));
+        if (it == files.end() || it->second != id)
+            out.emplace(anchor_file_name(content), content);
+    }
+    return out;
+}
+
+git::Oid anchored(git::Repo& repo, const git::RefName& ref, const git::Oid& commit) {
+    auto missing = missing_anchors(repo, ref, commit);
+    if (missing.empty())
+        return commit;
+    return repo.add_notes_tree_files(commit, missing, "porch: keep the notes' objects");
+}
+
+std::size_t unanchored(git::Repo& repo, bool fix) {
+    std::size_t count = 0;
+    for (const auto* ref : {&notes_ref_name, &archive_ref_name}) {
+        for (int attempt = 0; attempt < max_attempts; ++attempt) {
+            std::optional<git::Oid> tip = repo.ref_target(*ref);
+            if (!tip)
+                break;
+            auto missing = missing_anchors(repo, *ref, *tip);
+            if (missing.empty() || !fix) {
+                count += missing.size();
+                break;
+            }
+            git::Oid commit =
+                repo.add_notes_tree_files(*tip, missing, "porch: keep the notes' objects");
+            if (repo.update_ref_cas(*ref, commit, tip, "porch: keep the notes' objects") ==
+                git::CasResult::updated) {
+                count += missing.size();
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(util::random_int(1, 10)));
+        }
+    }
+    return count;
 }
 
 } // namespace porch::store

@@ -19,6 +19,7 @@
 #include "git/refname.hpp"
 #include "model/event.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -111,6 +112,24 @@ std::vector<Event> read_all(const git::Repo& repo, const std::string& worker,
 // Workers that have events, from the registry, sorted.
 std::vector<std::string> registered_workers(const git::Repo& repo);
 std::vector<std::string> registered_workers(const git::Repo& repo, const NoteSources& sources);
+
+// Every note hangs on a blob no commit contains ("porch worker task-1\n"): `git notes prune`
+// deletes the notes whose object is missing, and `git gc` deletes objects nothing reaches. So
+// each notes tree also holds those blobs, as top-level files beside the notes (git's notes
+// commands keep such entries as they are): they exist, stay reachable from the notes ref, and
+// travel with it to every clone. Every write keeps them; doctor --fix repairs older stores.
+//
+// The file name of an anchor: "porch worker task-1\n" -> "porch-worker-task-1" (never a note's
+// hex name).
+std::string anchor_file_name(std::string_view content);
+// The anchors `commit`, a commit of `ref`, lacks for the notes it holds: file name -> content.
+std::map<std::string, std::string> missing_anchors(const git::Repo& repo, const git::RefName& ref,
+                                                   const git::Oid& commit);
+// `commit`, or a child of it that holds the anchors it lacks.
+git::Oid anchored(git::Repo& repo, const git::RefName& ref, const git::Oid& commit);
+// How many anchors the local notes refs lack; with `fix`, adds them (compare-and-swap of each
+// ref) and returns how many it added.
+std::size_t unanchored(git::Repo& repo, bool fix);
 
 // This clone's id: stored once in git config (porch.cloneId), random.
 std::string clone_id(git::Repo& repo);

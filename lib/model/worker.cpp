@@ -1,5 +1,6 @@
 #include "model/worker.hpp"
 
+#include "model/bypass.hpp"
 #include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/naming.hpp"
@@ -37,15 +38,22 @@ void apply_state(const CommitEvent& e, WorkerStatus& w) {
 
 // Follows the branch's first-parent line from the tip to the newest protocol commit. Commits
 // the notes know cost a map lookup; only commits they do not know (made with hooks off or
-// before porch) are read from git. Stops at the worker's base.
+// before porch) are read from git. Stops at the worker's base. With `unknown`, the walk goes on
+// past the state to the newest recorded commit, so every commit made without porch's hooks since
+// is counted (and collected there, bounded), as reindex would record them: never the base's own
+// commits (`base`), which a worker rebased onto a newer base has on its line.
 void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::optional<git::Oid>& stop,
                    const std::function<const CommitEvent*(const std::string&)>& known,
-                   WorkerStatus& w) {
+                   WorkerStatus& w, std::vector<git::Oid>* unknown = nullptr,
+                   const std::optional<git::Oid>& base = std::nullopt) {
     std::optional<git::Oid> cur = tip;
+    bool found = false;
     for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
         if (stop && *cur == *stop)
             return;
         if (const CommitEvent* e = known(cur->hex())) {
+            if (found)
+                return;
             if (e->state) {
                 apply_state(*e, w);
                 return;
@@ -53,13 +61,19 @@ void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::option
             cur = git::Oid::from_hex(e->parent);
             continue;
         }
+        if (found && base && repo.is_ancestor(*cur, *base))
+            return;
         ++w.unrecorded;
+        if (unknown && unknown->size() < max_checked_bypasses)
+            unknown->push_back(*cur);
         git::Commit c = repo.commit(*cur);
         auto msg = protocol::classify_subject(c.subject());
-        if (msg.kind == protocol::Kind::protocol) {
+        if (!found && msg.kind == protocol::Kind::protocol) {
             apply_state(state_of(msg.status), msg.reason, msg.needs_worker, msg.needs_item, w);
             w.state_time = c.time;
-            return;
+            found = true;
+            if (!unknown)
+                return;
         }
         cur = c.first_parent;
     }
@@ -177,6 +191,10 @@ struct LiveEvents {
     std::map<std::string, store::Event> integrations; // feature -> its newest integration event
     std::unordered_map<std::string, std::optional<CommitEvent>> parsed;
     Lifecycle lifecycle;
+    // Recorded commits that skipped the hooks (hex): their message broke the protocol, or they
+    // changed files outside the scope.
+    std::vector<std::string> invalid;
+    std::vector<std::string> outside;
 
     const CommitEvent* commit(const std::string& hex, const std::string& worker) {
         auto line = commit_lines.find(hex);
@@ -231,7 +249,9 @@ void index_commit_line(const std::string& line, const ScannedLine& s, LiveEvents
     else if (auto e = store::from_line(line))
         w.subjects.emplace_back(when, e->field("subject"));
     if (s.valid && *s.valid == "false")
-        ++w.unvalidated;
+        live.invalid.emplace_back(*s.commit);
+    if (line.find("\"outside\":[") != std::string::npos)
+        live.outside.emplace_back(*s.commit);
 }
 
 // Rare events (QA, retries, integrations), ordered by their clocks: parsed whole.
@@ -345,6 +365,27 @@ void compare_with_remote(const git::Repo& repo, WorkerStatus& w) {
         }
 }
 
+// Alerts are about the commits on the branch now: a commit that skipped the hooks and was then
+// amended, squashed or reset away is history (`log` shows it, marked gone).
+void check_bypasses(const git::Repo& repo, const LiveEvents& live, const git::Oid& tip,
+                    const std::optional<git::Oid>& stop, std::vector<git::Oid> suspects,
+                    WorkerStatus& w) {
+    std::set<std::string> seen;
+    for (const auto& c : live.invalid)
+        if (seen.insert(c).second && on_branch(repo, c, tip, stop)) {
+            ++w.unvalidated;
+            if (auto id = git::Oid::from_hex(c))
+                suspects.push_back(*id); // recorded before porch recorded paths outside
+        }
+    if (w.scope.empty())
+        return;
+    for (const auto& c : live.outside)
+        if (seen.insert(c).second && suspects.size() < 2 * max_checked_bypasses &&
+            on_branch(repo, c, tip, stop))
+            suspects.push_back(*git::Oid::from_hex(c));
+    find_outside_scope(repo, suspects, tip, stop, w);
+}
+
 // A worker with a branch: its state comes from the protocol commits on its newest tip, read
 // through the events that recorded them (or from git, for commits made without porch).
 WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerSources& sources,
@@ -372,7 +413,10 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
     auto stop = count_ahead(ctx, vb, tip.commit, known(tip.commit.hex()), w);
     git::Commit head = ctx.repo.commit(tip.commit);
     w.last_commit = {head.id.hex(), head.subject(), head.time};
-    resolve_state(ctx.repo, tip.commit, stop, known, w);
+    std::vector<git::Oid> unknown;
+    resolve_state(ctx.repo, tip.commit, stop, known, w, w.has_local_branch ? &unknown : nullptr,
+                  vb.base);
+    check_bypasses(ctx.repo, live, tip.commit, stop, unknown, w);
     apply_qa(live.newest_qa, w);
     // Taken over here, or spawned here and not taken over since, or (with no record of who
     // spawned it) a branch of this clone's own.

@@ -59,8 +59,13 @@ struct WorkerStatus {
     LastCommit last_commit;
     std::vector<std::string> scope;          // declared at spawn
     std::vector<std::string> declared_needs; // declared at spawn
-    std::size_t unvalidated = 0;             // recorded commits whose message broke the protocol
-    std::size_t unrecorded = 0;         // commits read from git because the notes did not know them
+    std::size_t unvalidated = 0;             // its commits on the branch that broke the protocol
+    std::size_t unrecorded = 0; // commits read from git because the notes did not know them
+    // Files outside the scope changed by commits that skipped the hooks, and still changed at
+    // the tip since `outside_base`; and those commits (hex). See model/bypass.hpp.
+    std::vector<std::string> outside_scope;
+    std::vector<std::string> outside_commits;
+    std::optional<git::Oid> outside_base;
     std::int64_t state_time = 0;        // commit time of the commit that set the state
     std::optional<git::Oid> spawn_base; // the commit it started from, when recorded
     // Recorded commits of the live note, (commit time, subject): what others check NEEDS against.

@@ -126,7 +126,9 @@ TEST_CASE_METHOD(Spawned, "the newest protocol commit on the branch sets the sta
     CHECK(w.last_commit.subject == "Tidy up");
     CHECK(w.last_commit.time == tidy_time);
     CHECK(w.commits_ahead == 3);
-    CHECK(w.unrecorded == 2); // read from git down to the newest protocol commit, no further
+    // Every commit since the newest recorded one (here the base) is counted, as reindex records
+    // them (issue 16 item 7); the state is still the newest protocol commit's.
+    CHECK(w.unrecorded == 3);
 }
 
 TEST_CASE_METHOD(Spawned, "recorded commits are read from the notes, not from git", "[worker]") {
@@ -175,7 +177,7 @@ TEST_CASE_METHOD(Spawned, "recorded commits are read from the notes, not from gi
 TEST_CASE_METHOD(Spawned, "reindex records what the hooks missed, once", "[worker][reindex]") {
     repo.commit("[CHECKPOINT] One", {{"a", "1\n"}}, worktree);
     repo.commit("[COMPLETE] Two", {{"b", "2\n"}}, worktree);
-    REQUIRE(status_of(repo).unrecorded == 1);
+    REQUIRE(status_of(repo).unrecorded == 2); // item 7: both, as reindex records them
 
     auto ctx = repo.context();
     auto first = model::reindex(ctx);
@@ -274,7 +276,7 @@ TEST_CASE_METHOD(Spawned, "a worker rebased onto a newer base", "[worker]") {
     CHECK(w.state == model::WorkerState::blocked);
     CHECK(w.reason == "review");
     CHECK(w.state_time == rebase_time); // the rebased commit's committer time
-    CHECK(w.unrecorded == 1);           // the rebased commits are new to the notes
+    CHECK(w.unrecorded == 2);           // both rebased commits are new to the notes
 }
 
 TEST_CASE("workers come in id order, and only the one asked for", "[worker]") {

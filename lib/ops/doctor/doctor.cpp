@@ -2,6 +2,7 @@
 
 #include "git/cli.hpp"
 #include "git/locks.hpp"
+#include "model/bypass.hpp"
 #include "model/events.hpp"
 #include "model/hook_files.hpp"
 #include "model/message.hpp"
@@ -611,6 +612,25 @@ void check_hooks(const Context& ctx, const DoctorOptions& opt, std::vector<Docto
              false});
 }
 
+// Notes whose annotated blob the notes tree does not hold: `git notes prune` would delete them
+// (the blob is not in the repository), or `git gc` once nothing else reaches it.
+void check_anchors(Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
+    const std::size_t missing = store::unanchored(ctx.repo, false);
+    if (missing == 0)
+        return;
+    DoctorFinding f{FindingKind::notes_unanchored,
+                    util::plural(missing, "porch note") + (missing == 1 ? " hangs" : " hang") +
+                        " on objects the notes ref does not keep: git notes prune or "
+                        "git gc would delete them",
+                    "keep them: git porch doctor --fix", false};
+    if (opt.fix) {
+        store::unanchored(ctx.repo, true);
+        f.fixed = true;
+        f.action = "added their objects to the notes refs";
+    }
+    out.push_back(std::move(f));
+}
+
 void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<DoctorFinding>& out) {
     const std::string dir = ctx.cli_dir();
     for (const auto& want : wanted_settings(dir)) {
@@ -788,6 +808,8 @@ void check_remote_workers(const Context& ctx, const StatusReport& report,
                            "take it over here: git porch checkout " + w.worker +
                                "; or see its commits: git log " + w.tip_source,
                            false});
+        if (auto a = outside_scope_advice(w))
+            out.push_back({FindingKind::out_of_scope, a->message, a->action, false});
         for (auto& d : duplicate_advice(ctx, report, w))
             out.push_back(
                 {FindingKind::duplicate_id, std::move(d.message), std::move(d.action), false});
@@ -801,6 +823,7 @@ std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
     // Locks first: a stale one would make every repair below fail.
     check_locks(ctx, options, out);
     check_config(ctx, options, out);
+    check_anchors(ctx, options, out);
     check_hooks(ctx, options, out);
     check_half_made_worktrees(ctx, options, out);
     const auto wts = ctx.repo.worktrees();

@@ -1,5 +1,6 @@
 #include "ops/hooks/handlers.hpp"
 
+#include "model/bypass.hpp"
 #include "model/events.hpp"
 #include "model/locate.hpp"
 #include "model/message.hpp"
@@ -201,8 +202,11 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         // A commit a merge just made is on no remote yet: one there came by a fast-forward.
         if (after_merge && pushed_elsewhere(ctx.repo, *head))
             return {};
-        store::Event event = model::commit_event(worker, commit, "hook",
-                                                 model::ahead_after(ctx.repo, commit, known, base));
+        // Whatever skipped the scope check (--no-verify, a rebase pick) is told by its paths.
+        store::Event event = model::commit_event(
+            worker, commit, "hook", model::ahead_after(ctx.repo, commit, known, base),
+            model::paths_outside(ctx.repo, commit,
+                                 declared_scope(ctx.repo, worker, where.head_branch)));
         store::append(ctx.repo, std::move(event));
         return {};
     } catch (const std::exception& e) {

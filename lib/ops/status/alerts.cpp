@@ -1,6 +1,7 @@
 #include "ops/status/alerts.hpp"
 
 #include "git/cli.hpp"
+#include "model/bypass.hpp"
 #include "model/graph.hpp"
 #include "model/message.hpp"
 #include "model/remote_advice.hpp"
@@ -125,6 +126,8 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                (w.unvalidated == 1 ? " commit bypassed" : " commits bypassed") +
                                " the protocol hooks",
                            "see them with: git porch log " + w.worker});
+        if (auto a = outside_scope_advice(w))
+            out.push_back({AlertKind::out_of_scope, w.worker, a->message, a->action});
         // Commits read from a remote-tracking branch were made elsewhere: recording them is
         // that clone's business (or no one's, for a worker without porch). That holds too once
         // the local branch was fast-forwarded to them: it has nothing the remote lacks.

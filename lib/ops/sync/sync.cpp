@@ -166,6 +166,8 @@ MergeOutcome merge_notes(git::Repo& repo, std::string_view ref, const git::Oid& 
             parents.push_back(theirs);
             result = repo.write_notes_commit(entries, parents, "porch: merge events");
         }
+        // The merged tree holds notes only, and a copy from an older porch may lack anchors.
+        result = store::anchored(repo, git::RefName(ref), result);
         if (repo.update_ref_cas(git::RefName(ref), result, ours, "porch: sync") ==
             git::CasResult::updated) {
             outcome.changed = true;
