@@ -35,6 +35,8 @@ Commit to_commit(const git_commit* c) {
     out.message = msg ? msg : "";
     out.time = static_cast<std::int64_t>(git_commit_time(c));
     out.offset_minutes = git_commit_time_offset(c);
+    if (const git_signature* author = git_commit_author(c))
+        out.author_time = static_cast<std::int64_t>(author->when.time);
     out.parent_count = git_commit_parentcount(c);
     if (out.parent_count > 0)
         out.first_parent = from_raw(git_commit_parent_id(c, 0));
