@@ -23,6 +23,8 @@ struct Commit {
     std::string message;    // raw, as stored
     std::int64_t time = 0;  // committer time, seconds since the epoch
     int offset_minutes = 0; // committer time zone
+    // The author's time: cherry-pick, rebase and amend keep the original's.
+    std::int64_t author_time = 0;
     std::size_t parent_count = 0;
     std::optional<Oid> first_parent;
 
@@ -91,6 +93,9 @@ public:
         return resolve_commit(ref.str());
     }
     std::optional<Oid> ref_target(const RefName& ref) const;
+    // Whether the ref's reflog shows `commit` made on it (git commit moved it there), not
+    // brought by a merge, rebase, reset or fetch. False when there is no reflog.
+    bool reflog_made(const RefName& ref, const Oid& commit) const;
     bool ref_exists(const RefName& ref) const;
     // How long ago a loose ref was last written; nullopt for a packed or missing ref. What
     // tells a ref a killed command left from one a running command just made.
@@ -120,6 +125,8 @@ public:
               const std::function<bool(const Commit&)>& visit, Order order) const;
     // Commits reachable from `tip` and not from `base`.
     std::size_t count_ahead(const Oid& tip, const Oid& base) const;
+    bool has_object(const Oid& id) const;
+    // False when `ancestor` is not in this repository (named by another clone's notes).
     bool is_ancestor(const Oid& ancestor, const Oid& descendant) const;
     std::optional<Oid> merge_base(const Oid& a, const Oid& b) const;
     // Which of `wanted` (hex ids) are in the history of one of `tips`; nullopt when that takes

@@ -37,6 +37,8 @@ Commit to_commit(const git_commit* c) {
     out.message = msg ? msg : "";
     out.time = static_cast<std::int64_t>(git_commit_time(c));
     out.offset_minutes = git_commit_time_offset(c);
+    if (const git_signature* author = git_commit_author(c))
+        out.author_time = static_cast<std::int64_t>(author->when.time);
     out.parent_count = git_commit_parentcount(c);
     if (out.parent_count > 0)
         out.first_parent = from_raw(git_commit_parent_id(c, 0));
@@ -124,11 +126,23 @@ std::size_t Repo::count_ahead(const Oid& tip, const Oid& base) const {
     return ahead;
 }
 
+bool Repo::has_object(const Oid& id) const {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, m_impl->repo.get()) < 0)
+        return false;
+    git_oid raw = to_raw(id);
+    bool found = git_odb_exists(odb, &raw) == 1;
+    git_odb_free(odb);
+    return found;
+}
+
 bool Repo::is_ancestor(const Oid& ancestor, const Oid& descendant) const {
     if (ancestor == descendant)
         return true;
     git_oid a = to_raw(ancestor), d = to_raw(descendant);
     int rc = git_graph_descendant_of(m_impl->repo.get(), &d, &a);
+    if (rc < 0 && !has_object(ancestor))
+        return false; // a commit named by another clone's notes and never fetched here
     check(rc, "cannot compare commits");
     return rc == 1;
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <string_view>
 
 namespace porch::git {
 
@@ -45,6 +47,22 @@ std::optional<Oid> Repo::ref_target(const RefName& ref) const {
         return std::nullopt;
     check(rc, "cannot read " + ref.str());
     return from_raw(&raw);
+}
+
+bool Repo::reflog_made(const RefName& ref, const Oid& commit) const {
+    git_reflog* raw = nullptr;
+    if (git_reflog_read(&raw, m_impl->repo.get(), ref.str().c_str()) != 0)
+        return false;
+    std::unique_ptr<git_reflog, decltype(&git_reflog_free)> log(raw, git_reflog_free);
+    const std::size_t n = git_reflog_entrycount(log.get());
+    for (std::size_t i = 0; i < n; ++i) {
+        const git_reflog_entry* e = git_reflog_entry_byindex(log.get(), i);
+        const char* message = git_reflog_entry_message(e);
+        if (from_raw(git_reflog_entry_id_new(e)) == commit && message &&
+            std::string_view(message).starts_with("commit"))
+            return true;
+    }
+    return false;
 }
 
 std::optional<std::chrono::seconds> Repo::loose_ref_age(const RefName& ref) const {

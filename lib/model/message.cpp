@@ -3,6 +3,7 @@
 #include "util/regex.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -227,6 +228,34 @@ Message parse_message(std::string_view raw, const CommentStyle& style) {
     Message m;
     m.kind = Kind::empty;
     return m;
+}
+
+namespace {
+
+// The full hex id after `prefix` on the message's last line that starts with it.
+std::optional<std::string> named_commit(std::string_view message, std::string_view prefix) {
+    std::optional<std::string> found;
+    for (auto raw : util::split_lines(message)) {
+        const std::string line = util::trim(raw);
+        if (!line.starts_with(prefix))
+            continue;
+        std::string_view hex = std::string_view(line).substr(prefix.size(), 40);
+        if (hex.size() == 40 && std::all_of(hex.begin(), hex.end(), [](char c) {
+                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            }))
+            found = std::string(hex);
+    }
+    return found;
+}
+
+} // namespace
+
+std::optional<std::string> reverted_commit(std::string_view message) {
+    return named_commit(message, "This reverts commit ");
+}
+
+std::optional<std::string> picked_from(std::string_view message) {
+    return named_commit(message, "(cherry picked from commit ");
 }
 
 } // namespace porch::protocol

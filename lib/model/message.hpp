@@ -52,6 +52,12 @@ Message parse_message(std::string_view raw, const CommentStyle& style = {});
 // The comment prefix git used in `raw` when configured as "auto".
 std::string detect_auto_comment_prefix(std::string_view raw);
 
+// The commit a message says it undoes or copies, as git writes it in the body: `git revert`'s
+// "This reverts commit <hex>." and `git cherry-pick -x`'s "(cherry picked from commit <hex>)".
+// The last such line counts (a pick of a pick names both). nullopt when there is none.
+std::optional<std::string> reverted_commit(std::string_view message);
+std::optional<std::string> picked_from(std::string_view message);
+
 // A one-line summary of the protocol with a valid example for each tag, for error output.
 std::string_view protocol_examples();
 

@@ -23,7 +23,7 @@ constexpr std::array<std::pair<QaVerdict, std::string_view>, 4> qa_verdicts = {{
     {QaVerdict::rejected, "rejected"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 18> alert_kinds = {{
+constexpr std::array<std::pair<AlertKind, std::string_view>, 19> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -42,6 +42,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 18> alert_kinds = {
     {AlertKind::diverged, "diverged"},
     {AlertKind::behind_remote, "behind-remote"},
     {AlertKind::duplicate_id, "duplicate-id"},
+    {AlertKind::unsure_owner, "unsure-owner"},
 }};
 
 constexpr std::array<std::pair<FindingKind, std::string_view>, 16> finding_kinds = {{

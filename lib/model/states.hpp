@@ -47,8 +47,17 @@ enum class AlertKind {
     diverged,
     behind_remote,
     duplicate_id,
+    unsure_owner,
 };
 std::string to_string(AlertKind kind);
+
+// How far a worker's NEEDS on another is met (model::need_met).
+enum class NeedMet {
+    unmet,
+    complete,  // the needed worker is complete
+    committed, // it committed something mentioning the item since
+    merged,    // and the waiting worker's branch has that already
+};
 
 // What `git porch doctor` found.
 enum class FindingKind {

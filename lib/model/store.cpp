@@ -115,8 +115,10 @@ const util::Regex& worker_name_pattern() {
 Lines compact(Lines& live) {
     std::vector<std::pair<Event, std::string>> commits;
     for (const auto& line : live)
-        // Commits that broke the protocol stay live: status counts them from the live note.
-        if (auto e = from_line(line); e && e->type == "commit" && e->field("valid") != "false")
+        // Commits that broke the protocol stay live: status counts them from the live note. So
+        // do NEEDS commits: integrate orders a worker after everyone it ever needed.
+        if (auto e = from_line(line); e && e->type == "commit" && e->field("valid") != "false" &&
+                                      e->field("needs_worker").empty())
             commits.emplace_back(std::move(*e), line);
     Lines moved;
     if (commits.size() <= compact_keep)

@@ -4,6 +4,7 @@
 #include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/naming.hpp"
+#include "model/record.hpp"
 #include "model/store.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -36,48 +37,129 @@ void apply_state(const CommitEvent& e, WorkerStatus& w) {
     w.state_time = e.commit_time;
 }
 
-// Follows the branch's first-parent line from the tip to the newest protocol commit. Commits
-// the notes know cost a map lookup; only commits they do not know (made with hooks off or
-// before porch) are read from git. Stops at the worker's base. With `unknown`, the walk goes on
-// past the state to the newest recorded commit, so every commit made without porch's hooks since
-// is counted (and collected there, bounded), as reindex would record them: never the base's own
-// commits (`base`), which a worker rebased onto a newer base has on its line.
-void resolve_state(const git::Repo& repo, const git::Oid& tip, const std::optional<git::Oid>& stop,
-                   const std::function<const CommitEvent*(const std::string&)>& known,
-                   WorkerStatus& w, std::vector<git::Oid>* unknown = nullptr,
-                   const std::optional<git::Oid>& base = std::nullopt) {
-    std::optional<git::Oid> cur = tip;
-    bool found = false;
-    for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
-        if (stop && *cur == *stop)
-            return;
-        if (const CommitEvent* e = known(cur->hex())) {
-            if (found)
+// Where the walk for the state stops: the worker's base (nothing below it is the worker's), and
+// where its branch meets the base branch when it is not merged (below that, commits no note of
+// the worker recorded are the base's, however they got onto the branch).
+struct Stops {
+    std::optional<git::Oid> base;
+    std::optional<git::Oid> joins_base;
+};
+
+// Follows the branch's first-parent line from the tip to the newest protocol commit that is the
+// worker's own. Commits the notes know cost a map lookup; only commits they do not know (made
+// with hooks off or before porch, or another worker's, brought in by a fast-forward or rebase)
+// are read from git and asked about (model::Owners). A revert takes its commit's state back; a
+// copy of another worker's commit (a cherry-pick) is not the worker's. With `unknown`, the walk
+// goes on past the state to the newest recorded commit, so every own commit made without porch's
+// hooks since is counted (and collected there, bounded), as reindex would record them: never the
+// base's own commits, which a worker rebased onto a newer base has on its line.
+class StateWalk {
+public:
+    using Known = std::function<const CommitEvent*(const std::string&)>;
+    StateWalk(const Context& ctx, const ViewBase& vb, Known known, git::RefName ref,
+              WorkerStatus& w, std::vector<git::Oid>* unknown)
+        : m_ctx(ctx), m_vb(vb), m_known(std::move(known)), m_ref(std::move(ref)), m_w(w),
+          m_unknown(unknown) {}
+
+    void run(const git::Oid& tip, const Stops& stops) {
+        std::optional<git::Oid> cur = tip;
+        bool found = false;
+        for (std::size_t steps = 0; cur && steps < max_chain; ++steps) {
+            if (stops.base && *cur == *stops.base)
                 return;
-            if (e->state) {
-                apply_state(*e, w);
-                return;
+            if (stops.joins_base && *cur == *stops.joins_base)
+                m_on_base = true;
+            const git::Oid id = *cur; // step() and count_past() move cur on to the parent
+            if (found) {
+                if (!count_past(id, cur))
+                    return;
+            } else if (step(id, cur)) {
+                found = true;
+                if (!m_unknown)
+                    return;
             }
-            cur = git::Oid::from_hex(e->parent);
-            continue;
         }
-        if (found && base && repo.is_ancestor(*cur, *base))
-            return;
-        ++w.unrecorded;
-        if (unknown && unknown->size() < max_checked_bypasses)
-            unknown->push_back(*cur);
-        git::Commit c = repo.commit(*cur);
-        auto msg = protocol::classify_subject(c.subject());
-        if (!found && msg.kind == protocol::Kind::protocol) {
-            apply_state(state_of(msg.status), msg.reason, msg.needs_worker, msg.needs_item, w);
-            w.state_time = c.time;
-            found = true;
-            if (!unknown)
-                return;
-        }
-        cur = c.first_parent;
     }
-}
+
+private:
+    const Context& m_ctx;
+    const ViewBase& m_vb;
+    Known m_known;
+    git::RefName m_ref; // the branch the tip is read from
+    WorkerStatus& m_w;
+    std::vector<git::Oid>* m_unknown; // own commits the notes do not know, for the bypass checks
+    std::set<std::string> m_reverted; // commits a revert above them took back
+    bool m_on_base = false;
+
+    // An own commit the notes do not know: counted, and kept for the bypass checks (bounded).
+    void count_unrecorded(const git::Oid& id) {
+        ++m_w.unrecorded;
+        if (m_unknown && m_unknown->size() < max_checked_bypasses)
+            m_unknown->push_back(id);
+    }
+
+    // Below the state: true while the commits are unrecorded ones that are not the base's.
+    bool count_past(const git::Oid& id, std::optional<git::Oid>& next) {
+        if (m_on_base || m_known(id.hex()))
+            return false;
+        if (m_vb.base && m_ctx.repo.is_ancestor(id, *m_vb.base))
+            return false;
+        git::Commit commit = m_ctx.repo.commit(id);
+        next = commit.first_parent;
+        if (m_vb.owners.claim(commit, m_w.worker, m_ref) == Ownership::own)
+            count_unrecorded(id);
+        return true;
+    }
+
+    // One commit; true when it set the state. `next` becomes its first parent.
+    bool step(const git::Oid& id, std::optional<git::Oid>& next) {
+        const std::string hex = id.hex();
+        const CommitEvent* recorded = m_known(hex);
+        std::optional<git::Commit> commit;
+        std::optional<CommitEvent> read;
+        Ownership owner = Ownership::own;
+        if (recorded) {
+            next = git::Oid::from_hex(recorded->parent);
+        } else {
+            commit = m_ctx.repo.commit(id);
+            next = commit->first_parent;
+            owner = m_on_base ? Ownership::other : m_vb.owners.claim(*commit, m_w.worker, m_ref);
+            if (owner == Ownership::own)
+                count_unrecorded(id);
+            read = CommitEvent::decode(commit_event(m_w.worker, *commit, "git"));
+        }
+        const CommitEvent& e = recorded ? *recorded : *read;
+        const bool taken_back = m_reverted.count(hex) > 0;
+        if (e.kind == protocol::Kind::revert) {
+            if (!taken_back)
+                note_revert(id, commit);
+            return false;
+        }
+        if (!e.state || taken_back || owner == Ownership::other)
+            return false;
+        if (!commit)
+            commit = m_ctx.repo.commit(id);
+        if (!m_vb.owners
+                 .copied_from(*commit, m_w.worker,
+                              [&](const std::string& h) { return m_known(h) != nullptr; })
+                 .empty())
+            return false;
+        if (owner == Ownership::unsure) {
+            if (!m_w.unsure)
+                m_w.unsure = UnsureCommit{hex, commit->subject()};
+            return false;
+        }
+        apply_state(e, m_w);
+        return true;
+    }
+
+    void note_revert(const git::Oid& id, std::optional<git::Commit>& commit) {
+        if (!commit)
+            commit = m_ctx.repo.commit(id);
+        if (auto target = protocol::reverted_commit(commit->message))
+            m_reverted.insert(*target);
+    }
+};
 
 // Whether `tip` is in the base's history since `since`: a walk of the base's new commits only
 // (bounded; beyond the bound git's own ancestry test decides).
@@ -195,6 +277,7 @@ struct LiveEvents {
     // changed files outside the scope.
     std::vector<std::string> invalid;
     std::vector<std::string> outside;
+    std::vector<std::pair<std::string, std::string>> needs; // (commit, needed worker) recorded
 
     const CommitEvent* commit(const std::string& hex, const std::string& worker) {
         auto line = commit_lines.find(hex);
@@ -244,10 +327,15 @@ void index_commit_line(const std::string& line, const ScannedLine& s, LiveEvents
     live.commit_lines[std::string(*s.commit)] = &line;
     auto t = s.commit_time ? util::parse_count(*s.commit_time) : std::nullopt;
     std::int64_t when = t ? static_cast<std::int64_t>(*t) : 0;
+    std::string subject;
     if (s.subject)
-        w.subjects.emplace_back(when, std::string(*s.subject));
+        subject = std::string(*s.subject);
     else if (auto e = store::from_line(line))
-        w.subjects.emplace_back(when, e->field("subject"));
+        subject = e->field("subject");
+    if (subject.starts_with("[NEEDS:"))
+        if (auto msg = protocol::classify_subject(subject); !msg.needs_worker.empty())
+            live.needs.emplace_back(std::string(*s.commit), msg.needs_worker);
+    w.subjects.push_back({when, std::move(subject), std::string(*s.commit)});
     if (s.valid && *s.valid == "false")
         live.invalid.emplace_back(*s.commit);
     if (line.find("\"outside\":[") != std::string::npos)
@@ -296,6 +384,25 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
     live.lifecycle.apply(w, w.branch, vb.clone);
 }
 
+void add_past_need(const std::string& needed, WorkerStatus& w) {
+    if (needed != w.worker &&
+        std::find(w.past_needs.begin(), w.past_needs.end(), needed) == w.past_needs.end())
+        w.past_needs.push_back(needed);
+}
+
+// Every worker a recorded [NEEDS:] commit still on the branch named: once met, a NEEDS is no
+// longer the state, but the worker still builds on what it got.
+void add_past_needs(const git::Repo& repo, const LiveEvents& live, const git::Oid& tip,
+                    WorkerStatus& w) {
+    for (const auto& need : w.needs)
+        add_past_need(need.worker, w);
+    for (const auto& [commit, needed] : live.needs) {
+        auto id = git::Oid::from_hex(commit);
+        if (id && (*id == tip || repo.is_ancestor(*id, tip)))
+            add_past_need(needed, w);
+    }
+}
+
 void add_integrations(const LiveEvents& live, const git::Oid& tip, WorkerStatus& w) {
     for (const auto& [feature, e] : live.integrations) {
         IntegrationEvent event = IntegrationEvent::decode(e);
@@ -305,11 +412,10 @@ void add_integrations(const LiveEvents& live, const git::Oid& tip, WorkerStatus&
     }
 }
 
-// Commits on the branch and not on the base; returns where the walk for the state stops (the
-// worker's base, or where it left the base branch).
-std::optional<git::Oid> count_ahead(const Context& ctx, const ViewBase& vb, const git::Oid& tip,
-                                    const CommitEvent* tip_event, WorkerStatus& w) {
-    std::optional<git::Oid> stop = w.spawn_base;
+// Commits on the branch and not on the base; returns where the walk for the state stops.
+Stops count_ahead(const Context& ctx, const ViewBase& vb, const git::Oid& tip,
+                  const CommitEvent* tip_event, WorkerStatus& w) {
+    Stops stops{w.spawn_base, std::nullopt};
     const auto& base = vb.base;
     auto recorded_ahead = tip_event ? tip_event->ahead : std::nullopt;
     if (recorded_ahead && w.spawn_base && base && *base == *w.spawn_base) {
@@ -320,10 +426,11 @@ std::optional<git::Oid> count_ahead(const Context& ctx, const ViewBase& vb, cons
         w.commits_ahead = 0; // integrated: the base's new commits include the tip
     } else if (base && !ctx.repo.is_ancestor(tip, *base)) {
         w.commits_ahead = ctx.repo.count_ahead(tip, *base);
-        if (!stop)
-            stop = ctx.repo.merge_base(tip, *base);
+        stops.joins_base = ctx.repo.merge_base(tip, *base);
+        if (!stops.base)
+            stops.base = stops.joins_base;
     }
-    return stop;
+    return stops;
 }
 
 // A worker with a branch here: its state comes from the commits on the branch, read through the
@@ -410,13 +517,14 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
     read_live(ctx, vb, w, live, skipped);
     add_integrations(live, tip.commit, w);
     auto known = [&](const std::string& hex) { return live.commit(hex, w.worker); };
-    auto stop = count_ahead(ctx, vb, tip.commit, known(tip.commit.hex()), w);
+    auto stops = count_ahead(ctx, vb, tip.commit, known(tip.commit.hex()), w);
     git::Commit head = ctx.repo.commit(tip.commit);
     w.last_commit = {head.id.hex(), head.subject(), head.time};
     std::vector<git::Oid> unknown;
-    resolve_state(ctx.repo, tip.commit, stop, known, w, w.has_local_branch ? &unknown : nullptr,
-                  vb.base);
-    check_bypasses(ctx.repo, live, tip.commit, stop, unknown, w);
+    StateWalk(ctx, vb, known, tip.ref(), w, w.has_local_branch ? &unknown : nullptr)
+        .run(tip.commit, stops);
+    check_bypasses(ctx.repo, live, tip.commit, stops.base, unknown, w);
+    add_past_needs(ctx.repo, live, tip.commit, w);
     apply_qa(live.newest_qa, w);
     // Taken over here, or spawned here and not taken over since, or (with no record of who
     // spawned it) a branch of this clone's own.
@@ -483,7 +591,10 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
             break;
         case EventType::commit:
             commits.push_back(CommitEvent::decode(e));
-            w.subjects.emplace_back(commits.back().commit_time, commits.back().subject);
+            w.subjects.push_back(
+                {commits.back().commit_time, commits.back().subject, commits.back().commit});
+            if (!commits.back().needs_worker.empty())
+                add_past_need(commits.back().needs_worker, w);
             if (!commits.back().valid)
                 ++w.unvalidated;
             break;
@@ -529,6 +640,16 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
 
 } // namespace
 
+Owners report_owners(const Context& ctx, const StatusReport& report) {
+    return Owners(ctx.repo, store::note_sources(ctx.repo), [&report] {
+        std::vector<OwnerTip> tips;
+        for (const auto& w : report.workers)
+            for (const auto& t : w.tips)
+                tips.push_back({w.worker, t.commit, t.ref()});
+        return tips;
+    });
+}
+
 const WorkerStatus* find_worker(const StatusReport& report, const std::string& worker) {
     for (const auto& w : report.workers)
         if (w.worker == worker)
@@ -553,16 +674,46 @@ std::string merge_ref(const WorkerStatus& w) {
     return w.has_local_branch || w.tip_source.empty() ? w.branch : w.tip_source;
 }
 
-bool needs_satisfied(const WorkerStatus& waiting, const Need& need, const WorkerStatus* needed) {
+namespace {
+
+bool has(const git::Repo& repo, const std::optional<git::Oid>& tip, const git::Oid& commit) {
+    return tip && (*tip == commit || repo.is_ancestor(commit, *tip));
+}
+
+} // namespace
+
+NeedMet need_met(const git::Repo& repo, const WorkerStatus& waiting, const Need& need,
+                 const WorkerStatus* needed) {
     if (needed == nullptr)
-        return false;
+        return NeedMet::unmet;
     if (needed->state == WorkerState::complete)
-        return true;
+        return needed->tip && has(repo, waiting.tip, *needed->tip) ? NeedMet::merged
+                                                                   : NeedMet::complete;
     const std::string item = util::to_lower(need.item);
-    for (const auto& [time, subject] : needed->subjects)
-        if (time >= waiting.state_time && util::to_lower(subject).find(item) != std::string::npos)
-            return true;
-    return false;
+    std::optional<git::Oid> newest; // the newest commit that mentions it, still on the branch
+    std::int64_t newest_time = 0;
+    bool any = false;
+    for (const auto& s : needed->subjects) {
+        if (s.time < waiting.state_time ||
+            util::to_lower(s.subject).find(item) == std::string::npos)
+            continue;
+        auto id = git::Oid::from_hex(s.commit);
+        if (needed->tip && (!id || !has(repo, needed->tip, *id)))
+            continue; // reset or rebased away
+        any = true;
+        if (id && (!newest || s.time >= newest_time)) {
+            newest = id;
+            newest_time = s.time;
+        }
+    }
+    if (!any)
+        return NeedMet::unmet;
+    return newest && has(repo, waiting.tip, *newest) ? NeedMet::merged : NeedMet::committed;
+}
+
+bool needs_satisfied(const git::Repo& repo, const WorkerStatus& waiting, const Need& need,
+                     const WorkerStatus* needed) {
+    return need_met(repo, waiting, need, needed) != NeedMet::unmet;
 }
 
 bool worker_id_less(const std::string& a, const std::string& b) {
@@ -649,6 +800,13 @@ ViewBase view_base(const Context& ctx) {
         if (wt.head)
             vb.worktrees.emplace(*wt.head, std::move(wt));
     vb.notes = store::note_sources(ctx.repo);
+    vb.owners = Owners(ctx.repo, vb.notes, [&ctx] {
+        std::vector<OwnerTip> tips;
+        for (const auto& sources : find_workers(ctx))
+            for (const auto& tip : sources.tips)
+                tips.push_back({sources.worker, tip.commit, tip.ref()});
+        return tips;
+    });
     return vb;
 }
 

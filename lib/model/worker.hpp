@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/context.hpp"
+#include "model/owners.hpp"
 #include "model/states.hpp"
 #include "model/store.hpp"
 
@@ -45,6 +46,20 @@ struct WorkerTip {
     std::string display() const { return remote.empty() ? branch : remote + "/" + branch; }
 };
 
+// A recorded commit of the worker: what others check a NEEDS against.
+struct RecordedSubject {
+    std::int64_t time = 0; // commit time
+    std::string subject;
+    std::string commit; // hex
+};
+
+// A protocol commit on the worker's branch that another worker's branch has too, and that no
+// hook recorded: porch cannot tell whose it is, so its state is not taken.
+struct UnsureCommit {
+    std::string id; // hex
+    std::string subject;
+};
+
 struct WorkerStatus {
     std::string worker; // task-<id>
     std::string id;
@@ -68,8 +83,11 @@ struct WorkerStatus {
     std::optional<git::Oid> outside_base;
     std::int64_t state_time = 0;        // commit time of the commit that set the state
     std::optional<git::Oid> spawn_base; // the commit it started from, when recorded
-    // Recorded commits of the live note, (commit time, subject): what others check NEEDS against.
-    std::vector<std::pair<std::int64_t, std::string>> subjects;
+    // Recorded commits of the live note: what others check NEEDS against.
+    std::vector<RecordedSubject> subjects;
+    // Every worker a [NEEDS:] commit of its own, on its branch, named (integration order).
+    std::vector<std::string> past_needs;
+    std::optional<UnsureCommit> unsure;    // the newest one on the state's walk
     std::vector<Integration> integrations; // by feature
     std::string clone;                     // the clone that spawned it (its id), empty when unknown
     std::string clone_name;                // how that clone calls itself (porch.name, user@host)
@@ -125,6 +143,7 @@ struct ViewBase {
     std::string clone;                               // this clone's id
     std::map<git::RefName, git::Worktree> worktrees; // by the ref each has checked out
     store::NoteSources notes;                        // local and fetched events
+    Owners owners; // other workers' commits, for those a worker's own notes do not explain
 };
 
 // Every worker porch can see, or only `only` (task-<id>): one per worker branch here, then the
@@ -145,6 +164,10 @@ std::optional<WorkerStatus> view_worker(const Context& ctx, const ViewBase& base
 // workers known from their events alone (after git porch sync).
 StatusReport collect_status(const Context& ctx, const std::string& only = {});
 
+// Whose commits are whose, over the report's workers' tips and every worker's events: for the
+// stray protocol commits status and doctor look for on the base.
+Owners report_owners(const Context& ctx, const StatusReport& report);
+
 // The worker named `worker` (task-<id>) in the report, or nullptr.
 const WorkerStatus* find_worker(const StatusReport& report, const std::string& worker);
 
@@ -157,9 +180,13 @@ const WorkerTip* remote_tip(const WorkerStatus& worker);
 std::string merge_ref(const WorkerStatus& worker);
 
 // Whether `waiting`'s NEEDS on `needed` is met: `needed` is complete, or committed something
-// mentioning the item after the NEEDS commit.
-bool needs_satisfied(const model::WorkerStatus& waiting, const model::Need& need,
-                     const model::WorkerStatus* needed);
+// mentioning the item after the NEEDS commit, still on its branch; and whether `waiting`'s branch
+// has that already (it merged it). Read from the branches, not only the events: a commit reset
+// away meets nothing.
+NeedMet need_met(const git::Repo& repo, const model::WorkerStatus& waiting, const model::Need& need,
+                 const model::WorkerStatus* needed);
+bool needs_satisfied(const git::Repo& repo, const model::WorkerStatus& waiting,
+                     const model::Need& need, const model::WorkerStatus* needed);
 
 // Orders worker ids so that task-2 comes before task-10.
 bool worker_id_less(const std::string& a, const std::string& b);

@@ -153,8 +153,11 @@ TEST_CASE_METHOD(Spawned, "recorded commits are read from the notes, not from gi
     std::vector<std::pair<std::int64_t, std::string>> subjects = {
         {first_time, "[CHECKPOINT] First"},
         {needs_time, "[NEEDS:task-2/Schema] Waiting for the schema"}};
-    std::sort(w.subjects.begin(), w.subjects.end());
-    CHECK(w.subjects == subjects);
+    std::vector<std::pair<std::int64_t, std::string>> got;
+    for (const auto& r : w.subjects)
+        got.emplace_back(r.time, r.subject);
+    std::sort(got.begin(), got.end());
+    CHECK(got == subjects);
 
     SECTION("a commit made with the hooks off is read from git down to the recorded one") {
         repo.commit("Hooks were off", {{"c", "3\n"}}, worktree);
@@ -338,7 +341,8 @@ TEST_CASE("NEEDS is met once the needed worker records a commit naming the item"
         const auto* w1 = model::find_worker(report, "task-1");
         REQUIRE(w1);
         REQUIRE(w1->needs.size() == 1);
-        return model::needs_satisfied(*w1, w1->needs[0], model::find_worker(report, "task-2"));
+        return model::needs_satisfied(repo.context().repo, *w1, w1->needs[0],
+                                      model::find_worker(report, "task-2"));
     };
     CHECK_FALSE(check());
     repo.commit("[CHECKPOINT] Add the thing", {{"thing", "1\n"}}, needed);
@@ -358,22 +362,19 @@ TEST_CASE("status refuses a configured base branch that does not exist", "[worke
     }
 }
 
-// Known bugs, fixed by another change: these run and report, but do not fail the suite yet.
-// Drop [!mayfail] once they pass.
-
-// Expected: reverting the [COMPLETE] commit takes the completion back, and the worker is where it
-// was before it (checkpoint). Today the revert commit is passed over and the worker stays complete.
-TEST_CASE_METHOD(Spawned, "reverting [COMPLETE] takes the completion back", "[worker][!mayfail]") {
+// Reverting the [COMPLETE] commit takes the completion back: the worker is where it was before
+// it (checkpoint).
+TEST_CASE_METHOD(Spawned, "reverting [COMPLETE] takes the completion back", "[worker]") {
     repo.commit("[CHECKPOINT] Part one", {{"a", "1\n"}}, worktree);
     const std::string done = repo.commit("[COMPLETE] Done", {{"b", "2\n"}}, worktree);
     repo.revert(done, worktree);
     CHECK(status_of(repo).state == model::WorkerState::checkpoint);
 }
 
-// Expected: a worker that fast-forwards onto another worker's [COMPLETE] has not completed its own
-// task. Today the other worker's commit becomes its tip and it reads as complete.
+// A worker that fast-forwards onto another worker's [COMPLETE] has not completed its own task; the
+// commit is the other worker's (its branch's reflog says it was committed there).
 TEST_CASE("fast-forwarding onto another worker's [COMPLETE] does not complete this one",
-          "[worker][!mayfail]") {
+          "[worker]") {
     RepoFixture repo;
     repo.commit("Initial commit", {{"README", "hello\n"}});
     const auto mine = repo.spawn("1", "api");
@@ -499,4 +500,16 @@ TEST_CASE_METHOD(Spawned,
     CHECK(w.state == model::WorkerState::complete);
     CHECK(w.last_commit.id == done);
     CHECK(w.commits_ahead == 2);
+}
+
+TEST_CASE("a commit another clone's notes name and this clone never fetched is in no history",
+          "[repo]") {
+    Spawned s;
+    auto ctx = s.repo.context();
+    auto base = *git::Oid::from_hex(s.base);
+    auto missing = *git::Oid::from_hex("44ff4c7db14b9292cc2c3c8220761a7bb8f2987b");
+    CHECK_FALSE(ctx.repo.has_object(missing));
+    CHECK(ctx.repo.has_object(base));
+    CHECK_FALSE(ctx.repo.is_ancestor(missing, base));
+    CHECK_THROWS_AS(ctx.repo.is_ancestor(base, missing), Error);
 }

@@ -95,9 +95,10 @@ std::vector<WorkerInfo> load_workers(const Context& ctx, const StatusReport& rep
 
 // Protocol commits on the base's first-parent line, newest first, down to the oldest worker's
 // spawn base or the bound. Merges pass (they are how work lands), and so do commits a worker
-// branch has (a fast-forwarded or merged worker).
+// branch has or a worker recorded (a fast-forwarded or merged worker, its branch deleted since).
 std::vector<Stray> find_strays(const Context& ctx, const git::Oid& tip,
-                               const std::vector<WorkerInfo>& workers, std::size_t max_scan) {
+                               const std::vector<WorkerInfo>& workers, const Owners& owners,
+                               std::size_t max_scan) {
     std::vector<Stray> out;
     if (workers.empty())
         return out;
@@ -121,8 +122,10 @@ std::vector<Stray> find_strays(const Context& ctx, const git::Oid& tip,
         if (c.parent_count > 1 ||
             protocol::classify_subject(c.subject()).kind != protocol::Kind::protocol)
             continue;
-        if (std::any_of(workers.begin(), workers.end(),
-                        [&](const WorkerInfo& w) { return ctx.repo.is_ancestor(c.id, w.wb.tip); }))
+        if (std::any_of(
+                workers.begin(), workers.end(),
+                [&](const WorkerInfo& w) { return ctx.repo.is_ancestor(c.id, w.wb.tip); }) ||
+            owners.any_worker_has(c))
             continue;
         Stray s{c, {}, {}};
         auto paths = git::commit_paths(ctx.cli_dir(), c.id.hex());
@@ -404,7 +407,7 @@ DoctorFinding stray_finding(const Stray& s, const StrayMove& m,
             true};
 }
 
-void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
+void check_wrong_branch(Context& ctx, const DoctorOptions& opt, const StatusReport& report,
                         const std::vector<WorkerInfo>& workers,
                         const std::vector<git::Worktree>& wts, std::vector<DoctorFinding>& out) {
     StrayMove m;
@@ -413,7 +416,7 @@ void check_wrong_branch(Context& ctx, const DoctorOptions& opt,
     auto tip = ctx.repo.resolve_commit(m.base_ref);
     if (!tip)
         return;
-    auto strays = find_strays(ctx, *tip, workers, opt.max_scan);
+    auto strays = find_strays(ctx, *tip, workers, report_owners(ctx, report), opt.max_scan);
     if (strays.empty())
         return;
     m.tip = *tip;
@@ -831,7 +834,7 @@ std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
     const auto workers = load_workers(ctx, report, wts);
     check_unfinished_spawns(ctx, options, workers, out);
     check_branches_and_worktrees(ctx, workers, wts, out);
-    check_wrong_branch(ctx, options, workers, wts, out);
+    check_wrong_branch(ctx, options, report, workers, wts, out);
     check_remote_workers(ctx, report, out);
     return out;
 }

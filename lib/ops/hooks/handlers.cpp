@@ -199,6 +199,10 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         if (known.count(head->hex()))
             return {};
         git::Commit commit = ctx.repo.commit(*head);
+        // After a fast-forward HEAD is a commit that was made before, for another worker or the
+        // base (git merge work/task-1-api, git pull): not one of this worker's.
+        if (after_merge && commit.parent_count < 2)
+            return {};
         // A commit a merge just made is on no remote yet: one there came by a fast-forward.
         if (after_merge && pushed_elsewhere(ctx.repo, *head))
             return {};

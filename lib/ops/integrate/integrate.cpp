@@ -146,7 +146,10 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         if (all_tips_in(ctx, w, tip))
             merged.insert(name);
     auto deps_of = [&](const WorkerStatus& w) {
+        // Every worker it needed at any time: a met NEEDS is no longer its state, but its work
+        // builds on what it got.
         std::set<std::string> deps(w.declared_needs.begin(), w.declared_needs.end());
+        deps.insert(w.past_needs.begin(), w.past_needs.end());
         for (const auto& n : w.needs)
             deps.insert(n.worker);
         deps.erase(w.worker);

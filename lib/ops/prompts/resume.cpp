@@ -63,10 +63,13 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
     for (const auto& n : worker.needs) {
         Waiting w{"needs", {}, n.worker, clean_text(n.item), false, {}, {}};
         const model::WorkerStatus* needed = model::find_worker(report, n.worker);
-        if (model::needs_satisfied(worker, n, needed)) {
+        const model::NeedMet met = model::need_met(ctx.repo, worker, n, needed);
+        if (met == model::NeedMet::merged) {
             w.available = true;
-            w.how =
-                needed->state == model::WorkerState::complete ? "is complete" : "has committed it";
+            w.how = "is merged into your branch already";
+        } else if (met != model::NeedMet::unmet) {
+            w.available = true;
+            w.how = met == model::NeedMet::complete ? "is complete" : "has committed it";
             w.pick = pick_command(a, *needed);
         } else if (needed) {
             w.how = "is " + to_string(needed->state);
@@ -115,6 +118,8 @@ std::string waiting_line(const Waiting& w) {
                "]`. If that is resolved, continue; if not, commit `[BLOCKED:" + w.reason +
                "] <what is still missing>` again and stop.\n";
     std::string out = "- " + w.item + " from " + w.worker + ": ";
+    if (w.available && w.pick.empty())
+        return out + "available now (" + w.worker + " " + w.how + "). Continue with it.\n";
     if (w.available)
         return out + "available now (" + w.worker + " " + w.how + "). Pick it up with `" + w.pick +
                "`, then continue.\n";

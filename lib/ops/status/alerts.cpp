@@ -21,9 +21,11 @@ namespace {
 constexpr std::size_t max_first_parent_scan = 500;
 
 // Non-merge commits on `branch`'s first-parent line, newest first, down to `stop` or the bound,
-// whose subject carries a status tag: a worker committed on the wrong branch.
-void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
-                               const std::optional<git::Oid>& stop, std::vector<Alert>& out) {
+// whose subject carries a status tag and that no worker has: a worker committed on the wrong
+// branch. A worker's own commits get there by a fast-forward merge, and belong there.
+void scan_for_protocol_commits(const git::Repo& repo, const Owners& owners,
+                               const std::string& branch, const std::optional<git::Oid>& stop,
+                               std::vector<Alert>& out) {
     auto cur = repo.resolve_commit(git::branch_ref(branch));
     for (std::size_t i = 0; cur && i < max_first_parent_scan; ++i) {
         if (stop && *cur == *stop)
@@ -31,7 +33,7 @@ void scan_for_protocol_commits(const git::Repo& repo, const std::string& branch,
         git::Commit c = repo.commit(*cur);
         if (c.parent_count <= 1) {
             auto msg = protocol::classify_subject(c.subject());
-            if (msg.kind == protocol::Kind::protocol)
+            if (msg.kind == protocol::Kind::protocol && !owners.any_worker_has(c))
                 out.push_back({AlertKind::wrong_branch_commit, "",
                                "commit " + c.id.short_hex() + " on '" + branch +
                                    "' carries a worker's status tag: " + c.subject(),
@@ -62,6 +64,38 @@ std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& repo
 }
 
 namespace {
+
+// A NEEDS: unmet, met and waiting to be picked up, or picked up already.
+void need_alert(const Context& ctx, const StatusReport& report, const WorkerStatus& w,
+                const Need& n, std::vector<Alert>& out) {
+    const WorkerStatus* needed = find_worker(report, n.worker);
+    const std::string where = w.worktree ? *w.worktree : w.branch;
+    const std::string wanted = w.worker + " needs " + n.item + " from " + n.worker;
+    switch (need_met(ctx.repo, w, n, needed)) {
+    case NeedMet::unmet:
+        out.push_back(
+            {AlertKind::needs, w.worker,
+             wanted + (needed ? " (" + to_string(needed->state) + ")" : " (no such worker)"),
+             needed ? "wait for " + n.worker + ", or raise its priority"
+                    : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
+        return;
+    case NeedMet::merged:
+        out.push_back({AlertKind::needs_satisfied, w.worker, wanted + ", which it has merged",
+                       "tell the worker in " + where + " to go on; its prompt: git porch resume " +
+                           w.worker});
+        return;
+    case NeedMet::complete:
+    case NeedMet::committed:
+        break;
+    }
+    std::string pick = w.worktree ? "git -C " + *w.worktree + " merge " + merge_ref(*needed)
+                                  : "git merge " + merge_ref(*needed) + " (on " + w.branch + ")";
+    out.push_back(
+        {AlertKind::needs_satisfied, w.worker,
+         wanted + ", which " +
+             (needed->state == WorkerState::complete ? "is complete" : "has committed it"),
+         "pick it up: " + pick});
+}
 
 // The worker's remote-tracking branches, against its newest tip: several places hold its
 // commits and none holds them all (diverged), or the local branch lags behind what was pushed.
@@ -94,26 +128,16 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             out.push_back({AlertKind::blocked, w.worker, w.worker + " is blocked: " + w.reason,
                            "resolve '" + w.reason + "', then tell the worker in " + where +
                                " to continue from its last checkpoint"});
-        for (const auto& n : w.needs) {
-            const WorkerStatus* needed = find_worker(report, n.worker);
-            if (needs_satisfied(w, n, needed)) {
-                std::string pick =
-                    w.worktree ? "git -C " + *w.worktree + " merge " + merge_ref(*needed)
-                               : "git merge " + merge_ref(*needed) + " (on " + w.branch + ")";
-                out.push_back({AlertKind::needs_satisfied, w.worker,
-                               w.worker + " needs " + n.item + " from " + n.worker + ", which " +
-                                   (needed->state == WorkerState::complete ? "is complete"
-                                                                           : "has committed it"),
-                               "pick it up: " + pick});
-            } else {
-                out.push_back(
-                    {AlertKind::needs, w.worker,
-                     w.worker + " needs " + n.item + " from " + n.worker +
-                         (needed ? " (" + to_string(needed->state) + ")" : " (no such worker)"),
-                     needed ? "wait for " + n.worker + ", or raise its priority"
-                            : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
-            }
-        }
+        for (const auto& n : w.needs)
+            need_alert(ctx, report, w, n, out);
+        if (w.unsure)
+            out.push_back(
+                {AlertKind::unsure_owner, w.worker,
+                 w.worker + ": porch cannot tell whose " + w.unsure->subject + " (" +
+                     w.unsure->id.substr(0, 7) +
+                     ") is: another worker's branch has it too, and no hook recorded "
+                     "it; its state is not taken",
+                 "if it is " + w.worker + "'s, record it: git porch reindex " + w.worker});
         if (w.state != WorkerState::complete && now - w.last_commit.time > stall)
             out.push_back(
                 {AlertKind::stalled, w.worker,
@@ -219,12 +243,14 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             }
         }
     if (!report.workers.empty()) {
-        scan_for_protocol_commits(ctx.repo, report.base_branch, oldest_base, out);
+        const Owners owners = report_owners(ctx, report);
+        scan_for_protocol_commits(ctx.repo, owners, report.base_branch, oldest_base, out);
         std::string integration = ctx.config.integration_template;
         std::string prefix = integration.substr(0, integration.find("{feature}"));
         auto base_tip = ctx.repo.resolve_commit(git::branch_ref(report.base_branch));
         for (const auto& ref : ctx.repo.refs(git::branch_ref(prefix).str()))
-            scan_for_protocol_commits(ctx.repo, ref.name.branch().value().str(), base_tip, out);
+            scan_for_protocol_commits(ctx.repo, owners, ref.name.branch().value().str(), base_tip,
+                                      out);
     }
     return out;
 }
