@@ -230,6 +230,25 @@ commit() {
 
 porch() { git porch "$@"; }
 
+# recorded <worker>: the subjects of the worker's recorded commit events, one a line, log order.
+recorded() { git porch log --json "$1" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["type"] == "commit":
+        print(e["subject"])'; }
+
+# try_commit <subject>: a real commit of a new file (so it has content); result in RC/OUT/ERR.
+# A refused commit leaves the file unstaged.
+N=0
+try_commit() {
+    N=$((N + 1))
+    printf '%s\n' "$N" >"file-$N.txt"
+    git add "file-$N.txt"
+    tick
+    run git commit -q -m "$1"
+    [[ $RC -eq 0 ]] || git rm -q --cached "file-$N.txt"
+}
+
 # in_dir <dir> <cmd...>: runs a command (an assertion, typically) in another folder, in this
 # shell: a subshell would lose OUT/ERR/RC and the check counts.
 in_dir() {

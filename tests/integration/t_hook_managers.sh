@@ -31,22 +31,6 @@ export PRE_COMMIT_HOME=$T/pre-commit-cache
 PORCH_DIR=$(dirname "$PORCH_BIN")
 NOPORCH_PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$PORCH_DIR" | paste -sd:)
 
-# The subjects of a worker's recorded commit events, one a line.
-recorded() { git porch log --json "$1" | python3 -c '
-import json, sys
-for e in json.load(sys.stdin):
-    if e["type"] == "commit":
-        print(e["subject"])'; }
-N=0
-# try_commit <subject>: a real commit of a new file; result in RC/OUT/ERR.
-try_commit() {
-    N=$((N + 1))
-    printf '%s\n' "$N" >"file-$N.txt"
-    git add "file-$N.txt"
-    tick
-    run git commit -q -m "$1"
-    [[ $RC -eq 0 ]] || git rm -q --cached "file-$N.txt"
-}
 # enforced <item> <worker> <worktree> [PATH]: in the worker's worktree an untagged commit is
 # refused and a tagged one recorded exactly once.
 enforced() {

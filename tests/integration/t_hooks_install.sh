@@ -18,22 +18,6 @@ listing() {
     )
 }
 notes_tip() { git rev-parse -q --verify refs/notes/porch || echo none; }
-# The subjects of the recorded commit events of a worker, one a line, in log order.
-recorded() { git porch log --json "$1" | python3 -c '
-import json, sys
-for e in json.load(sys.stdin):
-    if e["type"] == "commit":
-        print(e["subject"])'; }
-# try_commit <subject>: a real commit of a new file (so it has content), result in RC/OUT/ERR.
-N=0
-try_commit() {
-    N=$((N + 1))
-    printf '%s\n' "$N" >"file-$N.txt"
-    git add "file-$N.txt"
-    tick
-    run git commit -q -m "$1"
-    [[ $RC -eq 0 ]] || git rm -q --cached "file-$N.txt"
-}
 # A PATH without git-porch's folder, with git (and everything else) still on it.
 PORCH_DIR=$(dirname "$PORCH_BIN")
 NOPORCH_PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$PORCH_DIR" | paste -sd:)
