@@ -101,6 +101,38 @@ assert_json "$OUT" '[a["kind"] + " " + a["worker"] for a in d["alerts"]]' '[]' \
     "item 16: no uncommitted-changes alert (nor any other) for clean sparse workers"
 cd "$T"
 
+# A non-cone sparse main worktree, which `git worktree add` passes on to the workers it makes
+# (.porch.toml is then outside the checkout), through doctor, integrate and cleanup.
+new_repo r16b
+cd r16b
+mkdir -p src/api docs
+printf 'api\n' >src/api/app.txt
+printf 'docs\n' >docs/guide.txt
+git add src docs && commit "Add sources"
+expect_ok porch init -q
+git add .porch.toml && commit "Add porch settings"
+git sparse-checkout set --no-cone '/src/api/'
+expect_ok porch spawn 1 api --scope src/api
+assert_false "test setup: the worker inherited the sparse checkout" test -e worktrees/task-1-api/docs
+printf 'more\n' >>worktrees/task-1-api/src/api/app.txt
+tick
+run git -C worktrees/task-1-api commit -q -am "[COMPLETE] Sparse work"
+assert_eq 0 "$RC" "item 16: non-cone: a commit passes porch's hooks ($ERR)"
+run porch status --json
+assert_json "$OUT" '[[w["id"], w["state"]] for w in d["workers"]]' '[["task-1","complete"]]' \
+    "item 16: non-cone: the worker is complete"
+assert_json "$OUT" '[a["kind"] for a in d["alerts"]]' '[]' "item 16: non-cone: no alert"
+run porch doctor
+assert_eq 0 "$RC" "item 16: non-cone: doctor finds nothing ($OUT$ERR)"
+run porch integrate feat
+assert_eq 0 "$RC" "item 16: non-cone: integrate merges the sparse worker ($ERR)"
+run porch integrate feat --finish
+assert_eq 0 "$RC" "item 16: non-cone: integrate --finish into the sparse main worktree ($ERR)"
+run porch cleanup
+assert_eq 0 "$RC" "item 16: non-cone: cleanup ($ERR)"
+assert_false "item 16: non-cone: cleanup removed the clean sparse worktree" test -e worktrees/task-1-api
+cd "$T"
+
 # --- item 17: a worker's worktree on a detached HEAD ---------------------------------------------
 porch_repo r17
 expect_ok porch spawn 1 api
