@@ -217,6 +217,27 @@ TEST_CASE("shell_quote makes one literal word", "[text][launch]") {
     CHECK(shell_quote("$(x) `y` \"z\" \\") == "'$(x) `y` \"z\" \\'");
 }
 
+TEST_CASE("shell_word quotes only what sh would read otherwise", "[text]") {
+    using porch::util::shell_word;
+    CHECK(shell_word("src/api/user.py") == "src/api/user.py");
+    CHECK(shell_word("-m,x=1:@%+") == "-m,x=1:@%+");
+    CHECK(shell_word("") == "''");
+    CHECK(shell_word("my file") == "'my file'");
+    CHECK(shell_word("it's") == "'it'\\''s'");
+    CHECK(shell_word("[CHECKPOINT] Add x") == "'[CHECKPOINT] Add x'");
+    CHECK(shell_word("a*b") == "'a*b'");
+    CHECK(shell_word("$HOME") == "'$HOME'");
+    CHECK(shell_word("~") == "'~'");
+}
+
+TEST_CASE("first_few lists a few and counts the rest", "[text]") {
+    using porch::util::first_few;
+    CHECK(first_few({}, 3) == "");
+    CHECK(first_few({"a", "b"}, 3) == "a, b");
+    CHECK(first_few({"a", "b", "c"}, 3) == "a, b, c");
+    CHECK(first_few({"a", "b", "c", "d", "e"}, 3) == "a, b, c and 2 more");
+}
+
 TEST_CASE("join puts the separator between parts only", "[text]") {
     CHECK(join({}, ", ") == "");
     CHECK(join({"a"}, ", ") == "a");

@@ -634,16 +634,6 @@ std::string moved_since_merged(const Context& ctx, const std::string& feature,
     return moved;
 }
 
-// "a, b, c" for a refusal: the first few, then how many more.
-std::string listed(const std::vector<std::string>& paths) {
-    constexpr std::size_t shown = 10;
-    std::vector<std::string> head(paths.begin(), paths.begin() + std::min(paths.size(), shown));
-    std::string text = util::join(head, ", ");
-    if (paths.size() > shown)
-        text += " and " + std::to_string(paths.size() - shown) + " more";
-    return text;
-}
-
 // Whether writing `written` would overwrite `untracked`: the same path, or one inside the
 // other (a file where the merge needs a folder, or the other way round).
 bool overwrites(const std::string& written, const std::string& untracked) {
@@ -663,7 +653,7 @@ void refuse_unready_checkout(const Context& ctx, const std::string& dir,
     if (!changes.tracked.empty())
         throw Error(ErrorKind::fatal,
                     result.base + " is checked out in " + dir +
-                        " with uncommitted changes to: " + listed(changes.tracked),
+                        " with uncommitted changes to: " + util::first_few(changes.tracked, 10),
                     "commit or stash them there, then run the command again");
     if (changes.untracked.empty())
         return;
@@ -678,7 +668,7 @@ void refuse_unready_checkout(const Context& ctx, const std::string& dir,
     if (!blocking.empty())
         throw Error(ErrorKind::fatal,
                     "merging " + result.branch + " into " + result.base + " in " + dir +
-                        " would overwrite untracked files: " + listed(blocking),
+                        " would overwrite untracked files: " + util::first_few(blocking, 10),
                     "move them away (or commit them) there, then run the command again");
 }
 
