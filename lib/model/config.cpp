@@ -308,6 +308,20 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
                 else
                     r.unknown(qk, "qa." + std::string(qk.str()));
             }
+        } else if (key == "protocol") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'protocol' must be a table");
+            for (const auto& [pk, pnode] : *node.as_table()) {
+                if (pk.str() != "complete_with_uncommitted")
+                    r.unknown(pk, "protocol." + std::string(pk.str()));
+                const std::string value = r.string(pnode, "protocol.complete_with_uncommitted");
+                if (value != "refuse" && value != "warn")
+                    fail_at(source_name, pnode.source(),
+                            "'protocol.complete_with_uncommitted' must be \"refuse\" or \"warn\", "
+                            "not " +
+                                protocol::quote(value));
+                cfg.complete_with_uncommitted = value == "warn" ? LeftOut::warn : LeftOut::refuse;
+            }
         } else if (key == "integrate") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'integrate' must be a table");
@@ -378,6 +392,11 @@ std::string_view default_file_text() {
 [qa]
 # true: git porch integrate merges only workers that QA approved.
 # required = false
+
+[protocol]
+# A [COMPLETE] commit that leaves out changed or untracked files of the worker's scope:
+# "refuse" it (listing them), or let it pass with a "warn"ing.
+# complete_with_uncommitted = "refuse"
 )";
 }
 

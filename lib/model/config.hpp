@@ -10,6 +10,10 @@ namespace porch::config {
 
 constexpr std::string_view file_name = ".porch.toml";
 
+// [protocol] complete_with_uncommitted: what the commit-msg hook does with a [COMPLETE] commit
+// that leaves changed or untracked files of the worker's scope out.
+enum class LeftOut { refuse, warn };
+
 struct Config {
     // The branch workers start from and integrate into; nullopt: detect (main, master, HEAD).
     std::optional<std::string> base_branch;
@@ -28,6 +32,7 @@ struct Config {
     std::int64_t retry_on_failure = 3; // attempts per task that git porch retry allows
     // [qa] required: integrate takes only workers QA approved.
     bool qa_required = false;
+    LeftOut complete_with_uncommitted = LeftOut::refuse;
 };
 
 // Parses and validates TOML text. Throws porch::Error whose message starts with
