@@ -108,7 +108,8 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
         alert_list.push_back({{"kind", to_string(a.kind)},
                               {"worker", a.worker.empty() ? json(nullptr) : json(a.worker)},
                               {"message", a.message},
-                              {"action", a.action}});
+                              {"action", a.action},
+                              {"paths", a.paths}});
     std::size_t complete =
         std::count_if(report.workers.begin(), report.workers.end(),
                       [](const auto& w) { return w.state == model::WorkerState::complete; });

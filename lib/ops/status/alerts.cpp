@@ -151,7 +151,8 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                " the protocol hooks",
                            "see them with: git porch log " + w.worker});
         if (auto a = outside_scope_advice(w))
-            out.push_back({AlertKind::out_of_scope, w.worker, a->message, a->action});
+            out.push_back(
+                {AlertKind::out_of_scope, w.worker, a->message, a->action, w.outside_scope});
         // Commits read from a remote-tracking branch were made elsewhere: recording them is
         // that clone's business (or no one's, for a worker without porch). That holds too once
         // the local branch was fast-forwarded to them: it has nothing the remote lacks.
@@ -191,10 +192,12 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                            w.worker + ": its worktree folder is missing: " + *w.worktree,
                            "restore it, or remove the stale entry: git worktree remove --force " +
                                *w.worktree});
-        else if (w.worktree && w.state == WorkerState::complete && git::worktree_dirty(*w.worktree))
-            out.push_back({AlertKind::worktree_dirty, w.worker,
-                           w.worker + " is complete but its worktree has uncommitted changes",
-                           "commit or discard them in " + *w.worktree});
+        else if (w.worktree && w.state == WorkerState::complete)
+            if (auto dirty = git::dirty_paths(*w.worktree); dirty && !dirty->empty()) {
+                auto a = dirty_worktree_advice(w.worker, *w.worktree, *dirty);
+                out.push_back({AlertKind::worktree_dirty, w.worker, std::move(a.message),
+                               std::move(a.action), std::move(*dirty)});
+            }
         remote_alerts(w, out);
         duplicate_alerts(ctx, report, w, out);
     }
