@@ -1,8 +1,13 @@
 // git porch qa approve|reject task-<id> [-m REASON]: QA's verdict on a complete worker;
 // git porch retry task-<id>: one more attempt, within parallelization.retry_on_failure.
 #include "command.hpp"
+#include "model/naming.hpp"
+#include "model/plan.hpp"
+#include "ops/plan/apply.hpp"
+#include "ops/plan/check.hpp"
 #include "ops/qa/qa.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -10,6 +15,24 @@
 namespace porch::cli {
 
 namespace {
+
+// The plan's tasks that git porch plan apply would start now (task-<id>); none without a plan,
+// or with errors in it (plan check reports those).
+std::vector<std::string> ready_tasks(const model::Context& ctx) {
+    std::vector<std::string> out;
+    try {
+        auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
+        if (!plan)
+            return out;
+        const auto checked = plan::check(*plan, ctx.config);
+        if (!checked.ok())
+            return out;
+        for (const auto& id : plan::preview(ctx, *plan, checked, std::nullopt).ready)
+            out.push_back(protocol::worker_name(id));
+    } catch (const Error&) {
+    }
+    return out;
+}
 
 class Qa : public Command {
 public:
@@ -35,8 +58,13 @@ public:
                              .dump(2)
                       << '\n';
         } else if (v.verdict == model::QaVerdict::approved) {
-            std::cout << worker << " approved at " << v.commit.substr(0, 7)
-                      << "\nnext: git porch integrate <feature>\n";
+            std::cout << worker << " approved at " << v.commit.substr(0, 7) << '\n';
+            auto ready = ready_tasks(*env.ctx);
+            if (!ready.empty())
+                std::cout << "next: git porch plan apply (it starts " << util::join(ready, ", ")
+                          << ", ready now)\n";
+            else
+                std::cout << "next: git porch integrate <feature>\n";
         } else {
             std::cout << worker << " rejected at " << v.commit.substr(0, 7)
                       << "\nnext: send it back to work with: git porch resume " << worker << '\n';

@@ -156,8 +156,7 @@ private:
         if (m_local)
             std::erase_if(report.workers, [](const auto& w) { return !w.local; });
         if (!only.empty() && report.workers.empty())
-            throw Error(ErrorKind::fatal, "no worker " + only,
-                        "list workers with: git porch status");
+            throw model::no_worker(*env.ctx, only, "", "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
         std::vector<ops::Alert> alerts;
         if (!m_no_alerts && !m_porcelain)

@@ -137,8 +137,8 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         plan.by_worker.emplace(w.worker, w);
     for (const auto& o : options.only)
         if (!plan.by_worker.count(o))
-            throw Error(ErrorKind::invalid, "no worker " + o,
-                        "see the workers with: git porch status");
+            throw no_worker(ctx, o, "", "see the workers with: git porch status",
+                            ErrorKind::invalid);
     std::set<std::string> candidates = sort_workers(ctx, options, tip, plan);
     // Workers already in the integration branch count as merged whether or not --only named them.
     std::set<std::string> merged;

@@ -72,13 +72,22 @@ void need_alert(const Context& ctx, const StatusReport& report, const WorkerStat
     const std::string where = w.worktree ? *w.worktree : w.branch;
     const std::string wanted = w.worker + " needs " + n.item + " from " + n.worker;
     switch (need_met(ctx.repo, w, n, needed)) {
-    case NeedMet::unmet:
-        out.push_back(
-            {AlertKind::needs, w.worker,
-             wanted + (needed ? " (" + to_string(needed->state) + ")" : " (no such worker)"),
-             needed ? "wait for " + n.worker + ", or raise its priority"
-                    : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
+    case NeedMet::unmet: {
+        if (needed) {
+            out.push_back({AlertKind::needs, w.worker,
+                           wanted + " (" + to_string(needed->state) + ")",
+                           "wait for " + n.worker + ", or raise its priority"});
+            return;
+        }
+        const std::string planned = planned_note(ctx, n.worker);
+        out.push_back({AlertKind::needs, w.worker,
+                       wanted + " (" + (planned.empty() ? "no such worker" : planned) + ")",
+                       planned.empty()
+                           ? "spawn it: git porch spawn " + n.worker.substr(5) +
+                                 " <description>, or tell " + w.worker + " to do without"
+                           : "start it: git porch plan apply"});
         return;
+    }
     case NeedMet::merged:
         out.push_back({AlertKind::needs_satisfied, w.worker, wanted + ", which it has merged",
                        "tell the worker in " + where + " to go on; its prompt: git porch resume " +
