@@ -304,13 +304,19 @@ Outcome guard_base(const model::Context& ctx, const model::Location& where,
     std::ostringstream ss;
     ss << in.rdbuf();
     auto msg = protocol::parse_message(ss.str(), comment_style(ctx.repo));
-    if (msg.kind != protocol::Kind::protocol || where.head_branch != ctx.base_branch())
+    if (msg.kind != protocol::Kind::protocol)
         return {};
     std::vector<model::WorkerPlace> places;
-    for (const auto& w : model::collect_status(ctx).workers)
-        if (w.worktree && !w.worktree_missing)
-            places.push_back(
-                {w.worker, w.scope, *w.worktree, w.state == model::WorkerState::complete});
+    try {
+        if (where.head_branch != ctx.base_branch())
+            return {};
+        for (const auto& w : model::collect_status(ctx).workers)
+            if (w.worktree && !w.worktree_missing)
+                places.push_back(
+                    {w.worker, w.scope, *w.worktree, w.state == model::WorkerState::complete});
+    } catch (const Error&) {
+        return {}; // no base branch, no workers to tell of: this is not porch's commit to stop
+    }
     if (places.empty())
         return {}; // no worker works here: nothing to send the commit to
     Redo redo(ctx, message_file);
