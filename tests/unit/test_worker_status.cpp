@@ -313,7 +313,7 @@ TEST_CASE_METHOD(Spawned, "a QA verdict holds for the commit it judged", "[worke
     const std::string done = repo.commit("[COMPLETE] Done", {{"a", "1\n"}}, worktree);
     {
         auto ctx = repo.context();
-        ops::record_verdict(ctx, "task-1", false, "tests missing");
+        ops::record_verdict(ctx, "task-1", model::QaVerdict::rejected, "tests missing");
     }
     auto judged = status_of(repo);
     CHECK(judged.qa == model::QaVerdict::rejected);
