@@ -305,10 +305,12 @@ private:
                       << (s.slot.empty() ? "" : " (" + s.slot + ")") << '\n';
         for (const auto& id : r.existing)
             std::cout << "  " << protocol::worker_name(id) << " was spawned already\n";
+        const auto checks = config::required_checks(env.ctx->config);
         for (const auto& w : r.waiting)
             std::cout << "  " << protocol::worker_name(w.id) << " waits for "
                       << util::join(w.needs, ", ") << " to be complete"
-                      << (env.ctx->config.qa_required ? " and approved by QA" : "") << '\n';
+                      << (checks.empty() ? "" : " and approved (" + util::join(checks, ", ") + ")")
+                      << '\n';
         if (!r.started.empty())
             std::cout << "next: git porch kickoff " << r.started.front().worker
                       << " (for each worker), then git porch status\n";

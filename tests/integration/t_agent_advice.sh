@@ -324,7 +324,7 @@ assert_json "$OUT" '[[a["message"], a["action"]] for a in d["alerts"] if a["kind
 mkdir -p "$W/models" && printf 'm\n' >"$W/models/m.py" && git -C "$W" add models
 commit -C "$W" "[COMPLETE] Models"
 run porch plan apply
-assert_contains "$OUT" "task-2 waits for task-1 to be complete and approved by QA" \
+assert_contains "$OUT" "task-2 waits for task-1 to be complete and approved (qa)" \
     "planning texts: with qa.required a need is done once approved"
 expect_ok porch qa approve 1
 assert_contains "$OUT" "next: git porch plan apply (it starts task-2, ready now)" \

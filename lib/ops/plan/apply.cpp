@@ -1,5 +1,6 @@
 #include "ops/plan/apply.hpp"
 
+#include "model/checks.hpp"
 #include "model/naming.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
@@ -25,8 +26,7 @@ ApplyResult preview(const model::Context& ctx, const Plan& plan, const CheckResu
     std::set<std::string> existing, done;
     for (const auto& w : model::collect_status(ctx).workers) {
         existing.insert(w.id);
-        if (w.state == model::WorkerState::complete &&
-            (!ctx.config.qa_required || w.qa == model::QaVerdict::approved))
+        if (w.state == model::WorkerState::complete && model::holding_checks(w).empty())
             done.insert(w.id);
     }
 

@@ -45,7 +45,8 @@ struct ApplyResult {
 };
 
 // What apply would do now, starting nothing (`started` stays empty). A need is done when its
-// worker is complete and, with qa.required, approved by QA. In the sequential mode each wave is
+// worker is complete and no check holds it (model::holding_checks: every check .porch.toml
+// requires of it approved, none rejected or blocked). In the sequential mode each wave is
 // one task, which also waits for every task before it in the order to be done. Throws a fatal
 // Error when the plan has errors (see check), an invalid one when the wave does not exist.
 ApplyResult preview(const model::Context& ctx, const Plan& plan, const CheckResult& checked,

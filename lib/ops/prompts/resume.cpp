@@ -36,7 +36,7 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
     std::optional<model::QaEvent> verdict;
     for (const auto& e : store::read_all(ctx.repo, worker.worker)) {
         auto type = model::type_of(e);
-        if (type == model::EventType::qa)
+        if (type == model::EventType::qa || type == model::EventType::qa_check)
             verdict = model::QaEvent::decode(e);
         if (type != model::EventType::commit)
             continue;
