@@ -273,9 +273,10 @@ _git_porch ()
 		;;
 	qa)
 		case "$cur" in
-		-*)	__gitcomp "--message= --json --help" ;;
+		--check=*)	__gitcomp "qa" "" "${cur#--check=}" ;;
+		-*)	__gitcomp "--message= --check= --json --help" ;;
 		*)	case "$(__git_porch_count_args "$subcommand_idx")" in
-			0)	__gitcomp "approve reject" ;;
+			0)	__gitcomp "approve reject block" ;;
 			1)	__gitcomp_nl "$(__git_porch_workers)" ;;
 			*)	__git_porch_nothing ;;
 			esac

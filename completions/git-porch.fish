@@ -256,11 +256,12 @@ __git_porch_complete '__git_porch_pool_using health' -l fix -d 'Repair what is s
 __git_porch_complete '__git_porch_pool_using merge; and test (__git_porch_pool_count_args) = 0' \
     -a '(__git_porch_branches)' -d 'Branch to merge into (default: the base branch)'
 
-# qa approve|reject <worker>, retry <worker>
+# qa approve|reject|block <worker>, retry <worker>
 __git_porch_complete '__git_porch_using qa retry checkpoint handoff' -f
-__git_porch_complete '__git_porch_at_arg qa 0' -a 'approve reject'
+__git_porch_complete '__git_porch_at_arg qa 0' -a 'approve reject block'
 __git_porch_complete '__git_porch_at_arg qa 1' -a '(__git_porch_workers)'
-__git_porch_complete '__git_porch_using qa' -s m -l message -x -d 'Why (required to reject)'
+__git_porch_complete '__git_porch_using qa' -s m -l message -x -d 'Why (required to reject or block)'
+__git_porch_complete '__git_porch_using qa' -l check -x -a 'qa' -d 'The check judged (see qa.checks)'
 __git_porch_complete '__git_porch_at_arg retry 0' -a '(__git_porch_workers)'
 __git_porch_complete '__git_porch_at_arg checkpoint 0' -a 'write read'
 __git_porch_complete '__git_porch_using checkpoint' -l all -d 'Every checkpoint, newest first'

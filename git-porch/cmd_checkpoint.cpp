@@ -90,6 +90,7 @@ public:
                                                                      : nlohmann::json(nullptr)},
                                          {"open", h.open},
                                          {"ready", h.ready},
+                                         {"failed", h.failed},
                                          {"next_steps", h.next_steps},
                                          {"text", h.text}})
                              .dump(2)

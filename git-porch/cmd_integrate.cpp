@@ -2,6 +2,7 @@
 // branch, in porch's own worktree; --continue, --abort, --dry-run, --finish.
 #include "command.hpp"
 #include "compose.hpp"
+#include "json_words.hpp"
 #include "ops/integrate/integrate.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -34,7 +35,8 @@ nlohmann::json to_json(const ops::IntegrateResult& r) {
     j["order"] = r.order;
     j["skipped"] = nlohmann::json::array();
     for (const auto& s : r.skipped)
-        j["skipped"].push_back({{"worker", s.worker}, {"reason", s.reason}});
+        j["skipped"].push_back(
+            {{"worker", s.worker}, {"reason", s.reason}, {"kind", s.kind}, {"checks", s.checks}});
     j["steps"] = nlohmann::json::array();
     for (const auto& s : r.steps) {
         nlohmann::json step = {{"worker", s.worker},

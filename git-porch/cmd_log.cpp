@@ -116,9 +116,11 @@ std::string describe(const store::Event& e, bool gone) {
     case EventType::integrate_verify_failed:
     case EventType::integrate_aborted:
         return describe_integration(model::IntegrationEvent::decode(e));
-    case EventType::qa: {
+    case EventType::qa:
+    case EventType::qa_check: {
         auto qa = model::QaEvent::decode(e);
         return display(e.field("verdict"), 20) + " at " + short_id(qa.commit) +
+               (qa.check == config::default_check ? "" : " (" + display(qa.check, 40) + ")") +
                (qa.reason.empty() ? "" : ": " + display(qa.reason, 200));
     }
     case EventType::retry:

@@ -1,8 +1,13 @@
-// git porch qa approve|reject task-<id> [-m REASON]: QA's verdict on a complete worker;
+// git porch qa approve|reject|block task-<id> [-m REASON] [--check NAME]: QA's verdict on a
+// complete worker, for one check;
 // git porch retry task-<id>: one more attempt, within parallelization.retry_on_failure.
 #include "command.hpp"
+#include "json_words.hpp"
+#include "model/checks.hpp"
 #include "ops/qa/qa.hpp"
+#include "render.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -14,38 +19,60 @@ namespace {
 class Qa : public Command {
 public:
     void setup(CLI::App& app) override {
-        app.add_option("verdict", m_verdict, "approve or reject")
+        app.add_option("verdict", m_verdict,
+                       "approve, reject, or block (QA could not judge it: the environment)")
             ->required()
-            ->check(CLI::IsMember({"approve", "reject"}));
+            ->check(CLI::IsMember({"approve", "reject", "block"}));
         app.add_option("worker", m_worker, "The worker (task-<id>)")->required();
         app.add_option("-m,--message", m_reason,
-                       "Why (required to reject): goes into its resume prompt");
+                       "Why (required to reject or block): goes into its resume prompt");
+        app.add_option("--check", m_check, "The check judged (see qa.checks); default: qa")
+            ->type_name("NAME");
         app.add_flag("--json", m_json, "Print JSON");
     }
 
     int run(Env& env) override {
         const std::string worker = worker_arg(m_worker, "qa");
-        auto v = ops::record_verdict(*env.ctx, worker, m_verdict == "approve", m_reason);
+        const auto verdict = m_verdict == "approve"  ? model::QaVerdict::approved
+                             : m_verdict == "reject" ? model::QaVerdict::rejected
+                                                     : model::QaVerdict::blocked;
+        auto v = ops::record_verdict(*env.ctx, worker, verdict, m_reason, m_check);
         if (m_json) {
             std::cout << nlohmann::json({{"worker", v.worker},
-                                         {"verdict", to_string(v.verdict)},
+                                         {"verdict", v.verdict},
+                                         {"check", v.check},
                                          {"reason", v.reason.empty() ? nlohmann::json(nullptr)
                                                                      : nlohmann::json(v.reason)},
-                                         {"commit", v.commit}})
+                                         {"commit", v.commit},
+                                         {"waiting", v.waiting}})
                              .dump(2)
                       << '\n';
-        } else if (v.verdict == model::QaVerdict::approved) {
-            std::cout << worker << " approved at " << v.commit.substr(0, 7)
-                      << "\nnext: git porch integrate <feature>\n";
-        } else {
-            std::cout << worker << " rejected at " << v.commit.substr(0, 7)
+            return 0;
+        }
+        const std::string at = " at " + v.commit.substr(0, 7) +
+                               (v.check == config::default_check ? "" : " (" + v.check + ")");
+        if (v.verdict == model::QaVerdict::approved) {
+            std::cout << worker << " approved" << at << '\n';
+            if (v.waiting.empty())
+                std::cout << "next: git porch integrate <feature>\n";
+            else
+                std::cout << "next: it still waits for " << util::join(v.waiting, ", ")
+                          << "; judge " << v.waiting.front() << ": "
+                          << model::judge_commands(worker, v.waiting.front()) << '\n';
+        } else if (v.verdict == model::QaVerdict::rejected) {
+            std::cout << worker << " rejected" << at
                       << "\nnext: send it back to work with: git porch resume " << worker << '\n';
+        } else {
+            std::cout << worker << " blocked" << at << ": " << display(v.reason)
+                      << "\nnext: investigate the environment issue, then judge it again: "
+                      << model::judge_commands(worker, v.check) << '\n';
         }
         return 0;
     }
 
 private:
     std::string m_verdict, m_worker, m_reason;
+    std::string m_check = std::string(config::default_check);
     bool m_json = false;
 };
 

@@ -1,5 +1,6 @@
 // git porch status: one row per worker.
 #include "command.hpp"
+#include "model/checks.hpp"
 #include "model/naming.hpp"
 #include "model/worker.hpp"
 #include "ops/status/alerts.hpp"
@@ -60,6 +61,42 @@ json tips_json(const model::WorkerStatus& w) {
     return out;
 }
 
+json checks_json(const model::WorkerStatus& w) {
+    json out = json::array();
+    for (const auto& c : w.checks)
+        out.push_back(
+            {{"check", c.check},
+             {"verdict",
+              c.verdict == model::QaVerdict::none ? json(nullptr) : json(to_string(c.verdict))},
+             {"reason", c.reason.empty() ? json(nullptr) : json(c.reason)},
+             {"required", c.required},
+             {"required_by", c.required ? json(c.required_by) : json(nullptr)}});
+    return out;
+}
+
+json failure_json(const model::WorkerStatus& w) {
+    if (!w.failure)
+        return nullptr;
+    const auto& f = *w.failure;
+    return {{"check", f.check},
+            {"reason", f.reason.empty() ? json(nullptr) : json(f.reason)},
+            {"attempts", f.attempts},
+            {"allowed", f.allowed}};
+}
+
+// QA's checks beside the state: a verdict on the tip, or (when required) a check still waiting
+// for one; "failed: " first for a failed worker. Empty when there is nothing to show.
+std::string checks_note(const model::WorkerStatus& w) {
+    std::vector<std::string> parts;
+    for (const auto& c : w.checks)
+        if (c.verdict != model::QaVerdict::none &&
+            (c.verdict != model::QaVerdict::pending || c.required))
+            parts.push_back(model::check_label(c.check) + " " + to_string(c.verdict));
+    if (parts.empty() && !w.failure)
+        return {};
+    return " (" + std::string(w.failure ? "failed: " : "") + util::join(parts, ", ") + ")";
+}
+
 json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& alerts,
              std::int64_t now, std::optional<std::int64_t> last_fetch) {
     json workers = json::array();
@@ -92,6 +129,9 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
             {"local", w.local},
             {"qa", w.qa == model::QaVerdict::none ? json(nullptr) : json(to_string(w.qa))},
             {"qa_reason", w.qa_reason.empty() ? json(nullptr) : json(w.qa_reason)},
+            {"checks", checks_json(w)},
+            {"failed", w.failure.has_value()},
+            {"failure", failure_json(w)},
             {"attempts", w.attempts},
             {"tip", w.tip ? json(w.tip->hex()) : json(nullptr)},
             {"source", w.tip_source.empty() ? json(nullptr) : json(w.tip_source)},
@@ -260,13 +300,7 @@ private:
                 wt = "(on " + where(w) + ")";
             if (w.worktree_missing)
                 wt += " (missing)";
-            // QA where known: a verdict, or (when the team requires QA) a complete worker
-            // waiting for one.
-            bool show_qa = w.qa != model::QaVerdict::none &&
-                           (w.qa != model::QaVerdict::pending || env.ctx->config.qa_required);
-            std::string state(to_string(w.state));
-            if (show_qa)
-                state += " (QA " + to_string(w.qa) + ")";
+            std::string state = to_string(w.state) + checks_note(w);
             if (w.diverged)
                 state += " (diverged)";
             else if (w.local_behind > 0)
@@ -277,7 +311,7 @@ private:
                 {w.worker, state, std::to_string(w.commits_ahead),
                  util::format_age(now - w.last_commit.time), display(w.branch, 40), display(wt, 48),
                  w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject, 60),
-                 w.state});
+                 w.failure ? model::WorkerState::blocked : w.state}); // a failure shows in red
         }
         std::size_t widths[6] = {};
         auto widen = [&](const Row& r) {

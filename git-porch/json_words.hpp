@@ -17,6 +17,9 @@ inline void to_json(nlohmann::json& j, QaVerdict v) {
 inline void to_json(nlohmann::json& j, IntegrationState v) {
     j = to_string(v);
 }
+inline void to_json(nlohmann::json& j, SkipKind v) {
+    j = to_string(v);
+}
 inline void to_json(nlohmann::json& j, AlertKind v) {
     j = to_string(v);
 }

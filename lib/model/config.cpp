@@ -1,10 +1,12 @@
 #include "model/config.hpp"
 
 #include "model/naming.hpp"
+#include "model/scope.hpp"
 #include "model/toml_read.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -127,7 +129,109 @@ void read_naming(Reader& r, const toml::table& table, Config& cfg) {
     }
 }
 
+// A list of strings, each checked by `check` (which fails with the element's place).
+template <typename Check>
+std::vector<std::string> strings(Reader& r, const toml::node& node, const std::string& key,
+                                 const std::string& what, Check check) {
+    const toml::array* list = node.as_array();
+    if (!list)
+        fail_at(r.source(), node.source(),
+                "'" + key + "' must be an array of " + what + ", not " + type_name(node));
+    std::vector<std::string> out;
+    for (const auto& item : *list) {
+        if (!item.is_string())
+            fail_at(r.source(), item.source(),
+                    "'" + key + "' must be an array of " + what + ": " + type_name(item) +
+                        " is not one");
+        out.push_back(check(r.string(item, key), item));
+    }
+    return out;
+}
+
+void read_checks(Reader& r, const toml::node& node, Config& cfg) {
+    std::vector<std::string> seen;
+    cfg.qa_checks =
+        strings(r, node, "qa.checks", "check names", [&](std::string name, const toml::node& item) {
+            if (!is_check_name(name))
+                fail_at(r.source(), item.source(),
+                        "'qa.checks': " + protocol::quote(name) +
+                            " is not a check name (a lowercase letter, then "
+                            "lowercase letters, digits and '-')");
+            if (std::find(seen.begin(), seen.end(), name) != seen.end())
+                fail_at(r.source(), item.source(), "'qa.checks' names " + name + " twice");
+            seen.push_back(name);
+            return name;
+        });
+}
+
+void read_check_paths(Reader& r, const toml::table& table, Config& cfg) {
+    for (const auto& [k, node] : table) {
+        const std::string check(k.str()), key = "qa.paths." + check;
+        auto paths = strings(r, node, key, "paths", [&](std::string path, const toml::node& item) {
+            try {
+                return protocol::normalise_scope(path);
+            } catch (const Error& e) {
+                fail_at(r.source(), item.source(), "'" + key + "': " + e.what());
+            }
+        });
+        if (paths.empty())
+            fail_at(r.source(), node.source(),
+                    "'" + key + "' names no path: remove it to require " + check +
+                        " of every task");
+        cfg.qa_check_paths[check] = std::move(paths);
+    }
+}
+
+void read_qa(Reader& r, const toml::table& table, Config& cfg) {
+    for (const auto& [k, node] : table) {
+        const std::string key(k.str());
+        if (key == "required")
+            cfg.qa_required = r.boolean(node, "qa.required");
+        else if (key == "checks")
+            read_checks(r, node, cfg);
+        else if (key == "paths" && node.is_table())
+            read_check_paths(r, *node.as_table(), cfg);
+        else if (key == "paths")
+            fail_at(r.source(), node.source(), "'qa.paths' must be a table");
+        else
+            r.unknown(k, "qa." + key);
+    }
+    // Only now are qa.checks and qa.required both known, whatever their order in the file.
+    const auto required = required_checks(cfg);
+    if (auto* paths = table.get_as<toml::table>("paths"))
+        for (const auto& [k, node] : *paths)
+            if (std::find(required.begin(), required.end(), k.str()) == required.end())
+                fail_at(r.source(), k.source(),
+                        "'qa.paths." + std::string(k.str()) + "': " + std::string(k.str()) +
+                            " is not in qa.checks (add it there, or remove this line)");
+}
+
 } // namespace
+
+bool is_check_name(std::string_view name) {
+    if (name.empty() || name.size() > 32 || name.front() < 'a' || name.front() > 'z')
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+std::vector<std::string> required_checks(const Config& config) {
+    std::vector<std::string> out;
+    const std::string qa(default_check);
+    if (config.qa_required &&
+        std::find(config.qa_checks.begin(), config.qa_checks.end(), qa) == config.qa_checks.end())
+        out.push_back(qa);
+    out.insert(out.end(), config.qa_checks.begin(), config.qa_checks.end());
+    return out;
+}
+
+std::vector<std::string> known_checks(const Config& config) {
+    auto out = required_checks(config);
+    if (std::find(out.begin(), out.end(), default_check) == out.end())
+        out.insert(out.begin(), std::string(default_check));
+    return out;
+}
 
 namespace {
 
@@ -302,12 +406,7 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
         } else if (key == "qa") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'qa' must be a table");
-            for (const auto& [qk, qnode] : *node.as_table()) {
-                if (qk.str() == "required")
-                    cfg.qa_required = r.boolean(qnode, "qa.required");
-                else
-                    r.unknown(qk, "qa." + std::string(qk.str()));
-            }
+            read_qa(r, *node.as_table(), cfg);
         } else if (key == "integrate") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'integrate' must be a table");
@@ -376,8 +475,15 @@ std::string_view default_file_text() {
 # retry_on_failure = 3
 
 [qa]
-# true: git porch integrate merges only workers that QA approved.
+# true: git porch integrate merges only workers that QA approved (as checks = ["qa"]).
 # required = false
+# The checks a worker needs before integration, each judged by its own verdict
+# (git porch qa approve|reject|block <worker> --check <name>). Default: none.
+# checks = ["qa", "e2e"]
+
+[qa.paths]
+# A check named here is required only of workers whose scope or changes touch these paths.
+# e2e = ["web/**", "ui/**"]
 )";
 }
 

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace porch::config {
 
@@ -26,9 +28,25 @@ struct Config {
     std::int64_t max_agents = 5;       // workers per wave at most
     bool auto_cleanup = false;         // remove merged workers' worktrees after integrate --finish
     std::int64_t retry_on_failure = 3; // attempts per task that git porch retry allows
-    // [qa] required: integrate takes only workers QA approved.
+    // [qa] required: integrate takes only workers QA approved (the same as "qa" in qa_checks).
     bool qa_required = false;
+    // [qa] checks: the checks a worker needs before integration, each judged by its own verdict
+    // (git porch qa ... --check <name>); none by default.
+    std::vector<std::string> qa_checks;
+    // [qa.paths]: a check named here is required only of workers whose scope or changes touch
+    // one of its paths (as --scope takes them: a folder, a file or a glob).
+    std::map<std::string, std::vector<std::string>> qa_check_paths;
 };
+
+// The check a verdict is about when none is named: QA's own.
+constexpr std::string_view default_check = "qa";
+// A check's name: a lowercase letter, then lowercase letters, digits and '-' (32 at most).
+bool is_check_name(std::string_view name);
+// The checks integrate requires (before [qa.paths] narrows them): qa.checks, and "qa" first when
+// qa.required adds it.
+std::vector<std::string> required_checks(const Config& config);
+// The checks a verdict may name: "qa" and every required one.
+std::vector<std::string> known_checks(const Config& config);
 
 // Parses and validates TOML text. Throws porch::Error whose message starts with
 // "<source_name>:<line>:<column>: " for syntax errors, unknown keys and wrong types.

@@ -10,10 +10,11 @@ namespace porch::model {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 13> event_types = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 14> event_types = {{
     {EventType::spawned, "spawned"},
     {EventType::commit, "commit"},
     {EventType::qa, "qa"},
+    {EventType::qa_check, "qa-check"},
     {EventType::retry, "retry"},
     {EventType::released, "released"},
     {EventType::cleaned, "cleaned"},
@@ -165,16 +166,27 @@ CommitEvent CommitEvent::decode(const store::Event& e) {
 }
 
 store::Event QaEvent::encode(const std::string& worker) const {
-    store::Event e = start(EventType::qa, worker);
+    const bool classic = check == config::default_check &&
+                         (verdict == QaVerdict::approved || verdict == QaVerdict::rejected);
+    store::Event e = start(classic ? EventType::qa : EventType::qa_check, worker);
     e.fields["verdict"] = to_string(verdict);
+    if (!classic)
+        e.fields["check"] = check;
     put(e, "reason", reason);
     e.fields["commit"] = commit;
     return e;
 }
 
 QaEvent QaEvent::decode(const store::Event& e) {
-    return {parse_qa_verdict(e.field("verdict")).value_or(QaVerdict::none), e.field("reason"),
-            e.field("commit")};
+    QaEvent q{QaVerdict::none, e.field("reason"), e.field("commit"),
+              type_of(e) == EventType::qa_check ? e.field("check")
+                                                : std::string(config::default_check)};
+    auto verdict = parse_qa_verdict(e.field("verdict"));
+    if ((verdict == QaVerdict::approved || verdict == QaVerdict::rejected ||
+         verdict == QaVerdict::blocked) &&
+        config::is_check_name(q.check))
+        q.verdict = *verdict;
+    return q;
 }
 
 store::Event RetryEvent::encode(const std::string& worker) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "git/oid.hpp"
+#include "model/config.hpp"
 #include "model/event.hpp"
 #include "model/message.hpp"
 #include "model/states.hpp"
@@ -20,6 +21,7 @@ enum class EventType {
     spawned,
     commit,
     qa,
+    qa_check, // a verdict old clones do not read as QA's: on a named check, or blocked
     retry,
     released,
     cleaned,
@@ -97,13 +99,17 @@ struct CommitEvent {
     static CommitEvent decode(const store::Event& event);
 };
 
-// QA's verdict on a worker's tip.
+// QA's verdict on a worker's tip, for one check. QA's own approval or rejection is a `qa` event,
+// as always; a verdict on another check, or a blocked one, is a `qa-check` event, which clones
+// from before checks skip (they would take it for QA's approval, or forget a rejection).
 struct QaEvent {
-    QaVerdict verdict = QaVerdict::none; // approved or rejected; none when unreadable
+    QaVerdict verdict = QaVerdict::none; // approved, rejected or blocked; none when unreadable
     std::string reason;
     std::string commit;
+    std::string check = std::string(config::default_check);
 
     store::Event encode(const std::string& worker) const;
+    // Either type; a verdict other than those three, or a bad check name, reads as none.
     static QaEvent decode(const store::Event& event);
 };
 

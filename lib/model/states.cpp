@@ -16,14 +16,26 @@ constexpr std::array<std::pair<WorkerState, std::string_view>, 5> worker_states 
     {WorkerState::complete, "complete"},
 }};
 
-constexpr std::array<std::pair<QaVerdict, std::string_view>, 4> qa_verdicts = {{
+constexpr std::array<std::pair<QaVerdict, std::string_view>, 5> qa_verdicts = {{
     {QaVerdict::none, ""},
     {QaVerdict::pending, "pending"},
     {QaVerdict::approved, "approved"},
     {QaVerdict::rejected, "rejected"},
+    {QaVerdict::blocked, "blocked"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 19> alert_kinds = {{
+constexpr std::array<std::pair<SkipKind, std::string_view>, 8> skip_kinds = {{
+    {SkipKind::incomplete, "incomplete"},
+    {SkipKind::no_branch, "no-branch"},
+    {SkipKind::diverged, "diverged"},
+    {SkipKind::failed, "failed"},
+    {SkipKind::qa_rejected, "qa-rejected"},
+    {SkipKind::qa_blocked, "qa-blocked"},
+    {SkipKind::qa_waiting, "qa-waiting"},
+    {SkipKind::needs, "needs"},
+}};
+
+constexpr std::array<std::pair<AlertKind, std::string_view>, 21> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -39,6 +51,8 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 19> alert_kinds = {
     {AlertKind::integration_stopped, "integration-stopped"},
     {AlertKind::qa_rejected, "qa-rejected"},
     {AlertKind::qa_pending, "qa-pending"},
+    {AlertKind::qa_blocked, "qa-blocked"},
+    {AlertKind::failed, "failed"},
     {AlertKind::diverged, "diverged"},
     {AlertKind::behind_remote, "behind-remote"},
     {AlertKind::duplicate_id, "duplicate-id"},
@@ -123,6 +137,10 @@ std::string to_string(IntegrationState state) {
         return "verify-failed";
     }
     return "merged";
+}
+
+std::string to_string(SkipKind kind) {
+    return std::string(word(skip_kinds, kind));
 }
 
 std::string to_string(AlertKind kind) {

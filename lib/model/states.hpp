@@ -18,9 +18,10 @@ std::string to_string(WorkerState state);
 std::optional<WorkerState> parse_worker_state(std::string_view text);
 WorkerState state_of(protocol::Status status);
 
-// QA's word on a worker: none (no verdict and not complete), pending (complete, not judged at
-// this tip), approved or rejected (the newest verdict, on the current tip).
-enum class QaVerdict { none, pending, approved, rejected };
+// QA's word on a worker (for each check): none (no verdict and not complete), pending (complete,
+// not judged at this tip), approved, rejected or blocked (QA could not judge it: the seed's
+// QA_BLOCKED) by the newest verdict, on the current tip.
+enum class QaVerdict { none, pending, approved, rejected, blocked };
 std::string to_string(QaVerdict verdict); // "" for none
 std::optional<QaVerdict> parse_qa_verdict(std::string_view text);
 
@@ -44,12 +45,27 @@ enum class AlertKind {
     integration_stopped,
     qa_rejected,
     qa_pending,
+    qa_blocked,
+    failed, // rejected again after parallelization.retry_on_failure attempts
     diverged,
     behind_remote,
     duplicate_id,
     unsure_owner,
 };
 std::string to_string(AlertKind kind);
+
+// Why git porch integrate leaves a worker out.
+enum class SkipKind {
+    incomplete,
+    no_branch, // known from its events alone
+    diverged,
+    failed,
+    qa_rejected,
+    qa_blocked,
+    qa_waiting, // a required check has no verdict on its tip
+    needs,      // a worker it needs is not merged
+};
+std::string to_string(SkipKind kind);
 
 // How far a worker's NEEDS on another is met (model::need_met).
 enum class NeedMet {

@@ -1,6 +1,7 @@
 #include "model/worker.hpp"
 
 #include "model/bypass.hpp"
+#include "model/checks.hpp"
 #include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/naming.hpp"
@@ -175,17 +176,32 @@ bool merged_into(const git::Repo& repo, const git::Oid& base, const git::Oid& si
     return found || (seen >= bound && repo.is_ancestor(tip, base));
 }
 
-// A verdict holds for the commit it judged: after more commits a complete worker waits for QA
-// again.
-void apply_qa(const std::optional<QaEvent>& verdict, WorkerStatus& w) {
-    if (verdict && verdict->commit == w.last_commit.id) {
-        w.qa = verdict->verdict;
-        if (w.qa == QaVerdict::rejected)
-            w.qa_reason = verdict->reason;
-    } else if (w.state == WorkerState::complete) {
-        w.qa = QaVerdict::pending;
+// The newest verdict of each check and the clock of the newest retry, read from QA's events.
+struct Verdicts {
+    std::map<std::string, NewestVerdict> newest;
+    std::uint64_t newest_retry = 0;
+
+    void add(const store::Event& e) {
+        QaEvent verdict = QaEvent::decode(e);
+        if (verdict.verdict == QaVerdict::none)
+            return; // a verdict this version cannot read
+        auto [it, fresh] = newest.try_emplace(verdict.check, NewestVerdict{verdict, e.lamport});
+        if (!fresh && it->second.lamport < e.lamport)
+            it->second = {std::move(verdict), e.lamport};
     }
-}
+
+    void retry(const store::Event& e, WorkerStatus& w) {
+        ++w.attempts;
+        newest_retry = std::max(newest_retry, e.lamport);
+    }
+
+    // `changed`: the files the worker's branch changed, for checks limited to some paths.
+    void apply(const Context& ctx, const std::function<std::vector<std::string>()>& changed,
+               WorkerStatus& w) const {
+        apply_verdicts(newest, newest_retry, required_checks(ctx.config, w.scope, changed),
+                       ctx.config.retry_on_failure, w);
+    }
+};
 
 void apply_spawned(const store::Event& e, WorkerStatus& w) {
     SpawnedEvent spawned = SpawnedEvent::decode(e);
@@ -268,8 +284,7 @@ struct Lifecycle {
 struct LiveEvents {
     std::vector<std::string> lines; // what commit_lines points into
     std::unordered_map<std::string, const std::string*> commit_lines; // commit (hex) -> line
-    std::optional<QaEvent> newest_qa;
-    std::uint64_t newest_qa_lamport = 0;
+    Verdicts verdicts;
     std::map<std::string, store::Event> integrations; // feature -> its newest integration event
     std::unordered_map<std::string, std::optional<CommitEvent>> parsed;
     Lifecycle lifecycle;
@@ -349,12 +364,9 @@ void index_rare_line(const std::string& line, std::string_view type, LiveEvents&
     if (!e || e->worker != w.worker)
         return;
     if (type == "retry") {
-        ++w.attempts;
-    } else if (type == "qa") {
-        if (!live.newest_qa || live.newest_qa_lamport < e->lamport) {
-            live.newest_qa = QaEvent::decode(*e);
-            live.newest_qa_lamport = e->lamport;
-        }
+        live.verdicts.retry(*e, w);
+    } else if (type == "qa" || type == "qa-check") {
+        live.verdicts.add(*e);
     } else if (!e->field("feature").empty()) {
         auto [it, fresh] = live.integrations.try_emplace(e->field("feature"), *e);
         if (!fresh && it->second.lamport < e->lamport)
@@ -375,7 +387,8 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
                 ++skipped;
             else if (auto type = type_of(*e)) // else an escaped type: some newer writer's event
                 live.lifecycle.add(std::move(*e), *type);
-        } else if (*s.type == "qa" || *s.type == "retry" || s.type->starts_with("integrate")) {
+        } else if (*s.type == "qa" || *s.type == "qa-check" || *s.type == "retry" ||
+                   s.type->starts_with("integrate")) {
             index_rare_line(line, *s.type, live, w);
         } else if (*s.type == "commit") {
             index_commit_line(line, s, live, w);
@@ -525,7 +538,14 @@ WorkerStatus view_from_tip(const Context& ctx, const ViewBase& vb, const WorkerS
         .run(tip.commit, stops);
     check_bypasses(ctx.repo, live, tip.commit, stops.base, unknown, w);
     add_past_needs(ctx.repo, live, tip.commit, w);
-    apply_qa(live.newest_qa, w);
+    live.verdicts.apply(
+        ctx,
+        [&] {
+            // What the branch changed since it parted from the base (or its spawn base).
+            auto from = vb.base ? ctx.repo.merge_base(tip.commit, *vb.base) : w.spawn_base;
+            return from ? ctx.repo.diff_paths(*from, tip.commit) : std::vector<std::string>{};
+        },
+        w);
     // Taken over here, or spawned here and not taken over since, or (with no record of who
     // spawned it) a branch of this clone's own.
     if (!w.taken_over_by.empty())
@@ -578,7 +598,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
     auto events = store::read(ctx.repo, name, &skipped);
     Lifecycle lifecycle;
     std::vector<CommitEvent> commits;
-    std::optional<QaEvent> verdict;
+    Verdicts verdicts;
     bool gone = false;
     WorkerStatus w;
     for (const auto& e : events) {
@@ -599,10 +619,11 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
                 ++w.unvalidated;
             break;
         case EventType::qa:
-            verdict = QaEvent::decode(e);
+        case EventType::qa_check:
+            verdicts.add(e);
             break;
         case EventType::retry:
-            ++w.attempts;
+            verdicts.retry(e, w);
             break;
         case EventType::cleaned:
             gone = gone || CleanedEvent::decode(e).branch_deleted;
@@ -634,7 +655,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
     } else {
         w.last_commit.time = spawned->time;
     }
-    apply_qa(verdict, w);
+    verdicts.apply(ctx, {}, w); // its branch is not here: only its scope says what it touches
     return w;
 }
 

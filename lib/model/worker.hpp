@@ -60,6 +60,24 @@ struct UnsureCommit {
     std::string subject;
 };
 
+// One check's verdict on the worker's tip (see model/checks.hpp).
+struct CheckStatus {
+    std::string check;                   // "qa", "e2e"
+    QaVerdict verdict = QaVerdict::none; // pending: complete, no verdict on this tip
+    std::string reason;                  // rejected or blocked: why
+    bool required = false;               // .porch.toml requires it of this worker
+    std::string required_by;             // why: "qa.required", "qa.checks", "qa.paths: ..."
+};
+
+// A worker rejected again after parallelization.retry_on_failure attempts: the seed's "if still
+// fails, mark the task as failed".
+struct Failure {
+    std::string check; // the check that rejected its tip
+    std::string reason;
+    std::int64_t attempts = 0;
+    std::int64_t allowed = 0; // parallelization.retry_on_failure
+};
+
 struct WorkerStatus {
     std::string worker; // task-<id>
     std::string id;
@@ -93,12 +111,15 @@ struct WorkerStatus {
     std::string clone_name;                // how that clone calls itself (porch.name, user@host)
     bool local = true;                     // spawned here, or known here only by its branch
     bool remote_only = false;              // known from a teammate's events alone: no branch here
-    QaVerdict qa = QaVerdict::none;
-    std::string qa_reason;       // rejected: why
-    std::int64_t attempts = 0;   // git porch retry count
-    std::optional<git::Oid> tip; // the branch tip the view read; nullopt when from events alone
-    std::string tip_source;      // the branch it came from, as git names it (origin/work/...)
-    std::vector<WorkerTip> tips; // every branch of the worker, local first
+    QaVerdict qa = QaVerdict::none;        // the "qa" check's
+    std::string qa_reason;                 // rejected or blocked: why
+    // The checks required of it, then any other check with a verdict on its tip.
+    std::vector<CheckStatus> checks;
+    std::optional<Failure> failure; // failed: see model/checks.hpp
+    std::int64_t attempts = 0;      // git porch retry count
+    std::optional<git::Oid> tip;    // the branch tip the view read; nullopt when from events alone
+    std::string tip_source;         // the branch it came from, as git names it (origin/work/...)
+    std::vector<WorkerTip> tips;    // every branch of the worker, local first
     bool has_local_branch = false;
     // The local branch against its remote-tracking branch, when both exist.
     std::size_t local_ahead = 0;

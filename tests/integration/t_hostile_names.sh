@@ -43,41 +43,56 @@ declare -A bad=(
 )
 
 # The message is clean: no C0 control besides newline, no DEL, no C1 control, no bidi override
-# or isolate, valid UTF-8, and no line longer than 300 bytes (long input is cut).
-clean_message() {
-    python3 - "$ERR_FILE" <<'EOF'
-import re, sys
-data = open(sys.argv[1], "rb").read()
-problems = []
-try:
-    text = data.decode("utf-8")
-except UnicodeDecodeError as e:
-    sys.exit("not UTF-8: %s" % e)
-if re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]", text):
-    problems.append("a control, escape or bidi character")
-if any(len(line.encode()) > 300 for line in text.split("\n")):
-    problems.append("a line over 300 bytes")
-if problems:
-    sys.exit("; ".join(problems))
+# or isolate, valid UTF-8, and no line longer than 300 bytes (long input is cut). refuse keeps
+# each message; check_clean_messages judges the kept ones in one python process (a process per
+# refusal was most of this test's time).
+mkdir -p "$T/messages"
+MESSAGES=() # what each kept message was refused for, by index
+check_clean_messages() {
+    local line index
+    while IFS= read -r line; do
+        index=${line%% *}
+        fail "${MESSAGES[index]}: message: ${line#* }" "    stderr:" "$(_show "$(cat "$T/messages/$index")")"
+    done < <(python3 - "$T/messages" "${#MESSAGES[@]}" <<'EOF'
+import os, re, sys
+folder, count = sys.argv[1], int(sys.argv[2])
+for index in range(count):
+    data = open(os.path.join(folder, str(index)), "rb").read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        print(index, "not UTF-8: %s" % e)
+        continue
+    problems = []
+    if re.search("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]", text):
+        problems.append("a control, escape or bidi character")
+    if any(len(line.encode()) > 300 for line in text.split("\n")):
+        problems.append("a line over 300 bytes")
+    if problems:
+        print(index, "; ".join(problems))
 EOF
+    )
+    MESSAGES=()
 }
 
 # refuse <what> <cmd...>: the command fails cleanly (128 or 129, one error line first, only
 # hints after it, nothing on stdout, a clean message). That it changed nothing is checked once
-# per input, after all commands had it (a snapshot per command would take minutes).
+# per input, after all commands had it (a snapshot per command would take minutes); the message
+# is judged by the next check_clean_messages.
 refuse() {
     local what=$1
     shift
     _check
     run "$@"
-    local problems=() first rest why
+    local problems=() first rest
     [[ $RC -eq 128 || $RC -eq 129 ]] || problems+=("exit $RC, expected 128 or 129")
     [[ -z $OUT ]] || problems+=("stdout is not empty")
     first=$(head -n 1 "$ERR_FILE")
     [[ $first =~ ^(fatal|error):\ . ]] || problems+=("first stderr line is not fatal:/error:")
     rest=$(tail -n +2 "$ERR_FILE" | grep -v '^hint: ' || true)
     [[ -z $rest ]] || problems+=("stderr has lines besides the message and hints")
-    why=$(clean_message 2>&1) || problems+=("message: $why")
+    cp "$ERR_FILE" "$T/messages/${#MESSAGES[@]}"
+    MESSAGES+=("$what")
     if ((${#problems[@]})); then
         local IFS=';'
         fail "$what: ${problems[*]}" "    stderr:" "$(_show "$ERR")" "    stdout:" "$(_show "$OUT" 400)"
@@ -114,6 +129,7 @@ for n in "${names[@]}"; do
     [[ $n == empty ]] || refuse "kickoff $n" porch kickoff "$v"
     [[ $n == empty ]] || refuse "kickoff --script $n" porch kickoff "$v" --script
     assert_state_unchanged s . "a command given the $n input changed something"
+    check_clean_messages
 done
 refuse "kickoff without a worker" porch kickoff
 
@@ -140,6 +156,7 @@ for f in "${features[@]}"; do
     refuse "integrate --dry-run $(printf '%q' "$f")" porch integrate --dry-run -- "$f"
     refuse "integrate --abort $(printf '%q' "$f")" porch integrate --abort -- "$f"
     assert_state_unchanged s . "integrate $(printf '%q' "$f") changed something"
+    check_clean_messages
 done
 # An option-looking feature is an unknown option (usage), not a feature.
 refuse "integrate -x" porch integrate -x
@@ -170,5 +187,6 @@ snapshot_state s
 refuse "checkpoint write with a summary over 1,000 bytes" porch checkpoint write GROUP_2 "${long}a"
 refuse "checkpoint write with an empty summary" porch checkpoint write GROUP_2 ''
 assert_state_unchanged s . "a refused checkpoint changed something"
+check_clean_messages
 
 finish

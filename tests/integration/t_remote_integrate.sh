@@ -79,7 +79,7 @@ assert_json "$OUT" '[(s["worker"], s["branch"], s["outcome"]) for s in d["steps"
 assert_json "$OUT" '[s["commit"] for s in d["steps"] if s["worker"] == "task-1"][0]' "$api_tip" \
     "task-1's merged commit is alice's"
 assert_json "$OUT" 'd["skipped"]' \
-    '[{"reason":"state checkpoint, not complete","worker":"task-3"},{"reason":"needs task-3, which is not merged","worker":"task-4"}]' \
+    '[{"checks":[],"kind":"incomplete","reason":"state checkpoint, not complete","worker":"task-3"},{"checks":[],"kind":"needs","reason":"needs task-3, which is not merged","worker":"task-4"}]' \
     "every skipped worker, with its reason"
 assert_json "$OUT" 'd["diverged"]' '[]' "nothing diverged"
 assert_true "integration/feat has the commits alice pushed" \

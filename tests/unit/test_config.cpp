@@ -280,7 +280,7 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
                                            "integration", "verify", "enabled", "min_tasks",
                                            "max_agents", "auto_cleanup", "retry_on_failure",
-                                           "required"});
+                                           "required", "checks"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.worktree_template == Config{}.worktree_template);
@@ -293,6 +293,14 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     CHECK(c.auto_cleanup == Config{}.auto_cleanup);
     CHECK(c.retry_on_failure == Config{}.retry_on_failure);
     CHECK(c.qa_required == Config{}.qa_required);
+    CHECK(c.qa_checks == std::vector<std::string>{"qa", "e2e"}); // the example; the default is none
+    // The [qa.paths] example (its key has a digit, so the loop above left it commented).
+    const std::string example = "# e2e = [\"web/**\", \"ui/**\"]";
+    REQUIRE(uncommented.find(example) != std::string::npos);
+    std::string with_paths = uncommented;
+    with_paths.replace(with_paths.find(example), 2, "");
+    CHECK(parse(with_paths, "uncommented").qa_check_paths.at("e2e") ==
+          std::vector<std::string>{"web/**", "ui/**"});
     // base_branch's default is detection ("main, else master, else ..."); the file shows its first
     // choice.
     REQUIRE(c.base_branch);
@@ -346,6 +354,55 @@ TEST_CASE("[parallelization] and [qa] settings, typed and bounded", "[config]") 
     CHECK_THAT(error_of("[parallelization]\nenabled = \"yes\"\n"),
                Contains("'parallelization.enabled' must be a boolean, not a string"));
     CHECK_THAT(error_of("[qa]\nrequire = true\n"), Contains("unknown key 'qa.require'"));
+}
+
+TEST_CASE("[qa] checks and [qa.paths]: named checks, some only for some paths", "[config][qa]") {
+    Config none = parse("", "cfg.toml");
+    CHECK(none.qa_checks.empty());
+    CHECK(none.qa_check_paths.empty());
+    CHECK(porch::config::required_checks(none).empty());
+    CHECK(porch::config::known_checks(none) == std::vector<std::string>{"qa"});
+
+    Config c =
+        parse("[qa]\nchecks = [\"qa\", \"e2e\"]\n[qa.paths]\ne2e = [\"web/**\", \"./ui/\"]\n",
+              "cfg.toml");
+    CHECK(c.qa_checks == std::vector<std::string>{"qa", "e2e"});
+    REQUIRE(c.qa_check_paths.count("e2e"));
+    CHECK(c.qa_check_paths.at("e2e") == std::vector<std::string>{"web/**", "ui/"});
+    CHECK(porch::config::required_checks(c) == std::vector<std::string>{"qa", "e2e"});
+
+    // required = true is "qa" in checks, first; said twice it is still one check.
+    Config r = parse("[qa]\nchecks = [\"e2e\"]\nrequired = true\n", "cfg.toml");
+    CHECK(porch::config::required_checks(r) == std::vector<std::string>{"qa", "e2e"});
+    Config both = parse("[qa]\nrequired = true\nchecks = [\"e2e\", \"qa\"]\n", "cfg.toml");
+    CHECK(porch::config::required_checks(both) == std::vector<std::string>{"e2e", "qa"});
+    // Only e2e: QA's own verdict can still be given, but is not required.
+    Config e2e = parse("[qa]\nchecks = [\"e2e\"]\n", "cfg.toml");
+    CHECK(porch::config::required_checks(e2e) == std::vector<std::string>{"e2e"});
+    CHECK(porch::config::known_checks(e2e) == std::vector<std::string>{"qa", "e2e"});
+
+    CHECK(error_of("[qa]\nchecks = \"e2e\"\n") ==
+          "cfg.toml:2:10: 'qa.checks' must be an array of check names, not a string");
+    CHECK(error_of("[qa]\nchecks = [1]\n") ==
+          "cfg.toml:2:11: 'qa.checks' must be an array of check names: an integer is not one");
+    CHECK(error_of("[qa]\nchecks = [\"E2E\"]\n") ==
+          "cfg.toml:2:11: 'qa.checks': 'E2E' is not a check name (a lowercase letter, then "
+          "lowercase letters, digits and '-')");
+    CHECK_THAT(error_of("[qa]\nchecks = [\"\"]\n"), Contains("is not a check name"));
+    CHECK_THAT(error_of("[qa]\nchecks = [\"a-very-long-check-name-beyond-32-chars\"]\n"),
+               Contains("is not a check name"));
+    CHECK(error_of("[qa]\nchecks = [\"e2e\", \"e2e\"]\n") ==
+          "cfg.toml:2:18: 'qa.checks' names e2e twice");
+    CHECK(error_of("[qa]\nchecks = [\"qa\"]\n[qa.paths]\ne2e = [\"web\"]\n") ==
+          "cfg.toml:4:1: 'qa.paths.e2e': e2e is not in qa.checks (add it there, or remove this "
+          "line)");
+    CHECK(error_of("[qa]\nchecks = [\"e2e\"]\n[qa.paths]\ne2e = []\n") ==
+          "cfg.toml:4:7: 'qa.paths.e2e' names no path: remove it to require e2e of every task");
+    CHECK(error_of("[qa]\nchecks = [\"e2e\"]\n[qa.paths]\ne2e = \"web\"\n") ==
+          "cfg.toml:4:7: 'qa.paths.e2e' must be an array of paths, not a string");
+    CHECK_THAT(error_of("[qa]\nchecks = [\"e2e\"]\n[qa.paths]\ne2e = [\"../web\"]\n"),
+               StartsWith("cfg.toml:4:8: 'qa.paths.e2e': scope '../web' must be a relative path"));
+    CHECK(error_of("[qa]\npaths = 1\n") == "cfg.toml:2:9: 'qa.paths' must be a table");
 }
 
 TEST_CASE("non-ASCII text reaches toml++ shielded and comes back intact", "[config]") {

@@ -313,7 +313,7 @@ TEST_CASE_METHOD(Spawned, "a QA verdict holds for the commit it judged", "[worke
     const std::string done = repo.commit("[COMPLETE] Done", {{"a", "1\n"}}, worktree);
     {
         auto ctx = repo.context();
-        ops::record_verdict(ctx, "task-1", false, "tests missing");
+        ops::record_verdict(ctx, "task-1", model::QaVerdict::rejected, "tests missing");
     }
     auto judged = status_of(repo);
     CHECK(judged.qa == model::QaVerdict::rejected);
@@ -324,6 +324,49 @@ TEST_CASE_METHOD(Spawned, "a QA verdict holds for the commit it judged", "[worke
     CHECK(again.state == model::WorkerState::complete);
     CHECK(again.qa == model::QaVerdict::pending);
     CHECK(again.qa_reason.empty());
+}
+
+TEST_CASE("checks: required by .porch.toml, by scope or by what the branch changed; a block "
+          "and a failure",
+          "[worker][qa]") {
+    RepoFixture repo;
+    repo.commit("Initial commit",
+                {{".porch.toml", "[parallelization]\nretry_on_failure = 1\n[qa]\nchecks = "
+                                 "[\"qa\", \"e2e\"]\n[qa.paths]\ne2e = [\"web\"]\n"}});
+    const auto api = repo.spawn("1", "api", {}, {"src/api"});
+    const auto any = repo.spawn("2", "any");
+    repo.commit("[COMPLETE] api", {{"src/api/a.py", "1\n"}}, api);
+    repo.commit("[COMPLETE] page", {{"web/index.html", "1\n"}}, any);
+    auto checks_of = [&](const std::string& worker) {
+        std::vector<std::string> out;
+        for (const auto& c : status_of(repo, worker).checks)
+            out.push_back(c.check + ":" + to_string(c.verdict) + (c.required ? "" : "?"));
+        return out;
+    };
+    CHECK(checks_of("task-1") == std::vector<std::string>{"qa:pending"});
+    CHECK(checks_of("task-2") == std::vector<std::string>{"qa:pending", "e2e:pending"});
+    CHECK(status_of(repo, "task-2").checks[1].required_by == "qa.paths: it changed web/index.html");
+
+    auto ctx = repo.context();
+    CHECK_THROWS_WITH(ops::record_verdict(ctx, "task-2", model::QaVerdict::blocked, ""),
+                      Catch::Matchers::Contains("a block needs a reason"));
+    ops::record_verdict(ctx, "task-2", model::QaVerdict::blocked, "no browser", "e2e");
+    CHECK(checks_of("task-2") == std::vector<std::string>{"qa:pending", "e2e:blocked"});
+    CHECK(status_of(repo, "task-2").qa == model::QaVerdict::pending);
+
+    // Rejected, retried once (all retry_on_failure allows), rejected again: failed.
+    ops::record_verdict(ctx, "task-1", model::QaVerdict::rejected, "no tests");
+    CHECK_FALSE(status_of(repo, "task-1").failure);
+    ops::record_retry(ctx, "task-1");
+    CHECK_FALSE(status_of(repo, "task-1").failure);
+    repo.commit("[COMPLETE] api, tested", {{"src/api/a_test.py", "1\n"}}, api);
+    ops::record_verdict(ctx, "task-1", model::QaVerdict::rejected, "tests fail");
+    auto failed = status_of(repo, "task-1");
+    REQUIRE(failed.failure);
+    CHECK(failed.failure->reason == "tests fail");
+    CHECK(failed.state == model::WorkerState::complete);
+    CHECK_THROWS_WITH(ops::record_retry(ctx, "task-1"),
+                      Catch::Matchers::StartsWith("task-1 failed: QA rejected it after 1 attempt"));
 }
 
 TEST_CASE("NEEDS is met once the needed worker records a commit naming the item",

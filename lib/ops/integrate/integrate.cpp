@@ -1,6 +1,7 @@
 #include "ops/integrate/integrate.hpp"
 
 #include "git/cli.hpp"
+#include "model/checks.hpp"
 #include "model/events.hpp"
 #include "model/graph.hpp"
 #include "model/naming.hpp"
@@ -91,18 +92,49 @@ IntegrateDiverged diverged_entry(const WorkerStatus& w) {
     return d;
 }
 
+// The checks that hold a worker back, worst first: rejected, blocked, then waiting for a verdict
+// ("QA (qa.required)", "e2e (qa.paths: it changed web/app.tsx)").
+std::optional<IntegrateSkip> held_by_checks(const WorkerStatus& w) {
+    auto holding = holding_checks(w);
+    if (holding.empty())
+        return std::nullopt;
+    for (QaVerdict worst : {QaVerdict::rejected, QaVerdict::blocked})
+        for (const CheckStatus* c : holding)
+            if (c->verdict == worst)
+                return IntegrateSkip{
+                    w.worker,
+                    worst == QaVerdict::rejected
+                        ? "rejected by " + check_label(c->check) + ": " + c->reason
+                        : check_label(c->check) + " could not judge it (blocked): " + c->reason +
+                              "; it waits for a verdict",
+                    worst == QaVerdict::rejected ? SkipKind::qa_rejected : SkipKind::qa_blocked,
+                    {c->check}};
+    IntegrateSkip skip{w.worker, {}, SkipKind::qa_waiting, {}};
+    std::vector<std::string> named;
+    for (const CheckStatus* c : holding) {
+        skip.checks.push_back(c->check);
+        named.push_back(check_label(c->check) + " (" + c->required_by + ")");
+    }
+    skip.reason = "not approved by " + util::join(named, ", ");
+    return skip;
+}
+
 // Why a worker that is not merged yet is not merged now; nullopt when it is to be merged.
-std::optional<std::string> why_skipped(const Context& ctx, const IntegrateOptions& options,
-                                       const WorkerStatus& w) {
+std::optional<IntegrateSkip> why_skipped(const IntegrateOptions& options, const WorkerStatus& w) {
     if (w.state != model::WorkerState::complete && !options.include_incomplete)
-        return "state " + std::string(to_string(w.state)) + ", not complete";
+        return IntegrateSkip{w.worker,
+                             "state " + std::string(to_string(w.state)) + ", not complete",
+                             SkipKind::incomplete,
+                             {}};
     if (!w.tip)
-        return std::string("its branch is not here, only its events: fetch it (git fetch --all)");
-    if (w.qa == model::QaVerdict::rejected)
-        return "rejected by QA: " + w.qa_reason;
-    if (ctx.config.qa_required && w.qa != model::QaVerdict::approved)
-        return std::string("not approved by QA (qa.required)");
-    return std::nullopt;
+        return IntegrateSkip{w.worker,
+                             "its branch is not here, only its events: fetch it (git fetch --all)",
+                             SkipKind::no_branch,
+                             {}};
+    if (w.failure)
+        return IntegrateSkip{
+            w.worker, "failed: " + failure_summary(w), SkipKind::failed, {w.failure->check}};
+    return held_by_checks(w);
 }
 
 // Sorts the workers --only selects into already merged, skipped (with the reason), diverged
@@ -120,9 +152,10 @@ std::set<std::string> sort_workers(const Context& ctx, const IntegrateOptions& o
             // Whatever its state says (read from one side only), the other side may hold the
             // work: merging either would leave commits out.
             plan.diverged.push_back(diverged_entry(w));
-            plan.skipped.push_back({name, "diverged: " + plan.diverged.back().message});
-        } else if (auto why = why_skipped(ctx, options, w)) {
-            plan.skipped.push_back({name, *why});
+            plan.skipped.push_back(
+                {name, "diverged: " + plan.diverged.back().message, SkipKind::diverged, {}});
+        } else if (auto why = why_skipped(options, w)) {
+            plan.skipped.push_back(std::move(*why));
         } else {
             candidates.insert(name);
         }
@@ -166,7 +199,8 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
                     break;
                 }
             if (!missing.empty()) {
-                plan.skipped.push_back({*it, "needs " + missing + ", which is not merged"});
+                plan.skipped.push_back(
+                    {*it, "needs " + missing + ", which is not merged", SkipKind::needs, {}});
                 it = candidates.erase(it);
                 changed = true;
             } else {

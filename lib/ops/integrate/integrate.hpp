@@ -8,6 +8,7 @@
 #pragma once
 
 #include "model/context.hpp"
+#include "model/states.hpp"
 
 #include <functional>
 #include <map>
@@ -28,6 +29,8 @@ struct IntegrateOptions {
 struct IntegrateSkip {
     std::string worker;
     std::string reason;
+    model::SkipKind kind = model::SkipKind::incomplete;
+    std::vector<std::string> checks; // qa-*: the checks that hold it (rejected, blocked, waiting)
 };
 
 struct IntegrateStep {

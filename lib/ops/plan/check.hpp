@@ -3,6 +3,7 @@
 
 #include "model/config.hpp"
 #include "model/plan.hpp"
+#include "model/scope.hpp"
 
 #include <cstddef>
 #include <string>
@@ -37,8 +38,6 @@ struct CheckResult {
 
 CheckResult check(const Plan& plan, const config::Config& config);
 
-// Whether two scopes (as in protocol::in_scope: a path, a folder, or a glob) may name a common
-// file. Globs are compared by sample paths, so the answer errs towards "yes".
-bool scopes_overlap(const std::string& a, const std::string& b);
+using protocol::scopes_overlap; // model/scope.hpp
 
 } // namespace porch::plan

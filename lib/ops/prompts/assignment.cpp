@@ -99,12 +99,13 @@ std::vector<Teammate> load_team(const model::StatusReport& report, const std::st
     return team;
 }
 
-// The newest QA verdict, when it is a rejection, and the retries counted.
+// The newest QA verdict (of any check), when it is a rejection, and the retries counted.
 void load_attempts(const model::Context& ctx, const model::WorkerStatus& worker,
                    const std::vector<store::Event>& events, Assignment& a) {
     std::optional<model::QaEvent> verdict;
     for (const auto& e : events)
-        if (model::type_of(e) == model::EventType::qa)
+        if (auto type = model::type_of(e);
+            type == model::EventType::qa || type == model::EventType::qa_check)
             verdict = model::QaEvent::decode(e);
     if (verdict && verdict->verdict == model::QaVerdict::rejected)
         a.rejection = clean_text(verdict->reason);

@@ -1,5 +1,6 @@
 #include "ops/session/session.hpp"
 
+#include "model/checks.hpp"
 #include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/plan.hpp"
@@ -90,6 +91,8 @@ Handoff write_handoff(Context& ctx) {
     std::vector<std::string> open_names;
     for (const auto& w : report.workers) {
         known.insert(w.id);
+        if (w.failure)
+            h.failed.push_back(w.worker + " (" + failure_summary(w) + ")");
         if (w.state == model::WorkerState::complete)
             complete.insert(w.id);
         else {
@@ -111,7 +114,9 @@ Handoff write_handoff(Context& ctx) {
         h.next_steps.push_back("git porch plan apply");
     for (const auto& w : report.workers)
         if (w.state == model::WorkerState::blocked || w.state == model::WorkerState::needs ||
-            w.qa == model::QaVerdict::rejected)
+            (!w.failure && std::any_of(w.checks.begin(), w.checks.end(), [](const auto& c) {
+                return c.verdict == model::QaVerdict::rejected;
+            })))
             h.next_steps.push_back("git porch resume " + w.worker);
 
     std::string& t = h.text;
@@ -131,6 +136,11 @@ Handoff write_handoff(Context& ctx) {
         t += "- none\n";
     for (const auto& r : h.ready)
         t += "- " + r + "\n";
+    if (!h.failed.empty()) {
+        t += "\n## Failed: report these to the user\n";
+        for (const auto& f : h.failed)
+            t += "- " + f + "\n";
+    }
     t += "\n## Next steps\n";
     for (const auto& s : h.next_steps)
         t += "- " + s + "\n";

@@ -29,8 +29,11 @@ struct Handoff {
     std::optional<Checkpoint> checkpoint; // the newest one
     std::vector<std::string> open;        // workers not complete: "task-3 (blocked: spec)"
     std::vector<std::string> ready;       // plan tasks not spawned whose needs are complete
-    std::vector<std::string> next_steps;  // commands for the next session
-    std::string text;                     // the whole note for the next session
+    // Workers that failed (rejected again with no attempts left): "task-3 (QA rejected it after
+    // 3 attempts ...)", for the user: the seed reports all failures at the end.
+    std::vector<std::string> failed;
+    std::vector<std::string> next_steps; // commands for the next session
+    std::string text;                    // the whole note for the next session
 };
 
 // Records a handoff event and returns what the next session needs to know.

@@ -2,6 +2,7 @@
 
 #include "git/cli.hpp"
 #include "model/bypass.hpp"
+#include "model/checks.hpp"
 #include "model/graph.hpp"
 #include "model/message.hpp"
 #include "model/remote_advice.hpp"
@@ -118,6 +119,33 @@ void duplicate_alerts(const Context& ctx, const StatusReport& report, const Work
             {AlertKind::duplicate_id, w.worker, std::move(a.message), std::move(a.action)});
 }
 
+// QA's checks on the worker's tip: a failure (rejected again with no attempts left) is one
+// alert; otherwise each rejected, blocked, or required and pending check is one.
+void check_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
+    if (w.failure) {
+        out.push_back({AlertKind::failed, w.worker, w.worker + " failed: " + failure_summary(w),
+                       failure_action(w)});
+        return;
+    }
+    for (const auto& c : w.checks) {
+        const std::string label = check_label(c.check);
+        if (c.verdict == QaVerdict::rejected)
+            out.push_back({AlertKind::qa_rejected, w.worker,
+                           w.worker + " was rejected by " + label + ": " + c.reason,
+                           "send it back to work with the reason: git porch resume " + w.worker});
+        else if (c.verdict == QaVerdict::blocked)
+            out.push_back({AlertKind::qa_blocked, w.worker,
+                           w.worker + ": " + label + " could not judge it (blocked): " + c.reason,
+                           "investigate the environment issue, then judge it again: " +
+                               judge_commands(w.worker, c.check)});
+        else if (c.verdict == QaVerdict::pending && c.required)
+            out.push_back({AlertKind::qa_pending, w.worker,
+                           w.worker + " is complete and waits for " + label +
+                               (c.check == config::default_check ? "" : " (" + c.required_by + ")"),
+                           judge_commands(w.worker, c.check)});
+    }
+}
+
 } // namespace
 
 std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
@@ -166,15 +194,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                " made without porch's hooks",
                            "record them with: git porch reindex " + w.worker +
                                "; install hooks with: git porch hooks install"});
-        if (w.qa == QaVerdict::rejected)
-            out.push_back({AlertKind::qa_rejected, w.worker,
-                           w.worker + " was rejected by QA: " + w.qa_reason,
-                           "send it back to work with the reason: git porch resume " + w.worker});
-        else if (w.qa == QaVerdict::pending && ctx.config.qa_required)
-            out.push_back({AlertKind::qa_pending, w.worker,
-                           w.worker + " is complete and waits for QA",
-                           "git porch qa approve " + w.worker + ", or git porch qa reject " +
-                               w.worker + " -m \"<what to fix>\""});
+        check_alerts(w, out);
         for (const auto& i : w.integrations) {
             if (i.state == IntegrationState::merged)
                 continue;
