@@ -64,6 +64,14 @@ std::string shell_quote(std::string_view text) {
     return out + "'";
 }
 
+std::string shell_word(std::string_view text) {
+    static constexpr std::string_view plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_@%+=:,./-";
+    if (text.empty() || text.find_first_not_of(plain) != std::string_view::npos)
+        return shell_quote(text);
+    return std::string(text);
+}
+
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> lines;
     std::size_t start = 0;

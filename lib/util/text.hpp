@@ -21,6 +21,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string plural(std::size_t n, std::string_view word);
 // `text` as one shell word: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view text);
+// `text` as one shell word, readable: as it is when the shell would leave it alone (letters,
+// digits and _@%+=:,./-), else shell_quote(text).
+std::string shell_word(std::string_view text);
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

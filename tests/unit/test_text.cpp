@@ -217,6 +217,16 @@ TEST_CASE("shell_quote makes one literal word", "[text][launch]") {
     CHECK(shell_quote("$(x) `y` \"z\" \\") == "'$(x) `y` \"z\" \\'");
 }
 
+TEST_CASE("shell_word quotes only what the shell would change", "[text][launch]") {
+    CHECK(shell_word("work/task-1-api") == "work/task-1-api");
+    CHECK(shell_word("src/a_b.c,x=1:y@z%+") == "src/a_b.c,x=1:y@z%+");
+    CHECK(shell_word("") == "''");
+    CHECK(shell_word("src/*.py") == "'src/*.py'");
+    CHECK(shell_word("a b") == "'a b'");
+    CHECK(shell_word("~/x") == "'~/x'");
+    CHECK(shell_word("it's") == "'it'\\''s'");
+}
+
 TEST_CASE("join puts the separator between parts only", "[text]") {
     CHECK(join({}, ", ") == "");
     CHECK(join({"a"}, ", ") == "a");
