@@ -156,7 +156,7 @@ __git_porch_complete '__git_porch_at_arg kickoff 0' -a '(__git_porch_workers)'
 __git_porch_complete '__git_porch_at_arg resume 0' -a '(__git_porch_workers)'
 __git_porch_complete '__git_porch_using kickoff' -l all -d 'Every worker of this clone not complete'
 __git_porch_complete '__git_porch_using kickoff' -l script \
-    -d 'Write a launch script per worker (git config porch.agentCommand)'
+    -d 'Write a launch script per worker (git config porch.agent or porch.agentCommand)'
 __git_porch_complete '__git_porch_using kickoff resume' -l json -d 'Print JSON'
 
 # status

@@ -17,6 +17,18 @@ namespace {
 
 using nlohmann::json;
 
+json team_json(const prompts::Assignment& a) {
+    json out = json::array();
+    for (const auto& t : a.team)
+        out.push_back({{"worker", t.worker},
+                       {"desc", t.desc},
+                       {"state", t.state ? json(*t.state) : json(nullptr)},
+                       {"branch", t.branch.empty() ? json(nullptr) : json(t.branch)},
+                       {"scope", t.scope},
+                       {"produces", t.produces}});
+    return out;
+}
+
 json to_json(const prompts::Assignment& a, const std::string& prompt, const std::string& script) {
     json needs = json::array();
     for (const auto& d : a.needs)
@@ -31,6 +43,10 @@ json to_json(const prompts::Assignment& a, const std::string& prompt, const std:
                 {"needs", needs},
                 {"planned", a.planned},
                 {"checkpoints", a.checkpoints},
+                {"produces", a.produces},
+                {"others", team_json(a)},
+                {"rejection", a.rejection ? json(*a.rejection) : json(nullptr)},
+                {"attempt", a.attempt},
                 {"prompt", prompt},
                 {"script", script.empty() ? json(nullptr) : json(script)}};
 }
@@ -41,8 +57,8 @@ public:
         app.add_option("worker", m_worker, "The worker (task-<id>)");
         app.add_flag("--all", m_all, "Every worker of this clone that is not complete");
         app.add_flag("--script", m_script,
-                     "Write an executable launch script per worker (uses git config "
-                     "porch.agentCommand) and print its path");
+                     "Write an executable launch script per worker (uses git config porch.agent "
+                     "or porch.agentCommand) and print its path");
         app.add_flag("--json", m_json, "Print JSON (schema in git-porch(1))");
     }
 
@@ -53,16 +69,10 @@ public:
                          "git porch kickoff task-<id> [--script] [--json]");
         auto& ctx = *env.ctx;
         // Read before anything is written: without it --script does nothing at all.
-        std::vector<std::string> agent;
-        if (m_script) {
-            auto command = ctx.repo.config_string(prompts::agent_command_key);
-            if (!command || command->find_first_not_of(" \t\n") == std::string::npos)
-                fail("--script needs the command that starts your agent, from your git config "
-                     "(never from the repository)",
-                     "git config " + std::string(prompts::agent_command_key) +
-                         " '<your agent command>'");
-            agent = prompts::split_command(*command);
-        }
+        prompts::Agent agent;
+        std::string overridden;
+        if (m_script)
+            agent = prompts::configured_agent(ctx.repo, &overridden);
 
         std::string only = m_all ? std::string() : worker_arg(m_worker, "kickoff");
         // Every worker, not only this one: its dependencies' states and branches go in the prompt.
@@ -108,6 +118,8 @@ public:
             }
             first = false;
         }
+        if (m_script && !chosen.empty())
+            warn_about(agent, overridden);
         if (m_json) {
             json result = m_all ? out : out.at(0);
             std::cout << result.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
@@ -118,6 +130,18 @@ public:
     }
 
 private:
+    // On standard error, after the paths: where the agent would stop or cannot follow the
+    // protocol, and which setting won when both are set.
+    static void warn_about(const prompts::Agent& agent, const std::string& overridden) {
+        if (!overridden.empty())
+            std::cerr << "note: " << prompts::agent_command_key << " wins over "
+                      << prompts::agent_key << " (" << overridden
+                      << "); to use the preset: git config --unset " << prompts::agent_command_key
+                      << '\n';
+        for (const auto& w : agent.warnings)
+            std::cerr << "warning: " << w << '\n';
+    }
+
     std::string m_worker;
     bool m_all = false;
     bool m_script = false;

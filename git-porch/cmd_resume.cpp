@@ -37,7 +37,7 @@ public:
         auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
         auto a = prompts::load_assignment(ctx, report, *w, plan ? &*plan : nullptr);
         auto p = prompts::load_progress(ctx, report, *w, a);
-        if (w->state == model::WorkerState::complete && !p.rejection)
+        if (w->state == model::WorkerState::complete && !a.rejection)
             throw Error(ErrorKind::refused,
                         worker + " is complete and not rejected: nothing to resume",
                         "see its work with: git porch log " + worker);
@@ -69,7 +69,8 @@ public:
                  {"completed", p.completed},
                  {"remaining", p.remaining},
                  {"waiting", waiting},
-                 {"rejection", p.rejection ? json(*p.rejection) : json(nullptr)},
+                 {"rejection", a.rejection ? json(*a.rejection) : json(nullptr)},
+                 {"attempt", a.attempt},
                  {"prompt", prompt}};
         std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
         return 0;

@@ -129,7 +129,7 @@ end
 
 # 2. Hand the workers to agents (this tutorial plays them itself).
 begin
-show 'git config porch.agentCommand claude'
+show 'git config porch.agent claude'
 show 'git porch kickoff --all --script'
 show "git porch kickoff task-3 | grep -A2 '^## Dependencies'"
 end
@@ -154,7 +154,7 @@ show 'git add src/api && git commit -q -m "[CHECKPOINT] GET /users"'
 show 'git commit -q --allow-empty -m "[COMPLETE] User and order routes"'
 show 'cd ~/shop'
 show 'git porch status'
-show 'git -C worktrees/task-3-web merge -q --no-edit work/task-1-api'
+show 'git -C worktrees/task-3-web merge -q --no-ff --no-edit work/task-1-api'
 show 'git -C worktrees/task-3-web commit -q --allow-empty -m "[COMPLETE] The users page"'
 show 'git porch log task-3'
 show 'git porch qa approve 3'

@@ -4,6 +4,7 @@
 #include "model/naming.hpp"
 #include "model/toml_read.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -91,6 +92,14 @@ Task read_task(std::string_view source, const toml::table& table) {
             task.checkpoints = read_strings(source, node, key);
         } else if (key == "verify") {
             task.verify = read_strings(source, node, key);
+        } else if (key == "produces") {
+            task.produces = read_strings(source, node, key);
+            for (const auto& item : task.produces)
+                if (util::trim(item).empty() || item.find_first_of("]\n") != std::string::npos)
+                    fail_at(source, node.source(),
+                            "'produces' holds " + protocol::quote(item) +
+                                ": an item is what follows task-<id>/ in [NEEDS:...], "
+                                "not empty and without ] or a line break");
         } else {
             // Reported where the key is written, not where its value is.
             fail_at(source, k.source(), "unknown key 'task." + key + "'");
@@ -210,6 +219,8 @@ std::string to_toml(const Plan& plan) {
             out += "checkpoints = " + array(t.checkpoints) + "\n";
         if (!t.verify.empty())
             out += "verify = " + array(t.verify) + "\n";
+        if (!t.produces.empty())
+            out += "produces = " + array(t.produces) + "\n";
     }
     return out;
 }

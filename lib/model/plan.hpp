@@ -21,6 +21,9 @@ struct Task {
     std::string priority;                 // e.g. P0, high; empty when unknown
     std::vector<std::string> checkpoints; // the checkpoint commits expected, in order
     std::vector<std::string> verify;      // commands that check the work
+    // What others may ask it for, as the <item> of [NEEDS:task-<id>/<item>]: kickoff prompts list
+    // it, so a worker that needs something knows whom to ask.
+    std::vector<std::string> produces;
 };
 
 struct Plan {

@@ -67,10 +67,10 @@ std::string shell_quote(std::string_view text) {
 
 std::string shell_word(std::string_view text) {
     static constexpr std::string_view plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789_./,:=@%+-";
-    if (!text.empty() && text.find_first_not_of(plain) == std::string_view::npos)
-        return std::string(text);
-    return shell_quote(text);
+                                              "0123456789_@%+=:,./-";
+    if (text.empty() || text.find_first_not_of(plain) != std::string_view::npos)
+        return shell_quote(text);
+    return std::string(text);
 }
 
 std::string first_few(const std::vector<std::string>& items, std::size_t shown) {

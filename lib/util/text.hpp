@@ -21,8 +21,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string plural(std::size_t n, std::string_view word);
 // `text` as one shell word: in single quotes, each ' written as '\''.
 std::string shell_quote(std::string_view text);
-// `text` as one shell word, quoted only when sh would read it otherwise: `src/api.py` stays as
-// it is, `my file` becomes 'my file'. For commands printed for people and agents to type.
+// `text` as one shell word, readable: as it is when the shell would leave it alone (letters,
+// digits and _@%+=:,./-), else shell_quote(text).
 std::string shell_word(std::string_view text);
 // "a, b, c and 4 more": the first `shown` items, then how many are left out.
 std::string first_few(const std::vector<std::string>& items, std::size_t shown);

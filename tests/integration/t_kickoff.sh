@@ -47,8 +47,8 @@ assert_contains "$k1" $'```bash\ncd '"$wt1"$'\n```' "the worktree to cd into"
 assert_contains "$k1" "Branch: work/task-1-api (started from main)" "the branch and its base"
 assert_contains "$k1" $'You may ONLY modify files in:\n- src/api\n' "the scope"
 assert_contains "$k1" 'Build the API: $(touch pwned1) and `touch pwned2`' "the plan's description"
-assert_contains "$k1" $'- `[CHECKPOINT] Add user routes`\n- `[CHECKPOINT] Add order routes`' \
-    "the plan's checkpoints"
+assert_contains "$k1" $'- `git add -A -- src/api && git commit -m \'[CHECKPOINT] Add user routes\'`\n- `git add -A -- src/api && git commit -m \'[CHECKPOINT] Add order routes\'`' \
+    "the plan's checkpoints, as commands"
 assert_contains "$k1" '- `make test`' "the verify commands"
 assert_contains "$k1" '`[BLOCKED:<reason>]` - cannot proceed' "the protocol's tags"
 assert_contains "$k1" '`[NEEDS:task-2/UserModel] Require User model for relations`' \
@@ -58,11 +58,13 @@ assert_contains "$k1" "git branch --show-current" "check the branch before commi
 
 expect_ok porch kickoff 2
 assert_contains "$OUT" $'You may ONLY modify files in:\n- src/web' "task-2's scope"
-assert_contains "$OUT" 'You need output from task-1 (api), which is not complete yet' \
+assert_contains "$OUT" 'You need output from task-1 (api). It is not complete yet.' \
     "task-2's dependency"
-assert_contains "$OUT" 'commit `[NEEDS:task-1/<item>] <what you need>`' "what to commit without it"
-assert_contains "$OUT" 'git merge work/task-1-api' "how to pick it up"
-assert_contains "$OUT" '`[BLOCKED:<reason>] <what is missing>`' "what to commit when stuck"
+assert_contains "$OUT" "run \`git commit --allow-empty -m '[NEEDS:task-1/<item>] <what you need>'\`" \
+    "what to commit without it"
+assert_contains "$OUT" 'git merge --no-ff --no-edit work/task-1-api' "how to pick it up"
+assert_contains "$OUT" "\`git commit --allow-empty -m '[BLOCKED:<reason>] <what is missing>'\`" \
+    "what to commit when stuck"
 
 expect_ok porch kickoff 3
 assert_contains "$OUT" "docs (no plan entry describes this task" "a worker the plan does not know"
@@ -83,7 +85,8 @@ expect_fail 128 "no worker task-9" -- porch kickoff 9
 
 # --- launch scripts ----------------------------------------------------------------------------
 expect_fail 128 "porch.agentCommand" -- porch kickoff 1 --script
-assert_contains "$ERR" "hint: git config porch.agentCommand '<your agent command>'" "the hint"
+assert_contains "$ERR" "porch.agent names a preset (claude, codex, gemini, aider)" "the presets"
+assert_contains "$ERR" "hint: git config porch.agent claude" "the hint"
 assert_false "no script without an agent command" test -e .porch/scripts
 
 # The fake agent records its arguments (NUL-separated), its folder and its stdin.
@@ -153,7 +156,7 @@ expect_ok porch resume 1
 assert_contains "$OUT" "# Continue Work: task-1-api" "the continuation title"
 assert_contains "$OUT" "crashed before its first commit" "no commit yet"
 assert_contains "$OUT" $'## Completed (from git log)\n\n- Nothing yet' "nothing completed"
-assert_contains "$OUT" $'## Remaining\n\n- `[CHECKPOINT] Add user routes`\n- `[CHECKPOINT] Add order routes`' \
+assert_contains "$OUT" $'## Remaining\n\n- `git add -A -- src/api && git commit -m \'[CHECKPOINT] Add user routes\'`\n- `git add -A -- src/api && git commit -m \'[CHECKPOINT] Add order routes\'`' \
     "every planned checkpoint remains"
 assert_contains "$OUT" "cd $wt1" "where to work"
 assert_contains "$OUT" $'You may ONLY modify files in:\n- src/api' "the scope again"
@@ -168,10 +171,11 @@ commit -C "$wt1" "[CHECKPOINT] Add user routes for /users"
 commit -C "$wt1" "[BLOCKED:missing-spec] Need the order schema"
 expect_ok porch resume task-1
 assert_contains "$OUT" "# Resume Work: task-1-api" "a blocked worker resumes"
-assert_contains "$OUT" '- You committed `[BLOCKED:missing-spec]`' "what it was blocked on"
+assert_contains "$OUT" "- You committed \`[BLOCKED:missing-spec]\`. If that is resolved, continue; if not, run \`git commit --allow-empty -m '[BLOCKED:missing-spec] <what is still missing>'\` again and stop." \
+    "what it was blocked on, and the command to say so again"
 assert_contains "$OUT" $'## Completed (from git log)\n\n- [CHECKPOINT] Add user routes for /users\n' \
     "the checkpoint it made"
-assert_contains "$OUT" $'## Remaining\n\n- `[CHECKPOINT] Add order routes`\n- Final' \
+assert_contains "$OUT" $'## Remaining\n\n- `git add -A -- src/api && git commit -m \'[CHECKPOINT] Add order routes\'`\n- Final' \
     "only the other checkpoint remains"
 expect_ok porch resume 1 --json
 assert_json "$OUT" 'd["waiting"]' '[{"kind":"blocked","reason":"missing-spec"}]'
@@ -185,11 +189,11 @@ assert_contains "$OUT" "OrderRoutes from task-1: not available yet (task-1 is bl
 commit -C "$wt1" "[CHECKPOINT] Add order routes: OrderRoutes done"
 expect_ok porch resume 2
 assert_contains "$OUT" "The item you needed is now available." "the unblocked title"
-assert_contains "$OUT" 'OrderRoutes from task-1: available now (task-1 has committed it). Pick it up with `git merge work/task-1-api`' \
+assert_contains "$OUT" 'OrderRoutes from task-1: available now (task-1 has committed it). Pick it up with `git merge --no-ff --no-edit work/task-1-api`' \
     "how to pick it up"
 expect_ok porch resume 2 --json
 assert_json "$OUT" '[(w["kind"], w["item"], w["available"], w["pick"]) for w in d["waiting"]]' \
-    '[["needs","OrderRoutes",true,"git merge work/task-1-api"]]'
+    '[["needs","OrderRoutes",true,"git merge --no-ff --no-edit work/task-1-api"]]'
 expect_ok porch resume 1
 assert_contains "$OUT" "Every planned checkpoint is committed" "both checkpoints done"
 

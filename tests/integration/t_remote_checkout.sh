@@ -216,14 +216,14 @@ assert_json "$OUT" '[d["worktree"], d["remote"]]' '[null,"origin"]'
 
 # Pick-up advice names <remote>/<branch> where there is no local branch.
 expect_ok porch kickoff task-4
-assert_contains "$OUT" "pick it up with \`git fetch origin && git merge origin/work/task-1-api\`" \
+assert_contains "$OUT" "pick it up with \`git fetch origin && git merge --no-ff --no-edit origin/work/task-1-api\`" \
     "the dependency is picked up from the remote"
 expect_ok porch resume --json task-4
 assert_json "$OUT" '[w["pick"] for w in d["waiting"]]' \
-    '["git fetch origin && git merge origin/work/task-1-api"]' "resume picks it up from the remote"
+    '["git fetch origin && git merge --no-ff --no-edit origin/work/task-1-api"]' "resume picks it up from the remote"
 expect_ok porch status --json
 assert_json "$OUT" '[a["action"] for a in d["alerts"] if a["kind"] == "needs-satisfied"]' \
-    '["pick it up: git merge origin/work/task-1-api (on work/task-4-ui)"]' \
+    '["pick it up: git merge --no-ff --no-edit origin/work/task-1-api (on work/task-4-ui)"]' \
     "the alert names the remote-tracking branch"
 cd "$T"
 

@@ -102,7 +102,7 @@ assert_eq "$expected" "$(head -n 6 <<<"$OUT")" "the status table"
 assert_contains "$OUT" "] 1/5 complete (base: main)" "the progress line"
 assert_contains "$OUT" "task-3 is blocked: missing-api-spec" "the blocked alert"
 assert_contains "$OUT" "task-10 needs UserModel from task-2, which is complete" "the satisfied NEEDS alert"
-assert_contains "$OUT" "pick it up: git -C $(wt task-10-docs) merge work/task-2-models" "how to pick it up"
+assert_contains "$OUT" "pick it up: git -C $(wt task-10-docs) merge --no-ff --no-edit work/task-2-models" "how to pick it up"
 table=$OUT
 
 # --- the same answer from everywhere -------------------------------------------------------------

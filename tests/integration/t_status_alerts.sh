@@ -35,7 +35,7 @@ run porch status --json
 assert_json "$OUT" '[a["kind"] for a in d["alerts"] if a["worker"] == "task-2"]' '["needs-satisfied"]' \
     "the NEEDS is met once task-1 commits the item"
 assert_json "$OUT" '[a["action"] for a in d["alerts"] if a["worker"] == "task-2"]' \
-    "[\"pick it up: git -C $(wt task-2-web) merge work/task-1-api\"]" "and says how to pick it up"
+    "[\"pick it up: git -C $(wt task-2-web) merge --no-ff --no-edit work/task-1-api\"]" "and says how to pick it up"
 expect_ok porch status
 assert_contains "$OUT" "task-2 needs UserRoutes from task-1, which has committed it" "the text says so"
 

@@ -31,9 +31,62 @@ TEST_CASE("launch_script quotes every value and picks a free delimiter", "[launc
     a.desc = "api";
     a.worktree = "/tmp/it's here";
     std::string prompt = "line $(x)\nPORCH_PROMPT_END\nPORCH_PROMPT_END_1\nlast\n";
-    std::string script = launch_script(a, {"agent", "--flag=a b"}, prompt);
+    porch::prompts::Agent agent;
+    agent.command = {"agent", "--flag=a b"};
+    std::string script = launch_script(a, agent, prompt);
     CHECK_THAT(script, Catch::Matchers::Contains("cd -- '/tmp/it'\\''s here'\n"));
     CHECK_THAT(script, Catch::Matchers::Contains("<<'PORCH_PROMPT_END_2'"));
     CHECK_THAT(script, Catch::Matchers::Contains("\nlast\nPORCH_PROMPT_END_2\n"));
     CHECK_THAT(script, Catch::Matchers::Contains("exec 'agent' '--flag=a b' \"$prompt\"\n"));
+}
+
+TEST_CASE("agent presets pass the prompt as each agent takes it", "[launch]") {
+    using porch::prompts::find_preset;
+    CHECK(porch::prompts::preset_names() == Strings{"claude", "codex", "gemini", "aider"});
+    for (const auto& name : porch::prompts::preset_names()) {
+        auto agent = find_preset(name);
+        REQUIRE(agent);
+        CHECK(agent->preset == name);
+        CHECK(agent->command.front() == name);
+        CHECK_FALSE(agent->gives_up.empty());
+        CHECK_FALSE(agent->warnings.empty());
+    }
+    CHECK_FALSE(find_preset("Claude"));
+    CHECK_FALSE(find_preset(""));
+
+    porch::prompts::Assignment a;
+    a.worker = "task-1";
+    a.worktree = "/w";
+    auto script = [&](const char* name) { return launch_script(a, *find_preset(name), "p\n"); };
+    // The seeds' template: the prompt is claude's first message, not -p.
+    CHECK_THAT(
+        script("claude"),
+        Catch::Matchers::Contains("exec 'claude' '--dangerously-skip-permissions' \"$prompt\"\n"));
+    CHECK_THAT(script("codex"),
+               Catch::Matchers::Contains("exec 'codex' 'exec' '--dangerously-bypass-approvals-and-"
+                                         "sandbox' \"$prompt\" </dev/null\n"));
+    CHECK_THAT(script("gemini"), Catch::Matchers::Contains("export GEMINI_CLI_TRUST_WORKSPACE="
+                                                           "'true'\nexec 'gemini' '--approval-"
+                                                           "mode' 'yolo' '--prompt' \"$prompt\" "
+                                                           "</dev/null\n"));
+    // aider reads positional arguments as files, and would commit without a protocol tag.
+    CHECK_THAT(script("aider"),
+               Catch::Matchers::Contains("exec 'aider' '--yes-always' '--no-auto-commits' "
+                                         "'--no-gitignore' '--message' \"$prompt\"\n"));
+    CHECK_THAT(script("aider"), Catch::Matchers::Contains(
+                                    "# The agent is the preset aider (git config porch.agent)"));
+    CHECK_THAT(script("aider"), Catch::Matchers::Contains(">&2\n"));
+}
+
+TEST_CASE("launch_script notes a rejection and the attempt in comments", "[launch]") {
+    porch::prompts::Assignment a;
+    a.worker = "task-1";
+    a.worktree = "/w";
+    a.rejection = "no tests\nfor $(orders)";
+    a.attempt = 2;
+    a.attempts_allowed = 3;
+    std::string script = launch_script(a, *porch::prompts::find_preset("claude"), "p");
+    CHECK_THAT(script, Catch::Matchers::Contains(
+                           "# QA rejected the previous attempt: no tests\n# for $(orders)\n"));
+    CHECK_THAT(script, Catch::Matchers::Contains("# Attempt 2 of 3 (git porch retry).\n"));
 }

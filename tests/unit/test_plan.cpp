@@ -62,6 +62,7 @@ size = "M"
 priority = "P0"
 checkpoints = ["routes", "handlers"]
 verify = ["make test"]
+produces = ["UserRoutes", "Order API"]
 
 [[task]]
 id = "task-2"
@@ -73,6 +74,8 @@ needs = ["1"]
     CHECK(p.tasks[0].scope == std::vector<std::string>{"src/api/", "src/*.ts"});
     CHECK(p.tasks[0].checkpoints.size() == 2);
     CHECK(p.tasks[0].verify == std::vector<std::string>{"make test"});
+    CHECK(p.tasks[0].produces == std::vector<std::string>{"UserRoutes", "Order API"});
+    CHECK(p.tasks[1].produces.empty());
     CHECK(p.tasks[1].id == "2"); // task-2 means id 2
     CHECK(p.tasks[1].needs == std::vector<std::string>{"1"});
     REQUIRE(find(p, "task-2") != nullptr);
@@ -97,6 +100,11 @@ TEST_CASE("plan: errors carry line and column", "[plan]") {
     CHECK_THAT(error_of("[[task]\n"), StartsWith("plan.toml:1:"));
     CHECK_THAT(error_of("[[task]]\nid = \"1\"\ndesc = \"x\"\nneeds = [\"task-\"]\n"),
                Contains("not a task id"));
+    // An item ends at ]: one with a ] or a line break could never be asked for.
+    CHECK_THAT(error_of("[[task]]\nid = \"1\"\ndesc = \"x\"\nproduces = [\"a]b\"]\n"),
+               StartsWith("plan.toml:4:12: 'produces' holds 'a]b'"));
+    CHECK_THAT(error_of("[[task]]\nid = \"1\"\ndesc = \"x\"\nproduces = [\" \"]\n"),
+               Contains("not empty"));
 }
 
 TEST_CASE("plan: to_toml round-trips", "[plan]") {
@@ -106,6 +114,7 @@ TEST_CASE("plan: to_toml round-trips", "[plan]") {
     t.size = "XL";
     t.priority = "high";
     t.verify = {"make test"};
+    t.produces = {"UserModel", "the \"order\" API"};
     p.tasks = {task("3", {}), t};
     auto back = parse(to_toml(p), "x");
     REQUIRE(back.tasks.size() == 2);
@@ -114,6 +123,7 @@ TEST_CASE("plan: to_toml round-trips", "[plan]") {
     CHECK(back.tasks[1].needs == t.needs);
     CHECK(back.tasks[1].size == "XL");
     CHECK(back.tasks[1].verify == t.verify);
+    CHECK(back.tasks[1].produces == t.produces);
     CHECK(to_toml(back) == to_toml(p));
 }
 

@@ -58,12 +58,69 @@ void place_worker(const model::Context& ctx, const model::StatusReport& report,
     a.remote = clean_text(remote);
 }
 
+// The first line of a plan description that says something: a roster line, not the whole task.
+std::string first_line(const std::string& text) {
+    for (auto line : util::split_lines(text))
+        if (auto t = util::trim(line); !t.empty())
+            return t;
+    return {};
+}
+
+// The other workers, spawned ones in status order, then the plan's tasks not spawned yet.
+std::vector<Teammate> load_team(const model::StatusReport& report, const std::string& self,
+                                const plan::Plan* plan) {
+    std::vector<Teammate> team;
+    auto from_plan = [&](Teammate& t, const plan::Task* task) {
+        if (!task)
+            return;
+        t.summary = first_line(clean_text(task->description));
+        t.produces = clean_all(task->produces);
+        if (t.scope.empty())
+            t.scope = clean_all(task->scope);
+    };
+    for (const auto& w : report.workers) {
+        if (w.worker == self)
+            continue;
+        Teammate t{
+            w.worker, clean_text(w.desc), w.state, clean_text(w.branch), clean_all(w.scope), {},
+            {}};
+        from_plan(t, plan ? plan::find(*plan, w.id) : nullptr);
+        team.push_back(std::move(t));
+    }
+    if (plan)
+        for (const auto& task : plan->tasks) {
+            std::string name = protocol::worker_name(task.id);
+            if (name == self || model::find_worker(report, name))
+                continue;
+            Teammate t{name, clean_text(task.desc), std::nullopt, {}, {}, {}, {}};
+            from_plan(t, &task);
+            team.push_back(std::move(t));
+        }
+    return team;
+}
+
+// The newest QA verdict (of any check), when it is a rejection, and the retries counted.
+void load_attempts(const model::Context& ctx, const model::WorkerStatus& worker,
+                   const std::vector<store::Event>& events, Assignment& a) {
+    std::optional<model::QaEvent> verdict;
+    for (const auto& e : events)
+        if (auto type = model::type_of(e);
+            type == model::EventType::qa || type == model::EventType::qa_check)
+            verdict = model::QaEvent::decode(e);
+    if (verdict && verdict->verdict == model::QaVerdict::rejected)
+        a.rejection = clean_text(verdict->reason);
+    a.attempt = worker.attempts;
+    a.attempts_allowed = ctx.config.retry_on_failure;
+}
+
 } // namespace
 
 std::string pick_command(const Assignment& a, const model::WorkerStatus& needed) {
+    constexpr std::string_view merge = "git merge --no-ff --no-edit ";
     if (const model::WorkerTip* pushed = a.elsewhere ? model::remote_tip(needed) : nullptr)
-        return clean_text("git fetch " + pushed->remote + " && git merge " + pushed->display());
-    return clean_text("git merge " + model::merge_ref(needed));
+        return clean_text("git fetch " + util::shell_word(pushed->remote) + " && " +
+                          std::string(merge) + util::shell_word(pushed->display()));
+    return clean_text(std::string(merge) + util::shell_word(model::merge_ref(needed)));
 }
 
 Assignment load_assignment(const model::Context& ctx, const model::StatusReport& report,
@@ -81,7 +138,9 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
     // The spawned event knows the base and, when the worktree is not checked out right now,
     // where it was put.
     std::string worktree_rel;
-    for (const auto& e : store::read(ctx.repo, worker.worker))
+    const auto events = store::read(ctx.repo, worker.worker);
+    load_attempts(ctx, worker, events, a);
+    for (const auto& e : events)
         if (model::type_of(e) == model::EventType::spawned) {
             auto spawned = model::SpawnedEvent::decode(e);
             a.base_ref = clean_text(spawned.base_ref);
@@ -102,6 +161,7 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
         a.description = clean_text(task->description);
         a.checkpoints = clean_all(task->checkpoints);
         a.verify = clean_all(task->verify);
+        a.produces = clean_all(task->produces);
         if (a.scope.empty()) // spawned without --scope: the plan still says what is theirs
             a.scope = clean_all(task->scope);
         for (const auto& n : task->needs)
@@ -115,16 +175,25 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
         if (name == a.worker || std::any_of(a.needs.begin(), a.needs.end(),
                                             [&](const auto& d) { return d.worker == name; }))
             continue;
-        Dependency d{name, {}, {}, {}};
+        Dependency d{name, {}, {}, {}, false, {}};
+        const plan::Task* planned = plan ? plan::find(*plan, *id) : nullptr;
         if (const auto* other = model::find_worker(report, name)) {
             d.desc = clean_text(other->desc);
             d.pick = pick_command(a, *other);
             d.state = other->state;
-        } else if (const plan::Task* t = plan ? plan::find(*plan, *id) : nullptr) {
-            d.desc = clean_text(t->desc);
+            // Only a complete worker's whole tip counts: an item-less need_met would take any
+            // commit of an unfinished one.
+            d.merged =
+                other->state == model::WorkerState::complete &&
+                model::need_met(ctx.repo, worker, {name, {}}, other) == model::NeedMet::merged;
+        } else if (planned) {
+            d.desc = clean_text(planned->desc);
         }
+        if (planned)
+            d.produces = clean_all(planned->produces);
         a.needs.push_back(std::move(d));
     }
+    a.team = load_team(report, a.worker, plan);
     return a;
 }
 

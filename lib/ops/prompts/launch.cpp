@@ -1,5 +1,6 @@
 #include "ops/prompts/launch.hpp"
 
+#include "model/naming.hpp"
 #include "model/setup.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -82,10 +83,141 @@ std::string delimiter_for(const std::string& prompt) {
     }
 }
 
+// The presets, in the order the documentation lists them. Each passes the prompt where that
+// agent reads it, with its flags for unattended work; gives_up goes into the script's comments.
+const std::vector<Agent>& presets() {
+    static const std::vector<Agent> all{
+        {.preset = "claude",
+         .command = {"claude", "--dangerously-skip-permissions"},
+         .gives_up =
+             {
+                 "claude --dangerously-skip-permissions <prompt>: the seeds' template, an",
+                 "interactive session. It needs a terminal, and it stays open after the worker's",
+                 "[COMPLETE]: close it yourself. It gives up every permission check: claude runs",
+                 "any command and edits any file, in the worktree or not, without asking, so run "
+                 "it",
+                 "where that is acceptable (a container or a VM); Claude Code refuses the flag as",
+                 "root. `claude -p` would exit when done, but it runs no tool that needs a",
+                 "permission (the seeds: -p does not run tools).",
+             },
+         .warnings = {"claude runs with --dangerously-skip-permissions: no permission checks at "
+                      "all, and its session stays open after [COMPLETE]"}},
+        {.preset = "codex",
+         .command = {"codex", "exec", "--dangerously-bypass-approvals-and-sandbox"},
+         .no_stdin = true,
+         .gives_up =
+             {
+                 "codex exec --dangerously-bypass-approvals-and-sandbox <prompt>: runs the task",
+                 "without a terminal and exits. It gives up codex's approvals and its sandbox: in",
+                 "the sandbox (--sandbox workspace-write) git's metadata stays read-only, and a",
+                 "worktree's git directory lies outside the worktree, so the protocol's commits",
+                 "would fail. Standard input is /dev/null: codex exec reads piped input as more",
+                 "prompt and would wait for it.",
+             },
+         .warnings = {"codex runs without approvals or sandbox "
+                      "(--dangerously-bypass-approvals-and-sandbox): in its sandbox the "
+                      "protocol's git commits would fail"}},
+        {.preset = "gemini",
+         .command = {"gemini", "--approval-mode", "yolo"},
+         .prompt_option = "--prompt",
+         .env = {{"GEMINI_CLI_TRUST_WORKSPACE", "true"}},
+         .no_stdin = true,
+         .gives_up =
+             {
+                 "gemini --approval-mode yolo --prompt <prompt>: runs the task without a terminal",
+                 "and exits, approving every tool call without asking. In a folder it does not",
+                 "trust gemini falls back to asking, which nobody can answer here, and a new",
+                 "worktree is not trusted: GEMINI_CLI_TRUST_WORKSPACE=true trusts it for this run,",
+                 "so gemini also reads the repository's own .gemini settings. Standard input is",
+                 "/dev/null: --prompt adds piped input to the prompt.",
+             },
+         .warnings = {"gemini approves every tool call (--approval-mode yolo) and trusts the "
+                      "worktree (GEMINI_CLI_TRUST_WORKSPACE=true), reading the repository's "
+                      ".gemini settings; a gemini that ignores that variable stops in the "
+                      "untrusted worktree at its first tool call"}},
+        {.preset = "aider",
+         .command = {"aider", "--yes-always", "--no-auto-commits", "--no-gitignore"},
+         .prompt_option = "--message",
+         .gives_up =
+             {
+                 "aider --yes-always --no-auto-commits --no-gitignore --message <prompt>: one",
+                 "request, then it exits. --message, as aider takes positional arguments for files",
+                 "to edit. --no-auto-commits: its own commit messages carry no protocol tag (and",
+                 "skip the hooks). --no-gitignore: it would add .aider* to .gitignore, outside the",
+                 "worker's scope; its .aider* files stay untracked in the worktree. --yes-always",
+                 "answers its questions but declines shell commands: aider runs no git command and",
+                 "no verify command itself.",
+             },
+         .warnings = {"aider makes no commits and runs no commands (--no-auto-commits, "
+                      "--yes-always declines them): when it exits, commit its work with the "
+                      "prompt's Commit Protocol commands"}},
+    };
+    return all;
+}
+
+// git config's value, or nullopt when it is unset or blank.
+std::optional<std::string> config_value(const git::Repo& repo, std::string_view key) {
+    auto value = repo.config_string(key);
+    if (!value || util::trim(*value).empty())
+        return std::nullopt;
+    return value;
+}
+
+// A comment line per line of `text`.
+std::string comment(std::string_view text) {
+    std::string out;
+    for (auto line : util::split_lines(text))
+        out += util::trim_right("# " + std::string(line)) + "\n";
+    return out;
+}
+
 } // namespace
 
-std::string launch_script(const Assignment& a, const std::vector<std::string>& agent,
-                          const std::string& prompt) {
+const std::vector<std::string>& preset_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& p : presets())
+            out.push_back(p.preset);
+        return out;
+    }();
+    return names;
+}
+
+std::optional<Agent> find_preset(std::string_view name) {
+    for (const auto& p : presets())
+        if (p.preset == name)
+            return p;
+    return std::nullopt;
+}
+
+Agent configured_agent(const git::Repo& repo, std::string* overridden) {
+    const auto command = config_value(repo, agent_command_key);
+    const auto name = config_value(repo, agent_key);
+    std::optional<Agent> preset;
+    if (name && !(preset = find_preset(util::trim(*name))))
+        throw Error(ErrorKind::fatal,
+                    std::string(agent_key) + " is " + protocol::quote(util::trim(*name)) +
+                        ", not one of " + util::join(preset_names(), ", "),
+                    "git config " + std::string(agent_key) + " " + preset_names().front());
+    if (command) {
+        if (overridden && preset)
+            *overridden = preset->preset;
+        Agent own;
+        own.command = split_command(*command);
+        return own;
+    }
+    if (!preset)
+        throw Error(ErrorKind::fatal,
+                    "--script needs your agent, from your git config (never from the "
+                    "repository): " +
+                        std::string(agent_key) + " names a preset (" +
+                        util::join(preset_names(), ", ") + "), or " +
+                        std::string(agent_command_key) + " is your own command",
+                    "git config " + std::string(agent_key) + " " + preset_names().front());
+    return *preset;
+}
+
+std::string launch_script(const Assignment& a, const Agent& agent, const std::string& prompt) {
     // bash reads a here-document up to a NUL no further: keep the prompt free of them.
     std::string body;
     for (char c : prompt)
@@ -98,23 +230,42 @@ std::string launch_script(const Assignment& a, const std::vector<std::string>& a
     std::string out = "#!/usr/bin/env bash\n";
     out += "# Launches worker " + a.worker + " with its kickoff prompt; written by\n";
     out += "# `git porch kickoff " + a.worker + " --script` (run it again to rewrite this file).\n";
-    out += "# The agent command is your git config porch.agentCommand.\n";
+    if (agent.preset.empty())
+        out += "# The agent command is your git config porch.agentCommand.\n";
+    else
+        out += "# The agent is the preset " + agent.preset + " (git config porch.agent):\n";
+    for (const auto& line : agent.gives_up)
+        out += comment(line);
+    if (a.rejection)
+        out += comment("QA rejected the previous attempt: " +
+                       (a.rejection->empty() ? std::string("(no reason given)") : *a.rejection));
+    if (a.attempt > 0)
+        out += comment("Attempt " + std::to_string(a.attempt) + " of " +
+                       std::to_string(a.attempts_allowed) + " (git porch retry).");
     out += "set -eu\n";
+    for (const auto& w : agent.warnings)
+        out += "printf '%s\\n' " + util::shell_quote("git porch: warning: " + w) + " >&2\n";
     out += "cd -- " + util::shell_quote(a.worktree) + "\n";
     // A quoted delimiter: nothing in the body is expanded. read -d '' stops at the end of the
     // text (and fails there, hence || true); the here-document's final newline is dropped.
     out += "IFS= read -r -d '' prompt <<'" + delim + "' || true\n";
     out += body + "\n" + delim + "\n";
     out += "prompt=${prompt%$'\\n'}\n";
+    for (const auto& [key, value] : agent.env)
+        out += "export " + key + "=" + util::shell_quote(value) + "\n";
     out += "exec";
-    for (const auto& word : agent)
+    for (const auto& word : agent.command)
         out += " " + util::shell_quote(word);
-    out += " \"$prompt\"\n";
-    return out;
+    if (!agent.prompt_option.empty())
+        out += " " + util::shell_quote(agent.prompt_option);
+    out += " \"$prompt\"";
+    if (agent.no_stdin)
+        out += " </dev/null";
+    return out + "\n";
 }
 
-std::string write_launch_script(const model::Context& ctx, const Assignment& a,
-                                const std::vector<std::string>& agent, const std::string& prompt) {
+std::string write_launch_script(const model::Context& ctx, const Assignment& a, const Agent& agent,
+                                const std::string& prompt) {
     if (!ctx.root)
         throw Error(ErrorKind::fatal, "cannot write launch scripts in a bare repository");
     fs::path dir = fs::path(*ctx.root) / scripts_dir;

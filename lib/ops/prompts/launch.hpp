@@ -1,19 +1,53 @@
 // Launch scripts: one executable file per worker that cds into its worktree and starts the
-// person's own agent command with the kickoff prompt. The agent command comes from git config
-// (porch.agentCommand), never from a committed file, so no repository decides what runs on a
-// teammate's machine.
+// person's own agent with the kickoff prompt. The agent comes from git config - a preset named
+// by porch.agent (claude, codex, gemini, aider) or any command in porch.agentCommand - never
+// from a committed file, so no repository decides what runs on a teammate's machine.
 #pragma once
 
+#include "git/repo.hpp"
 #include "ops/prompts/assignment.hpp"
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace porch::prompts {
 
 constexpr std::string_view agent_command_key = "porch.agentCommand";
+constexpr std::string_view agent_key = "porch.agent";
 constexpr std::string_view scripts_dir = ".porch/scripts"; // under the main worktree, excluded
+
+// How a launch script starts the agent. (Every member has an initializer: the presets in
+// launch.cpp name only the members they set.)
+struct Agent {
+    std::string preset{};               // claude, codex, gemini, aider; empty: porch.agentCommand
+    std::vector<std::string> command{}; // the words before the prompt
+    // The option whose value is the prompt (aider takes its positional arguments for files to
+    // edit); empty: the prompt is the last argument.
+    std::string prompt_option{};
+    std::vector<std::pair<std::string, std::string>> env{}; // exported for the agent
+    // Standard input from /dev/null: agents that read piped input as more prompt would wait for
+    // it when an orchestrator starts the script.
+    bool no_stdin = false;
+    std::vector<std::string> gives_up{}; // comment lines: what the unattended flags cost
+    // Where the agent would stop for permission or cannot follow the protocol by itself:
+    // printed by kickoff --script and by the script when it starts.
+    std::vector<std::string> warnings{};
+};
+
+// The presets' names, in the order the documentation lists them.
+const std::vector<std::string>& preset_names();
+
+// The preset of that name; nullopt for an unknown one.
+std::optional<Agent> find_preset(std::string_view name);
+
+// The agent the git config names. porch.agentCommand, when set, wins (split as split_command
+// does, the prompt added as the last argument), and `overridden` gets the porch.agent preset it
+// took the place of; else the porch.agent preset. Throws porch::Error (fatal) when neither is
+// set, when porch.agent names no preset (even under porch.agentCommand: a typo never passes),
+// and for an empty or badly quoted command.
+Agent configured_agent(const git::Repo& repo, std::string* overridden = nullptr);
 
 // Splits a command line into words the way the shell does for quotes ('...', "...", \), but
 // expands nothing: a $ or a ` stays a literal character. Throws porch::Error for an unclosed
@@ -22,12 +56,11 @@ std::vector<std::string> split_command(std::string_view command);
 
 // The script's text: bash, every value quoted, the prompt in a quoted here-document whose
 // delimiter is no line of the prompt.
-std::string launch_script(const Assignment& a, const std::vector<std::string>& agent,
-                          const std::string& prompt);
+std::string launch_script(const Assignment& a, const Agent& agent, const std::string& prompt);
 
 // Writes <main worktree>/.porch/scripts/worker-<id>-<desc>.sh (mode 0755, replacing an older
 // one), adds .porch/scripts/ to .git/info/exclude, and returns the script's absolute path.
-std::string write_launch_script(const model::Context& ctx, const Assignment& a,
-                                const std::vector<std::string>& agent, const std::string& prompt);
+std::string write_launch_script(const model::Context& ctx, const Assignment& a, const Agent& agent,
+                                const std::string& prompt);
 
 } // namespace porch::prompts

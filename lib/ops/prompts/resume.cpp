@@ -33,12 +33,8 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
     Progress p;
     std::vector<std::string> texts; // what follows the tag, for matching plan checkpoints
     std::set<std::string> seen;
-    std::optional<model::QaEvent> verdict;
     for (const auto& e : store::read_all(ctx.repo, worker.worker)) {
-        auto type = model::type_of(e);
-        if (type == model::EventType::qa || type == model::EventType::qa_check)
-            verdict = model::QaEvent::decode(e);
-        if (type != model::EventType::commit)
+        if (model::type_of(e) != model::EventType::commit)
             continue;
         auto commit = model::CommitEvent::decode(e);
         std::string subject = clean_text(commit.subject);
@@ -50,8 +46,6 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
         p.completed.push_back(subject);
         texts.push_back(protocol::classify_subject(subject).text);
     }
-    if (verdict && verdict->verdict == model::QaVerdict::rejected)
-        p.rejection = clean_text(verdict->reason);
 
     if (worker.state != model::WorkerState::complete)
         for (const auto& c : a.checkpoints)
@@ -88,7 +82,7 @@ std::string heading(const Assignment& a, const Progress& p) {
     const std::string name = a.worker + "-" + a.desc;
     bool unblocked = std::any_of(p.waiting.begin(), p.waiting.end(),
                                  [](const Waiting& w) { return w.available; });
-    if (p.rejection)
+    if (a.rejection)
         return "# Fix QA Rejection: " + name +
                "\n\nQA rejected your work. Fix what it found first, then continue.\n\n";
     if (unblocked)
@@ -104,19 +98,12 @@ std::string heading(const Assignment& a, const Progress& p) {
                 : "Previous session crashed. Resume from last checkpoint.\n\n");
 }
 
-std::string rejection_section(const Progress& p) {
-    if (!p.rejection)
-        return {};
-    return "## Fix First (QA rejection)\n\n" +
-           (p.rejection->empty() ? std::string("QA gave no reason: ask the lead.") : *p.rejection) +
-           "\n\n";
-}
-
 std::string waiting_line(const Waiting& w) {
     if (w.kind == "blocked")
         return "- You committed `[BLOCKED:" + w.reason +
-               "]`. If that is resolved, continue; if not, commit `[BLOCKED:" + w.reason +
-               "] <what is still missing>` again and stop.\n";
+               "]`. If that is resolved, continue; if not, run `" +
+               report_command("[BLOCKED:" + w.reason + "] <what is still missing>") +
+               "` again and stop.\n";
     std::string out = "- " + w.item + " from " + w.worker + ": ";
     if (w.available && w.pick.empty())
         return out + "available now (" + w.worker + " " + w.how + "). Continue with it.\n";
@@ -146,14 +133,14 @@ std::string progress_section(const Assignment& a, const Progress& p) {
     out += "\n## Remaining\n\n";
     if (!p.remaining.empty()) {
         for (const auto& r : p.remaining)
-            out += "- `[CHECKPOINT] " + r + "`\n";
-        out += "- Final: `[COMPLETE] <summary>` when all tasks are done\n";
+            out += checkpoint_line(a, r);
+        out += complete_line(a);
     } else if (a.checkpoints.empty()) {
-        out += "- Whatever of your task the completed checkpoints do not cover; then "
-               "`[COMPLETE] <summary>`\n";
+        out += "- Whatever of your task the completed checkpoints do not cover, then:\n";
+        out += complete_line(a);
     } else {
-        out += "- Every planned checkpoint is committed: finish the task and commit "
-               "`[COMPLETE] <summary>`\n";
+        out += "- Every planned checkpoint is committed: finish the task, then:\n";
+        out += complete_line(a);
     }
     if (!a.verify.empty())
         out += "\n" + verify_commands(a);
@@ -169,12 +156,13 @@ std::string resume_prompt(const Assignment& a, const Progress& p) {
     if (!a.description.empty())
         out += "## Your Task\n\n" + a.description + "\n\n";
     out += worktree_section(a);
-    out += rejection_section(p);
+    out += relaunch_section(a);
     out += waiting_section(p);
     out += progress_section(a, p);
     out += scope_section(a);
     out += protocol_section(a);
     out += sharing_section(a);
+    out += team_section(a);
     out += "## Start\n\n";
     if (a.elsewhere)
         out += "1. In your checkout of " + a.branch +
@@ -185,10 +173,16 @@ std::string resume_prompt(const Assignment& a, const Progress& p) {
     if (!a.remote.empty())
         out += "   Then bring in what was pushed meanwhile: `git pull --ff-only`\n";
     out += "2. Look at what the previous session left: `git status`, `git log --oneline -5`\n";
+    int step = 3;
+    for (const auto& d : a.needs)
+        if (d.state == model::WorkerState::complete && !d.merged && !d.pick.empty())
+            out += std::to_string(step++) + ". Merge " + d.worker + "'s finished work: `" + d.pick +
+                   "`\n";
     if (a.remote.empty())
-        out += "3. Continue from where the previous session left off\n";
+        out += std::to_string(step) + ". Continue from where the previous session left off\n";
     else
-        out += "3. Continue from where the previous session left off, pushing after every "
+        out += std::to_string(step) +
+               ". Continue from where the previous session left off, pushing after every "
                "protocol commit: `git push " +
                a.remote + " " + a.branch + "`\n";
     return out;

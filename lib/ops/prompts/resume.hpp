@@ -25,8 +25,7 @@ struct Progress {
     std::vector<std::string> completed; // [CHECKPOINT] subjects, oldest first
     std::vector<std::string> remaining; // plan checkpoints no checkpoint commit mentions
     std::vector<Waiting> waiting;
-    std::optional<std::string> rejection; // the reason of the newest QA verdict, if a rejection
-    std::string last_commit;              // the newest recorded subject; empty without commits
+    std::string last_commit; // the newest recorded subject; empty without commits
 };
 
 Progress load_progress(const model::Context& ctx, const model::StatusReport& report,

@@ -98,8 +98,10 @@ void need_alert(const Context& ctx, const StatusReport& report, const WorkerStat
     case NeedMet::committed:
         break;
     }
-    std::string pick = w.worktree ? "git -C " + *w.worktree + " merge " + merge_ref(*needed)
-                                  : "git merge " + merge_ref(*needed) + " (on " + w.branch + ")";
+    // --no-ff: a fast-forward would make the needed worker's commits look like the waiting one's.
+    const std::string merge = "merge --no-ff --no-edit " + merge_ref(*needed);
+    std::string pick = w.worktree ? "git -C " + *w.worktree + " " + merge
+                                  : "git " + merge + " (on " + w.branch + ")";
     out.push_back(
         {AlertKind::needs_satisfied, w.worker,
          wanted + ", which " +
