@@ -89,12 +89,9 @@ public:
                 chosen.push_back(&w);
             }
         }
-        if (!m_all && chosen.empty()) {
-            const plan::Task* task = plan_ptr ? plan::find(*plan_ptr, only) : nullptr;
-            fail("no worker " + only + ": spawn it first",
-                 task ? "git porch spawn " + only + " " + task->desc
-                      : "git porch spawn " + only + " <desc>");
-        }
+        if (!m_all && chosen.empty())
+            throw model::no_worker(ctx, only, "spawn it first",
+                                   "git porch spawn " + only.substr(5) + " <description>");
 
         json out = json::array();
         bool first = true;

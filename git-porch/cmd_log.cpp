@@ -5,6 +5,7 @@
 #include "model/events.hpp"
 #include "model/naming.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -178,9 +179,8 @@ public:
                       << '\n';
         if (events.empty() && !m_worker.empty() &&
             model::worker_branches(*env.ctx, workers.front()).empty())
-            throw Error(ErrorKind::fatal,
-                        "no worker " + workers.front() + ": no branch and no events",
-                        "list workers with: git porch status");
+            throw model::no_worker(*env.ctx, workers.front(), "no branch and no events",
+                                   "list workers with: git porch status");
         std::set<std::string> commits;
         for (const auto& e : events)
             if (e.type == "commit")
@@ -201,9 +201,8 @@ public:
         }
         if (events.empty() && !m_worker.empty() &&
             model::worker_branches(*env.ctx, workers.front()).empty())
-            throw Error(ErrorKind::fatal,
-                        "no worker " + workers.front() + ": no branch and no events",
-                        "list workers with: git porch status");
+            throw model::no_worker(*env.ctx, workers.front(), "no branch and no events",
+                                   "list workers with: git porch status");
         if (events.empty()) {
             std::cout << "no events yet\n";
             return 0;

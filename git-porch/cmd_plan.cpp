@@ -204,7 +204,12 @@ private:
                       << '\n';
             return 1;
         }
-        std::cout << "next: git porch plan apply\n";
+        if (p.tasks.empty())
+            std::cout << "next: add [[task]] tables to " << plan::plan_path
+                      << ", or make them from a task list: git porch plan import --force "
+                         "<file.md>\n";
+        else
+            std::cout << "next: git porch plan apply\n";
         return 0;
     }
 
@@ -300,9 +305,12 @@ private:
                       << (s.slot.empty() ? "" : " (" + s.slot + ")") << '\n';
         for (const auto& id : r.existing)
             std::cout << "  " << protocol::worker_name(id) << " was spawned already\n";
+        const auto checks = config::required_checks(env.ctx->config);
         for (const auto& w : r.waiting)
             std::cout << "  " << protocol::worker_name(w.id) << " waits for "
-                      << util::join(w.needs, ", ") << " to be complete\n";
+                      << util::join(w.needs, ", ") << " to be complete"
+                      << (checks.empty() ? "" : " and approved (" + util::join(checks, ", ") + ")")
+                      << '\n';
         if (!r.started.empty())
             std::cout << "next: git porch kickoff " << r.started.front().worker
                       << " (for each worker), then git porch status\n";

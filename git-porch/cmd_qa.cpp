@@ -4,6 +4,10 @@
 #include "command.hpp"
 #include "json_words.hpp"
 #include "model/checks.hpp"
+#include "model/naming.hpp"
+#include "model/plan.hpp"
+#include "ops/plan/apply.hpp"
+#include "ops/plan/check.hpp"
 #include "ops/qa/qa.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
@@ -15,6 +19,24 @@
 namespace porch::cli {
 
 namespace {
+
+// The plan's tasks that git porch plan apply would start now (task-<id>); none without a plan,
+// or with errors in it (plan check reports those).
+std::vector<std::string> ready_tasks(const model::Context& ctx) {
+    std::vector<std::string> out;
+    try {
+        auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
+        if (!plan)
+            return out;
+        const auto checked = plan::check(*plan, ctx.config);
+        if (!checked.ok())
+            return out;
+        for (const auto& id : plan::preview(ctx, *plan, checked, std::nullopt).ready)
+            out.push_back(protocol::worker_name(id));
+    } catch (const Error&) {
+    }
+    return out;
+}
 
 class Qa : public Command {
 public:
@@ -53,12 +75,16 @@ public:
                                (v.check == config::default_check ? "" : " (" + v.check + ")");
         if (v.verdict == model::QaVerdict::approved) {
             std::cout << worker << " approved" << at << '\n';
-            if (v.waiting.empty())
-                std::cout << "next: git porch integrate <feature>\n";
-            else
+            auto ready = v.waiting.empty() ? ready_tasks(*env.ctx) : std::vector<std::string>{};
+            if (!v.waiting.empty())
                 std::cout << "next: it still waits for " << util::join(v.waiting, ", ")
                           << "; judge " << v.waiting.front() << ": "
                           << model::judge_commands(worker, v.waiting.front()) << '\n';
+            else if (!ready.empty())
+                std::cout << "next: git porch plan apply (it starts " << util::join(ready, ", ")
+                          << ", ready now)\n";
+            else
+                std::cout << "next: git porch integrate <feature>\n";
         } else if (v.verdict == model::QaVerdict::rejected) {
             std::cout << worker << " rejected" << at
                       << "\nnext: send it back to work with: git porch resume " << worker << '\n';

@@ -32,8 +32,8 @@ public:
             if (candidate.worker == worker)
                 w = &candidate;
         if (!w)
-            fail("no worker " + worker + ": nothing to resume",
-                 "list workers with: git porch status");
+            throw model::no_worker(ctx, worker, "nothing to resume",
+                                   "list workers with: git porch status");
         auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
         auto a = prompts::load_assignment(ctx, report, *w, plan ? &*plan : nullptr);
         auto p = prompts::load_progress(ctx, report, *w, a);

@@ -148,7 +148,8 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
         alert_list.push_back({{"kind", to_string(a.kind)},
                               {"worker", a.worker.empty() ? json(nullptr) : json(a.worker)},
                               {"message", a.message},
-                              {"action", a.action}});
+                              {"action", a.action},
+                              {"paths", a.paths}});
     std::size_t complete =
         std::count_if(report.workers.begin(), report.workers.end(),
                       [](const auto& w) { return w.state == model::WorkerState::complete; });
@@ -195,8 +196,7 @@ private:
         if (m_local)
             std::erase_if(report.workers, [](const auto& w) { return !w.local; });
         if (!only.empty() && report.workers.empty())
-            throw Error(ErrorKind::fatal, "no worker " + only,
-                        "list workers with: git porch status");
+            throw model::no_worker(*env.ctx, only, "", "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
         std::vector<ops::Alert> alerts;
         if (!m_no_alerts && !m_porcelain)

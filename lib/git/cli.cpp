@@ -4,6 +4,7 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <utility>
 
@@ -122,6 +123,36 @@ bool worktree_dirty(const std::string& dir) {
 bool has_tracked_changes(const std::string& dir) {
     auto r = run_in(dir, {"status", "--porcelain", "--untracked-files=no"});
     return !r.ok() || !util::trim(r.out).empty();
+}
+
+WorktreeChanges unstaged_changes(const std::string& dir) {
+    auto r = run_in(
+        dir, {"--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all"});
+    if (!r.ok())
+        throw Error(ErrorKind::fatal, "cannot inspect " + dir + ": " + r.last_error_line());
+    WorktreeChanges changes;
+    for (auto& [code, path] : status_entries(r.out)) {
+        if (code == "??")
+            changes.untracked.push_back(std::move(path));
+        else if (code[1] != ' ')
+            changes.tracked.push_back(std::move(path));
+    }
+    return changes;
+}
+
+std::optional<std::vector<std::string>> commit_only_paths(const std::string& dir,
+                                                          const std::string& own_index) {
+    const char* hook_index = std::getenv("GIT_INDEX_FILE");
+    if (hook_index == nullptr || *hook_index == '\0')
+        return std::nullopt;
+    // Blob ids too: `git commit -a` may stage newer content of a path already staged.
+    const std::vector<std::string> diff{"diff", "--cached",     "--raw",
+                                        "-z",   "--no-renames", "--no-abbrev"};
+    auto theirs = run_in(dir, diff);
+    auto ours = run_in(dir, diff, {"GIT_INDEX_FILE=" + own_index});
+    if (!theirs.ok() || (ours.ok() && ours.out == theirs.out))
+        return std::nullopt;
+    return staged_paths(dir);
 }
 
 std::vector<std::string> staged_paths(const std::string& dir) {

@@ -40,6 +40,17 @@ struct WorktreeChanges {
 };
 // Throws a fatal porch::Error when git cannot look.
 WorktreeChanges require_worktree_changes(const std::string& dir);
+// What a commit in the worktree at `dir` leaves out: paths whose worktree content differs from
+// the index (in a hook, the one git commits: GIT_INDEX_FILE) and untracked paths; ignored files
+// and those a sparse checkout leaves out are not changes. Never takes the index lock (a commit
+// holds it). Throws a fatal porch::Error when git cannot look.
+WorktreeChanges unstaged_changes(const std::string& dir);
+// In a hook of `git commit -a` or `git commit <paths>`: the paths the commit's own index
+// (GIT_INDEX_FILE) stages, when they differ from what the worktree's index at `own_index`
+// stages (the commit takes other changes than `git commit` alone would); nullopt when the two
+// agree or no hook's index is set.
+std::optional<std::vector<std::string>> commit_only_paths(const std::string& dir,
+                                                          const std::string& own_index);
 // Paths that the index changes relative to HEAD in the worktree at `dir` (both sides of a
 // rename), sorted; a hook's GIT_INDEX_FILE (the temporary index of `git commit -a`) reaches
 // git with the environment. Throws a fatal porch::Error when git cannot look.

@@ -74,12 +74,7 @@ std::set<std::string> gone_commits(const git::Repo& repo, const std::set<std::st
 std::optional<Advice> outside_scope_advice(const WorkerStatus& w) {
     if (w.outside_scope.empty() || !w.outside_base)
         return std::nullopt;
-    constexpr std::size_t shown = 5;
-    std::string files;
-    for (std::size_t i = 0; i < w.outside_scope.size() && i < shown; ++i)
-        files += (i ? ", " : "") + w.outside_scope[i];
-    if (w.outside_scope.size() > shown)
-        files += " and " + std::to_string(w.outside_scope.size() - shown) + " more";
+    const std::string files = util::first_few(w.outside_scope, 5);
     std::string commits;
     for (const auto& c : w.outside_commits)
         commits += (commits.empty() ? "" : ", ") + c.substr(0, 7);

@@ -407,6 +407,20 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'qa' must be a table");
             read_qa(r, *node.as_table(), cfg);
+        } else if (key == "protocol") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'protocol' must be a table");
+            for (const auto& [pk, pnode] : *node.as_table()) {
+                if (pk.str() != "complete_with_uncommitted")
+                    r.unknown(pk, "protocol." + std::string(pk.str()));
+                const std::string value = r.string(pnode, "protocol.complete_with_uncommitted");
+                if (value != "refuse" && value != "warn")
+                    fail_at(source_name, pnode.source(),
+                            "'protocol.complete_with_uncommitted' must be \"refuse\" or \"warn\", "
+                            "not " +
+                                protocol::quote(value));
+                cfg.complete_with_uncommitted = value == "warn" ? LeftOut::warn : LeftOut::refuse;
+            }
         } else if (key == "integrate") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'integrate' must be a table");
@@ -484,6 +498,11 @@ std::string_view default_file_text() {
 [qa.paths]
 # A check named here is required only of workers whose scope or changes touch these paths.
 # e2e = ["web/**", "ui/**"]
+
+[protocol]
+# A [COMPLETE] commit that leaves out changed or untracked files of the worker's scope:
+# "refuse" it (listing them), or let it pass with a "warn"ing.
+# complete_with_uncommitted = "refuse"
 )";
 }
 

@@ -12,6 +12,10 @@ namespace porch::config {
 
 constexpr std::string_view file_name = ".porch.toml";
 
+// [protocol] complete_with_uncommitted: what the commit-msg hook does with a [COMPLETE] commit
+// that leaves changed or untracked files of the worker's scope out.
+enum class LeftOut { refuse, warn };
+
 struct Config {
     // The branch workers start from and integrate into; nullopt: detect (main, master, HEAD).
     std::optional<std::string> base_branch;
@@ -36,6 +40,7 @@ struct Config {
     // [qa.paths]: a check named here is required only of workers whose scope or changes touch
     // one of its paths (as --scope takes them: a folder, a file or a glob).
     std::map<std::string, std::vector<std::string>> qa_check_paths;
+    LeftOut complete_with_uncommitted = LeftOut::refuse;
 };
 
 // The check a verdict is about when none is named: QA's own.

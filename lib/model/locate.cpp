@@ -1,7 +1,9 @@
 #include "model/locate.hpp"
 
+#include "model/scope.hpp"
 #include "model/slots.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -46,6 +48,25 @@ Location locate(const Context& ctx) {
         }
     }
     return loc;
+}
+
+Places places_for(const std::vector<std::string>& paths, std::vector<WorkerPlace> workers,
+                  const std::string& not_this) {
+    if (workers.size() > 1)
+        std::erase_if(workers, [&](const WorkerPlace& w) { return w.worker == not_this; });
+    auto covering = [&](bool open_only) {
+        std::vector<WorkerPlace> out;
+        for (const auto& w : workers)
+            if (!paths.empty() && !w.scope.empty() && !(open_only && w.complete) &&
+                std::all_of(paths.begin(), paths.end(),
+                            [&](const std::string& p) { return protocol::in_scope(p, w.scope); }))
+                out.push_back(w);
+        return out;
+    };
+    for (bool open_only : {true, false})
+        if (auto found = covering(open_only); !found.empty())
+            return {std::move(found), true};
+    return {std::move(workers), false};
 }
 
 } // namespace porch::model

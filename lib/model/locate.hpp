@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace porch::model {
 
@@ -24,5 +25,23 @@ struct Location {
 };
 
 Location locate(const Context& ctx);
+
+// A worker's worktree, as the commit-msg hook names it to a commit made elsewhere.
+struct WorkerPlace {
+    std::string worker;             // task-<id>
+    std::vector<std::string> scope; // empty: the whole tree
+    std::string worktree;           // absolute path
+    bool complete = false;
+};
+
+// Where a worker's commit of `paths` made outside its worktree belongs: the workers whose scopes
+// cover every path (open ones before complete ones; `by_scope`), else every candidate, for the
+// caller to list. Never `not_this` (the worker a NEEDS names) when there are others.
+struct Places {
+    std::vector<WorkerPlace> workers;
+    bool by_scope = false;
+};
+Places places_for(const std::vector<std::string>& paths, std::vector<WorkerPlace> workers,
+                  const std::string& not_this = {});
 
 } // namespace porch::model

@@ -211,23 +211,87 @@ std::string detect_auto_comment_prefix(std::string_view raw) {
     return "#";
 }
 
-Message parse_message(std::string_view raw, const CommentStyle& style) {
+namespace {
+
+// The lines of a raw message that git keeps: comment lines dropped (unless the style keeps
+// them), nothing from the scissors line down.
+std::vector<std::string_view> kept_lines(std::string_view raw, const CommentStyle& style) {
     if (raw.starts_with("\xEF\xBB\xBF")) // a byte-order mark some editors on Windows write
         raw.remove_prefix(3);
     std::string prefix = style.prefix == "auto" ? detect_auto_comment_prefix(raw) : style.prefix;
     std::string cut = prefix + std::string(scissors);
+    std::vector<std::string_view> kept;
     for (auto line : util::split_lines(raw)) {
         if (!prefix.empty() && line.starts_with(cut))
             break;
         if (!prefix.empty() && style.strip_comments && line.starts_with(prefix))
             continue;
-        if (util::trim(line).empty())
-            continue;
-        return classify_subject(line);
+        kept.push_back(line);
     }
+    return kept;
+}
+
+// What follows a leading status tag (or something shaped like one), repeatedly: "Add x" for
+// "[checkpoint][COMPLETE] Add x".
+std::string without_tags(std::string text) {
+    while (auto groups = tag_pattern().match(text)) {
+        std::string rest = util::trim((*groups)[3]);
+        if (rest == text)
+            break;
+        text = std::move(rest);
+    }
+    return text;
+}
+
+// A valid subject for an invalid one: its own tag when only the case or the space after it
+// was wrong, else [CHECKPOINT] in front of its text.
+std::string mended_subject(const std::string& subject) {
+    const std::string text = util::trim(util::sanitize_for_terminal(without_tags(subject)));
+    if (auto groups = tag_pattern().match(subject)) {
+        const std::string name = util::to_upper((*groups)[1]);
+        const bool has_arg =
+            subject.find(':') != std::string::npos && subject.find(':') < subject.find(']');
+        std::string own = "[" + name + (has_arg ? ":" + util::trim((*groups)[2]) : "") + "] " +
+                          (!text.empty()        ? text
+                           : name == "COMPLETE" ? "Task complete"
+                           : name == "BLOCKED"  ? "Cannot go on"
+                           : name == "NEEDS"    ? "Waiting for it"
+                                                : "Work in progress");
+        if (classify_subject(own).kind == Kind::protocol)
+            return own;
+    }
+    std::string checkpoint = "[CHECKPOINT] " + (text.empty() ? "Work in progress" : text);
+    return classify_subject(checkpoint).kind == Kind::protocol ? checkpoint
+                                                               : std::string(example_checkpoint);
+}
+
+} // namespace
+
+Message parse_message(std::string_view raw, const CommentStyle& style) {
+    for (auto line : kept_lines(raw, style))
+        if (!util::trim(line).empty())
+            return classify_subject(line);
     Message m;
     m.kind = Kind::empty;
     return m;
+}
+
+std::string committable_message(std::string_view raw, const CommentStyle& style) {
+    // git's cleanup: trailing spaces go, runs of blank lines become one, none at either end.
+    std::vector<std::string> lines;
+    for (auto line : kept_lines(raw, style)) {
+        std::string kept = util::trim_right(line);
+        if (kept.empty() && (lines.empty() || lines.back().empty()))
+            continue;
+        lines.push_back(std::move(kept));
+    }
+    while (!lines.empty() && lines.back().empty())
+        lines.pop_back();
+    if (lines.empty())
+        return {};
+    if (classify_subject(lines.front()).kind == Kind::invalid)
+        lines.front() = mended_subject(lines.front());
+    return util::join(lines, "\n") + "\n";
 }
 
 namespace {

@@ -49,6 +49,13 @@ Message classify_subject(std::string_view subject);
 // them), stops at the scissors line, leading blank lines skipped, CRLF accepted.
 Message parse_message(std::string_view raw, const CommentStyle& style = {});
 
+// The message git would commit from `raw` (comments and the scissors part dropped as `style`
+// says, trailing spaces and extra blank lines gone), its subject made valid if it is not: the
+// same tag when only its case or the space after it was wrong, else its text after
+// [CHECKPOINT]. What porch keeps of a refused commit, for `git commit -F`. Empty when `raw` has
+// no subject.
+std::string committable_message(std::string_view raw, const CommentStyle& style = {});
+
 // The comment prefix git used in `raw` when configured as "auto".
 std::string detect_auto_comment_prefix(std::string_view raw);
 

@@ -4,6 +4,7 @@
 #include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -190,8 +191,7 @@ ReindexResult reindex_worker(Context& ctx, const WorkerBranch& wb, const std::st
 std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
     auto branches = worker_branches(ctx, only);
     if (!only.empty() && branches.empty())
-        throw Error(ErrorKind::fatal, "no worker branch for " + only,
-                    "list workers with: git porch status");
+        throw no_worker(ctx, only, "no branch to read", "list workers with: git porch status");
     const std::string base_name = ctx.base_branch();
     const std::optional<git::Oid> base = ctx.repo.resolve_commit(git::branch_ref(base_name));
     const auto worktrees = ctx.repo.worktrees();

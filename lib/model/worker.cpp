@@ -5,6 +5,7 @@
 #include "model/events.hpp"
 #include "model/message.hpp"
 #include "model/naming.hpp"
+#include "model/plan.hpp"
 #include "model/record.hpp"
 #include "model/store.hpp"
 #include "util/error.hpp"
@@ -852,6 +853,27 @@ StatusReport collect_status(const Context& ctx, const std::string& only) {
         report.workers.begin(), report.workers.end(),
         [](const WorkerStatus& a, const WorkerStatus& b) { return worker_id_less(a.id, b.id); });
     return report;
+}
+
+std::string planned_note(const Context& ctx, const std::string& worker) {
+    if (!ctx.root)
+        return {};
+    try {
+        auto plan = plan::load(*ctx.root);
+        return plan && plan::find(*plan, worker) ? "planned, not spawned yet" : "";
+    } catch (const Error&) {
+        return {}; // a broken plan is plan check's to report
+    }
+}
+
+Error no_worker(const Context& ctx, const std::string& worker, const std::string& detail,
+                const std::string& hint, ErrorKind kind) {
+    if (!planned_note(ctx, worker).empty())
+        return Error(kind,
+                     "no worker " + worker + ": it is in the plan (" +
+                         std::string(plan::plan_path) + ") but not spawned yet",
+                     "start it with: git porch plan apply");
+    return Error(kind, "no worker " + worker + (detail.empty() ? "" : ": " + detail), hint);
 }
 
 } // namespace porch::model

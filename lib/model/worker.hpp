@@ -5,6 +5,7 @@
 #include "model/owners.hpp"
 #include "model/states.hpp"
 #include "model/store.hpp"
+#include "util/error.hpp"
 
 #include <cstdint>
 #include <map>
@@ -208,6 +209,14 @@ NeedMet need_met(const git::Repo& repo, const model::WorkerStatus& waiting, cons
                  const model::WorkerStatus* needed);
 bool needs_satisfied(const git::Repo& repo, const model::WorkerStatus& waiting,
                      const model::Need& need, const model::WorkerStatus* needed);
+
+// The error for `worker` (task-<id>), which no branch or event here knows: "no worker task-2"
+// and `detail`, with `hint`; but for a task of the plan (.porch/plan.toml) that is not spawned
+// yet, it says so, and the hint is `git porch plan apply`.
+Error no_worker(const Context& ctx, const std::string& worker, const std::string& detail,
+                const std::string& hint, ErrorKind kind = ErrorKind::fatal);
+// "planned, not spawned yet" when the plan has the task of `worker`, else empty.
+std::string planned_note(const Context& ctx, const std::string& worker);
 
 // Orders worker ids so that task-2 comes before task-10.
 bool worker_id_less(const std::string& a, const std::string& b);

@@ -1,5 +1,7 @@
 #include "model/worktree_advice.hpp"
 
+#include "util/text.hpp"
+
 namespace porch::model {
 
 std::optional<Advice> wrong_checkout_advice(const std::string& worker, const std::string& shown,
@@ -12,6 +14,17 @@ std::optional<Advice> wrong_checkout_advice(const std::string& worker, const std
                       (head ? "'" + head->str() + "'" : std::string("a detached HEAD")) +
                       " checked out",
                   "switch it back: " + git_in(wt.path) + "switch " + branch};
+}
+
+Advice dirty_worktree_advice(const std::string& worker, const std::string& worktree,
+                             const std::vector<std::string>& paths) {
+    const std::string git = git_in(worktree);
+    return {worker + " is complete but its worktree has " +
+                util::plural(paths.size(), "uncommitted or untracked file") + ": " +
+                util::first_few(paths, 3),
+            "commit them: " + git + "add -A && " + git +
+                "commit -m '[COMPLETE] Add the files left out', or put them aside: " + git +
+                "stash push -u"};
 }
 
 } // namespace porch::model

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace porch::model {
 
@@ -16,5 +17,11 @@ namespace porch::model {
 // bisect of it in progress counts: git still holds the branch there).
 std::optional<Advice> wrong_checkout_advice(const std::string& worker, const std::string& shown,
                                             const git::Worktree& wt, const std::string& branch);
+
+// "task-1 is complete but its worktree has 3 uncommitted or untracked files: a, b, c", with
+// the commit (as a [COMPLETE] commit: the worker is complete) and the stash that deal with them,
+// each typed as is from anywhere.
+Advice dirty_worktree_advice(const std::string& worker, const std::string& worktree,
+                             const std::vector<std::string>& paths);
 
 } // namespace porch::model

@@ -1,5 +1,6 @@
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <ctime>
 #include <limits>
@@ -70,6 +71,14 @@ std::string shell_word(std::string_view text) {
     if (text.empty() || text.find_first_not_of(plain) != std::string_view::npos)
         return shell_quote(text);
     return std::string(text);
+}
+
+std::string first_few(const std::vector<std::string>& items, std::size_t shown) {
+    std::vector<std::string> head(items.begin(), items.begin() + std::min(items.size(), shown));
+    std::string text = join(head, ", ");
+    if (items.size() > shown)
+        text += " and " + std::to_string(items.size() - shown) + " more";
+    return text;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

@@ -24,6 +24,8 @@ std::string shell_quote(std::string_view text);
 // `text` as one shell word, readable: as it is when the shell would leave it alone (letters,
 // digits and _@%+=:,./-), else shell_quote(text).
 std::string shell_word(std::string_view text);
+// "a, b, c and 4 more": the first `shown` items, then how many are left out.
+std::string first_few(const std::vector<std::string>& items, std::size_t shown);
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

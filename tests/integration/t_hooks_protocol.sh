@@ -54,10 +54,10 @@ for ex in "[CHECKPOINT] Add user model with validation" "[BLOCKED:missing-api-sp
     "[NEEDS:task-2/UserModel] Require User model for relations" "[COMPLETE] Analytics API endpoints implemented"; do
     assert_contains "$ERR" "  $ex" "the rejection shows the example $ex"
 done
-assert_contains "$ERR" "Your message was kept in $T/r/.git/worktrees/task-1-proto/COMMIT_EDITMSG" \
+assert_contains "$ERR" "Your message is kept, with a status tag, in $T/r/.git/worktrees/task-1-proto/PORCH_COMMIT_MSG" \
     "the rejection says where the message is"
-assert_eq "bad" "$(cat "$T/r/.git/worktrees/task-1-proto/COMMIT_EDITMSG" 2>/dev/null)" \
-    "the message really is kept there"
+assert_eq "[CHECKPOINT] bad" "$(cat "$T/r/.git/worktrees/task-1-proto/PORCH_COMMIT_MSG" 2>/dev/null)" \
+    "the message really is kept there, with a tag"
 assert_no_esc "$ERR" "no escape codes when stderr is not a terminal"
 assert_eq "$head" "$(git rev-parse HEAD)" "nothing was committed"
 assert_eq "$tip" "$(notes_tip)" "nothing was recorded"
@@ -81,6 +81,9 @@ bad_subject "text must follow [COMPLETE]" "[COMPLETE]"
 bad_subject "use exactly one status tag per commit" "[CHECKPOINT] [COMPLETE] two tags"
 bad_subject "a space must follow [CHECKPOINT]" "[CHECKPOINT]no space"
 bad_subject "the subject must start with a status tag" "Merge is not a prefix here"
+# The refused commits' files are left untracked: a [COMPLETE] would be refused for leaving them
+# out (t_agent_advice.sh tests that).
+git clean -fq
 
 # --- each valid tag is accepted, recorded and sets the state -------------------------------------
 good_subject() { # <message> <state> <reason> <needs>
@@ -314,7 +317,9 @@ tick
 run git commit -q -a -m "[CHECKPOINT] commit -a"
 assert_eq 1 "$RC" "git commit -a with a tracked change outside the scope is refused"
 assert_contains "$ERR" "  docs/d.md" "commit -a: docs/d.md listed"
-assert_not_contains "$ERR" "src/a.c" "commit -a: the in-scope path is not listed"
+assert_not_contains "${ERR%%Leave them out*}" "src/a.c" "commit -a: the in-scope path is not listed"
+assert_contains "$ERR" "commit -F $T/r/.git/worktrees/task-3-scoped/PORCH_COMMIT_MSG -- src/a.c" \
+    "commit -a: the in-scope path is committed by the advice"
 assert_eq "$head" "$(git rev-parse HEAD)" "nothing committed by the refused commit -a"
 # git commit <path>: only that path is committed, whatever else is staged.
 git add docs/d.md

@@ -259,7 +259,7 @@ assert_eq "$tip" "$(notes_tip)" "a second reindex writes nothing"
 expect_ok porch reindex 7
 assert_eq "nothing to record: the notes know every commit of task-7" "$OUT" "reindex 7 is reindex task-7"
 assert_eq "$tip" "$(notes_tip)" "still nothing written"
-expect_fail 128 "no worker branch for task-99" -- porch reindex task-99
+expect_fail 128 "no worker task-99: no branch to read" -- porch reindex task-99
 # A hooked commit after reindex continues the worker's clock.
 cd "$T/wt7"
 change manual.txt "[CHECKPOINT] Hooked after reindex"

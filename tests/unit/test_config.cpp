@@ -280,7 +280,7 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
                                            "integration", "verify", "enabled", "min_tasks",
                                            "max_agents", "auto_cleanup", "retry_on_failure",
-                                           "required", "checks"});
+                                           "required", "checks", "complete_with_uncommitted"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.worktree_template == Config{}.worktree_template);
@@ -337,6 +337,22 @@ TEST_CASE("[integrate] verify is a string; other keys are unknown", "[config]") 
           "cfg.toml:2:1: unknown key 'integrate.verfy'");
     CHECK_THAT(error_of("[integrate]\nverify = 3\n"), Contains("cfg.toml:2:10: "));
     CHECK_THAT(error_of("integrate = 1\n"), Contains("'integrate' must be a table"));
+}
+
+TEST_CASE("[protocol] complete_with_uncommitted is refuse or warn", "[config]") {
+    using porch::config::LeftOut;
+    CHECK(parse("", "cfg.toml").complete_with_uncommitted == LeftOut::refuse);
+    CHECK(parse("[protocol]\ncomplete_with_uncommitted = \"warn\"\n", "cfg.toml")
+              .complete_with_uncommitted == LeftOut::warn);
+    CHECK(parse("[protocol]\ncomplete_with_uncommitted = \"refuse\"\n", "cfg.toml")
+              .complete_with_uncommitted == LeftOut::refuse);
+    CHECK(error_of("[protocol]\ncomplete_with_uncommitted = \"maybe\"\n") ==
+          "cfg.toml:2:29: 'protocol.complete_with_uncommitted' must be \"refuse\" or \"warn\", "
+          "not 'maybe'");
+    CHECK_THAT(error_of("[protocol]\ncomplete_with_uncommitted = true\n"),
+               Contains("must be a string, not a boolean"));
+    CHECK_THAT(error_of("[protocol]\nstrict = true\n"), Contains("unknown key 'protocol.strict'"));
+    CHECK_THAT(error_of("protocol = 1\n"), Contains("'protocol' must be a table"));
 }
 
 TEST_CASE("[parallelization] and [qa] settings, typed and bounded", "[config]") {

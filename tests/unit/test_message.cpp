@@ -583,3 +583,39 @@ TEST_CASE("every rejection is one line with an example", "[message]") {
         check_error_shape(m);
     }
 }
+
+TEST_CASE("committable_message: what git would commit, its subject made valid", "[message]") {
+    using porch::protocol::committable_message;
+    // Valid messages are kept as git cleans them up.
+    CHECK(committable_message("[CHECKPOINT] Add x  \n\n\n\nBody line\n# comment\n") ==
+          "[CHECKPOINT] Add x\n\nBody line\n");
+    CHECK(committable_message("Merge branch 'x'\n") == "Merge branch 'x'\n");
+    // A subject without a tag gets [CHECKPOINT]; the body stays.
+    CHECK(committable_message("\n# Please enter\nAdd login form\n\nWhy.\n") ==
+          "[CHECKPOINT] Add login form\n\nWhy.\n");
+    // The tag's own case or space mended.
+    CHECK(committable_message("[complete] Done\n") == "[COMPLETE] Done\n");
+    CHECK(committable_message("[COMPLETE]Done\n") == "[COMPLETE] Done\n");
+    CHECK(committable_message("[blocked:api] Need spec\n") == "[BLOCKED:api] Need spec\n");
+    // A tag that cannot be mended is replaced.
+    CHECK(committable_message("[BLOCKED] Need spec\n") == "[CHECKPOINT] Need spec\n");
+    CHECK(committable_message("[WIP] Half\n") == "[CHECKPOINT] Half\n");
+    CHECK(committable_message("[CHECKPOINT] [COMPLETE] Two\n") == "[CHECKPOINT] Two\n");
+    CHECK(committable_message("[COMPLETE]\n") == "[COMPLETE] Task complete\n");
+    CHECK(committable_message("[blocked:db]\n") == "[BLOCKED:db] Cannot go on\n");
+    CHECK(committable_message("[WIP]\n") == "[CHECKPOINT] Work in progress\n");
+    CHECK(committable_message("[NEEDS:task-2] x\n") == "[CHECKPOINT] x\n");
+    // Control characters cannot stay in a subject.
+    CHECK(committable_message("Add \x1b[31mred\n") == "[CHECKPOINT] Add ?[31mred\n");
+    // The comment style is git's: kept lines stay with -F/-m (no prefix), the scissors cut.
+    CHECK(committable_message("# not a comment\n", style("")) == "[CHECKPOINT] # not a comment\n");
+    CHECK(committable_message(
+              "Subject\n# ------------------------ >8 ------------------------\ndiff\n") ==
+          "[CHECKPOINT] Subject\n");
+    CHECK(committable_message("# only comments\n\n").empty());
+    // Whatever comes out is valid.
+    for (const char* raw : {"x", "[", "[]", "[:] a", "[BLOCKED:] a", "[NEEDS:task-A/b] c", "\x01"})
+        CHECK(classify_subject(
+                  committable_message(raw).substr(0, committable_message(raw).find('\n')))
+                  .kind == Kind::protocol);
+}

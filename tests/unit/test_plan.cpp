@@ -321,3 +321,22 @@ TEST_CASE("plan check: the execution mode", "[plan][check]") {
 
     CHECK(check(Plan{}, cfg).reasons == std::vector<std::string>{"the plan has no tasks"});
 }
+
+TEST_CASE("plan check: the sequential mode runs one task a wave, in the order", "[plan][check]") {
+    porch::config::Config cfg;
+    cfg.min_tasks = 4;
+    Plan p;
+    p.tasks = {task("1", {"a"}), task("2", {"b"}), task("3", {"c"}, {"1"})};
+    auto r = check(p, cfg);
+    REQUIRE_FALSE(r.parallel);
+    REQUIRE(r.waves.size() == 3);
+    CHECK(r.waves[0].ids == std::vector<std::string>{"1"});
+    CHECK(r.waves[1].ids == std::vector<std::string>{"2"});
+    CHECK(r.waves[2].ids == std::vector<std::string>{"3"});
+    CHECK(r.waves[2].number == 3);
+    CHECK(r.waves[2].level == 1);
+    cfg.min_tasks = 1;
+    auto parallel = check(p, cfg);
+    REQUIRE(parallel.parallel);
+    CHECK(parallel.waves.size() == 2);
+}

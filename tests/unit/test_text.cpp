@@ -227,6 +227,14 @@ TEST_CASE("shell_word quotes only what the shell would change", "[text][launch]"
     CHECK(shell_word("it's") == "'it'\\''s'");
 }
 
+TEST_CASE("first_few lists a few and counts the rest", "[text]") {
+    using porch::util::first_few;
+    CHECK(first_few({}, 3) == "");
+    CHECK(first_few({"a", "b"}, 3) == "a, b");
+    CHECK(first_few({"a", "b", "c"}, 3) == "a, b, c");
+    CHECK(first_few({"a", "b", "c", "d", "e"}, 3) == "a, b, c and 2 more");
+}
+
 TEST_CASE("join puts the separator between parts only", "[text]") {
     CHECK(join({}, ", ") == "");
     CHECK(join({"a"}, ", ") == "a");

@@ -213,23 +213,36 @@ std::optional<git::Worktree> checked_out_at(const std::vector<git::Worktree>& wt
     return out;
 }
 
+// "has uncommitted changes to a, b and 1 more: put them aside, move, and take them back: <the
+// stash, doctor --fix and the stash pop>" (tracked files only: untracked ones do not stop a move).
+std::string uncommitted_changes(const std::string& dir) {
+    std::vector<std::string> files;
+    try {
+        files = git::require_worktree_changes(dir).tracked;
+    } catch (const Error&) {
+    }
+    const std::string git = model::git_in(dir);
+    return "has uncommitted changes" + (files.empty() ? "" : " to " + util::first_few(files, 3)) +
+           ": put them aside, move, and take them back: " + git + "stash push && git porch " +
+           "doctor --fix && " + git + "stash pop";
+}
+
 // Why the run cannot be moved now: a checkout the move would change is missing or has changes.
 std::string why_blocked(const StrayMove& m, const std::vector<WorkerInfo>& workers) {
     if (m.base_wt && m.base_wt->missing)
         return m.base + " is checked out in a worktree whose folder is missing (" +
                m.base_wt->path + ")";
     if (m.base_wt && git::has_tracked_changes(m.base_wt->path))
-        return m.base + " is checked out in " + m.base_wt->path +
-               ", which has uncommitted changes: commit or stash them, then run git porch doctor "
-               "--fix";
+        return m.base + " is checked out in " + m.base_wt->path + ", which " +
+               uncommitted_changes(m.base_wt->path);
     for (const auto* s : m.run) {
         const WorkerInfo* w = find_worker(workers, s->owners.front());
         if (w->missing_worktree && !w->worktree)
             return w->wb.worker + "'s worktree folder is missing (" + w->missing_worktree->path +
                    ")";
         if (w->worktree && git::has_tracked_changes(w->worktree->path))
-            return w->wb.worker + "'s worktree " + w->worktree->path +
-                   " has uncommitted changes: commit them, then run git porch doctor --fix";
+            return w->wb.worker + "'s worktree " + w->worktree->path + " " +
+                   uncommitted_changes(w->worktree->path);
     }
     return {};
 }

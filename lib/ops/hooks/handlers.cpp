@@ -1,16 +1,21 @@
 #include "ops/hooks/handlers.hpp"
 
+#include "git/cli.hpp"
 #include "model/bypass.hpp"
 #include "model/events.hpp"
 #include "model/locate.hpp"
 #include "model/message.hpp"
+#include "model/pathspec.hpp"
 #include "model/record.hpp"
 #include "model/scope.hpp"
 #include "model/store.hpp"
+#include "model/worker.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -59,14 +64,159 @@ std::string examples() {
     return out;
 }
 
+// "  a\n  b\n  ... and 3 more\n": the first `shown` lines of a refusal's list.
+std::string listed(const std::vector<std::string>& lines, std::size_t shown = 20) {
+    std::string text;
+    for (std::size_t i = 0; i < lines.size() && i < shown; ++i)
+        text += "  " + util::sanitize_for_terminal(lines[i]) + "\n";
+    if (lines.size() > shown)
+        text += "  ... and " + std::to_string(lines.size() - shown) + " more\n";
+    return text;
+}
+
+// `only` and `more` together, sorted, once each; nullopt when `only` is.
+std::optional<std::vector<std::string>> with(const std::optional<std::vector<std::string>>& only,
+                                             const std::vector<std::string>& more) {
+    if (!only)
+        return std::nullopt;
+    std::vector<std::string> all = *only;
+    all.insert(all.end(), more.begin(), more.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+}
+
+// The commit a hook is refusing, as far as the commands that redo it need to know: where it
+// runs, what it stages, and its message, kept (made valid) in a file of the worktree's git dir.
+// git rewrites COMMIT_EDITMSG on the next commit, and `-e` would need an editor.
+class Redo {
+public:
+    Redo(const model::Context& ctx, const std::string& message_file) : m_repo(ctx.repo) {
+        m_root = ctx.repo.workdir().value_or(ctx.cli_dir());
+        m_staged = ctx.repo.staged_paths();
+        m_only = own_paths(ctx.repo);
+        if (message_file.empty())
+            return;
+        std::ifstream in(message_file, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        std::string kept = protocol::committable_message(ss.str(), comment_style(ctx.repo));
+        if (kept.empty())
+            return;
+        m_subject = kept.substr(0, kept.find('\n'));
+        m_message_file = write("PORCH_COMMIT_MSG", kept);
+    }
+
+    bool has_message() const { return !m_message_file.empty(); }
+    const std::string& message_file() const { return m_message_file; }
+    const std::string& root() const { return m_root; }
+    const std::string& subject() const { return m_subject; }
+    const std::vector<std::string>& staged() const { return m_staged; }
+    // `git commit <paths>` or `-a`: the paths this commit takes, which a plain `git commit`
+    // would not.
+    const std::optional<std::vector<std::string>>& only() const { return m_only; }
+    // "git -C <root> ", for commands that name paths (relative to the top of the worktree).
+    std::string git_here() const { return "git -C " + util::shell_word(m_root) + " "; }
+
+    // " -- a b", or the pathspec file `name` (written now) when they are too many to type.
+    std::string paths(const std::vector<std::string>& list, const std::string& name) const {
+        if (auto typed = model::inline_pathspecs(list))
+            return *typed;
+        return model::pathspec_file_args(write(name, model::pathspec_file_text(list)));
+    }
+
+    // " -F <kept message>", and " -m <subject>" (the kept one by default).
+    std::string file_arg() const { return " -F " + util::shell_word(m_message_file); }
+    std::string subject_arg(const std::string& subject = {}) const {
+        return " -m " + util::shell_word(subject.empty() ? m_subject : subject);
+    }
+
+    // The commit again with `message` (file_arg or subject_arg), taking the paths `take` (as
+    // `git commit <paths>` does) or, without them, what is staged.
+    std::string command(const std::string& message,
+                        const std::optional<std::vector<std::string>>& take) const {
+        if (!take)
+            return "git commit" + std::string(m_staged.empty() ? " --allow-empty" : "") + message;
+        if (take->empty())
+            return git_here() + "commit --allow-empty --only" + message;
+        return git_here() + "commit" + message + paths(*take, "PORCH_COMMIT_PATHS");
+    }
+
+    // Both ways to commit the kept message, one a line, indented.
+    std::string both_commands(const std::optional<std::vector<std::string>>& take) const {
+        return "  " + command(file_arg(), take) + "\nor, with its subject alone:\n  " +
+               command(subject_arg(), take) + "\n";
+    }
+
+    // Writes `text` to `name` in the worktree's git dir; returns its path.
+    std::string write(const std::string& name, const std::string& text) const {
+        const std::string path = (std::filesystem::path(m_repo.git_dir()) / name).string();
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            throw Error(ErrorKind::fatal, "cannot write " + path);
+        return path;
+    }
+
+private:
+    static std::optional<std::vector<std::string>> own_paths(const git::Repo& repo) {
+        auto dir = repo.workdir();
+        if (!dir)
+            return std::nullopt;
+        return git::commit_only_paths(*dir,
+                                      (std::filesystem::path(repo.git_dir()) / "index").string());
+    }
+
+    const git::Repo& m_repo;
+    std::string m_root;
+    std::vector<std::string> m_staged;
+    std::optional<std::vector<std::string>> m_only;
+    std::string m_message_file;
+    std::string m_subject;
+};
+
+// What to do about staged paths outside the scope: leave them out (unstage them, or commit only
+// the others), or ask for a wider scope with an empty [BLOCKED:scope] commit (`--only`: it takes
+// nothing staged, so the hook lets it through).
+std::string scope_advice(const Redo& redo, const std::vector<std::string>& outside,
+                         const std::vector<std::string>& inside) {
+    std::string text;
+    if (redo.only()) {
+        if (!inside.empty() && redo.has_message())
+            text += "Leave them out: commit only the paths inside the scope:\n  " +
+                    redo.command(redo.file_arg(), inside) + "\n";
+    } else {
+        std::string unstage =
+            redo.git_here() + "restore --staged" + redo.paths(outside, "PORCH_UNSTAGE_PATHS");
+        if (!inside.empty() && redo.has_message())
+            text += "Leave them out: unstage them, then commit the rest:\n  " + unstage + " && " +
+                    redo.command(redo.file_arg(), std::nullopt) + "\n";
+        else
+            text += "Leave them out: unstage them:\n  " + unstage + "\n";
+    }
+    std::vector<std::string> shown;
+    for (const auto& p : outside)
+        shown.push_back(util::sanitize_for_terminal(p));
+    text += "Or, if the task needs them, ask for a wider scope:\n  git commit --allow-empty --only "
+            "-m " +
+            util::shell_word("[BLOCKED:scope] need " + util::first_few(shown, 3)) + "\n";
+    return text;
+}
+
 // What pre-commit enforces: HEAD on the worktree's own branch, staged paths inside the scope.
-std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Location& where) {
+// `message_file` is empty in pre-commit, which runs before there is a message.
+std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Location& where,
+                                     const std::string& message_file) {
     if (where.on_wrong_branch()) {
         std::string head =
             where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
-        return Outcome{1, "git porch: commit refused: this worktree belongs to " + *where.owner +
-                              " (branch " + *where.owner_branch + "), but HEAD is on " + head +
-                              "\n" + "Switch back with: git switch " + *where.owner_branch + "\n"};
+        std::string text = "git porch: commit refused: this worktree belongs to " + *where.owner +
+                           " (branch " + *where.owner_branch + "), but HEAD is on " + head + "\n" +
+                           "Switch back with: git switch " + *where.owner_branch + "\n";
+        Redo redo(ctx, message_file);
+        if (redo.has_message())
+            text += "then commit again:\n" + redo.both_commands(redo.only());
+        return Outcome{1, text};
     }
     if (ctx.repo.operation_in_progress() == "merge")
         return std::nullopt; // a merge brings in other workers' files by design
@@ -74,26 +224,119 @@ std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Loc
     auto scope = declared_scope(ctx.repo, worker, where.head_branch);
     if (scope.empty())
         return std::nullopt;
-    std::vector<std::string> outside;
+    std::vector<std::string> outside, inside;
     for (const auto& path : ctx.repo.staged_paths())
-        if (!protocol::in_scope(path, scope))
-            outside.push_back(path);
+        (protocol::in_scope(path, scope) ? inside : outside).push_back(path);
     if (outside.empty())
         return std::nullopt;
     std::string text = "git porch: commit refused: " + worker + " may change only:";
     for (const auto& s : scope)
         text += " " + util::sanitize_for_terminal(s);
-    text += "\nThese staged paths are outside that scope:\n";
-    std::size_t shown = 0;
-    for (const auto& p : outside) {
-        if (++shown > 20) {
-            text += "  ... and " + std::to_string(outside.size() - 20) + " more\n";
-            break;
-        }
-        text += "  " + util::sanitize_for_terminal(p) + "\n";
+    text += "\nThese staged paths are outside that scope:\n" + listed(outside);
+    return Outcome{1, text + scope_advice(Redo(ctx, message_file), outside, inside)};
+}
+
+// A [COMPLETE] commit must hold the worker's work: changed or untracked files in its scope that
+// the commit leaves out are refused (or, with complete_with_uncommitted = "warn", pointed out).
+std::optional<Outcome> check_left_out(const model::Context& ctx, const model::Location& where,
+                                      const std::string& message_file,
+                                      const protocol::Message& msg) {
+    const std::string& worker = *where.branch_worker;
+    auto root = ctx.repo.workdir();
+    if (!root)
+        return std::nullopt;
+    const auto scope = declared_scope(ctx.repo, worker, where.head_branch);
+    auto changes = git::unstaged_changes(*root);
+    std::vector<std::string> paths, lines;
+    auto add = [&](const std::vector<std::string>& list, const char* what) {
+        for (const auto& p : list)
+            if (scope.empty() || protocol::in_scope(p, scope)) {
+                paths.push_back(p);
+                lines.push_back(p + " (" + what + ")");
+            }
+    };
+    add(changes.tracked, "changed");
+    add(changes.untracked, "untracked");
+    if (paths.empty())
+        return std::nullopt;
+    const bool warn = ctx.config.complete_with_uncommitted == config::LeftOut::warn;
+    std::string text =
+        std::string(warn ? "git porch: warning: " : "git porch: commit refused: ") +
+        "[COMPLETE] leaves out " + util::plural(paths.size(), "file") + " in " + worker +
+        "'s scope (" + (scope.empty() ? "the whole tree" : util::join(scope, ", ")) + ") that " +
+        (paths.size() == 1 ? "is" : "are") + " changed or untracked:\n" + listed(lines, 10);
+    Redo redo(ctx, message_file);
+    const std::string add_them = redo.git_here() + "add" + redo.paths(paths, "PORCH_ADD_PATHS");
+    if (warn)
+        return Outcome{0, text + "Commit them too:\n  " + add_them + " && " + redo.git_here() +
+                              "commit -m " + util::shell_word("[COMPLETE] " + msg.text) + "\n"};
+    return Outcome{1, text +
+                          "(Ignored files do not count. To let [COMPLETE] pass with a warning "
+                          "instead, set complete_with_uncommitted = \"warn\" under [protocol] in "
+                          ".porch.toml.)\n"
+                          "Include them and commit again:\n  " +
+                          add_them + " && " +
+                          redo.command(redo.file_arg(), with(redo.only(), paths)) + "\n"};
+}
+
+// The worker's worktree, and the commands that move the change there and commit it.
+std::string move_advice(const model::WorkerPlace& w, const Redo& redo) {
+    std::string text = "  " + w.worker + " (scope: " +
+                       (w.scope.empty() ? "the whole tree" : util::join(w.scope, ", ")) + "), in " +
+                       w.worktree + ":\n    ";
+    const std::string cd = "cd " + util::shell_word(w.worktree) + " && ";
+    const std::string file = util::shell_word(redo.message_file());
+    if (redo.staged().empty())
+        return text + cd + "git commit --allow-empty -F " + file + "\n";
+    const std::string paths = redo.paths(redo.staged(), "PORCH_MOVE_PATHS");
+    return text + redo.git_here() + "stash push" + paths + " && " + cd +
+           "git stash pop && git add" + paths + " && git commit -F " + file + "\n";
+}
+
+// A worker's protocol commit made on the base branch, outside every worker's worktree (the
+// seeds' "Worker Committed to Wrong Branch"): refused, naming the worktree it belongs in.
+// Untagged commits there are anyone's normal work, and merges (integrate's among them) pass.
+Outcome guard_base(const model::Context& ctx, const model::Location& where,
+                   const std::string& message_file) {
+    if (where.head_branch.empty() || ctx.repo.operation_in_progress() == "merge")
+        return {};
+    std::ifstream in(message_file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto msg = protocol::parse_message(ss.str(), comment_style(ctx.repo));
+    if (msg.kind != protocol::Kind::protocol)
+        return {};
+    std::vector<model::WorkerPlace> places;
+    try {
+        if (where.head_branch != ctx.base_branch())
+            return {};
+        for (const auto& w : model::collect_status(ctx).workers)
+            if (w.worktree && !w.worktree_missing)
+                places.push_back(
+                    {w.worker, w.scope, *w.worktree, w.state == model::WorkerState::complete});
+    } catch (const Error&) {
+        return {}; // no base branch, no workers to tell of: this is not porch's commit to stop
     }
-    text += "Unstage them with: git restore --staged <path>\n";
-    return Outcome{1, text};
+    if (places.empty())
+        return {}; // no worker works here: nothing to send the commit to
+    Redo redo(ctx, message_file);
+    const auto found = model::places_for(redo.staged(), std::move(places), msg.needs_worker);
+    const auto& where_to = found.workers;
+    std::string text = "git porch: commit refused: \"" + util::sanitize_for_terminal(msg.subject) +
+                       "\" is a worker's protocol commit, and this is the base branch " +
+                       where.head_branch + " (in " + redo.root() +
+                       "); a worker commits on its own branch, in its worktree.\n" +
+                       "If it is not a worker's commit, commit it without the tag:\n  " +
+                       redo.command(redo.subject_arg(msg.text), redo.only()) + "\n" +
+                       (found.by_scope && where_to.size() == 1
+                            ? "It belongs to " + where_to.front().worker +
+                                  " (its scope covers the change): move the change to its "
+                                  "worktree and commit it there:\n"
+                            : "Else move the change to the worktree of the worker it belongs to "
+                              "and commit it there; for each of them:\n");
+    for (std::size_t i = 0; i < where_to.size() && i < 5; ++i)
+        text += move_advice(where_to[i], redo);
+    return {1, text};
 }
 
 } // namespace
@@ -124,13 +367,10 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
     auto ctx = model::open_context(cwd);
     auto where = model::locate(ctx);
     if (!where.is_worker())
-        return {};
+        return guard_base(ctx, where, message_file);
     // pre-commit's checks run here: one process per commit instead of two, on every commit.
-    if (auto refused = refuse_staged(ctx, where)) {
-        refused->message += "Your message was kept in " + message_file +
-                            "; reuse it with: git commit -e -F " + message_file + "\n";
+    if (auto refused = refuse_staged(ctx, where, message_file))
         return *refused;
-    }
     if (ctx.repo.operation_in_progress() == "merge")
         return {};
     std::ifstream in(message_file, std::ios::binary);
@@ -141,15 +381,19 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
     auto msg = protocol::parse_message(ss.str(), comment_style(ctx.repo));
     if (msg.kind == protocol::Kind::empty)
         return {}; // git aborts an empty message itself, with its own words
+    if (msg.kind == protocol::Kind::protocol && msg.status == protocol::Status::complete &&
+        where.branch_worker)
+        return check_left_out(ctx, where, message_file, msg).value_or(Outcome{});
     if (msg.kind != protocol::Kind::invalid)
         return {};
     std::string worker = where.branch_worker.value_or(where.owner.value_or("this worker"));
     // The list of examples follows: the error's own one would be said twice.
     std::string error = msg.error.substr(0, msg.error.find("; for example: "));
+    Redo redo(ctx, message_file);
     return {1, "git porch: commit rejected (" + worker + "): " + error + "\n" +
                    "Worker commits start with a status tag, e.g.:\n" + examples() +
-                   "Your message was kept in " + message_file +
-                   "; reuse it with: git commit -e -F " + message_file + "\n"};
+                   "Your message is kept, with a status tag, in " + redo.message_file() +
+                   "; commit it with:\n" + redo.both_commands(redo.only())};
 }
 
 Outcome pre_commit(const std::string& cwd) {
@@ -157,7 +401,7 @@ Outcome pre_commit(const std::string& cwd) {
     auto where = model::locate(ctx);
     if (!where.is_worker())
         return {};
-    return refuse_staged(ctx, where).value_or(Outcome{});
+    return refuse_staged(ctx, where, "").value_or(Outcome{});
 }
 
 Outcome post_commit(const std::string& cwd, bool after_merge) {

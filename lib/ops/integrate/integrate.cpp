@@ -170,8 +170,8 @@ Plan make_plan(const Context& ctx, const IntegrateOptions& options, const git::O
         plan.by_worker.emplace(w.worker, w);
     for (const auto& o : options.only)
         if (!plan.by_worker.count(o))
-            throw Error(ErrorKind::invalid, "no worker " + o,
-                        "see the workers with: git porch status");
+            throw no_worker(ctx, o, "", "see the workers with: git porch status",
+                            ErrorKind::invalid);
     std::set<std::string> candidates = sort_workers(ctx, options, tip, plan);
     // Workers already in the integration branch count as merged whether or not --only named them.
     std::set<std::string> merged;
@@ -668,16 +668,6 @@ std::string moved_since_merged(const Context& ctx, const std::string& feature,
     return moved;
 }
 
-// "a, b, c" for a refusal: the first few, then how many more.
-std::string listed(const std::vector<std::string>& paths) {
-    constexpr std::size_t shown = 10;
-    std::vector<std::string> head(paths.begin(), paths.begin() + std::min(paths.size(), shown));
-    std::string text = util::join(head, ", ");
-    if (paths.size() > shown)
-        text += " and " + std::to_string(paths.size() - shown) + " more";
-    return text;
-}
-
 // Whether writing `written` would overwrite `untracked`: the same path, or one inside the
 // other (a file where the merge needs a folder, or the other way round).
 bool overwrites(const std::string& written, const std::string& untracked) {
@@ -697,7 +687,7 @@ void refuse_unready_checkout(const Context& ctx, const std::string& dir,
     if (!changes.tracked.empty())
         throw Error(ErrorKind::fatal,
                     result.base + " is checked out in " + dir +
-                        " with uncommitted changes to: " + listed(changes.tracked),
+                        " with uncommitted changes to: " + util::first_few(changes.tracked, 10),
                     "commit or stash them there, then run the command again");
     if (changes.untracked.empty())
         return;
@@ -712,7 +702,7 @@ void refuse_unready_checkout(const Context& ctx, const std::string& dir,
     if (!blocking.empty())
         throw Error(ErrorKind::fatal,
                     "merging " + result.branch + " into " + result.base + " in " + dir +
-                        " would overwrite untracked files: " + listed(blocking),
+                        " would overwrite untracked files: " + util::first_few(blocking, 10),
                     "move them away (or commit them) there, then run the command again");
 }
 

@@ -1,5 +1,6 @@
 #include "ops/plan/apply.hpp"
 
+#include "model/checks.hpp"
 #include "model/naming.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
@@ -9,31 +10,30 @@
 
 namespace porch::plan {
 
-ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& checked,
-                  const ApplyOptions& options) {
+ApplyResult preview(const model::Context& ctx, const Plan& plan, const CheckResult& checked,
+                    std::optional<int> wave_number) {
     if (!checked.ok())
         throw Error(ErrorKind::fatal, "cannot apply the plan: it has errors",
                     "see them with: git porch plan check");
-    if (options.wave &&
-        (*options.wave < 1 || *options.wave > static_cast<int>(checked.waves.size())))
+    if (wave_number && (*wave_number < 1 || *wave_number > static_cast<int>(checked.waves.size())))
         throw Error(ErrorKind::invalid,
-                    "the plan has no wave " + std::to_string(*options.wave) + " (it has " +
+                    "the plan has no wave " + std::to_string(*wave_number) + " (it has " +
                         std::to_string(checked.waves.size()) + ")",
                     "see the waves with: git porch plan check");
 
     // Teammates' workers (known from their events) count as spawned too: spawning the same id
     // here would make a second task-<id>.
-    std::set<std::string> existing, complete;
+    std::set<std::string> existing, done;
     for (const auto& w : model::collect_status(ctx).workers) {
         existing.insert(w.id);
-        if (w.state == model::WorkerState::complete)
-            complete.insert(w.id);
+        if (w.state == model::WorkerState::complete && model::holding_checks(w).empty())
+            done.insert(w.id);
     }
 
     ApplyResult result;
     const Wave* wave = nullptr;
-    if (options.wave)
-        wave = &checked.waves[static_cast<std::size_t>(*options.wave - 1)];
+    if (wave_number)
+        wave = &checked.waves[static_cast<std::size_t>(*wave_number - 1)];
     else
         for (const auto& w : checked.waves)
             if (std::any_of(w.ids.begin(), w.ids.end(),
@@ -50,15 +50,28 @@ ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& chec
             result.existing.push_back(id);
             continue;
         }
-        const Task& task = *find(plan, id);
+        // One task at a time in the sequential mode: the ones before it in the order first.
+        std::vector<std::string> first = find(plan, id)->needs;
+        if (!checked.parallel)
+            first.assign(checked.order.begin(),
+                         std::find(checked.order.begin(), checked.order.end(), id));
         Waiting waiting{id, {}};
-        for (const auto& n : task.needs)
-            if (!complete.count(n))
+        for (const auto& n : first)
+            if (!done.count(n))
                 waiting.needs.push_back(protocol::worker_name(n));
-        if (!waiting.needs.empty()) {
+        if (waiting.needs.empty())
+            result.ready.push_back(id);
+        else
             result.waiting.push_back(std::move(waiting));
-            continue;
-        }
+    }
+    return result;
+}
+
+ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& checked,
+                  const ApplyOptions& options) {
+    ApplyResult result = preview(ctx, plan, checked, options.wave);
+    for (const auto& id : result.ready) {
+        const Task& task = *find(plan, id);
         model::SpawnRequest request;
         request.id = task.id;
         request.desc = task.desc;

@@ -39,12 +39,21 @@ struct Waiting {
 struct ApplyResult {
     int wave = 0; // the wave applied; 0 when every task is spawned
     std::vector<Started> started;
+    std::vector<std::string> ready;    // ids of the wave's tasks to start (preview) or started
     std::vector<std::string> existing; // ids of the wave's tasks spawned before
-    std::vector<Waiting> waiting;      // the wave's tasks whose needs are not complete
+    std::vector<Waiting> waiting;      // the wave's tasks whose needs are not done
 };
 
-// Throws a fatal Error when the plan has errors (see check) or the wave does not exist. A task
-// whose spawn fails stops the run: the tasks started before it stay started.
+// What apply would do now, starting nothing (`started` stays empty). A need is done when its
+// worker is complete and no check holds it (model::holding_checks: every check .porch.toml
+// requires of it approved, none rejected or blocked). In the sequential mode each wave is
+// one task, which also waits for every task before it in the order to be done. Throws a fatal
+// Error when the plan has errors (see check), an invalid one when the wave does not exist.
+ApplyResult preview(const model::Context& ctx, const Plan& plan, const CheckResult& checked,
+                    std::optional<int> wave);
+
+// preview, then starts the ready tasks. A task whose spawn fails stops the run: the tasks
+// started before it stay started.
 ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& checked,
                   const ApplyOptions& options);
 

@@ -185,6 +185,22 @@ void sequential_reasons(const std::vector<Task>& tasks,
         r.reasons.push_back("tasks share files");
 }
 
+// The sequential mode's waves: one task each, in r.order (their levels kept).
+void sequential_waves(CheckResult& r) {
+    std::map<std::string, int> level;
+    for (const auto& w : r.waves)
+        for (const auto& id : w.ids)
+            level[id] = w.level;
+    r.waves.clear();
+    for (const auto& id : r.order) {
+        Wave w;
+        w.number = static_cast<int>(r.waves.size()) + 1;
+        w.level = level[id];
+        w.ids = {id};
+        r.waves.push_back(std::move(w));
+    }
+}
+
 } // namespace
 
 CheckResult check(const Plan& plan, const config::Config& config) {
@@ -203,6 +219,8 @@ CheckResult check(const Plan& plan, const config::Config& config) {
     const auto levels = plan_waves(graph, index, config.max_agents, r);
     sequential_reasons(tasks, scopes, config, levels, r);
     r.parallel = r.reasons.empty();
+    if (!r.parallel) // one task at a time, in the order: a wave each
+        sequential_waves(r);
     return r;
 }
 

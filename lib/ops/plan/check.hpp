@@ -28,7 +28,7 @@ struct CheckResult {
     std::vector<std::string> warnings; // e.g. a task with no scope
     std::vector<Overlap> overlaps;     // also reported in errors
     std::vector<std::string> cycle;    // ids: a, b, ..., a; empty when acyclic
-    std::vector<Wave> waves;           // empty when the plan has errors in its graph
+    std::vector<Wave> waves; // one task each when sequential; empty when the graph has errors
     bool parallel = false;
     std::vector<std::string> reasons; // why SEQUENTIAL; empty when PARALLEL
     std::vector<std::string> order;   // every id in an order that respects needs

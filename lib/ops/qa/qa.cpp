@@ -22,7 +22,7 @@ WorkerStatus the_worker(const Context& ctx, const std::string& worker) {
         throw Error(ErrorKind::invalid, "no worker given", "name one: task-<id>");
     auto report = collect_status(ctx, worker);
     if (report.workers.empty())
-        throw Error(ErrorKind::fatal, "no worker " + worker, "list workers with: git porch status");
+        throw no_worker(ctx, worker, "", "list workers with: git porch status");
     return report.workers.front();
 }
 

@@ -107,7 +107,8 @@ Handoff write_handoff(Context& ctx) {
                     std::all_of(t.needs.begin(), t.needs.end(),
                                 [&](const std::string& n) { return complete.count(n) > 0; }))
                     h.ready.push_back("task-" + t.id + " (" + t.desc + ")");
-    h.next_steps.push_back("git porch sync");
+    if (!ctx.repo.remotes().empty()) // sync shares through a remote; without one it has none
+        h.next_steps.push_back("git porch sync");
     h.next_steps.push_back("git porch checkpoint read");
     h.next_steps.push_back("git porch status");
     if (!h.ready.empty())

@@ -73,13 +73,22 @@ void need_alert(const Context& ctx, const StatusReport& report, const WorkerStat
     const std::string where = w.worktree ? *w.worktree : w.branch;
     const std::string wanted = w.worker + " needs " + n.item + " from " + n.worker;
     switch (need_met(ctx.repo, w, n, needed)) {
-    case NeedMet::unmet:
-        out.push_back(
-            {AlertKind::needs, w.worker,
-             wanted + (needed ? " (" + to_string(needed->state) + ")" : " (no such worker)"),
-             needed ? "wait for " + n.worker + ", or raise its priority"
-                    : "spawn " + n.worker + ", or tell " + w.worker + " to do without"});
+    case NeedMet::unmet: {
+        if (needed) {
+            out.push_back({AlertKind::needs, w.worker,
+                           wanted + " (" + to_string(needed->state) + ")",
+                           "wait for " + n.worker + ", or raise its priority"});
+            return;
+        }
+        const std::string planned = planned_note(ctx, n.worker);
+        out.push_back({AlertKind::needs, w.worker,
+                       wanted + " (" + (planned.empty() ? "no such worker" : planned) + ")",
+                       planned.empty()
+                           ? "spawn it: git porch spawn " + n.worker.substr(5) +
+                                 " <description>, or tell " + w.worker + " to do without"
+                           : "start it: git porch plan apply"});
         return;
+    }
     case NeedMet::merged:
         out.push_back({AlertKind::needs_satisfied, w.worker, wanted + ", which it has merged",
                        "tell the worker in " + where + " to go on; its prompt: git porch resume " +
@@ -181,7 +190,8 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                                " the protocol hooks",
                            "see them with: git porch log " + w.worker});
         if (auto a = outside_scope_advice(w))
-            out.push_back({AlertKind::out_of_scope, w.worker, a->message, a->action});
+            out.push_back(
+                {AlertKind::out_of_scope, w.worker, a->message, a->action, w.outside_scope});
         // Commits read from a remote-tracking branch were made elsewhere: recording them is
         // that clone's business (or no one's, for a worker without porch). That holds too once
         // the local branch was fast-forwarded to them: it has nothing the remote lacks.
@@ -213,10 +223,12 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                            w.worker + ": its worktree folder is missing: " + *w.worktree,
                            "restore it, or remove the stale entry: git worktree remove --force " +
                                *w.worktree});
-        else if (w.worktree && w.state == WorkerState::complete && git::worktree_dirty(*w.worktree))
-            out.push_back({AlertKind::worktree_dirty, w.worker,
-                           w.worker + " is complete but its worktree has uncommitted changes",
-                           "commit or discard them in " + *w.worktree});
+        else if (w.worktree && w.state == WorkerState::complete)
+            if (auto dirty = git::dirty_paths(*w.worktree); dirty && !dirty->empty()) {
+                auto a = dirty_worktree_advice(w.worker, *w.worktree, *dirty);
+                out.push_back({AlertKind::worktree_dirty, w.worker, std::move(a.message),
+                               std::move(a.action), std::move(*dirty)});
+            }
         remote_alerts(w, out);
         duplicate_alerts(ctx, report, w, out);
     }

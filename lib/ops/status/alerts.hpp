@@ -6,15 +6,24 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace porch::ops {
 
 struct Alert {
+    Alert(model::AlertKind k, std::string w, std::string m, std::string a,
+          std::vector<std::string> p = {})
+        : kind(k), worker(std::move(w)), message(std::move(m)), action(std::move(a)),
+          paths(std::move(p)) {}
+
     model::AlertKind kind = model::AlertKind::blocked;
     std::string worker;  // empty for alerts about no single worker (deadlocks, base commits)
     std::string message; // one line; may contain others' text: sanitise before printing
     std::string action;  // what to do or type next
+    // The files it is about (worktree-dirty: every uncommitted or untracked file; out-of-scope:
+    // the files changed outside the scope); empty for the other kinds.
+    std::vector<std::string> paths;
 };
 
 // Cycles in the dependency graph (NEEDS commits and needs declared at spawn, on workers not yet
