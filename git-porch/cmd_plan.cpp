@@ -311,10 +311,12 @@ private:
                       << util::join(w.needs, ", ") << " to be complete"
                       << (checks.empty() ? "" : " and approved (" + util::join(checks, ", ") + ")")
                       << '\n';
-        if (!r.started.empty())
-            std::cout << "next: git porch kickoff " << r.started.front().worker
-                      << " (for each worker), then git porch status\n";
-        else if (stuck)
+        if (!r.started.empty()) {
+            // One command per worker: an orchestrator runs each as printed.
+            std::cout << "next: give each worker its prompt, then follow git porch status:\n";
+            for (const auto& s : r.started)
+                std::cout << "  git porch kickoff " << s.worker << '\n';
+        } else if (stuck)
             std::cout << "nothing to spawn yet: wait for the needs, then run git porch plan apply "
                          "again\n";
         return stuck ? 1 : 0;

@@ -81,8 +81,9 @@ public:
                           << "; judge " << v.waiting.front() << ": "
                           << model::judge_commands(worker, v.waiting.front()) << '\n';
             else if (!ready.empty())
-                std::cout << "next: git porch plan apply (it starts " << util::join(ready, ", ")
-                          << ", ready now)\n";
+                std::cout << "next: " << util::join(ready, ", ")
+                          << (ready.size() == 1 ? " is" : " are")
+                          << " ready now; start with: git porch plan apply\n";
             else
                 std::cout << "next: git porch integrate <feature>\n";
         } else if (v.verdict == model::QaVerdict::rejected) {

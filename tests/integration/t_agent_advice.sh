@@ -327,9 +327,9 @@ run porch plan apply
 assert_contains "$OUT" "task-2 waits for task-1 to be complete and approved (qa)" \
     "planning texts: with qa.required a need is done once approved"
 expect_ok porch qa approve 1
-assert_contains "$OUT" "next: git porch plan apply (it starts task-2, ready now)" \
+assert_contains "$OUT" "next: task-2 is ready now; start with: git porch plan apply" \
     "planning texts: qa approve points at plan apply"
-typed "planning texts: the plan apply qa approve gives" "git porch plan apply"
+typed "planning texts: the plan apply qa approve gives" "${OUT##*start with: }"
 assert_contains "$OUT" "spawned task-2" "planning texts: task-2 started"
 
 # plan check with no task; handoff without a remote.
