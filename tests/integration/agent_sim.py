@@ -161,7 +161,18 @@ def scenario(s, root):
     os.remove(os.path.join(w2, "docs/web.md"))  # the agent takes its stray edit back
     s.take(r"^git .*commit .*\[COMPLETE\]", w2, at=k2, fill={"summary": "Web page done"})
 
-    # The orchestrator: status says what to do next; QA approves; apply starts task-3.
+    # The orchestrator: status says what to do next. QA rejects task-2 once; the relaunched
+    # agent reads the reason in its resume prompt and fixes it.
+    s.entry("git porch status", root)
+    s.take(r"^git porch qa reject task-2 ", root, since=len(s.texts) - 1,
+           fill={"what to fix": "the page needs a title"})
+    s.take(r"^git porch resume task-2$", root, since=len(s.texts) - 1)
+    resumed = len(s.texts) - 1
+    assert "the page needs a title" in s.texts[resumed], "resume carries the rejection"
+    _, _, w2 = s.take(r"^cd ", root, at=resumed)
+    work(os.path.join(w2, "web/index.html"), "<title>Users</title>")
+    s.take(r"^git .*commit .*\[COMPLETE\]", w2, at=resumed, fill={"summary": "Title added"})
+    # QA approves; apply starts task-3.
     for worker in ("task-1", "task-2"):
         s.entry("git porch status", root)
         s.take(r"^git porch qa approve %s$" % worker, root, since=len(s.texts) - 1)

@@ -43,6 +43,7 @@ git add -A && commit "Add sources and the plan"
 assert_contains "$(cat .porch.toml)" "min_tasks = 2" "test setup: min_tasks set"
 
 run python3 "$TESTS_DIR/agent_sim.py" "$T/r"
+printf '%s\n' "$OUT" # the log of commands, for whoever reads the test's output
 assert_eq 0 "$RC" "the scripted agent finished the plan from porch's text alone
 $OUT$ERR"
 printf '%s\n' "$OUT" | grep -q "^\[porch's text\]" || fail "no command came from porch's text"
