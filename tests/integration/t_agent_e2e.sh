@@ -13,8 +13,6 @@ mkdir -p src/api web docs .porch
 printf 'api\n' >src/api/app.txt
 printf 'web\n' >web/index.html
 printf 'docs\n' >docs/guide.md
-cat >>.porch.toml <<'TOML'
-TOML
 # Two independent tasks are enough to run in parallel; QA approves each worker.
 sed -i -e 's/^# *min_tasks = .*/min_tasks = 2/' -e 's/^# *required = .*/required = true/' .porch.toml
 cat >.porch/plan.toml <<'TOML'

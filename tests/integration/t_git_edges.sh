@@ -70,14 +70,18 @@ assert_eq "[CHECKPOINT] Stripped" "$(git log -1 --format=%s)" "item 15: default 
 cd "$T"
 
 # --- item 16: a sparse checkout is not an uncommitted change ------------------------------------
-new_repo r16
-cd r16
-mkdir -p src/api docs
-printf 'api\n' >src/api/app.txt
-printf 'docs\n' >docs/guide.txt
-git add src docs && commit "Add sources"
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+# sources_repo <dir>: a porch repository with src/api/ and docs/, entered.
+sources_repo() {
+    new_repo "$1"
+    cd "$1"
+    mkdir -p src/api docs
+    printf 'api\n' >src/api/app.txt
+    printf 'docs\n' >docs/guide.txt
+    git add src docs && commit "Add sources"
+    expect_ok porch init -q
+    git add .porch.toml && commit "Add porch settings"
+}
+sources_repo r16
 expect_ok porch spawn 1 api --scope src/api
 expect_ok porch spawn 2 web
 for worker in task-1-api task-2-web; do
@@ -103,14 +107,7 @@ cd "$T"
 
 # A non-cone sparse main worktree, which `git worktree add` passes on to the workers it makes
 # (.porch.toml is then outside the checkout), through doctor, integrate and cleanup.
-new_repo r16b
-cd r16b
-mkdir -p src/api docs
-printf 'api\n' >src/api/app.txt
-printf 'docs\n' >docs/guide.txt
-git add src docs && commit "Add sources"
-expect_ok porch init -q
-git add .porch.toml && commit "Add porch settings"
+sources_repo r16b
 git sparse-checkout set --no-cone '/src/api/'
 expect_ok porch spawn 1 api --scope src/api
 assert_false "test setup: the worker inherited the sparse checkout" test -e worktrees/task-1-api/docs
