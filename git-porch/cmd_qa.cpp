@@ -4,10 +4,7 @@
 #include "command.hpp"
 #include "json_words.hpp"
 #include "model/checks.hpp"
-#include "model/naming.hpp"
-#include "model/plan.hpp"
 #include "ops/plan/apply.hpp"
-#include "ops/plan/check.hpp"
 #include "ops/qa/qa.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
@@ -19,24 +16,6 @@
 namespace porch::cli {
 
 namespace {
-
-// The plan's tasks that git porch plan apply would start now (task-<id>); none without a plan,
-// or with errors in it (plan check reports those).
-std::vector<std::string> ready_tasks(const model::Context& ctx) {
-    std::vector<std::string> out;
-    try {
-        auto plan = ctx.root ? plan::load(*ctx.root) : std::nullopt;
-        if (!plan)
-            return out;
-        const auto checked = plan::check(*plan, ctx.config);
-        if (!checked.ok())
-            return out;
-        for (const auto& id : plan::preview(ctx, *plan, checked, std::nullopt).ready)
-            out.push_back(protocol::worker_name(id));
-    } catch (const Error&) {
-    }
-    return out;
-}
 
 class Qa : public Command {
 public:
@@ -75,7 +54,7 @@ public:
                                (v.check == config::default_check ? "" : " (" + v.check + ")");
         if (v.verdict == model::QaVerdict::approved) {
             std::cout << worker << " approved" << at << '\n';
-            auto ready = v.waiting.empty() ? ready_tasks(*env.ctx) : std::vector<std::string>{};
+            auto ready = v.waiting.empty() ? plan::ready_now(*env.ctx) : std::vector<std::string>{};
             if (!v.waiting.empty())
                 std::cout << "next: it still waits for " << util::join(v.waiting, ", ")
                           << "; judge " << v.waiting.front() << ": "

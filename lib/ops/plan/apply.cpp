@@ -84,4 +84,20 @@ ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& chec
     return result;
 }
 
+std::vector<std::string> ready_now(const model::Context& ctx) {
+    std::vector<std::string> out;
+    try {
+        auto plan = ctx.root ? load(*ctx.root) : std::nullopt;
+        if (!plan)
+            return out;
+        const auto checked = check(*plan, ctx.config);
+        if (!checked.ok())
+            return out;
+        for (const auto& id : preview(ctx, *plan, checked, std::nullopt).ready)
+            out.push_back(protocol::worker_name(id));
+    } catch (const Error&) {
+    }
+    return out;
+}
+
 } // namespace porch::plan

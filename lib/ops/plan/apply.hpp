@@ -52,6 +52,10 @@ struct ApplyResult {
 ApplyResult preview(const model::Context& ctx, const Plan& plan, const CheckResult& checked,
                     std::optional<int> wave);
 
+// The tasks (task-<id>) that apply would start now in the repository's plan; none without a
+// plan or with errors in it (plan check reports those): a hint, never a refusal.
+std::vector<std::string> ready_now(const model::Context& ctx);
+
 // preview, then starts the ready tasks. A task whose spawn fails stops the run: the tasks
 // started before it stay started.
 ApplyResult apply(model::Context& ctx, const Plan& plan, const CheckResult& checked,
