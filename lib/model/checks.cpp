@@ -74,10 +74,13 @@ void apply_verdicts(const std::map<std::string, NewestVerdict>& newest, std::uin
         w.checks.back().required = true;
         w.checks.back().required_by = r.by;
     }
-    for (const auto& [check, v] : newest)
+    for (const auto& entry : newest) {
+        // a named variable, not a structured binding: clang 14 cannot capture those
+        const std::string& check = entry.first;
         if (on_tip(check) && std::none_of(w.checks.begin(), w.checks.end(),
                                           [&](const CheckStatus& c) { return c.check == check; }))
             w.checks.push_back(status_of(check));
+    }
     const CheckStatus qa = status_of(std::string(config::default_check));
     w.qa = qa.verdict;
     w.qa_reason = qa.reason;
