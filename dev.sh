@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 build_dir=${BUILD_DIR:-build}
 packages=(cmake ninja-build g++ pkg-config git python3 man-db
-  libgit2-dev libssl-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc
+  libgit2-dev libssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcli11-dev libtomlplusplus-dev libpcre2-dev catch2 nlohmann-json3-dev scdoc
   clang-14 libclang-rt-14-dev clang-format-14
   pre-commit) # pre-commit: the real hook manager tests/integration/t_hook_managers.sh runs
 

@@ -112,7 +112,7 @@ private:
             ss << in.rdbuf();
             docs.push_back({f, ss.str()});
         }
-        auto m = plan::import_documents(docs);
+        auto m = plan::import_documents(docs, {plan::repository_tree(root_of(env))});
         fs::create_directories(target.parent_path());
         const fs::path tmp = target.string() + ".tmp";
         {
@@ -139,7 +139,8 @@ private:
                                  {"priority", i.priority},
                                  {"needs", i.needs},
                                  {"ready", i.ready()},
-                                 {"issues", i.issues}});
+                                 {"issues", i.issues},
+                                 {"also", i.also}});
             std::cout << dump({{"version", 1},
                                {"sources", m.sources},
                                {"items", items},

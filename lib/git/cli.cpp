@@ -172,6 +172,14 @@ std::vector<std::string> conflicted_paths(const std::string& dir) {
     return util::non_empty_lines(run_in(dir, {"diff", "--name-only", "--diff-filter=U"}).out);
 }
 
+std::vector<std::string> tracked_files(const std::string& dir) {
+    std::vector<std::string> out;
+    for (auto& f : nul_fields(run_in(dir, {"ls-files", "-z"}).out))
+        if (!f.empty())
+            out.push_back(std::move(f));
+    return out;
+}
+
 std::vector<std::string> changed_paths(const std::string& dir, const std::string& from,
                                        const std::string& to) {
     std::vector<std::string> out;

@@ -55,6 +55,8 @@ std::optional<std::vector<std::string>> commit_only_paths(const std::string& dir
 // rename), sorted; a hook's GIT_INDEX_FILE (the temporary index of `git commit -a`) reaches
 // git with the environment. Throws a fatal porch::Error when git cannot look.
 std::vector<std::string> staged_paths(const std::string& dir);
+// The files git tracks in the worktree at `dir` (empty when git cannot look).
+std::vector<std::string> tracked_files(const std::string& dir);
 // Files with unresolved conflicts in the worktree at `dir`.
 std::vector<std::string> conflicted_paths(const std::string& dir);
 // Files that differ between two commits (`git diff --name-only from to`), run in `dir`; names

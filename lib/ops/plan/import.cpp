@@ -1,7 +1,11 @@
 #include "ops/plan/import.hpp"
 
+#include "git/cli.hpp"
 #include "model/naming.hpp"
 #include "ops/plan/check.hpp"
+#include "ops/plan/dedupe.hpp"
+#include "ops/plan/extract.hpp"
+#include "ops/plan/words.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
 
@@ -29,91 +33,12 @@ std::optional<std::vector<std::string>> match(std::string_view pattern, std::str
     return re(pattern).match(s);
 }
 
-const std::set<std::string, std::less<>>& verbs() {
-    static const std::set<std::string, std::less<>> v = {
-        "add",       "allow",     "build",    "bump",      "cache",       "change",
-        "clean",     "configure", "convert",  "correct",   "create",      "delete",
-        "deprecate", "disable",   "document", "drop",      "enable",      "enhance",
-        "ensure",    "expose",    "extract",  "fix",       "guard",       "handle",
-        "implement", "improve",   "install",  "integrate", "introduce",   "investigate",
-        "log",       "look",      "make",     "merge",     "migrate",     "move",
-        "optimise",  "optimize",  "polish",   "port",      "prevent",     "refactor",
-        "remove",    "rename",    "replace",  "resolve",   "restructure", "review",
-        "rewrite",   "redesign",  "sanitize", "set",       "split",       "support",
-        "test",      "translate", "tweak",    "update",    "upgrade",     "validate",
-        "verify",    "wire",      "write"};
-    return v;
-}
-
 // Verbs that say that something should get better, not what to change.
 bool vague(std::string_view verb) {
     static const std::set<std::string, std::less<>> v = {
         "clean",    "enhance",  "handle", "improve", "investigate", "look",
         "optimise", "optimize", "polish", "review",  "tweak"};
     return v.count(verb) > 0;
-}
-
-bool is_stop_word(std::string_view w) {
-    static const std::set<std::string, std::less<>> v = {"a",  "an",   "the",  "of", "for",  "to",
-                                                         "in", "on",   "and",  "or", "with", "at",
-                                                         "by", "from", "into", "is"};
-    return v.count(w) > 0;
-}
-
-std::vector<std::string> words(std::string_view text) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : text) {
-        if (std::isalnum(static_cast<unsigned char>(c)))
-            cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        else if (!cur.empty())
-            out.push_back(std::exchange(cur, {}));
-    }
-    if (!cur.empty())
-        out.push_back(cur);
-    return out;
-}
-
-std::vector<std::string> significant_words(std::string_view text) {
-    std::vector<std::string> out;
-    for (auto& w : words(text))
-        if (!is_stop_word(w))
-            out.push_back(std::move(w));
-    return out;
-}
-
-// "model" and "models", "migrate" and "migration": a shared stem of four letters or more.
-bool same_word(std::string_view a, std::string_view b) {
-    if (a == b)
-        return true;
-    auto n = std::min(a.size(), b.size());
-    std::size_t common = 0;
-    while (common < n && a[common] == b[common])
-        ++common;
-    return common >= 4 && common + 3 >= std::max(a.size(), b.size());
-}
-
-bool looks_like_path(std::string_view s) {
-    if (s.empty() || s.find_first_of(" \t") != std::string_view::npos)
-        return false;
-    if (s.find('/') != std::string_view::npos || s.find_first_of("*?") != std::string_view::npos)
-        return true;
-    auto dot = s.rfind('.');
-    return dot != std::string_view::npos && dot > 0 && dot + 1 < s.size() &&
-           std::isalpha(static_cast<unsigned char>(s[dot + 1])) &&
-           s.find('(') == std::string_view::npos;
-}
-
-std::vector<std::string> backtick_paths(std::string_view text) {
-    std::vector<std::string> out;
-    std::string rest(text);
-    while (auto m = match("(?s)[^`]*`([^`\\n]+)`(.*)", rest)) {
-        std::string p = util::trim((*m)[1]);
-        if (looks_like_path(p) && std::find(out.begin(), out.end(), p) == out.end())
-            out.push_back(p);
-        rest = (*m)[2];
-    }
-    return out;
 }
 
 std::string strip_code(std::string_view text) {
@@ -174,6 +99,8 @@ std::pair<std::vector<Phrase>, std::string> dependency_phrases(std::string_view 
 // P0, **HIGH**, (high priority), [critical]: the first marker wins; all are removed.
 std::pair<std::string, std::string> take_priority(std::string text) {
     static const std::string_view patterns[] = {
+        "(?is)(.*?)\\((?:priority|severity):\\s*(critical|urgent|high|medium|low|P[0-4])\\)(.*)",
+        "(?is)(.*?)\\b(?:priority|severity):\\s*(critical|urgent|high|medium|low|P[0-4])\\b(.*)",
         "(?is)(.*?)\\*\\*(critical|urgent|high|medium|low)\\*\\*:?(.*)",
         "(?is)(.*?)\\((P[0-4])\\)(.*)",
         "(?is)(.*?)\\b(P[0-4])\\b:?(.*)",
@@ -192,93 +119,6 @@ std::pair<std::string, std::string> take_priority(std::string text) {
             text = (*m)[1] + " " + (*m)[3];
         }
     return {priority, text};
-}
-
-struct Raw {
-    std::string kind, heading, source, text;
-    std::vector<std::string> details; // nested bullets and continuation lines
-    int indent = 0;
-    int list = 0; // numbered items of one list share a number; 0 otherwise
-};
-
-std::vector<Raw> read_document(const Document& doc, int& next_list, std::size_t& done_items) {
-    std::vector<Raw> items, paragraphs;
-    std::string heading;
-    bool fence = false, in_list = false;
-    int list = 0;
-    std::string para;
-    std::string para_source;
-    auto end_paragraph = [&] {
-        if (!para.empty())
-            paragraphs.push_back({"paragraph", heading, para_source, util::trim(para), {}, 0, 0});
-        para.clear();
-    };
-    std::size_t line_no = 0;
-    for (auto line : util::split_lines(doc.text)) {
-        ++line_no;
-        const std::string where = doc.name + ":" + std::to_string(line_no);
-        std::string l(line);
-        if (util::trim(l).starts_with("```") || util::trim(l).starts_with("~~~")) {
-            fence = !fence;
-            end_paragraph();
-            continue;
-        }
-        if (fence)
-            continue;
-        int indent = 0;
-        while (indent < static_cast<int>(l.size()) && (l[indent] == ' ' || l[indent] == '\t'))
-            indent += l[indent] == '\t' ? 4 : 1;
-        if (util::trim(l).empty()) {
-            end_paragraph();
-            continue;
-        }
-        if (auto m = match("\\s*#{1,6}\\s+(.*?)\\s*#*\\s*", l)) {
-            end_paragraph();
-            heading = plain((*m)[1]);
-            in_list = false;
-            list = 0;
-            continue;
-        }
-        std::optional<Raw> item;
-        if (auto m = match("\\s*[-*+]\\s+\\[([ xX])\\]\\s+(.*)", l)) {
-            if ((*m)[1] != " ") {
-                ++done_items;
-                in_list = false; // its nested lines are not another item's details
-                continue;
-            }
-            item = Raw{"task", heading, where, (*m)[2], {}, indent, 0};
-        } else if (auto n = match("\\s*\\d+[.)]\\s+(.*)", l)) {
-            if (list == 0 || indent > 0)
-                list = list ? list : ++next_list;
-            item = Raw{"numbered", heading, where, (*n)[1], {}, indent, list};
-        } else if (auto b = match("\\s*[-*+]\\s+(.*)", l)) {
-            item = Raw{"bullet", heading, where, (*b)[1], {}, indent, 0};
-        }
-        if (item) {
-            end_paragraph();
-            if (item->kind != "numbered" && indent == 0)
-                list = 0;
-            // Indented under an open item: a detail of it, not an item of its own.
-            if (in_list && !items.empty() && indent > items.back().indent) {
-                items.back().details.push_back(item->text);
-                continue;
-            }
-            items.push_back(std::move(*item));
-            in_list = true;
-            continue;
-        }
-        if (in_list && indent > 0) { // a continuation line of the open item
-            items.back().text += " " + util::trim(l);
-            continue;
-        }
-        in_list = false;
-        list = 0;
-        if (para.empty())
-            para_source = where;
-        para += " " + util::trim(l);
-    }
-    end_paragraph();
-    return items.empty() ? paragraphs : items;
 }
 
 std::string size_name(int n) {
@@ -326,7 +166,7 @@ std::optional<int> resolve(const Phrase& p, const std::vector<Item>& items, int 
         if (explicit_ref && n >= 1 && n <= static_cast<int>(items.size()) && n != self)
             return n;
     }
-    for (const auto& path : backtick_paths(p.target))
+    for (const auto& path : paths_in(p.target, Tree()))
         for (const auto& it : items)
             if (it.number != self)
                 for (const auto& s : it.scope)
@@ -378,48 +218,68 @@ std::string slug(std::string_view text, std::size_t max_words) {
 namespace {
 
 // The documents' items in document order; what reading them assumed goes to the manifest.
-std::vector<Raw> read_documents(const std::vector<Document>& documents, Manifest& m) {
+std::vector<Raw> read_documents(const std::vector<Document>& documents, const Tree& tree,
+                                Manifest& m) {
     std::vector<Raw> raws;
     int next_list = 0;
     for (const auto& doc : documents) {
         m.sources.push_back(doc.name);
-        std::size_t done = 0;
-        auto found = read_document(doc, next_list, done);
-        if (!found.empty() && found.front().kind == "paragraph")
+        auto found = extract(doc, tree, next_list);
+        if (found.paragraphs)
             m.assumptions.push_back(doc.name + " has no lists: each paragraph taken as one item");
-        if (done)
-            m.assumptions.push_back("Skipped " + util::plural(done, "completed item") +
-                                    " ([x]) in " + doc.name);
-        raws.insert(raws.end(), found.begin(), found.end());
+        if (found.done)
+            m.assumptions.push_back("Skipped " + util::plural(found.done, "completed item") +
+                                    " ([x], \u2705, struck through) in " + doc.name);
+        if (!found.not_work.empty())
+            m.assumptions.push_back("Not read as work (" + doc.name +
+                                    "): " + util::first_few(found.not_work, 6));
+        std::move(found.items.begin(), found.items.end(), std::back_inserter(raws));
     }
     return raws;
 }
 
-// The item's description without markers, its action verb and its slug.
+// The item's description without its label and markers, its action verb and its slug. A
+// statement of a problem with no verb (a review's finding) is a thing to fix.
 void describe_item(Item& item, const Raw& r) {
-    std::string head = plain(std::get<1>(take_priority(r.text)));
-    auto first = words(head);
-    if (!first.empty() && verbs().count(first.front()))
-        item.action = first.front();
+    const auto l = strip_label(std::get<1>(take_priority(r.text)));
+    std::string head = plain(l.rest.empty() ? l.label : l.rest);
+    item.action = action_verb(head);
+    if (item.action.empty() && (r.finding || states_problem(head)))
+        item.action = "fix";
     item.description = head;
     for (const auto& d : r.details)
         item.description += "\n- " + plain(std::get<1>(take_priority(d)));
     // Paths make poor slugs ("fix-null-check-src"): take the words around them.
-    item.desc =
-        slug(plain(dependency_phrases(std::get<1>(take_priority(strip_code(r.text)))).second));
+    std::string words_only = plain(dependency_phrases(strip_code(head)).second);
+    if (action_verb(words_only).empty() && !item.action.empty())
+        words_only = item.action + " " + words_only;
+    item.desc = slug(words_only);
     if (item.desc.empty())
         item.desc = "item-" + std::to_string(item.number);
 }
 
-// Why the item needs clarification before it can be a task; nothing when it is ready.
+// "Optimize", "Make everything more robust": no scope, and too few words to say what to change.
+// "Investigate why HTTPS_PROXY is ignored when a config file sets one" says enough.
+bool too_vague(const Item& item) {
+    if (!item.scope.empty())
+        return false;
+    const auto first_line = item.description.substr(0, item.description.find('\n'));
+    const bool vague_words = re("(?i).*\\b(everything|more robust|better|nicer|cleaner|faster|"
+                                "stuff|things|overall|in general)\\b.*")
+                                 .match(first_line)
+                                 .has_value();
+    return (vague(item.action) || vague_words) && significant_words(first_line).size() < 7;
+}
+
+// Why the item needs clarification before it can be a task; nothing when it is ready. Scope
+// is "preferred" in the seed: only a vague action needs one.
 std::vector<std::string> issues_of(const Item& item) {
     std::vector<std::string> issues;
     if (item.action.empty())
-        issues.push_back("No action verb—what should be done?");
-    else if (vague(item.action))
-        issues.push_back("Vague action \"" + item.action + "\"—what exactly should change?");
-    if (item.scope.empty())
-        issues.push_back("No specific scope—which files or folders?");
+        issues.push_back("No action verb\u2014what should be done?");
+    else if (too_vague(item))
+        issues.push_back("Vague action \"" + item.action +
+                         "\" and no scope\u2014what exactly should change, and where?");
     return issues;
 }
 
@@ -431,7 +291,7 @@ struct ReadItem {
     std::string text;
 };
 
-ReadItem read_item(const Raw& r, int number) {
+ReadItem read_item(const Raw& r, int number, const Tree& tree) {
     ReadItem out;
     Item& item = out.item;
     item.number = number;
@@ -442,29 +302,40 @@ ReadItem read_item(const Raw& r, int number) {
     std::string full = r.text;
     for (const auto& d : r.details)
         full += "\n" + d;
-    auto [priority, unmarked] = take_priority(full);
-    item.priority = priority;
+    auto [priority, unmarked] = take_priority(r.text);
+    item.priority = priority.empty() ? r.priority : priority;
     auto [deps, own] = dependency_phrases(unmarked);
-    item.scope = backtick_paths(own);
+    auto [detail_deps, detail_text] = dependency_phrases(full.substr(r.text.size()));
+    deps.insert(deps.end(), detail_deps.begin(), detail_deps.end());
+    item.scope = paths_in(own, tree);
+    if (item.scope.empty())
+        item.scope = r.scope;
     describe_item(item, r);
     item.issues = issues_of(item);
     out.deps = std::move(deps);
-    out.text = std::move(unmarked);
+    out.text = full;
     return out;
 }
 
 // Numbered lists "may imply sequence": say that we did not read one into them.
-void note_numbered_lists(const std::vector<Raw>& raws, std::vector<std::string>& assumptions) {
-    for (std::size_t i = 0; i < raws.size();) {
+void note_numbered_lists(const std::vector<Item>& items, const std::vector<int>& lists,
+                         std::vector<std::string>& assumptions) {
+    for (std::size_t i = 0; i < items.size();) {
         std::size_t j = i;
-        while (j < raws.size() && raws[i].list && raws[j].list == raws[i].list)
+        while (j < items.size() && lists[i] && lists[j] == lists[i])
             ++j;
         if (j - i >= 2)
-            assumptions.push_back(range(static_cast<int>(i) + 1, static_cast<int>(j)) +
+            assumptions.push_back(range(items[i].number, items[j - 1].number) +
                                   ": a numbered list, taken as independent items (add needs "
                                   "if the order matters)");
         i = j > i ? j : i + 1;
     }
+}
+
+void add_need(Item& item, int n) {
+    auto id = std::to_string(n);
+    if (n != item.number && std::find(item.needs.begin(), item.needs.end(), id) == item.needs.end())
+        item.needs.push_back(id);
 }
 
 // Each item's dependency phrases (phrases[i] for item i + 1) resolved to the items they name.
@@ -479,10 +350,41 @@ void resolve_needs(Manifest& m, const std::vector<std::vector<Phrase>>& phrases)
                                         "\" names no other item; not taken as a dependency");
                 continue;
             }
-            auto id = std::to_string(*n);
-            if (std::find(item.needs.begin(), item.needs.end(), id) == item.needs.end())
-                item.needs.push_back(id);
+            add_need(item, *n);
         }
+    }
+}
+
+// A heading that says "(after Phase 1)": its items need the items under the heading it names.
+void resolve_section_order(Manifest& m, const std::vector<std::string>& after) {
+    constexpr std::size_t max_needs = 50;
+    for (std::size_t i = 0; i < m.items.size(); ++i) {
+        const auto target = significant_words(after[i]);
+        if (target.empty())
+            continue;
+        for (const auto& other : m.items) {
+            if (other.heading == m.items[i].heading || m.items[i].needs.size() >= max_needs)
+                continue;
+            const auto have = significant_words(other.heading);
+            if (std::all_of(target.begin(), target.end(), [&](const std::string& w) {
+                    return std::find(have.begin(), have.end(), w) != have.end();
+                }))
+                add_need(m.items[i], other.number);
+        }
+    }
+}
+
+// An "implementation order" list: each item it names needs the one named before it.
+void resolve_order_lists(Manifest& m, const std::vector<int>& orders,
+                         const std::vector<std::size_t>& into) {
+    std::map<int, int> last; // order list -> the item its previous entry became
+    for (std::size_t r = 0; r < orders.size(); ++r) {
+        if (!orders[r] || into[r] == dropped)
+            continue;
+        const int item = static_cast<int>(into[r]) + 1;
+        if (auto it = last.find(orders[r]); it != last.end() && it->second != item)
+            add_need(m.items[into[r]], it->second);
+        last[orders[r]] = item;
     }
 }
 
@@ -511,18 +413,50 @@ void plan_ready_items(Manifest& m) {
 
 } // namespace
 
-Manifest import_documents(const std::vector<Document>& documents) {
+Tree repository_tree(const std::string& root) {
+    return Tree(git::tracked_files(root));
+}
+
+Manifest import_documents(const std::vector<Document>& documents, const ImportOptions& options) {
     Manifest m;
-    const auto raws = read_documents(documents, m);
+    auto raws = read_documents(documents, options.tree, m);
+    std::vector<int> orders;
+    for (const auto& r : raws)
+        orders.push_back(r.order);
+    std::vector<std::vector<std::string>> also;
+    const auto into = merge_duplicates(raws, also);
+    const auto repeated =
+        static_cast<std::size_t>(
+            std::count_if(into.begin(), into.end(), [&](std::size_t i) { return i != dropped; })) -
+        raws.size();
+    if (repeated)
+        m.assumptions.push_back(util::plural(repeated, "repeated mention") +
+                                " of an item (summary tables, priority lists, orders) taken "
+                                "as that item");
     std::vector<std::vector<Phrase>> phrases;
+    std::vector<std::string> after;
+    std::vector<int> lists;
+    std::size_t findings = 0;
     for (std::size_t i = 0; i < raws.size(); ++i) {
-        auto read = read_item(raws[i], static_cast<int>(i) + 1);
-        read.item.size = size_name(estimate_size(read.item, read.text, m.assumptions));
+        auto read = read_item(raws[i], static_cast<int>(i) + 1, options.tree);
+        read.item.also = std::move(also[i]);
+        read.item.size = raws[i].size.empty()
+                             ? size_name(estimate_size(read.item, read.text, m.assumptions))
+                             : raws[i].size;
+        findings += raws[i].finding && action_verb(plain(read.item.original)).empty() &&
+                    read.item.action == "fix";
         m.items.push_back(std::move(read.item));
         phrases.push_back(std::move(read.deps));
+        after.push_back(raws[i].after);
+        lists.push_back(raws[i].list);
     }
-    note_numbered_lists(raws, m.assumptions);
+    if (findings)
+        m.assumptions.push_back(util::plural(findings, "item") +
+                                " state a problem without a verb: taken as \"fix\"");
+    note_numbered_lists(m.items, lists, m.assumptions);
     resolve_needs(m, phrases);
+    resolve_section_order(m, after);
+    resolve_order_lists(m, orders, into);
     plan_ready_items(m);
     return m;
 }

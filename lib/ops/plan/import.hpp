@@ -1,9 +1,11 @@
 // git porch plan import: the seed's Phase 0. Work items are read from markdown documents (task
-// lists, numbered lists, bullets, and paragraphs when a document has no list), normalised to
-// tasks, and presented as a Work Item Manifest for the user to validate.
+// lists, numbered lists, bullets, findings under headings, table rows, and paragraphs when a
+// document has none of those), normalised and merged where one is mentioned twice, grouped
+// into tasks, and presented as a Work Item Manifest for the user to validate.
 #pragma once
 
 #include "model/plan.hpp"
+#include "ops/plan/scope.hpp"
 
 #include <string>
 #include <vector>
@@ -29,6 +31,7 @@ struct Item {
     std::vector<std::string> needs;  // resolved item numbers
     std::vector<std::string> issues; // why it needs clarification; empty when ready
     std::string desc;                // the slug
+    std::vector<std::string> also;   // file:line of its other mentions (a summary table...)
     bool ready() const { return issues.empty(); }
 };
 
@@ -39,7 +42,15 @@ struct Manifest {
     Plan plan; // the ready items as tasks
 };
 
-Manifest import_documents(const std::vector<Document>& documents);
+// The files tracked in the worktree at `root`.
+Tree repository_tree(const std::string& root);
+
+struct ImportOptions {
+    Tree tree; // the repository's tracked files: which names are paths, and where bare ones are
+};
+
+Manifest import_documents(const std::vector<Document>& documents,
+                          const ImportOptions& options = {});
 
 // The seed's "Work Item Manifest" in markdown.
 std::string manifest_markdown(const Manifest& manifest);

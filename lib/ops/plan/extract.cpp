@@ -1,0 +1,768 @@
+#include "ops/plan/extract.hpp"
+
+#include "ops/plan/import.hpp"
+#include "util/markdown.hpp"
+#include "util/regex.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace porch::plan {
+
+namespace md = util::markdown;
+
+namespace {
+
+// What one item is analysed on: a hostile document's megabyte line costs no more than this.
+constexpr std::size_t max_text = 4000;
+constexpr std::size_t max_details = 40;
+
+const util::Regex& re(std::string_view pattern) {
+    static std::map<std::string, util::Regex, std::less<>> cache;
+    auto it = cache.find(pattern);
+    if (it == cache.end())
+        it = cache.emplace(std::string(pattern), util::Regex(pattern)).first;
+    return it->second;
+}
+
+std::optional<std::vector<std::string>> match(std::string_view pattern, std::string_view s) {
+    return re(pattern).match(s);
+}
+
+bool search(std::string_view pattern, std::string_view s) {
+    return re(pattern).search(s);
+}
+
+std::string bounded(std::string_view s) {
+    return util::trim(s.substr(0, std::min(s.size(), max_text)));
+}
+
+// Without ** and backticks: how a heading reads.
+std::string unmarked(std::string_view s) {
+    std::string out;
+    for (char c : s)
+        if (c != '*' && c != '`')
+            out += c;
+    return util::trim(out);
+}
+
+const std::set<std::string, std::less<>>& verbs() {
+    static const std::set<std::string, std::less<>> v = {
+        "add",         "address",      "adopt",       "align",       "allow",       "annotate",
+        "apply",       "audit",        "automate",    "avoid",       "backfill",    "batch",
+        "benchmark",   "bound",        "build",       "bump",        "bundle",      "cache",
+        "cap",         "catch",        "change",      "check",       "clarify",     "clean",
+        "close",       "collapse",     "combine",     "configure",   "consolidate", "convert",
+        "copy",        "correct",      "cover",       "create",      "debounce",    "decouple",
+        "dedupe",      "deduplicate",  "define",      "delete",      "deploy",      "deprecate",
+        "design",      "detect",       "disable",     "document",    "drop",        "emit",
+        "enable",      "encode",       "enforce",     "enhance",     "ensure",      "escape",
+        "evaluate",    "expand",       "explore",     "export",      "expose",      "extend",
+        "extract",     "fetch",        "filter",      "finalize",    "fix",         "flatten",
+        "format",      "gate",         "generate",    "group",       "guard",       "handle",
+        "harden",      "hide",         "implement",   "import",      "improve",     "increase",
+        "index",       "inject",       "inline",      "install",     "instrument",  "integrate",
+        "introduce",   "investigate",  "isolate",     "limit",       "lint",        "load",
+        "log",         "look",         "lower",       "make",        "mark",        "measure",
+        "memoize",     "merge",        "migrate",     "mock",        "monitor",     "move",
+        "normalize",   "normalise",    "notify",      "optimise",    "optimize",    "paginate",
+        "parallelize", "parameterize", "parametrize", "parse",       "patch",       "persist",
+        "pin",         "polish",       "populate",    "port",        "precompute",  "prepare",
+        "prevent",     "profile",      "propagate",   "provide",     "prune",       "publish",
+        "purge",       "raise",        "read",        "rebuild",     "recover",     "redesign",
+        "reduce",      "refactor",     "refresh",     "register",    "reject",      "release",
+        "reload",      "remove",       "rename",      "render",      "reorganize",  "repair",
+        "replace",     "report",       "require",     "reset",       "resolve",     "restore",
+        "restrict",    "restructure",  "retry",       "return",      "reuse",       "revert",
+        "review",      "revisit",      "rework",      "rewrite",     "rotate",      "run",
+        "sanitise",    "sanitize",     "scaffold",    "scan",        "secure",      "separate",
+        "serialize",   "set",          "setup",       "share",       "show",        "simplify",
+        "skip",        "sort",         "split",       "standardize", "start",       "stop",
+        "store",       "stream",       "streamline",  "strip",       "stub",        "support",
+        "surface",     "switch",       "sync",        "test",        "throttle",    "tighten",
+        "time",        "track",        "translate",   "trim",        "tune",        "tweak",
+        "unify",       "update",       "upgrade",     "upload",      "use",         "validate",
+        "verify",      "version",      "warn",        "wire",        "wrap",        "write"};
+    return v;
+}
+
+std::string first_word(std::string_view text) {
+    std::string w;
+    for (char c : text) {
+        if (std::isalpha(static_cast<unsigned char>(c)) || (c == '-' && !w.empty()))
+            w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!w.empty() || !(c == ' ' || c == '*' || c == '_' || c == '`'))
+            break;
+    }
+    return w;
+}
+
+} // namespace
+
+std::string action_verb(std::string_view text) {
+    std::string w = first_word(text);
+    if (w.empty())
+        return {};
+    if (verbs().count(w))
+        return w;
+    // "Adds", "fixes", "Fixing", "Removing", "added": the verb they are forms of.
+    auto try_stem = [&](std::string stem) { return verbs().count(stem) ? stem : std::string(); };
+    for (std::string_view suffix : {"es", "s", "ing", "ed", "d"})
+        if (w.size() > suffix.size() + 2 && w.ends_with(suffix)) {
+            std::string stem = w.substr(0, w.size() - suffix.size());
+            if (auto v = try_stem(stem); !v.empty())
+                return v;
+            if (auto v = try_stem(stem + "e"); !v.empty())
+                return v;
+        }
+    return {};
+}
+
+bool states_problem(std::string_view text) {
+    return search("(?i)\\b(missing|lacks?|lacking|without|wrong|incorrect|broken|bugs?|leaks?|"
+                  "leaking|races?|unsafe|insecure|slow|too|unused|dead|duplicated?|hard-?coded|"
+                  "inconsistent|errors?|fails?|failing|crash(es|ing)?|vulnerab\\w*|injection|"
+                  "deprecated|unbounded|unnecessary|redundant|excessive|n\\+1|blocking|deadlocks?|"
+                  "overflows?|panics?|timeouts?|flaky|stale|outdated|undocumented|untested|"
+                  "unhandled|unchecked|unvalidated|ignored|swallowed|silently|no longer|never|"
+                  "cannot|can't|doesn't|does not|isn't|not)\\b",
+                  text);
+}
+
+std::string size_of_estimate(std::string_view text) {
+    const std::string t = util::to_lower(util::trim(unmarked(text)));
+    if (auto m = match("(?i)\\s*(xs|s|m|l|xl|small|medium|large|x-?large)\\s*", t)) {
+        const std::string& s = (*m)[1];
+        if (s == "xs" || s == "s" || s == "small")
+            return "S";
+        if (s == "m" || s == "medium")
+            return "M";
+        return s == "l" || s == "large" ? "L" : "XL";
+    }
+    auto m = match("(?is).*?~?\\s*(\\d+(?:\\.\\d+)?)(?:\\s*-\\s*(\\d+(?:\\.\\d+)?))?\\s*"
+                   "(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)\\b.*",
+                   t);
+    if (!m)
+        return {};
+    double n = std::stod((*m)[2].empty() ? (*m)[1] : (*m)[2]);
+    const char unit = (*m)[3][0];
+    const double minutes = unit == 'm'   ? n
+                           : unit == 'h' ? n * 60
+                           : unit == 'd' ? n * 480
+                                         : n * 2400;
+    return minutes <= 15 ? "S" : minutes <= 60 ? "M" : minutes <= 180 ? "L" : "XL";
+}
+
+std::string priority_of(std::string_view text) {
+    const std::string t = unmarked(text);
+    if (auto m = match("(?is).*?\\b(P[0-4])\\b.*", t))
+        return util::to_upper((*m)[1]);
+    if (auto m = match("(?is).*?\\b(critical|blocker|urgent|high|medium|moderate|low|minor|"
+                       "major)\\b.*",
+                       t)) {
+        std::string p = util::to_lower((*m)[1]);
+        return p == "blocker" || p == "urgent" ? "critical"
+               : p == "moderate"               ? "medium"
+               : p == "minor"                  ? "low"
+               : p == "major"                  ? "high"
+                                               : p;
+    }
+    if (t.find("\U0001F534") != std::string::npos) // red circle
+        return "critical";
+    if (t.find("\U0001F7E0") != std::string::npos) // orange circle
+        return "high";
+    if (t.find("\U0001F7E1") != std::string::npos) // yellow circle
+        return "medium";
+    if (t.find("\U0001F7E2") != std::string::npos) // green circle
+        return "low";
+    return {};
+}
+
+namespace {
+
+// "1.1", "#12", "H-3", "003-name.md": ids that name one item across a document's sections.
+std::string id_of(std::string_view label) {
+    std::string l = util::to_lower(unmarked(label));
+    while (!l.empty() && (l.back() == '.' || l.back() == ':' || l.back() == ')' || l.back() == '-'))
+        l.pop_back();
+    if (auto m = match("(?:#|(?:issue|finding|bug|item|task)\\s*#?\\s*)?(\\d+(?:\\.\\d+)*)", l))
+        return (*m)[1];
+    if (match("p[0-4]|v\\d+", l))
+        return {}; // a priority or a version, shared by many items
+    if (match("[a-z]{1,6}-?\\d+(?:\\.\\d+)?", l) || match("[\\w.-]+\\.md", l))
+        return l;
+    if (auto m = match("\\[([a-z]{1,6}-?\\d+)\\]", l))
+        return (*m)[1];
+    return {};
+}
+
+} // namespace
+
+Labelled strip_label(std::string_view text) {
+    Labelled out;
+    std::string rest = util::trim(text.substr(0, std::min(text.size(), max_text)));
+    auto take = [&](const std::string& label, std::string after) {
+        out.label += (out.label.empty() ? "" : " ") + label;
+        if (out.id.empty())
+            out.id = id_of(label);
+        rest = util::trim(after);
+    };
+    for (int round = 0; round < 4; ++round) {
+        if (auto m =
+                match("(?s)((?:\\*\\*)?(?:\\d+(?:\\.\\d+)*[.):]?|[A-Za-z]{1,6}-?\\d+(?:\\.\\d+)?"
+                      "[.:)]?|#\\d+[.:)]?|\\[[^\\]\\n]{1,24}\\]:?)(?:\\*\\*)?)\\s+(.+)",
+                      rest))
+            take((*m)[1], (*m)[2]);
+        else if (auto w =
+                     match("(?is)((?:\\*\\*)?(?:phase|step|stage|day|week|sprint|task|item|"
+                           "issue|finding|bug|milestone|part|todo|fixme|note|action)"
+                           "(?:\\s*#?[\\w.]{0,8})?\\s*[:.)\\x{2013}\\x{2014}-](?:\\*\\*)?)\\s*(.+)",
+                           rest))
+            take((*w)[1], (*w)[2]);
+        else if (auto b = match("(?s)(\\*\\*[^*\\n]{1,80}\\*\\*)\\s*(?:[:\\x{2013}\\x{2014}-]\\s*)?"
+                                "(.+)",
+                                rest);
+                 b && ((*b)[1].find(':') != std::string::npos || (*b)[2] != rest))
+            take((*b)[1], (*b)[2]);
+        else if (auto c = match("(?s)([A-Za-z][\\w/&' ]{0,40}?):\\s+(.+)", rest);
+                 c && util::split_lines((*c)[1]).size() == 1 &&
+                 std::count((*c)[1].begin(), (*c)[1].end(), ' ') < 4 &&
+                 !action_verb((*c)[2]).empty())
+            take((*c)[1], (*c)[2]);
+        else if (auto s = match("(?is)(should|must|need to|needs to|we should|please|consider)\\s+"
+                                "(.+)",
+                                rest);
+                 s && !action_verb((*s)[2]).empty())
+            rest = util::trim((*s)[2]);
+        else if (!rest.empty() && static_cast<unsigned char>(rest[0]) >= 0xe2) {
+            // A leading emoji or symbol (⚠️, 🔴): drop up to the first space.
+            auto sp = rest.find(' ');
+            if (sp == std::string::npos || sp > 12)
+                break;
+            rest = util::trim(rest.substr(sp));
+        } else
+            break;
+    }
+    out.rest = rest;
+    return out;
+}
+
+namespace {
+
+bool not_work_title(std::string_view title) {
+    return search("(?i)^\\W*(?:\\d+(?:\\.\\d+)*\\.?\\s+)?(summary|executive summary|overview|"
+                  "introduction|intro|background|context|rationale|motivation|why|goals?|"
+                  "non-goals|success (metrics|criteria)|metrics|kpis?|references?|resources|"
+                  "links|see also|further reading|non-issues|statistics|stats|totals?|conclusions?|"
+                  "notes?|glossary|appendix|acknowledg\\w*|changelog|history|done|completed|"
+                  "resolved|fixed|strengths|what went well|positives?|positive \\w+|"
+                  "table of contents|contents|toc|questions|open questions|faq|methodology|"
+                  "tl;?dr|assumptions|risks?|out of scope|won'?t fix|wontfix|by severity|"
+                  "severity (breakdown|counts|summary)|false positives|status|progress|"
+                  "how to \\w+|usage|license|authors?|contributors?|timeline|estimates?|method|"
+                  "not planned|nothing found|no issues found|deferred|dropped|rejected|declined|"
+                  "ideas|wishlist|parking lot|icebox|checked)\\b|"
+                  "(?i)\\b(by design|not (?:an? )?(?:issues?|bugs?|problems?)|non-issues|"
+                  "summary of|at a glance|already (done|fixed))\\b",
+                  unmarked(title));
+}
+
+// Headings that gather items rather than state one.
+bool group_title(std::string_view title) {
+    return search("(?i)^\\W*(?:\\d+(?:\\.\\d+)*\\.?\\s+)?(phase|step|stage|milestone|week|day|"
+                  "sprint|part|section|module|category|area|priority|tier|epic|wave|iteration|"
+                  "round|chapter|backlog|todo|tasks?|issues|findings|bugs|problems|action items|"
+                  "next steps|follow-?ups?|recommendations|high|medium|low|critical|p[0-4])\\b",
+                  unmarked(title));
+}
+
+bool findings_title(std::string_view title) {
+    return search("(?i)\\b(issues?|findings?|bugs?|problems?|defects?|concerns?|"
+                  "vulnerabilit\\w*|smells?|review|known|regressions?|gaps?)\\b",
+                  unmarked(title));
+}
+
+bool order_title(std::string_view title) {
+    return search("(?i)\\b(order|sequence|roadmap|ordering)\\b", unmarked(title));
+}
+
+std::string after_phrase(std::string_view title) {
+    if (auto m = match("(?is).*?\\b(?:do |start |begin )?(?:after|once|following|requires|"
+                       "depends on|blocked by)\\s+(.+?)(?:\\s+(?:is|are) (?:done|complete|"
+                       "finished|merged))?\\s*\\)?\\s*",
+                       unmarked(title)))
+        return util::trim((*m)[1]);
+    return {};
+}
+
+bool done_text(std::string_view text) {
+    const std::string t = util::trim(text);
+    return t.find("\u2705") != std::string::npos || t.find("\u2714") != std::string::npos ||
+           t.find("\u2611") != std::string::npos || t.find("\u2713") != std::string::npos ||
+           (t.starts_with("~~") && t.find("~~", 2) != std::string::npos &&
+            t.find("~~", 2) + 2 >= t.size() - 1) ||
+           search("\\b(DONE|FIXED|RESOLVED|COMPLETED?)\\b|(?i)[(\\[](done|fixed|resolved|"
+                  "completed?)[)\\]]",
+                  t);
+}
+
+struct Section {
+    std::string title;
+    int level = 0;
+    bool not_work = false;
+    bool findings = false;
+    int order = 0; // "Recommended order": its items follow one another; a number shared by them
+    std::string priority;
+    std::vector<std::string> scope;
+    std::string after;
+};
+
+// What a parent (a section, a label paragraph, a label item) passes to the items under it.
+struct Context {
+    std::string heading;
+    std::string priority;
+    std::vector<std::string> scope;
+    std::string after;
+    bool findings = false;
+    int order = 0;
+};
+
+class Reader {
+public:
+    Reader(const Document& doc, const Tree& tree, int& next_list)
+        : m_doc(doc), m_tree(tree), m_next_list(next_list), m_blocks(md::parse(doc.text)) {}
+
+    Reading run() {
+        std::vector<int> tops;
+        for (std::size_t i = 0; i < m_blocks.size(); ++i)
+            if (m_blocks[i].parent < 0)
+                tops.push_back(static_cast<int>(i));
+        for (std::size_t k = 0; k < tops.size(); ++k)
+            top_block(tops, k);
+        if (m_out.items.empty() && !m_paragraphs.empty()) {
+            m_out.items = std::move(m_paragraphs);
+            m_out.paragraphs = true;
+        }
+        return std::move(m_out);
+    }
+
+private:
+    const md::Block& at(int i) const { return m_blocks[static_cast<std::size_t>(i)]; }
+
+    std::string where(int line) const { return m_doc.name + ":" + std::to_string(line); }
+
+    const Section* section() const { return m_sections.empty() ? nullptr : &m_sections.back(); }
+
+    bool skipping() const { return section() && section()->not_work; }
+
+    Context context() const {
+        Context c;
+        if (auto* s = section()) {
+            c.heading = unmarked(s->title);
+            c.priority = s->priority;
+            c.scope = s->scope;
+            c.after = s->after;
+            c.findings = std::any_of(m_sections.begin(), m_sections.end(),
+                                     [](const Section& x) { return x.findings; });
+            c.order = s->order;
+        }
+        if (m_label) {
+            if (!m_label->priority.empty())
+                c.priority = m_label->priority;
+            if (!m_label->scope.empty())
+                c.scope = m_label->scope;
+            c.findings = c.findings || m_label->findings;
+        }
+        return c;
+    }
+
+    void top_block(const std::vector<int>& tops, std::size_t k) {
+        const md::Block& b = at(tops[k]);
+        switch (b.kind) {
+        case md::Kind::heading:
+            open_section(b);
+            m_label.reset();
+            m_in_finding = is_finding(tops, k);
+            if (m_in_finding)
+                add_finding(tops, k);
+            return;
+        case md::Kind::list:
+            if (!skipping() && !m_in_finding)
+                read_list(tops[k], context());
+            m_label.reset();
+            return;
+        case md::Kind::table:
+            if (!skipping() && !m_in_finding)
+                read_table(tops[k], context());
+            m_label.reset();
+            return;
+        case md::Kind::paragraph:
+            if (!skipping() && !m_in_finding)
+                paragraph(b);
+            return;
+        default:
+            return;
+        }
+    }
+
+    void open_section(const md::Block& h) {
+        while (!m_sections.empty() && m_sections.back().level >= h.level)
+            m_sections.pop_back();
+        Section s;
+        s.title = bounded(h.text);
+        s.level = h.level;
+        const Section* parent = section();
+        s.not_work = (parent && parent->not_work) || not_work_title(s.title);
+        s.findings = findings_title(s.title);
+        s.order = order_title(s.title) && !s.not_work ? ++m_next_list : 0;
+        s.priority = priority_of(s.title);
+        if (s.priority.empty() && parent)
+            s.priority = parent->priority;
+        s.scope = paths_in(s.title, m_tree);
+        if (s.scope.empty() && parent)
+            s.scope = parent->scope;
+        s.after = after_phrase(s.title);
+        if (s.after.empty() && parent)
+            s.after = parent->after;
+        if (s.not_work)
+            m_out.not_work.push_back(unmarked(s.title));
+        m_sections.push_back(std::move(s));
+    }
+
+    // A heading with a body of prose that states one finding ("### 1.1 Lock scope too wide in
+    // `src/dl.py`"), rather than a heading that gathers the items under it.
+    bool is_finding(const std::vector<int>& tops, std::size_t k) const {
+        const md::Block& h = at(tops[k]);
+        if (skipping() || k + 1 >= tops.size())
+            return false;
+        const md::Block& first = at(tops[k + 1]);
+        if (first.kind == md::Kind::heading)
+            return false; // no body, or sub-sections: a group
+        bool prose = first.kind == md::Kind::paragraph || first.kind == md::Kind::code ||
+                     first.kind == md::Kind::quote;
+        for (std::size_t j = k + 1; j < tops.size() && at(tops[j]).kind != md::Kind::heading; ++j)
+            if (at(tops[j]).kind == md::Kind::list && has_task_items(tops[j]))
+                return false; // a checklist under a heading: the heading groups it
+        if (first.kind == md::Kind::list && key_value_list(tops[k + 1]))
+            prose = true;
+        if (!prose)
+            return false;
+        const std::string title = unmarked(h.text);
+        const auto l = strip_label(h.text);
+        if (not_work_title(title) || (group_title(l.rest) && l.label.empty()) || group_title(title))
+            return false;
+        bool in_findings = std::any_of(m_sections.begin(), m_sections.end() - 1,
+                                       [](const Section& s) { return s.findings; });
+        return !action_verb(l.rest).empty() || !paths_in(h.text, m_tree).empty() ||
+               states_problem(l.rest) || (!l.id.empty() && in_findings);
+    }
+
+    bool has_task_items(int list) const {
+        for (int c : at(list).children)
+            if (at(c).checked)
+                return true;
+        return false;
+    }
+
+    // "- **Location:** `x.py:12`", "- Severity: high": the fields of a finding, not items.
+    bool key_value_list(int list) const {
+        for (int c : at(list).children) {
+            auto t = item_text(c);
+            if (!match("(?s)\\s*(?:\\*\\*[^*]{1,30}\\*\\*|[A-Za-z][\\w ]{0,20}:).*", t))
+                return false;
+        }
+        return true;
+    }
+
+    std::string item_text(int item) const {
+        const auto& kids = at(item).children;
+        return !kids.empty() && at(kids.front()).kind == md::Kind::paragraph ? at(kids.front()).text
+                                                                             : std::string();
+    }
+
+    void add_finding(const std::vector<int>& tops, std::size_t k) {
+        const md::Block& h = at(tops[k]);
+        Context c = context();
+        Raw r = make_raw("heading", h.line, h.text, c);
+        r.finding = true;
+        std::vector<std::string> located, anywhere;
+        for (std::size_t j = k + 1; j < tops.size() && at(tops[j]).kind != md::Kind::heading; ++j)
+            body_details(tops[j], r.details);
+        for (const auto& d : r.details) {
+            auto paths = paths_in(d, m_tree);
+            auto& into =
+                search("(?i)\\b(location|file|files|path|where|in)\\b", d) ? located : anywhere;
+            into.insert(into.end(), paths.begin(), paths.end());
+            if (r.priority.empty() || r.priority == c.priority)
+                if (auto m = match("(?is)\\W*(?:severity|priority|impact)\\W*(.*)", d))
+                    if (auto p = priority_of((*m)[1]); !p.empty())
+                        r.priority = p;
+            if (auto m = match("(?is)\\W*(?:effort|estimate|est\\.?(?: time)?|size)\\W*(.*)", d))
+                if (auto s = size_of_estimate((*m)[1]); !s.empty())
+                    r.size = s;
+        }
+        if (paths_in(r.text, m_tree).empty() && r.scope == c.scope) {
+            auto& found = located.empty() ? anywhere : located;
+            if (!found.empty())
+                r.scope = found;
+        }
+        m_out.items.push_back(std::move(r));
+    }
+
+    // A finding's body: its paragraphs and list items (not its code), as details.
+    void body_details(int block, std::vector<std::string>& out) const {
+        std::vector<int> todo{block};
+        while (!todo.empty() && out.size() < max_details) {
+            int b = todo.back();
+            todo.pop_back();
+            if (at(b).kind == md::Kind::paragraph)
+                out.push_back(bounded(at(b).text));
+            if (at(b).kind == md::Kind::row)
+                out.push_back(bounded(util::join(at(b).cells, " | ")));
+            const auto& kids = at(b).children;
+            for (auto it = kids.rbegin(); it != kids.rend(); ++it)
+                todo.push_back(*it);
+        }
+    }
+
+    Raw make_raw(std::string kind, int line, std::string_view text, const Context& c) const {
+        Raw r;
+        r.kind = std::move(kind);
+        r.heading = c.heading;
+        r.source = where(line);
+        r.text = bounded(text);
+        r.priority = c.priority;
+        r.scope = c.scope;
+        r.after = c.after;
+        r.finding = c.findings;
+        r.order = c.order;
+        return r;
+    }
+
+    // A short line that names what follows rather than stating work: "**High priority**",
+    // "Backend:", "Phase 2 (after Phase 1)".
+    void paragraph(const md::Block& p) {
+        const std::string t = util::trim(p.text);
+        const bool bold = t.starts_with("**") && t.ends_with("**") && t.size() > 4 &&
+                          t.find("**", 2) == t.size() - 2;
+        const bool colon = t.ends_with(":") && std::count(t.begin(), t.end(), ' ') < 10;
+        if (bold || colon) {
+            Section s;
+            s.title = t;
+            s.not_work = not_work_title(t);
+            s.findings = findings_title(t);
+            s.priority = priority_of(t);
+            s.scope = paths_in(t, m_tree);
+            m_label = std::move(s);
+            return;
+        }
+        if (m_label && m_label->not_work)
+            return;
+        if (done_text(t))
+            ++m_out.done;
+        else
+            m_paragraphs.push_back(make_raw("paragraph", p.line, t, context()));
+    }
+
+    // The list's items; an item that only labels the items nested under it ("Backend:",
+    // "**Phase 1**") passes its scope and priority on to them instead of being one. Depth first
+    // with an explicit stack: a hostile document's nesting does not recurse.
+    void read_list(int list, const Context& c) {
+        if (m_label && m_label->not_work)
+            return;
+        struct Frame {
+            int list;
+            std::size_t next;
+            int number;
+            Context ctx;
+        };
+        std::vector<Frame> stack{{list, 0, at(list).ordered ? ++m_next_list : 0, c}};
+        while (!stack.empty()) {
+            Frame& f = stack.back();
+            const auto& kids = at(f.list).children;
+            if (f.next >= kids.size()) {
+                stack.pop_back();
+                continue;
+            }
+            const int item = kids[f.next++];
+            if (at(item).kind != md::Kind::item)
+                continue;
+            const std::string text = item_text(item);
+            if (at(item).checked.value_or(false) || done_text(text)) {
+                ++m_out.done;
+                continue;
+            }
+            std::vector<int> sublists;
+            for (int k : at(item).children)
+                if (at(k).kind == md::Kind::list)
+                    sublists.push_back(k);
+            if (is_label_item(text, !sublists.empty())) {
+                Context inner = label_context(text, f.ctx);
+                for (auto it = sublists.rbegin(); it != sublists.rend(); ++it)
+                    stack.push_back({*it, 0, at(*it).ordered ? ++m_next_list : 0, inner});
+                continue;
+            }
+            if (only_ids(text))
+                continue; // "Database: F1, F2, F6": a cross-reference to items stated elsewhere
+            Raw r = make_raw(at(item).checked     ? "task"
+                             : at(f.list).ordered ? "numbered"
+                                                  : "bullet",
+                             at(item).line, text, f.ctx);
+            r.list = f.number;
+            for (std::size_t k = 1; k < at(item).children.size(); ++k)
+                body_details(at(item).children[k], r.details);
+            m_out.items.push_back(std::move(r));
+        }
+    }
+
+    Context label_context(std::string_view text, Context c) {
+        if (auto p = priority_of(text); !p.empty())
+            c.priority = p;
+        if (auto s = paths_in(text, m_tree); !s.empty())
+            c.scope = s;
+        if (auto a = after_phrase(text); !a.empty())
+            c.after = a;
+        if (order_title(text))
+            c.order = ++m_next_list;
+        const auto l = strip_label(text);
+        c.heading = unmarked(l.rest.empty() ? l.label : l.rest);
+        return c;
+    }
+
+    static bool only_ids(std::string_view text) {
+        return match("(?i)\\s*(?:(?:[a-z]{1,6}-?\\d+(?:\\.\\d+)*|#\\d+|\\d+(?:\\.\\d+)+|items?\\s+"
+                     "\\d+)\\s*(?:,|and|&)?\\s*)+\\.?",
+                     unmarked(strip_label(text).rest))
+            .has_value();
+    }
+
+    bool is_label_item(std::string_view text, bool has_children) const {
+        if (!has_children)
+            return false;
+        const std::string t = util::trim(text);
+        if (t.empty() || t.ends_with(":") || t.ends_with(":**"))
+            return true;
+        const auto l = strip_label(t);
+        if (l.rest.empty() || (t.starts_with("**") && t.ends_with("**")))
+            return true;
+        return action_verb(l.rest).empty() && !states_problem(l.rest);
+    }
+
+    enum class Column { none, id, title, description, file, priority, size, status };
+
+    static Column column_of(std::string_view header) {
+        const std::string h = util::to_lower(unmarked(header));
+        if (match("\\s*(#|id|no\\.?|nr\\.?|num(ber)?|ref)\\s*", h))
+            return Column::id;
+        if (search("\\b(issue|finding|task|title|item|problem|bug|todo|action|change|work|"
+                   "summary|name|what|recommendation|fix)\\b",
+                   h))
+            return Column::title;
+        if (search("\\b(description|details?|notes?|comment|explanation|why)\\b", h))
+            return Column::description;
+        if (search("\\b(file|files|location|path|paths|scope|module|component|where)\\b", h))
+            return Column::file;
+        if (search("\\b(priority|severity|impact|prio|urgency)\\b", h))
+            return Column::priority;
+        if (search("\\b(est|estimate|estimated|effort|time|size|complexity|duration|"
+                   "hours|days|cost|points)\\b",
+                   h))
+            return Column::size;
+        if (search("\\b(status|state|done|resolved)\\b", h))
+            return Column::status;
+        return Column::none;
+    }
+
+    void read_table(int table, const Context& c) {
+        if (m_label && m_label->not_work)
+            return;
+        const auto& rows = at(table).children;
+        if (rows.empty() || !at(rows.front()).header)
+            return;
+        std::vector<Column> cols;
+        for (const auto& h : at(rows.front()).cells)
+            cols.push_back(column_of(h));
+        auto col = [&](Column want) {
+            auto it = std::find(cols.begin(), cols.end(), want);
+            return it == cols.end() ? -1 : static_cast<int>(it - cols.begin());
+        };
+        int title = col(Column::title);
+        if (title < 0)
+            title = col(Column::description);
+        if (title < 0)
+            return; // metrics, counts, references: no column says what to do
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            table_row(at(rows[i]), cols, title, c);
+    }
+
+    void table_row(const md::Block& row, const std::vector<Column>& cols, int title,
+                   const Context& c) {
+        auto cell = [&](int i) {
+            return i >= 0 && static_cast<std::size_t>(i) < row.cells.size()
+                       ? bounded(row.cells[static_cast<std::size_t>(i)])
+                       : std::string();
+        };
+        const std::string text = cell(title);
+        if (match("(?i)\\s*(|-|\u2014|total|totals|sum|overall|all)\\s*:?\\s*", unmarked(text)))
+            return;
+        Raw r = make_raw("row", row.line, text, c);
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            const std::string v = cell(static_cast<int>(i));
+            switch (cols[i]) {
+            case Column::id:
+                r.id = id_of(v);
+                break;
+            case Column::status:
+                if (done_text(v) || search("(?i)\\b(done|fixed|resolved|complete|completed|"
+                                           "closed|merged)\\b",
+                                           v)) {
+                    ++m_out.done;
+                    return;
+                }
+                break;
+            case Column::file:
+                if (auto p = paths_in(v, m_tree); !p.empty())
+                    r.scope = p;
+                break;
+            case Column::priority:
+                if (auto p = priority_of(v); !p.empty())
+                    r.priority = p;
+                break;
+            case Column::size:
+                r.size = size_of_estimate(v);
+                break;
+            case Column::description:
+                if (static_cast<int>(i) != title && !v.empty())
+                    r.details.push_back(v);
+                break;
+            default:
+                break;
+            }
+        }
+        if (!action_verb(strip_label(text).rest).size())
+            r.finding = true; // a row that names a problem, not an action
+        m_out.items.push_back(std::move(r));
+    }
+
+    const Document& m_doc;
+    const Tree& m_tree;
+    int& m_next_list;
+    std::vector<md::Block> m_blocks;
+    std::vector<Section> m_sections;
+    std::optional<Section> m_label; // a label paragraph: it applies to the list after it
+    bool m_in_finding = false;      // in a finding's body: its lists are details, not items
+    std::vector<Raw> m_paragraphs;  // the fallback when the document has no lists
+    Reading m_out;
+};
+
+} // namespace
+
+Reading extract(const Document& doc, const Tree& tree, int& next_list) {
+    return Reader(doc, tree, next_list).run();
+}
+
+} // namespace porch::plan

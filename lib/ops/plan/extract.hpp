@@ -1,0 +1,60 @@
+// Reading one task document as markdown (Phase 0, Step 1): which blocks state work, and what
+// their sections, parent items and tables say about them (priority, scope, size, order).
+#pragma once
+
+#include "ops/plan/scope.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace porch::plan {
+
+struct Document;
+
+// One statement of work as written, before it is normalised to an Item.
+struct Raw {
+    std::string kind;    // task, numbered, bullet, paragraph, heading (a finding), row (of a table)
+    std::string heading; // the nearest heading above it
+    std::string source;  // file:line
+    std::string text;    // its own text, inline markdown (`code` and **strong** kept)
+    std::vector<std::string> details; // nested items, body paragraphs, other table cells
+    std::string id;                   // an id as written ("1.1", "h-3", "#12"); empty when none
+    std::string priority;             // from its section, parent item or table; empty when none
+    std::string size;                 // S..XL from a table column or an estimate; empty when none
+    std::vector<std::string> scope;   // paths its section, parent item or table row names
+    std::string after;    // its section's heading says "after <this>": the section it follows
+    bool finding = false; // stated as a problem (a review's finding): the action is to fix it
+    int list = 0;         // items of one numbered list share a number; 0 otherwise
+    int order = 0;        // items of one "implementation order" list share a number; 0 otherwise
+};
+
+struct Reading {
+    std::vector<Raw> items;
+    std::size_t done = 0;              // items marked done ([x], ✅, ~~struck~~)
+    bool paragraphs = false;           // no lists, tables or findings: paragraphs were read
+    std::vector<std::string> not_work; // headings of sections skipped (summary, metrics...)
+};
+
+// `next_list` numbers numbered lists and order lists across documents.
+Reading extract(const Document& doc, const Tree& tree, int& next_list);
+
+// Splits a leading label off an item's text: "1.1 Create x" -> ("1.1", "Create x"); also
+// "Step 7:", "Day 1:", "[P1]", "**name.md** -", "Cancellation: verify...", "TODO:".
+struct Labelled {
+    std::string label;
+    std::string id; // the label when it identifies the item ("1.1", "h-3", "#12"), normalised
+    std::string rest;
+};
+Labelled strip_label(std::string_view text);
+
+// The action verb the text starts with ("fixes", "Fixing" -> "fix"); empty when none.
+std::string action_verb(std::string_view text);
+// Words that say something is wrong ("missing", "leak", "too slow"): a finding's statement.
+bool states_problem(std::string_view text);
+// "2h", "30 min", "1-2 days", "M", "large" -> S, M, L or XL; empty when not a size.
+std::string size_of_estimate(std::string_view text);
+// The priority a heading or label states ("High Priority (Fix Soon)", "Priority: P0").
+std::string priority_of(std::string_view text);
+
+} // namespace porch::plan
