@@ -265,9 +265,13 @@ bool not_work_title(std::string_view title) {
                   "severity (breakdown|counts|summary)|false positives|status|progress|"
                   "how to \\w+|usage|license|authors?|contributors?|timeline|estimates?|method|"
                   "not planned|nothing found|no issues found|deferred|dropped|rejected|declined|"
-                  "ideas|wishlist|parking lot|icebox|checked)\\b|"
+                  "ideas|wishlist|parking lot|icebox|checked|rules|policy|policies|process|"
+                  "guidelines|conventions|triage|templates?|examples?)\\b|"
                   "(?i)\\b(by design|not (?:an? )?(?:issues?|bugs?|problems?)|non-issues|"
-                  "summary of|at a glance|already (done|fixed))\\b",
+                  "summary of|at a glance|will not|won'?t (?:do|fix|act)|not act on|"
+                  "not our problem|nothing to do|no action|only if|if needed|if necessary|"
+                  "contingency|"
+                  "already (?:covered|done|fixed|tested|handled|implemented|in place))\\b",
                   unmarked(title));
 }
 
@@ -416,7 +420,10 @@ private:
         s.title = bounded(h.text);
         s.level = h.level;
         const Section* parent = section();
-        s.not_work = (parent && parent->not_work) || not_work_title(s.title);
+        // The document's title ("# Notes from the planning call") is not a section of notes.
+        const bool title = h.level == 1 && !m_seen_heading;
+        m_seen_heading = true;
+        s.not_work = (parent && parent->not_work) || (!title && not_work_title(s.title));
         s.findings = findings_title(s.title);
         s.order = order_title(s.title) && !s.not_work ? ++m_next_list : 0;
         s.priority = priority_of(s.title);
@@ -437,7 +444,7 @@ private:
     // `src/dl.py`"), rather than a heading that gathers the items under it.
     bool is_finding(const std::vector<int>& tops, std::size_t k) const {
         const md::Block& h = at(tops[k]);
-        if (skipping() || k + 1 >= tops.size())
+        if (skipping() || k + 1 >= tops.size() || h.level <= 1) // a title, not a finding
             return false;
         const md::Block& first = at(tops[k + 1]);
         if (first.kind == md::Kind::heading)
@@ -562,10 +569,23 @@ private:
         }
         if (m_label && m_label->not_work)
             return;
-        if (done_text(t))
+        if (done_text(t)) {
             ++m_out.done;
-        else
-            m_paragraphs.push_back(make_raw("paragraph", p.line, t, context()));
+            return;
+        }
+        // Prose states work as "Lena will add...", "we need to move...": a paragraph with none
+        // of that (who attended, why it got slow) is context.
+        std::string verb = action_verb(strip_label(t).rest);
+        if (verb.empty())
+            if (auto m = match("(?is).*?\\b(?:will|should|must|needs? to|wants? to|going to|has "
+                               "to|have to|plan to|todo:?)\\s+(?:also\\s+|then\\s+)?(\\w+)\\b.*",
+                               t))
+                verb = action_verb((*m)[1]);
+        if (verb.empty())
+            return;
+        Raw r = make_raw("paragraph", p.line, t, context());
+        r.action = verb;
+        m_paragraphs.push_back(std::move(r));
     }
 
     // The list's items; an item that only labels the items nested under it ("Backend:",
@@ -634,9 +654,12 @@ private:
     }
 
     static bool only_ids(std::string_view text) {
+        std::string t = unmarked(strip_label(text).rest);
+        if (auto colon = t.find(':'); colon != std::string::npos) // "Database: F1, F2"
+            t = t.substr(colon + 1);
         return match("(?i)\\s*(?:(?:[a-z]{1,6}-?\\d+(?:\\.\\d+)*|#\\d+|\\d+(?:\\.\\d+)+|items?\\s+"
                      "\\d+)\\s*(?:,|and|&)?\\s*)+\\.?",
-                     unmarked(strip_label(text).rest))
+                     t)
             .has_value();
     }
 
@@ -644,7 +667,7 @@ private:
         if (!has_children)
             return false;
         const std::string t = util::trim(text);
-        if (t.empty() || t.ends_with(":") || t.ends_with(":**"))
+        if (t.empty() || t.ends_with(":") || t.ends_with(":**") || group_title(t))
             return true;
         const auto l = strip_label(t);
         if (l.rest.empty() || (t.starts_with("**") && t.ends_with("**")))
@@ -755,7 +778,8 @@ private:
     std::vector<Section> m_sections;
     std::optional<Section> m_label; // a label paragraph: it applies to the list after it
     bool m_in_finding = false;      // in a finding's body: its lists are details, not items
-    std::vector<Raw> m_paragraphs;  // the fallback when the document has no lists
+    bool m_seen_heading = false;
+    std::vector<Raw> m_paragraphs; // the fallback when the document has no lists
     Reading m_out;
 };
 

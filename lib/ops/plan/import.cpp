@@ -244,6 +244,8 @@ void describe_item(Item& item, const Raw& r) {
     const auto l = strip_label(std::get<1>(take_priority(r.text)));
     std::string head = plain(l.rest.empty() ? l.label : l.rest);
     item.action = action_verb(head);
+    if (item.action.empty())
+        item.action = r.action;
     if (item.action.empty() && (r.finding || states_problem(head)))
         item.action = "fix";
     item.description = head;
