@@ -21,6 +21,7 @@ struct Key {
     std::string id;
     bool strong_id = false; // "1.1", "h-3", "003-x.md": not a bare number that lists restart
     std::vector<std::string> words;
+    std::string verb; // empty for a finding stated without one
 };
 
 Key key_of(const Raw& r) {
@@ -29,12 +30,14 @@ Key key_of(const Raw& r) {
     const auto l = strip_label(r.text);
     k.id = r.id.empty() ? l.id : r.id;
     k.strong_id = k.id.find_first_not_of("0123456789") != std::string::npos;
-    for (auto& w : significant_words(l.rest))
+    for (auto& w : significant_words(strip_code(l.rest)))
         if (std::none_of(k.words.begin(), k.words.end(), [&](const auto& x) { return x == w; }))
             k.words.push_back(std::move(w));
     // The verb says what to do, not which issue: "Fix x" and "x" are one.
-    if (!k.words.empty() && !action_verb(k.words.front()).empty())
+    if (!k.words.empty() && !action_verb(k.words.front()).empty()) {
+        k.verb = action_verb(k.words.front());
         k.words.erase(k.words.begin());
+    }
     return k;
 }
 
@@ -63,8 +66,12 @@ bool scopes_agree(const Raw& a, const Raw& b) {
 bool same_item(const Raw& ra, const Key& a, const Raw& rb, const Key& b) {
     if (!scopes_agree(ra, rb))
         return false;
+    if (!a.verb.empty() && !b.verb.empty() && a.verb != b.verb)
+        return false; // "Read line items from x" and "Write line items to x" are two
     if (!a.id.empty() && a.id == b.id && a.document == b.document)
         return a.strong_id || overlap(a, b) >= 0.3;
+    if (a.strong_id && b.strong_id && a.document == b.document)
+        return false; // "1.1" and "1.2": two findings, however alike their words
     return std::min(a.words.size(), b.words.size()) >= 3 && overlap(a, b) >= 0.8;
 }
 

@@ -52,41 +52,46 @@ std::string unmarked(std::string_view s) {
 
 const std::set<std::string, std::less<>>& verbs() {
     static const std::set<std::string, std::less<>> v = {
-        "add",         "address",      "adopt",       "align",       "allow",       "annotate",
-        "apply",       "audit",        "automate",    "avoid",       "backfill",    "batch",
-        "benchmark",   "bound",        "build",       "bump",        "bundle",      "cache",
-        "cap",         "catch",        "change",      "check",       "clarify",     "clean",
-        "close",       "collapse",     "combine",     "configure",   "consolidate", "convert",
-        "copy",        "correct",      "cover",       "create",      "debounce",    "decouple",
-        "dedupe",      "deduplicate",  "define",      "delete",      "deploy",      "deprecate",
-        "design",      "detect",       "disable",     "document",    "drop",        "emit",
-        "enable",      "encode",       "enforce",     "enhance",     "ensure",      "escape",
-        "evaluate",    "expand",       "explore",     "export",      "expose",      "extend",
-        "extract",     "fetch",        "filter",      "finalize",    "fix",         "flatten",
-        "format",      "gate",         "generate",    "group",       "guard",       "handle",
-        "harden",      "hide",         "implement",   "import",      "improve",     "increase",
-        "index",       "inject",       "inline",      "install",     "instrument",  "integrate",
-        "introduce",   "investigate",  "isolate",     "limit",       "lint",        "load",
-        "log",         "look",         "lower",       "make",        "mark",        "measure",
-        "memoize",     "merge",        "migrate",     "mock",        "monitor",     "move",
-        "normalize",   "normalise",    "notify",      "optimise",    "optimize",    "paginate",
-        "parallelize", "parameterize", "parametrize", "parse",       "patch",       "persist",
-        "pin",         "polish",       "populate",    "port",        "precompute",  "prepare",
-        "prevent",     "profile",      "propagate",   "provide",     "prune",       "publish",
-        "purge",       "raise",        "read",        "rebuild",     "recover",     "redesign",
-        "reduce",      "refactor",     "refresh",     "register",    "reject",      "release",
-        "reload",      "remove",       "rename",      "render",      "reorganize",  "repair",
-        "replace",     "report",       "require",     "reset",       "resolve",     "restore",
-        "restrict",    "restructure",  "retry",       "return",      "reuse",       "revert",
-        "review",      "revisit",      "rework",      "rewrite",     "rotate",      "run",
-        "sanitise",    "sanitize",     "scaffold",    "scan",        "secure",      "separate",
-        "serialize",   "set",          "setup",       "share",       "show",        "simplify",
-        "skip",        "sort",         "split",       "standardize", "start",       "stop",
-        "store",       "stream",       "streamline",  "strip",       "stub",        "support",
-        "surface",     "switch",       "sync",        "test",        "throttle",    "tighten",
-        "time",        "track",        "translate",   "trim",        "tune",        "tweak",
-        "unify",       "update",       "upgrade",     "upload",      "use",         "validate",
-        "verify",      "version",      "warn",        "wire",        "wrap",        "write"};
+        "announce",    "ask",         "assign",    "attach",      "call",         "commit",
+        "compare",     "confirm",     "cut",       "decide",      "draft",        "email",
+        "file",        "give",        "keep",      "open",        "pass",         "plan",
+        "post",        "print",       "push",      "put",         "record",       "schedule",
+        "send",        "ship",        "tag",       "add",         "address",      "adopt",
+        "align",       "allow",       "annotate",  "apply",       "audit",        "automate",
+        "avoid",       "backfill",    "batch",     "benchmark",   "bound",        "build",
+        "bump",        "bundle",      "cache",     "cap",         "catch",        "change",
+        "check",       "clarify",     "clean",     "close",       "collapse",     "combine",
+        "configure",   "consolidate", "convert",   "copy",        "correct",      "cover",
+        "create",      "debounce",    "decouple",  "dedupe",      "deduplicate",  "define",
+        "delete",      "deploy",      "deprecate", "design",      "detect",       "disable",
+        "document",    "drop",        "emit",      "enable",      "encode",       "enforce",
+        "enhance",     "ensure",      "escape",    "evaluate",    "expand",       "explore",
+        "export",      "expose",      "extend",    "extract",     "fetch",        "filter",
+        "finalize",    "fix",         "flatten",   "format",      "gate",         "generate",
+        "group",       "guard",       "handle",    "harden",      "hide",         "implement",
+        "import",      "improve",     "increase",  "index",       "inject",       "inline",
+        "install",     "instrument",  "integrate", "introduce",   "investigate",  "isolate",
+        "limit",       "lint",        "load",      "log",         "look",         "lower",
+        "make",        "mark",        "measure",   "memoize",     "merge",        "migrate",
+        "mock",        "monitor",     "move",      "normalize",   "normalise",    "notify",
+        "optimise",    "optimize",    "paginate",  "parallelize", "parameterize", "parametrize",
+        "parse",       "patch",       "persist",   "pin",         "polish",       "populate",
+        "port",        "precompute",  "prepare",   "prevent",     "profile",      "propagate",
+        "provide",     "prune",       "publish",   "purge",       "raise",        "read",
+        "rebuild",     "recover",     "redesign",  "reduce",      "refactor",     "refresh",
+        "register",    "reject",      "release",   "reload",      "remove",       "rename",
+        "render",      "reorganize",  "repair",    "replace",     "report",       "require",
+        "reset",       "resolve",     "restore",   "restrict",    "restructure",  "retry",
+        "return",      "reuse",       "revert",    "review",      "revisit",      "rework",
+        "rewrite",     "rotate",      "run",       "sanitise",    "sanitize",     "scaffold",
+        "scan",        "secure",      "separate",  "serialize",   "set",          "setup",
+        "share",       "show",        "simplify",  "skip",        "sort",         "split",
+        "standardize", "start",       "stop",      "store",       "stream",       "streamline",
+        "strip",       "stub",        "support",   "surface",     "switch",       "sync",
+        "test",        "throttle",    "tighten",   "time",        "track",        "translate",
+        "trim",        "tune",        "tweak",     "unify",       "update",       "upgrade",
+        "upload",      "use",         "validate",  "verify",      "version",      "warn",
+        "wire",        "wrap",        "write"};
     return v;
 }
 
@@ -105,6 +110,8 @@ std::string first_word(std::string_view text) {
 
 std::string action_verb(std::string_view text) {
     std::string w = first_word(text);
+    if (w.starts_with("re-")) // re-export, re-enable: the verb again
+        w = w.substr(3);
     if (w.empty())
         return {};
     if (verbs().count(w))
@@ -253,26 +260,35 @@ Labelled strip_label(std::string_view text) {
 
 namespace {
 
+// Sections that are not work: what a heading starts with ("Summary of findings", "Success
+// metrics"), what it says anywhere ("Non-issues (by design)"), and words that are not work only
+// as the whole heading ("Status", "Progress": "Progress totals updated without the lock" is).
 bool not_work_title(std::string_view title) {
+    const std::string t = unmarked(title);
     return search("(?i)^\\W*(?:\\d+(?:\\.\\d+)*\\.?\\s+)?(summary|executive summary|overview|"
-                  "introduction|intro|background|context|rationale|motivation|why|goals?|"
-                  "non-goals|success (metrics|criteria)|metrics|kpis?|references?|resources|"
-                  "links|see also|further reading|non-issues|statistics|stats|totals?|conclusions?|"
-                  "notes?|glossary|appendix|acknowledg\\w*|changelog|history|done|completed|"
-                  "resolved|fixed|strengths|what went well|positives?|positive \\w+|"
-                  "table of contents|contents|toc|questions|open questions|faq|methodology|"
-                  "tl;?dr|assumptions|risks?|out of scope|won'?t fix|wontfix|by severity|"
-                  "severity (breakdown|counts|summary)|false positives|status|progress|"
-                  "how to \\w+|usage|license|authors?|contributors?|timeline|estimates?|method|"
-                  "not planned|nothing found|no issues found|deferred|dropped|rejected|declined|"
-                  "ideas|wishlist|parking lot|icebox|checked|rules|policy|policies|process|"
-                  "guidelines|conventions|triage|templates?|examples?)\\b|"
-                  "(?i)\\b(by design|not (?:an? )?(?:issues?|bugs?|problems?)|non-issues|"
+                  "introduction|background|rationale|motivation|non-goals|success (metrics|"
+                  "criteria)|metrics|kpis?|references?|see also|further reading|non-issues|"
+                  "statistics|conclusions?|glossary|appendix|acknowledg\\w*|changelog|"
+                  "what went well|positive \\w+|table of contents|open questions|faq|"
+                  "methodology|tl;?dr|out of scope|won'?t fix|wontfix|by severity|"
+                  "severity (breakdown|counts|summary)|false positives|how to \\w+|"
+                  "not planned|parking lot|icebox|triage \\w+|"
+                  "(?:\\w+ )?(?:rules|policy|policies|guidelines|conventions))\\b",
+                  t) ||
+           search("(?i)\\b(by design|not (?:an? )?(?:issues?|bugs?|problems?)|non-issues|"
                   "summary of|at a glance|will not|won'?t (?:do|fix|act)|not act on|"
                   "not our problem|nothing to do|no action|only if|if needed|if necessary|"
-                  "contingency|"
-                  "already (?:covered|done|fixed|tested|handled|implemented|in place))\\b",
-                  unmarked(title));
+                  "contingency|nothing found|no issues found|no longer needed|not needed|obsolete|"
+                  "already (?:covered|done|fixed|tested|handled|implemented|in "
+                  "place))\\b",
+                  t) ||
+           search("(?i)^\\W*(?:\\d+(?:\\.\\d+)*\\.?\\s+)?(intro|context|why|goals?|resources|links|"
+                  "stats|totals?|notes?|history|done|completed|resolved|fixed|strengths|"
+                  "positives?|contents|toc|questions|assumptions|risks?|status|progress|usage|"
+                  "license|authors?|contributors?|timeline|estimates?|method|deferred|dropped|"
+                  "rejected|declined|ideas|wishlist|checked|process|triage|templates?|"
+                  "examples?|attendees)(?:\\s*\\(.*\\))?\\s*:?\\s*$",
+                  t);
 }
 
 // Headings that gather items rather than state one.
@@ -430,6 +446,11 @@ private:
         if (s.priority.empty() && parent)
             s.priority = parent->priority;
         s.scope = paths_in(s.title, m_tree);
+        // A title's folder ("Spec: a queue in `core/`") is the document's subject, not each
+        // item's scope; a title's one file ("Missing tests in `tests/x.py`") is both.
+        if (title && (s.scope.size() != 1 || m_tree.has_dir(s.scope.front()) ||
+                      s.scope.front().ends_with("/")))
+            s.scope.clear();
         if (s.scope.empty() && parent)
             s.scope = parent->scope;
         s.after = after_phrase(s.title);
@@ -620,7 +641,7 @@ private:
             for (int k : at(item).children)
                 if (at(k).kind == md::Kind::list)
                     sublists.push_back(k);
-            if (is_label_item(text, !sublists.empty())) {
+            if (is_label_item(text, sublists)) {
                 Context inner = label_context(text, f.ctx);
                 for (auto it = sublists.rbegin(); it != sublists.rend(); ++it)
                     stack.push_back({*it, 0, at(*it).ordered ? ++m_next_list : 0, inner});
@@ -663,11 +684,16 @@ private:
             .has_value();
     }
 
-    bool is_label_item(std::string_view text, bool has_children) const {
-        if (!has_children)
+    // "Backend:", "**Phase 1**", a bare path, or "Phase 3: switch reads" over a checklist: the
+    // item names a group, and its nested items are the work. A verb over plain bullets is one
+    // item whose bullets are details.
+    bool is_label_item(std::string_view text, const std::vector<int>& sublists) const {
+        if (sublists.empty())
             return false;
         const std::string t = util::trim(text);
-        if (t.empty() || t.ends_with(":") || t.ends_with(":**") || group_title(t))
+        const bool checklist =
+            std::any_of(sublists.begin(), sublists.end(), [&](int l) { return has_task_items(l); });
+        if (t.empty() || t.ends_with(":") || t.ends_with(":**") || (group_title(t) && checklist))
             return true;
         const auto l = strip_label(t);
         if (l.rest.empty() || (t.starts_with("**") && t.ends_with("**")))

@@ -41,18 +41,6 @@ bool vague(std::string_view verb) {
     return v.count(verb) > 0;
 }
 
-std::string strip_code(std::string_view text) {
-    std::string out;
-    bool code = false;
-    for (char c : text) {
-        if (c == '`')
-            code = !code;
-        else if (!code)
-            out += c;
-    }
-    return out;
-}
-
 // Removes markdown emphasis and backticks, and collapses white space.
 std::string plain(std::string_view text) {
     std::string out;
@@ -285,6 +273,20 @@ std::vector<std::string> issues_of(const Item& item) {
     return issues;
 }
 
+// An item's own paths, and those of its section or parent that none of its own lies in: under
+// "## Queue (`core/queue.ts`)", "Throw a `QueueFullError` (new, in `core/errors.ts`)" touches
+// both files; under "## `api/`", "Fix `api/users.go`" only its own.
+std::vector<std::string> inherit_scope(const std::vector<std::string>& inherited,
+                                       std::vector<std::string> own) {
+    std::vector<std::string> out;
+    for (const auto& p : inherited)
+        if (std::none_of(own.begin(), own.end(),
+                         [&](const std::string& o) { return scopes_overlap(o, p); }))
+            out.push_back(p);
+    out.insert(out.end(), own.begin(), own.end());
+    return out;
+}
+
 // One item as read, with the dependency phrases it holds (not yet resolved: they may name
 // items further down) and its text without the priority marker, which the size estimate reads.
 struct ReadItem {
@@ -309,9 +311,7 @@ ReadItem read_item(const Raw& r, int number, const Tree& tree) {
     auto [deps, own] = dependency_phrases(unmarked);
     auto [detail_deps, detail_text] = dependency_phrases(full.substr(r.text.size()));
     deps.insert(deps.end(), detail_deps.begin(), detail_deps.end());
-    item.scope = paths_in(own, tree);
-    if (item.scope.empty())
-        item.scope = r.scope;
+    item.scope = inherit_scope(r.scope, paths_in(own, tree));
     describe_item(item, r);
     item.issues = issues_of(item);
     out.deps = std::move(deps);

@@ -107,9 +107,11 @@ bool as_path(std::string_view span, const Tree& tree, std::string& out) {
         s = rel;
     }
     out = std::string(s);
-    if (has_any(s, "*?") || tree.has_file(s) || tree.has_dir(s))
-        return true;
     const bool slash = s.find('/') != std::string_view::npos;
+    // A folder is named with a slash somewhere: a lone word (`core`) is as often a job or a
+    // module name as the folder of the same name.
+    if (has_any(s, "*?") || tree.has_file(s) || (slash && tree.has_dir(s)))
+        return true;
     if (known_extension(extension(s))) {
         if (auto m = tree.unique_match(s); !m.empty())
             out = m;
@@ -162,8 +164,16 @@ std::vector<std::string> paths_in(std::string_view text, const Tree& tree) {
             plain_text += text.substr(i);
             break;
         }
-        if (as_path(text.substr(i + 1, close - i - 1), tree, p))
+        const auto span = text.substr(i + 1, close - i - 1);
+        if (as_path(span, tree, p))
             add_once(ticked, p);
+        else if (span.find(' ') != std::string_view::npos) // `scripts/migrate.py --target x`
+            for (std::size_t at = 0; at < span.size();) {
+                auto end = std::min(span.find(' ', at), span.size());
+                if (bare_path(span.substr(at, end - at), tree, p))
+                    add_once(ticked, p);
+                at = end + 1;
+            }
         plain_text += ' ';
         i = close + 1;
     }

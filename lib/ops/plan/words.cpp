@@ -46,4 +46,16 @@ bool same_word(std::string_view a, std::string_view b) {
     return common >= 4 && common + 3 >= std::max(a.size(), b.size());
 }
 
+std::string strip_code(std::string_view text) {
+    std::string out;
+    bool code = false;
+    for (char c : text) {
+        if (c == '`')
+            code = !code;
+        else if (!code)
+            out += c;
+    }
+    return out;
+}
+
 } // namespace porch::plan

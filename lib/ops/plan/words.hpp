@@ -15,4 +15,7 @@ std::vector<std::string> significant_words(std::string_view text);
 // "model" and "models", "migrate" and "migration": a shared stem of four letters or more.
 bool same_word(std::string_view a, std::string_view b);
 
+// The text without its `code spans`.
+std::string strip_code(std::string_view text);
+
 } // namespace porch::plan
