@@ -240,7 +240,9 @@ void describe_item(Item& item, const Raw& r) {
     for (const auto& d : r.details)
         item.description += "\n- " + plain(std::get<1>(take_priority(d)));
     // Paths make poor slugs ("fix-null-check-src"): take the words around them.
-    std::string words_only = plain(dependency_phrases(strip_code(head)).second);
+    const auto unticked = strip_label(strip_code(std::get<1>(take_priority(r.text))));
+    std::string words_only =
+        plain(dependency_phrases(unticked.rest.empty() ? unticked.label : unticked.rest).second);
     if (action_verb(words_only).empty() && !item.action.empty())
         words_only = item.action + " " + words_only;
     item.desc = slug(words_only);
@@ -311,7 +313,12 @@ ReadItem read_item(const Raw& r, int number, const Tree& tree) {
     auto [deps, own] = dependency_phrases(unmarked);
     auto [detail_deps, detail_text] = dependency_phrases(full.substr(r.text.size()));
     deps.insert(deps.end(), detail_deps.begin(), detail_deps.end());
-    item.scope = inherit_scope(r.scope, paths_in(own, tree));
+    // A list item's nested bullets are part of it ("- including `src/models/extra.py`"); a
+    // finding's body was read for its location already.
+    std::string scoped = own;
+    if (r.kind != "heading")
+        scoped += "\n" + detail_text;
+    item.scope = inherit_scope(r.scope, paths_in(scoped, tree));
     describe_item(item, r);
     item.issues = issues_of(item);
     out.deps = std::move(deps);
