@@ -144,7 +144,15 @@ std::vector<std::size_t> merge_duplicates(std::vector<Raw>& raws,
     std::vector<std::size_t> into(raws.size());
     std::size_t orders_read = 0;
     also.clear();
-    for (std::size_t i = 0; i < raws.size(); ++i) {
+    // References (a summary's table) are read after the items they sum up, into them.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < raws.size(); ++i)
+        if (!raws[i].reference)
+            order.push_back(i);
+    for (std::size_t i = 0; i < raws.size(); ++i)
+        if (raws[i].reference)
+            order.push_back(i);
+    for (std::size_t i : order) {
         const Key& k = keys[i];
         // Candidates: earlier items with the same id or one of this item's two rarest words.
         auto rare = k.words;
@@ -181,6 +189,10 @@ std::vector<std::size_t> merge_duplicates(std::vector<Raw>& raws,
             into[i] = *match;
             also[*match].push_back(raws[i].source);
             fold(kept[*match], raws[i]);
+            continue;
+        }
+        if (raws[i].reference) {
+            into[i] = dropped; // sums up nothing this document states as work
             continue;
         }
         into[i] = kept.size();

@@ -9,7 +9,8 @@
 
 namespace porch::plan {
 
-// What merge_duplicates maps an entry of an order list to when it names no item and is none.
+// What merge_duplicates maps an entry of an order list or a reference to when it names no item
+// and is none.
 constexpr std::size_t dropped = static_cast<std::size_t>(-1);
 
 // Folds each later mention into the first one, which keeps its place and gains what the others

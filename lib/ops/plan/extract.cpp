@@ -416,8 +416,8 @@ private:
             m_label.reset();
             return;
         case md::Kind::table:
-            if (!skipping() && !m_in_finding)
-                read_table(tops[k], context());
+            if (!m_in_finding)
+                read_table(tops[k], context(), skipping());
             m_label.reset();
             return;
         case md::Kind::paragraph:
@@ -726,9 +726,8 @@ private:
         return Column::none;
     }
 
-    void read_table(int table, const Context& c) {
-        if (m_label && m_label->not_work)
-            return;
+    void read_table(int table, const Context& c, bool reference) {
+        reference = reference || (m_label && m_label->not_work);
         const auto& rows = at(table).children;
         if (rows.empty() || !at(rows.front()).header)
             return;
@@ -745,11 +744,11 @@ private:
         if (title < 0)
             return; // metrics, counts, references: no column says what to do
         for (std::size_t i = 1; i < rows.size(); ++i)
-            table_row(at(rows[i]), cols, title, c);
+            table_row(at(rows[i]), cols, title, c, reference);
     }
 
     void table_row(const md::Block& row, const std::vector<Column>& cols, int title,
-                   const Context& c) {
+                   const Context& c, bool reference) {
         auto cell = [&](int i) {
             return i >= 0 && static_cast<std::size_t>(i) < row.cells.size()
                        ? bounded(row.cells[static_cast<std::size_t>(i)])
@@ -759,6 +758,7 @@ private:
         if (match("(?i)\\s*(|-|\u2014|total|totals|sum|overall|all)\\s*:?\\s*", unmarked(text)))
             return;
         Raw r = make_raw("row", row.line, text, c);
+        r.reference = reference;
         for (std::size_t i = 0; i < cols.size(); ++i) {
             const std::string v = cell(static_cast<int>(i));
             switch (cols[i]) {

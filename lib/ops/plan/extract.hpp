@@ -23,8 +23,11 @@ struct Raw {
     std::string priority;             // from its section, parent item or table; empty when none
     std::string size;                 // S..XL from a table column or an estimate; empty when none
     std::vector<std::string> scope;   // paths its section, parent item or table row names
-    std::string after;    // its section's heading says "after <this>": the section it follows
-    std::string action;   // the verb prose states it with ("Lena will add..."); empty otherwise
+    std::string after;  // its section's heading says "after <this>": the section it follows
+    std::string action; // the verb prose states it with ("Lena will add..."); empty otherwise
+    // A row of a table in a section that is not work (a summary): it adds its size, priority or
+    // file to the item it names, and is no item itself.
+    bool reference = false;
     bool finding = false; // stated as a problem (a review's finding): the action is to fix it
     int list = 0;         // items of one numbered list share a number; 0 otherwise
     int order = 0;        // items of one "implementation order" list share a number; 0 otherwise
