@@ -669,8 +669,7 @@ private:
             c.after = a;
         if (order_title(text))
             c.order = ++m_next_list;
-        const auto l = strip_label(text);
-        c.heading = unmarked(l.rest.empty() ? l.label : l.rest);
+        c.heading = unmarked(text);
         return c;
     }
 

@@ -63,7 +63,8 @@ std::string plain(std::string_view text) {
 }
 
 constexpr std::string_view dep_pattern =
-    "(?is)(.*?)\\b(after(?: completing| finishing)?|requires|depends on|blocked by)\\s+(.+?)"
+    "(?is)(.*?)\\b(after(?: completing| finishing)?|requires|depends on|blocked by|"
+    "needs(?=\\s+(?:step|item|task|phase|#|\\d)))\\s+(.+?)"
     "(?:\\s+(?:to be done first|is done|is finished|is merged|lands))?"
     "\\s*(?:[.;,)](?=\\s|$)|(?=\\n)|$)(.*)";
 
@@ -147,7 +148,36 @@ int estimate_size(const Item& item, std::string_view text, std::vector<std::stri
 
 // Which item a dependency phrase names: "item 3", "#3", a path another item owns, or words of
 // another item's description.
+// "Step 2", "4.1", "F1", "Phase 3": a label as a key ("step2"); empty when `text` starts with
+// none.
+std::string label_key(std::string_view text) {
+    auto m =
+        match("(?i)\\s*\\**\\s*((?:step|phase|stage|day|part|task|item|finding|issue)\\s*#?\\s*"
+              "[\\w.]*\\w|#?\\d+(?:\\.\\d+)+|[a-z]{1,6}-?\\d+(?:\\.\\d+)?)(?![\\w.]\\w)(?s:.*)",
+              text);
+    if (!m)
+        return {};
+    std::string key;
+    for (char c : (*m)[1])
+        if (c != ' ' && c != '#')
+            key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return key;
+}
+
+// Words a dependency phrase uses for any item: "after the drive letter change".
+bool generic_word(std::string_view w) {
+    static const std::set<std::string, std::less<>> v = {
+        "change", "changes",  "fix",      "work", "item", "task", "one",
+        "done",   "first",    "thing",    "bit",  "part", "is",   "are",
+        "merged", "finished", "complete", "that", "this"};
+    return v.count(w) > 0;
+}
+
 std::optional<int> resolve(const Phrase& p, const std::vector<Item>& items, int self) {
+    if (auto key = label_key(p.target); !key.empty())
+        for (const auto& it : items)
+            if (it.number != self && label_key(it.original) == key)
+                return it.number;
     if (auto m = match("(?i)\\s*(?:(?:item|task|step)\\s*-?\\s*|#)?(\\d+)\\b.*", p.target)) {
         int n = std::stoi((*m)[1]);
         bool explicit_ref = !match("\\s*\\d+.*", p.target) || match("\\s*\\d+\\s*", p.target);
@@ -160,7 +190,8 @@ std::optional<int> resolve(const Phrase& p, const std::vector<Item>& items, int 
                 for (const auto& s : it.scope)
                     if (scopes_overlap(s, path))
                         return it.number;
-    const auto target = significant_words(plain(p.target));
+    auto target = significant_words(plain(p.target));
+    std::erase_if(target, [](const std::string& w) { return generic_word(w); });
     if (target.empty())
         return std::nullopt;
     std::optional<int> found;
@@ -364,22 +395,71 @@ void resolve_needs(Manifest& m, const std::vector<std::vector<Phrase>>& phrases)
     }
 }
 
+// "Phases 2 and 3" -> "phase 2", "phase 3"; "the parser and the lexer" -> both.
+std::vector<std::vector<std::string>> named_sections(std::string_view after) {
+    std::vector<std::vector<std::string>> out;
+    std::string noun;
+    std::string lower = " " + util::to_lower(after) + " ", pieces;
+    for (std::size_t i = 0; i < lower.size(); ++i) {
+        if (lower.compare(i, 5, " and ") == 0) {
+            pieces += ',';
+            i += 3;
+        } else {
+            pieces += lower[i] == '&' ? ',' : lower[i];
+        }
+    }
+    for (std::size_t at = 0; at < pieces.size();) {
+        const auto end = std::min(pieces.find(',', at), pieces.size());
+        const std::string piece = pieces.substr(at, end - at);
+        at = end + 1;
+        {
+            auto w = significant_words(piece);
+            std::erase_if(w, [](const std::string& x) { return generic_word(x); });
+            if (w.empty())
+                continue;
+            if (w.size() >= 2 && std::isdigit(static_cast<unsigned char>(w.back()[0])))
+                noun = w.front().ends_with("s") ? w.front().substr(0, w.front().size() - 1)
+                                                : w.front();
+            else if (w.size() == 1 && std::isdigit(static_cast<unsigned char>(w[0][0])) &&
+                     !noun.empty())
+                w.insert(w.begin(), noun);
+            if (!w.empty() && w.front().ends_with("s") && w.size() == 2)
+                w.front().pop_back(); // "phases 2" -> "phase 2"
+            out.push_back(std::move(w));
+        }
+    }
+    return out;
+}
+
+// A heading's name, without what it says about order: "Phase 2: Cache (do after Phase 1)".
+std::string heading_name(std::string_view heading) {
+    std::string h(heading.substr(0, heading.find('(')));
+    if (auto m = match("(?is)(.*?)\\s*(?:[-\u2013\u2014:]\\s*)?\\b(?:do |start )?(?:after|once|"
+                       "following|requires|depends on)\\b.*",
+                       h))
+        h = (*m)[1];
+    return h;
+}
+
 // A heading that says "(after Phase 1)": its items need the items under the heading it names.
 void resolve_section_order(Manifest& m, const std::vector<std::string>& after) {
     constexpr std::size_t max_needs = 50;
+    std::vector<std::vector<std::string>> names;
+    for (const auto& item : m.items)
+        names.push_back(significant_words(heading_name(item.heading)));
     for (std::size_t i = 0; i < m.items.size(); ++i) {
-        const auto target = significant_words(after[i]);
-        if (target.empty())
-            continue;
-        for (const auto& other : m.items) {
-            if (other.heading == m.items[i].heading || m.items[i].needs.size() >= max_needs)
-                continue;
-            const auto have = significant_words(other.heading);
-            if (std::all_of(target.begin(), target.end(), [&](const std::string& w) {
-                    return std::find(have.begin(), have.end(), w) != have.end();
-                }))
-                add_need(m.items[i], other.number);
-        }
+        for (const auto& target : named_sections(after[i]))
+            for (std::size_t j = 0; j < m.items.size(); ++j) {
+                if (m.items[j].heading == m.items[i].heading ||
+                    m.items[i].needs.size() >= max_needs)
+                    continue;
+                const auto& have = names[j];
+                if (std::all_of(target.begin(), target.end(), [&](const std::string& w) {
+                        return std::any_of(have.begin(), have.end(),
+                                           [&](const std::string& x) { return same_word(w, x); });
+                    }))
+                    add_need(m.items[i], m.items[j].number);
+            }
     }
 }
 
