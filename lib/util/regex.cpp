@@ -12,9 +12,10 @@ struct Regex::Impl {
     ~Impl() { pcre2_code_free(code); }
 };
 
-// No JIT: porch matches short strings (subjects, names) a few times per process, mostly inside
-// hooks, where compiling machine code costs more than every match it would speed up.
-Regex::Regex(std::string_view pattern) : m_impl(std::make_unique<Impl>()) {
+// No JIT by default: porch matches short strings (subjects, names) a few times per process,
+// mostly inside hooks, where compiling machine code costs more than every match it would speed
+// up. The importer asks for it.
+Regex::Regex(std::string_view pattern, Mode mode) : m_impl(std::make_unique<Impl>()) {
     int err = 0;
     PCRE2_SIZE offset = 0;
     m_impl->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
@@ -26,6 +27,9 @@ Regex::Regex(std::string_view pattern) : m_impl(std::make_unique<Impl>()) {
                                           std::to_string(offset) + ": " +
                                           reinterpret_cast<const char*>(message));
     }
+    // Where the platform has no JIT this fails, and matching interprets as before.
+    if (mode == Mode::jit)
+        pcre2_jit_compile(m_impl->code, PCRE2_JIT_COMPLETE);
 }
 
 Regex::Regex(Regex&&) noexcept = default;

@@ -11,8 +11,11 @@ namespace porch::util {
 
 class Regex {
 public:
+    // jit: compiled to machine code, for patterns matched thousands of times in one process
+    // (reading a long document); the default suits the few matches of a hook.
+    enum class Mode { interpreted, jit };
     // Throws porch::Error when the pattern does not compile (a bug, or a bad template).
-    explicit Regex(std::string_view pattern);
+    explicit Regex(std::string_view pattern, Mode mode = Mode::interpreted);
     Regex(Regex&&) noexcept;
     Regex& operator=(Regex&&) noexcept;
     ~Regex();

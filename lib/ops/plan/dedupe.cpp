@@ -64,15 +64,16 @@ bool scopes_agree(const Raw& a, const Raw& b) {
 }
 
 bool same_item(const Raw& ra, const Key& a, const Raw& rb, const Key& b) {
-    if (!scopes_agree(ra, rb))
-        return false;
     if (!a.verb.empty() && !b.verb.empty() && a.verb != b.verb)
         return false; // "Read line items from x" and "Write line items to x" are two
+    bool same = false;
     if (!a.id.empty() && a.id == b.id && a.document == b.document)
-        return a.strong_id || overlap(a, b) >= 0.3;
-    if (a.strong_id && b.strong_id && a.document == b.document)
+        same = a.strong_id || overlap(a, b) >= 0.3;
+    else if (a.strong_id && b.strong_id && a.document == b.document)
         return false; // "1.1" and "1.2": two findings, however alike their words
-    return std::min(a.words.size(), b.words.size()) >= 3 && overlap(a, b) >= 0.8;
+    else
+        same = std::min(a.words.size(), b.words.size()) >= 3 && overlap(a, b) >= 0.8;
+    return same && scopes_agree(ra, rb); // the costly check last
 }
 
 bool all_in(const std::vector<std::string>& some, const std::vector<std::string>& words) {

@@ -25,7 +25,8 @@ const util::Regex& re(std::string_view pattern) {
     static std::map<std::string, util::Regex, std::less<>> cache;
     auto it = cache.find(pattern);
     if (it == cache.end())
-        it = cache.emplace(std::string(pattern), util::Regex(pattern)).first;
+        it =
+            cache.emplace(std::string(pattern), util::Regex(pattern, util::Regex::Mode::jit)).first;
     return it->second;
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 namespace porch::plan {
@@ -25,7 +26,8 @@ const util::Regex& re(std::string_view pattern) {
     static std::map<std::string, util::Regex, std::less<>> cache;
     auto it = cache.find(pattern);
     if (it == cache.end())
-        it = cache.emplace(std::string(pattern), util::Regex(pattern)).first;
+        it =
+            cache.emplace(std::string(pattern), util::Regex(pattern, util::Regex::Mode::jit)).first;
     return it->second;
 }
 
@@ -86,7 +88,17 @@ std::pair<std::vector<Phrase>, std::string> dependency_phrases(std::string_view 
 }
 
 // P0, **HIGH**, (high priority), [critical]: the first marker wins; all are removed.
+// Whether `text` may hold a priority marker: most items have none, and the patterns below are
+// the importer's main cost on a large document.
+bool may_have_priority(std::string_view text) {
+    static const util::Regex hint("(?i)p[0-4]|critical|urgent|high|medium|low|priority|severity",
+                                  util::Regex::Mode::jit);
+    return hint.search(text);
+}
+
 std::pair<std::string, std::string> take_priority(std::string text) {
+    if (!may_have_priority(text))
+        return {{}, std::move(text)};
     static const std::string_view patterns[] = {
         "(?is)(.*?)\\((?:priority|severity):\\s*(critical|urgent|high|medium|low|P[0-4])\\)(.*)",
         "(?is)(.*?)\\b(?:priority|severity):\\s*(critical|urgent|high|medium|low|P[0-4])\\b(.*)",
@@ -125,8 +137,8 @@ int estimate_size(const Item& item, std::string_view text, std::vector<std::stri
     if (a == "refactor" || a == "migrate" || a == "rewrite" || a == "redesign" ||
         a == "restructure")
         size = item.scope.size() >= 2 ? 3 : 2;
-    if (match("(?is).*\\b(typos?|spelling|wording|config(uration)?|one-line|comment|constant)\\b.*",
-              text))
+    if (re("(?i)\\b(typos?|spelling|wording|config(uration)?|one-line|comment|constant)\\b")
+            .search(text))
         size = 0;
     if (item.scope.size() >= 3 && size < 3) {
         ++size;
@@ -140,7 +152,7 @@ int estimate_size(const Item& item, std::string_view text, std::vector<std::stri
                               size_name(size) + " due to \"" + util::to_lower((*m)[1]) +
                               "\" language");
     }
-    if (a != "test" && match("(?is).*\\b(and|with|plus) (unit |integration )?tests?\\b.*", text) &&
+    if (a != "test" && re("(?i)\\b(and|with|plus) (unit |integration )?tests?\\b").search(text) &&
         size < 3)
         ++size;
     return std::min(size, 3);
@@ -173,44 +185,87 @@ bool generic_word(std::string_view w) {
     return v.count(w) > 0;
 }
 
-std::optional<int> resolve(const Phrase& p, const std::vector<Item>& items, int self) {
-    if (auto key = label_key(p.target); !key.empty())
-        for (const auto& it : items)
-            if (it.number != self && label_key(it.original) == key)
-                return it.number;
-    if (auto m = match("(?i)\\s*(?:(?:item|task|step)\\s*-?\\s*|#)?(\\d+)\\b.*", p.target)) {
-        int n = std::stoi((*m)[1]);
-        bool explicit_ref = !match("\\s*\\d+.*", p.target) || match("\\s*\\d+\\s*", p.target);
-        if (explicit_ref && n >= 1 && n <= static_cast<int>(items.size()) && n != self)
-            return n;
-    }
-    for (const auto& path : paths_in(p.target, Tree()))
-        for (const auto& it : items)
-            if (it.number != self)
-                for (const auto& s : it.scope)
-                    if (scopes_overlap(s, path))
-                        return it.number;
-    auto target = significant_words(plain(p.target));
-    std::erase_if(target, [](const std::string& w) { return generic_word(w); });
-    if (target.empty())
-        return std::nullopt;
-    std::optional<int> found;
-    for (const auto& it : items) {
-        if (it.number == self)
-            continue;
-        const auto have = significant_words(it.description);
-        bool all = std::all_of(target.begin(), target.end(), [&](const std::string& w) {
-            return std::any_of(have.begin(), have.end(),
-                               [&](const std::string& h) { return same_word(w, h); });
-        });
-        if (all) {
-            if (found)
-                return std::nullopt; // ambiguous
-            found = it.number;
+// Finds the item a dependency phrase names: "Step 2", "4.1", "item 3", "#3", a path another
+// item owns, or words of another item's description. Built once per import, with indexes, so
+// that a document with thousands of "after ..." phrases imports in linear time.
+class Resolver {
+public:
+    explicit Resolver(const std::vector<Item>& items) : m_items(items) {
+        for (const auto& it : items) {
+            if (auto key = label_key(it.original); !key.empty())
+                m_labels.emplace(key, it.number);
+            auto ws = significant_words(it.description);
+            for (const auto& w : ws) {
+                auto& list = m_by_stem[stem(w)];
+                if (list.empty() || list.back() != it.number)
+                    list.push_back(it.number);
+            }
+            m_words.push_back(std::move(ws));
         }
     }
-    return found;
-}
+
+    std::optional<int> operator()(const Phrase& p, int self) const {
+        if (auto key = label_key(p.target); !key.empty()) {
+            auto [from, to] = m_labels.equal_range(key);
+            for (auto it = from; it != to; ++it)
+                if (it->second != self)
+                    return it->second;
+        }
+        if (auto m = match("(?i)\\s*(?:(?:item|task|step)\\s*-?\\s*|#)?(\\d+)\\b.*", p.target)) {
+            int n = std::stoi((*m)[1].substr(0, 9));
+            bool explicit_ref = !match("\\s*\\d+.*", p.target) || match("\\s*\\d+\\s*", p.target);
+            if (explicit_ref && n >= 1 && n <= static_cast<int>(m_items.size()) && n != self)
+                return n;
+        }
+        for (const auto& path : paths_in(p.target, Tree()))
+            for (const auto& it : m_items)
+                if (it.number != self)
+                    for (const auto& s : it.scope)
+                        if (scopes_overlap(s, path))
+                            return it.number;
+        return by_words(p.target, self);
+    }
+
+private:
+    // same_word() needs a shared stem of four letters, or the same word.
+    static std::string stem(std::string_view w) { return std::string(w.substr(0, 4)); }
+
+    // The one item whose description has all the phrase's words; none when several do.
+    std::optional<int> by_words(std::string_view phrase, int self) const {
+        auto target = significant_words(plain(phrase));
+        std::erase_if(target, [](const std::string& w) { return generic_word(w); });
+        const std::vector<int>* rarest = nullptr;
+        for (const auto& w : target) {
+            auto it = m_by_stem.find(stem(w));
+            if (it == m_by_stem.end())
+                return std::nullopt;
+            if (!rarest || it->second.size() < rarest->size())
+                rarest = &it->second;
+        }
+        if (!rarest)
+            return std::nullopt;
+        std::optional<int> found;
+        for (int n : *rarest) {
+            const auto& have = m_words[static_cast<std::size_t>(n) - 1];
+            bool all = n != self && std::all_of(target.begin(), target.end(), [&](const auto& w) {
+                           return std::any_of(have.begin(), have.end(), [&](const std::string& h) {
+                               return same_word(w, h);
+                           });
+                       });
+            if (all) {
+                if (found)
+                    return std::nullopt; // ambiguous
+                found = n;
+            }
+        }
+        return found;
+    }
+
+    const std::vector<Item>& m_items;
+    std::multimap<std::string, int> m_labels;
+    std::unordered_map<std::string, std::vector<int>> m_by_stem;
+    std::vector<std::vector<std::string>> m_words; // per item, in number order
+};
 
 std::string range(int first, int last) {
     return first == last ? "Item " + std::to_string(first)
@@ -380,10 +435,11 @@ void add_need(Item& item, int n) {
 
 // Each item's dependency phrases (phrases[i] for item i + 1) resolved to the items they name.
 void resolve_needs(Manifest& m, const std::vector<std::vector<Phrase>>& phrases) {
+    const Resolver resolve(m.items);
     for (std::size_t i = 0; i < m.items.size(); ++i) {
         auto& item = m.items[i];
         for (const auto& p : phrases[i]) {
-            auto n = resolve(p, m.items, item.number);
+            auto n = resolve(p, item.number);
             if (!n) {
                 m.assumptions.push_back("Item " + std::to_string(item.number) + ": \"" + p.signal +
                                         " " + plain(p.target) +
