@@ -102,13 +102,19 @@ std::optional<std::size_t> order_target(const Raw& entry, const std::vector<Raw>
         if (all_in(head, significant_words(strip_label(kept[c].text).label)))
             return c;
     std::optional<std::size_t> found;
-    for (std::size_t c = 0; c < kept.size(); ++c)
+    bool several = false;
+    for (std::size_t c = 0; c < kept.size() && !several; ++c)
         if (all_in(head, keys[c].words)) {
-            if (found)
-                return std::nullopt;
+            several = found.has_value();
             found = c;
         }
-    return found;
+    if (found && !several)
+        return found;
+    // "2. HTTP" for the section "Phase 1: HTTP": its first item.
+    for (std::size_t c = 0; c < kept.size(); ++c)
+        if (all_in(head, significant_words(kept[c].heading)))
+            return c;
+    return std::nullopt;
 }
 
 void fold(Raw& kept, Raw& other) {
