@@ -48,9 +48,9 @@ fuzz() {
   [ "$seconds" = 0 ] && return 0
   CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DPORCH_FUZZ=ON -DPORCH_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$dir" --target fuzz_message fuzz_event fuzz_config fuzz_plan
+  cmake --build "$dir" --target fuzz_message fuzz_event fuzz_config fuzz_plan fuzz_import
   bin=$(cd "$dir" && pwd)/tests/fuzz
-  for t in message event config plan; do
+  for t in message event config plan import; do
     scratch=$(mktemp -d)
     cp tests/fuzz/corpus/$t/* "$scratch"/
     echo "dev.sh: fuzzing $t for ${seconds}s" >&2
