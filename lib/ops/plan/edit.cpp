@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <sstream>
 
 namespace porch::plan {
 
@@ -123,7 +124,7 @@ void absorb(Task& t, const std::vector<PlanItem>& items) {
 void report_needs(const Plan& before, const Plan& after, std::vector<std::string>& changes) {
     for (const auto& t : after.tasks) {
         const Task* old = find(before, t.id);
-        if (!old || old->needs == t.needs)
+        if (old ? old->needs == t.needs : t.needs.empty())
             continue;
         std::vector<std::string> names;
         for (const auto& n : t.needs)
@@ -131,6 +132,21 @@ void report_needs(const Plan& before, const Plan& after, std::vector<std::string
         changes.push_back(named(t) + " now needs " +
                           (names.empty() ? std::string("nothing") : util::join(names, ", ")));
     }
+}
+
+// A slug of the focus without its paths: "Update the models in src/models/ after..." ->
+// "update-models-after"; a folder's own slug ("src/billing/" -> "src-billing").
+std::string desc_of(const std::string& focus) {
+    std::istringstream in(focus);
+    std::string words, w;
+    while (in >> w)
+        if (w.find('/') == std::string::npos &&
+            w.substr(0, w.size() - 1).find('.') == std::string::npos)
+            words += w + " ";
+    auto desc = slug(words, 3);
+    if (desc.empty())
+        desc = slug(focus);
+    return desc.empty() ? "items" : desc;
 }
 
 std::string next_free_id(const Plan& plan) {
@@ -242,9 +258,7 @@ Edit split_task(Plan plan, std::string_view task_id, const std::vector<std::stri
     from.items = std::move(kept);
     summarize_items(from);
     part.description = focus_of(part.items);
-    part.desc = slug(part.description);
-    if (part.desc.empty())
-        part.desc = "items";
+    part.desc = desc_of(part.description);
     summarize_items(part);
     const std::string from_id = from.id;
     plan.tasks.push_back(part);
