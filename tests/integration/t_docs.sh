@@ -151,6 +151,25 @@ for sub in "${pool_commands[@]}"; do
     check_options pool pool "$sub"
 done
 
+# plan's subcommands: the same.
+expect_ok porch plan -h
+mapfile -t plan_commands < <(sed -n '/^Subcommands:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF { print $1 }')
+assert_eq "import check apply merge move split sequential parallel" "${plan_commands[*]}" \
+    "git porch plan -h lists the plan subcommands"
+plan_text=$(man_section plan)
+zsh_plan_commands=$(function_body "$ZSH_COMP" __git_porch_plan_commands)
+for sub in "${plan_commands[@]}"; do
+    _check
+    grep -q -- "^ *'$sub:" <<<"$zsh_plan_commands" || fail "_git-porch: __git_porch_plan_commands lacks '$sub:...'"
+    _check
+    grep -q -- "^\*$sub\*" <<<"$plan_text" || fail "the '## plan' subsection has no entry for *$sub*"
+    for f in "${COMP_FILES[@]}"; do
+        _check
+        grep -Eq -- "(^|[^a-z-])$sub([^a-z-]|\$)" "$f" || fail "$(basename "$f") does not mention plan $sub"
+    done
+    check_options plan plan "$sub"
+done
+
 # --- the man page builds -----------------------------------------------------------------------
 
 if command -v scdoc >/dev/null; then
@@ -189,6 +208,7 @@ expect_ok porch spawn 1 api
 expect_ok porch pool init 2
 expect_ok porch pool acquire 2 web
 assert_contains "$OUT" "wt-1|" "pool acquire took wt-1"
+mkdir -p .porch && printf '[[task]]\nid = "7"\ndesc = "a"\n\n[[task]]\nid = "9"\ndesc = "b"\n' >.porch/plan.toml
 
 # assert_offers <what> <candidates> <word...>: each word is among the candidates (one a line).
 assert_offers() {
@@ -229,6 +249,9 @@ if [[ -n $git_bash_completion ]]; then
     assert_offers "bash: git porch pool <TAB>" "$(bash_complete "git porch pool ")" "${pool_commands[@]}"
     assert_offers "bash: git porch pool release <TAB>" "$(bash_complete "git porch pool release ")" \
         wt-1 wt-2 task-1 task-2
+    assert_offers "bash: git porch plan <TAB>" "$(bash_complete "git porch plan ")" "${plan_commands[@]}"
+    assert_offers "bash: git porch plan merge <TAB>" "$(bash_complete "git porch plan merge ")" \
+        task-7 task-9
     assert_offers "bash: git porch graph --<TAB>" "$(bash_complete "git porch graph --")" --dot
     assert_offers "bash: git porch status --<TAB>" "$(bash_complete "git porch status --")" \
         --porcelain --watch --no-alerts --json
@@ -248,6 +271,9 @@ if command -v fish >/dev/null; then
     assert_offers "fish: git-porch pool <TAB>" "$(fish_complete "git-porch pool ")" "${pool_commands[@]}"
     assert_offers "fish: git-porch pool release <TAB>" "$(fish_complete "git-porch pool release ")" \
         wt-1 wt-2 task-1 task-2
+    assert_offers "fish: git-porch plan <TAB>" "$(fish_complete "git-porch plan ")" "${plan_commands[@]}"
+    assert_offers "fish: git-porch plan split <TAB>" "$(fish_complete "git-porch plan split ")" \
+        task-7 task-9
     assert_offers "fish: git-porch graph -<TAB>" "$(fish_complete "git-porch graph -")" --dot
     assert_offers "fish: git-porch status -<TAB>" "$(fish_complete "git-porch status -")" \
         --porcelain --watch --no-alerts --json
