@@ -124,13 +124,20 @@ __git_porch_complete '__git_porch_using init' -s q -l quiet -d 'Print nothing on
 
 # plan import <file.md>... | check | apply | merge <task> <task> | move <item> <task> |
 # split <task> <item>... | sequential | parallel
-set -l plan_commands import check apply merge move split sequential parallel
+function __git_porch_plan_commands
+    printf '%s\t%s\n' \
+        import 'Make .porch/plan.toml from markdown' \
+        check 'Check the plan' \
+        apply 'Spawn the next wave' \
+        merge 'Fold the second task into the first' \
+        move 'Move a work item to another task' \
+        split 'Move work items to a new task' \
+        sequential 'Run one task at a time' \
+        parallel 'Let plan check choose the mode'
+end
+set -l plan_commands (__git_porch_plan_commands | string replace -r '\t.*' '')
 __git_porch_complete "__git_porch_using plan; and not __fish_seen_subcommand_from $plan_commands" \
-    -f -a 'import\t"Make .porch/plan.toml from markdown" check\t"Check the plan" apply\t"Spawn the next wave"'
-__git_porch_complete "__git_porch_using plan; and not __fish_seen_subcommand_from $plan_commands" \
-    -f -a 'merge\t"Fold the second task into the first" move\t"Move a work item to another task"'
-__git_porch_complete "__git_porch_using plan; and not __fish_seen_subcommand_from $plan_commands" \
-    -f -a 'split\t"Move work items to a new task" sequential\t"Run one task at a time" parallel\t"Let plan check choose the mode"'
+    -f -a '(__git_porch_plan_commands)'
 __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from merge move split' \
     -f -a '(__git_porch_plan_tasks)'
 __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from sequential parallel' -f
