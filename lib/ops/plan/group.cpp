@@ -537,10 +537,6 @@ Grouping group_items(const std::vector<Item>& ready, const config::Config& confi
     return g;
 }
 
-} // namespace porch::plan
-
-namespace porch::plan {
-
 namespace {
 
 PlanItem plan_item(const Item& item, const std::set<int>& planned) {
