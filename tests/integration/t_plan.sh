@@ -37,7 +37,7 @@ assert_state_unchanged imported . "a refused import changes nothing"
 expect_fail 129 "" -- porch plan import missing.md
 
 expect_ok porch plan import --force --json review.md
-assert_json "$OUT" '[i["number"] for i in d["items"] if not i["ready"]]' '[3,9]' "items needing clarification"
+assert_json "$OUT" '[i["number"] for i in d["items"] if not i["ready"]]' '[3]' "items needing clarification"
 assert_json "$OUT" 'd["items"][3]["needs"]' '["1"]' "'depends on the null check' resolves to item 1"
 assert_json "$OUT" 'd["items"][4]["needs"]' '["4"]' "'blocked by item 4' resolves to item 4"
 assert_json "$OUT" 'd["items"][7]["needs"]' '["7"]' "'requires \`src/models/\`' resolves to the item owning it"
@@ -45,15 +45,15 @@ assert_json "$OUT" '[d["items"][0]["priority"], d["items"][1]["priority"], d["it
     '["high","P1","P0"]' "priority markers"
 assert_json "$OUT" '[i["kind"] for i in d["items"]]' \
     '["task","task","task","bullet","bullet","numbered","numbered","numbered","numbered"]' "item kinds"
-assert_json "$OUT" 'd["tasks"]' '3' "--force overwrote the plan with review.md's 7 ready items in 3 workers"
-assert_eq 3 "$(grep -c '^\[\[task\]\]' .porch/plan.toml)" "the plan has 3 tasks"
-assert_eq 7 "$(grep -c '^\[\[task.item\]\]' .porch/plan.toml)" "holding the 7 items"
+assert_json "$OUT" 'd["tasks"]' '4' "--force overwrote the plan with review.md's 8 ready items in 4 workers"
+assert_eq 4 "$(grep -c '^\[\[task\]\]' .porch/plan.toml)" "the plan has 4 tasks"
+assert_eq 8 "$(grep -c '^\[\[task.item\]\]' .porch/plan.toml)" "holding the 8 items"
 assert_json "$OUT" '[[w["task"], w["items"], w["focus"], w["size"]] for w in d["workers"]]' \
-    '[["task-1",[1,4,5],"src/","XL"],["task-2",[2],"tests/","M"],["task-3",[6,7,8],"Release steps","XL"]]' \
+    '[["task-1",[1,4,5],"src/","XL"],["task-2",[2],"tests/","M"],["task-3",[6,7,8],"Release steps","XL"],["task-4",[9],"Release steps","M"]]' \
     "a chain is one worker"
 assert_json "$OUT" 'd["workers"][2]["scope"]' '["db/schema.sql","src/models/","docs/api/"]' "a worker's scope"
 assert_json "$OUT" 'd["recommendation"]' \
-    '{"mode":"parallel","reason":"a mix of independent clusters: 3 groups of items that share no files"}'
+    '{"mode":"parallel","reason":"a mix of independent clusters: 4 groups of items that share no files"}'
 expect_ok porch plan import --force --json notes.md
 assert_json "$OUT" '[d["recommendation"]["mode"], [w["items"] for w in d["workers"]]]' \
     '["sequential",[[1,2]]]' "two items: sequential, one worker"
@@ -258,8 +258,8 @@ cd "$T"
 porch_repo items
 cp "$FIXTURES/review.md" "$FIXTURES/notes.md" .
 expect_ok porch plan import review.md notes.md
-assert_contains "$OUT" "| task-2 | 2, 11 | Add edge case tests for tests/test_payment.py (and 1 more item) | M |" \
-    "two small items balance a worker"
+assert_contains "$OUT" "| task-2 | 2, 9, 11 | Add edge case tests for tests/test_payment.py (and 2 more items) | L |" \
+    "small items balance a worker"
 assert_contains "$OUT" '[S] Switch to sequential: `git porch plan sequential`' "the answers are commands"
 expect_ok porch plan check
 assert_contains "$OUT" "Tasks: 4 (4 independent)" "one task per worker"
@@ -268,14 +268,14 @@ assert_contains "$OUT" "  task-1 (src): 1, 4-5" "task-1's items"
 
 expect_ok porch plan merge 4 task-2
 assert_contains "$OUT" "merged task-2 (add-edge-case-tests) into task-4 (src-billing)" "merge says what it did"
-assert_contains "$OUT" "task-4 (src-billing) holds items 2, 10-11" "and what the task holds now"
+assert_contains "$OUT" "task-4 (src-billing) holds items 2, 9-11" "and what the task holds now"
 assert_contains "$OUT" "next: git porch plan check" "and what to run next"
 expect_ok porch plan check --json
 assert_json "$OUT" '[d["ok"], d["tasks"], d["mode"]]' '[true,3,"parallel"]' "three independent tasks"
 
 expect_ok porch plan move 11 task-1
 assert_contains "$OUT" "moved item 11 from task-4 (src-billing) to task-1 (src)" "move says what it did"
-assert_contains "$OUT" "task-4 (src-billing) holds items 2, 10" "what is left"
+assert_contains "$OUT" "task-4 (src-billing) holds items 2, 9-10" "what is left"
 expect_ok porch plan split 3 7 8
 assert_contains "$OUT" "split task-5 (update-models-after) off task-3 (release-steps)" "a new task, the next id"
 assert_contains "$OUT" "task-5 (update-models-after) now needs task-3" "item 7 needs item 6, in task-3"
@@ -288,7 +288,7 @@ assert_json "$OUT" '[w["tasks"] for w in d["waves"]]' '[["task-1","task-3","task
     "the split task waits for its need"
 
 snapshot_state edited
-expect_fail 128 "no task of the plan holds item 99 (its items: 1-2, 4-8, 10-11)" -- porch plan move 99 1
+expect_fail 128 "no task of the plan holds item 99 (its items: 1-2, 4-11)" -- porch plan move 99 1
 assert_contains "$ERR" "hint: see the tasks and their items with: git porch plan check" "the hint"
 expect_fail 128 "'x' is not an item number" -- porch plan move x 1
 expect_fail 128 "the plan has no task '9' (its tasks: task-1, task-3, task-4, task-5)" -- porch plan merge 1 9

@@ -236,18 +236,19 @@ TEST_CASE("plan import: dependency phrases resolve to items", "[plan][import]") 
     CHECK(m.plan.tasks[0].items.at(3).needs == std::vector<int>{1, 2});
 }
 
-TEST_CASE("plan import: vague and unscoped items need clarification", "[plan][import]") {
-    auto m = import_text("- Improve performance in `src/`\n- Add missing tests\n- Something\n"
-                         "- Fix `a.c`, after the missing tests\n");
+TEST_CASE("plan import: vague items need clarification", "[plan][import]") {
+    auto m = import_text("- Improve performance\n- Add missing tests\n- Something\n"
+                         "- Fix `a.c`, after the performance\n");
     CHECK_THAT(item(m, 1).issues.at(0), Contains("Vague action \"improve\""));
-    CHECK_THAT(item(m, 2).issues.at(0), Contains("No specific scope"));
+    CHECK(item(m, 2).ready()); // no scope, but clear work
     CHECK_THAT(item(m, 3).issues.at(0), Contains("No action verb"));
-    REQUIRE(m.plan.tasks.size() == 1);
-    REQUIRE(m.plan.tasks[0].items.size() == 1);
-    CHECK(m.plan.tasks[0].items[0].number == 4); // items keep their numbers
-    CHECK(m.plan.tasks[0].items[0].needs.empty());
-    CHECK_THAT(manifest_markdown(m), Contains("### Needs Clarification (3 items)"));
-    CHECK_THAT(manifest_markdown(m), Contains("dependency on item 2 is dropped"));
+    CHECK(item(m, 4).needs == std::vector<std::string>{"1"});
+    REQUIRE(m.plan.tasks.size() == 1); // two ready items: one worker
+    REQUIRE(m.plan.tasks[0].items.size() == 2);
+    CHECK(m.plan.tasks[0].items[1].number == 4); // items keep their numbers
+    CHECK(m.plan.tasks[0].items[1].needs.empty());
+    CHECK_THAT(manifest_markdown(m), Contains("### Needs Clarification (2 items)"));
+    CHECK_THAT(manifest_markdown(m), Contains("dependency on item 1 is dropped"));
 }
 
 TEST_CASE("plan import: sizes follow the seed's signals", "[plan][import]") {
