@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -184,11 +185,16 @@ struct Unit {
     int needs = 0;                   // dependencies between its items
 };
 
+// Where item `number` is among `items` (in number order); items.size() when it is not.
 std::size_t position_of(const std::vector<Item>& items, const std::string& number) {
-    for (std::size_t i = 0; i < items.size(); ++i)
-        if (std::to_string(items[i].number) == number)
-            return i;
-    return items.size();
+    int n = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
+    if (ec != std::errc() || end != number.data() + number.size())
+        return items.size();
+    auto it = std::lower_bound(items.begin(), items.end(), n,
+                               [](const Item& i, int v) { return i.number < v; });
+    return it != items.end() && it->number == n ? static_cast<std::size_t>(it - items.begin())
+                                                : items.size();
 }
 
 struct Link {
@@ -196,27 +202,44 @@ struct Link {
     std::string shared; // the scope that overlaps; empty for a dependency
 };
 
-// The first scope of `a` that may name a file of `b`'s (the longer of the two paths).
-std::optional<std::string> first_shared(const std::vector<std::string>& a,
-                                        const std::vector<std::string>& b) {
-    for (const auto& x : a)
-        for (const auto& y : b)
-            if (protocol::scopes_overlap(x, y))
-                return x.size() >= y.size() ? x : y;
-    return std::nullopt;
+// Items whose scopes may name a common file. Comparing every pair is too slow for a long
+// document: a plain path is linked to the items naming it or the nearest folder above it that
+// another item names (linking is transitive), and only globs and "everything" go pairwise.
+void overlap_links(const std::vector<Item>& items, std::vector<Link>& out) {
+    std::map<std::string, std::size_t> named; // a plain path -> the first item naming it
+    std::vector<std::pair<std::size_t, std::string>> wide; // globs, and "." (everything)
+    for (std::size_t i = 0; i < items.size(); ++i)
+        for (const auto& s : items[i].scope) {
+            auto p = protocol::plain_scope(s);
+            if (p.empty() || protocol::is_glob(p))
+                wide.emplace_back(i, s);
+            else if (auto [it, fresh] = named.emplace(p, i); !fresh && it->second != i)
+                out.push_back({it->second, i, p});
+        }
+    for (const auto& [path, item] : named)
+        for (auto cut = path.rfind('/'); cut != std::string::npos && cut > 0;
+             cut = path.rfind('/', cut - 1))
+            if (auto it = named.find(path.substr(0, cut)); it != named.end()) {
+                out.push_back({it->second, item, path});
+                break;
+            }
+    for (const auto& [i, glob] : wide)
+        for (std::size_t j = 0; j < items.size(); ++j)
+            for (const auto& s : items[j].scope)
+                if (j != i && protocol::scopes_overlap(glob, s)) {
+                    out.push_back({i, j, protocol::is_glob(s) ? glob : s});
+                    break;
+                }
 }
 
 // Same file (or overlapping scopes) and dependencies: the pairs that cannot be split.
 std::vector<Link> links_of(const std::vector<Item>& items) {
     std::vector<Link> out;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        for (std::size_t j = i + 1; j < items.size(); ++j)
-            if (auto shared = first_shared(items[i].scope, items[j].scope))
-                out.push_back({i, j, *shared});
+    overlap_links(items, out);
+    for (std::size_t i = 0; i < items.size(); ++i)
         for (const auto& n : items[i].needs)
             if (auto p = position_of(items, n); p < items.size())
-                out.push_back({std::min(i, p), std::max(i, p), {}});
-    }
+                out.push_back({i, p, {}});
     return out;
 }
 
@@ -505,7 +528,10 @@ std::string item_ranges(std::vector<int> numbers) {
     return util::join(parts, ", ");
 }
 
-Grouping group_items(const std::vector<Item>& ready, const config::Config& config) {
+Grouping group_items(const std::vector<Item>& items, const config::Config& config) {
+    std::vector<Item> ready = items; // in number order: position_of searches it
+    std::stable_sort(ready.begin(), ready.end(),
+                     [](const Item& a, const Item& b) { return a.number < b.number; });
     Grouping g;
     auto units = units_of(ready);
     int total = 0;
@@ -559,6 +585,9 @@ Plan plan_from(const Grouping& grouping, const std::vector<Item>& ready) {
     std::set<int> planned;
     for (const auto& w : grouping.workers)
         planned.insert(w.items.begin(), w.items.end());
+    std::map<int, const Item*> by_number;
+    for (const auto& item : ready)
+        by_number.emplace(item.number, &item);
     Plan plan;
     for (const auto& w : grouping.workers) {
         Task t;
@@ -566,9 +595,8 @@ Plan plan_from(const Grouping& grouping, const std::vector<Item>& ready) {
         t.desc = w.desc;
         t.description = w.focus;
         for (int n : w.items)
-            for (const auto& item : ready)
-                if (item.number == n)
-                    t.items.push_back(plan_item(item, planned));
+            if (auto it = by_number.find(n); it != by_number.end())
+                t.items.push_back(plan_item(*it->second, planned));
         summarize_items(t);
         plan.tasks.push_back(std::move(t));
     }
