@@ -11,6 +11,9 @@
 # version.
 __git_porch_commands="init plan spawn checkout kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
 
+# The subcommands of `git porch plan`.
+__git_porch_plan_commands="import check apply merge move split sequential parallel"
+
 # The subcommands of `git porch pool`.
 __git_porch_pool_commands="init acquire release status health merge cleanup reset"
 
@@ -39,6 +42,14 @@ __git_porch_remote_workers ()
 		id=${id%%-*}
 		[ -n "$id" ] && printf 'task-%s\n' "$id"
 	done | sort -u
+}
+
+# The tasks of the plan, one task-<id> per line, from the id lines of .porch/plan.toml.
+__git_porch_plan_tasks ()
+{
+	local top
+	top=$(__git rev-parse --show-toplevel) || return 0
+	sed -n 's/^id = "\([a-z0-9]*\)"$/task-\1/p' "$top/.porch/plan.toml" 2>/dev/null
 }
 
 # The pool's slots, wt-<n>: the worktrees whose path ends in /wt-<n>.
@@ -201,17 +212,22 @@ _git_porch ()
 		esac
 		;;
 	plan)
-		# import <file.md>... | check | apply
+		# import <file.md>... | check | apply | merge <task> <task> | move <item> <task> |
+		# split <task> <item>... | sequential | parallel
 		local plan_cmd
-		plan_cmd=$(__git_find_on_cmdline "import check apply")
+		plan_cmd=$(__git_find_on_cmdline "$__git_porch_plan_commands")
 		case "$plan_cmd,$cur" in
 		import,-*)	__gitcomp "--force --json --help" ;;
 		check,-*)	__gitcomp "--json --help" ;;
 		apply,--wave=*)	__git_porch_nothing ;;
 		apply,-*)	__gitcomp "--wave= --pool --json --help" ;;
-		,-*)		__gitcomp "--help" ;;
-		,*)		__gitcomp "import check apply" ;;
+		,-*|merge,-*|move,-*|split,-*|sequential,-*|parallel,-*)
+				__gitcomp "--help" ;;
+		,*)		__gitcomp "$__git_porch_plan_commands" ;;
 		import,*)	__git_porch_files ;;
+		# Item numbers are the manifest's: only the tasks can be offered.
+		merge,*|move,*|split,*)
+				__gitcomp_nl "$(__git_porch_plan_tasks)" ;;
 		*)		__git_porch_nothing ;;
 		esac
 		;;

@@ -6,7 +6,7 @@
 function __git_porch_commands
     printf '%s\t%s\n' \
         init 'Set up porch in this repository (idempotent)' \
-        plan 'Import, check and apply the task plan in .porch/plan.toml' \
+        plan 'Import, check, edit and apply the task plan in .porch/plan.toml' \
         spawn 'Create a worker: its branch and its worktree' \
         checkout 'Take over a worker whose branch is on a remote' \
         kickoff "Print a worker's kickoff prompt or write its launch script" \
@@ -76,6 +76,13 @@ function __git_porch_remote_workers
         string replace -rf -- '^.*/work/(task-[a-z0-9]+)-(.*)$' '$1\t$2' | sort -u
 end
 
+# The tasks of the plan, task-<id>, from the id lines of .porch/plan.toml.
+function __git_porch_plan_tasks
+    set -l top (command git rev-parse --show-toplevel 2>/dev/null); or return 0
+    test -f $top/.porch/plan.toml; or return 0
+    string replace -rf -- '^id = "([a-z0-9]+)"$' 'task-$1' <$top/.porch/plan.toml
+end
+
 # The pool's slots, wt-<n>: the worktrees whose path ends in /wt-<n>, described by that path.
 function __git_porch_slots
     command git worktree list --porcelain 2>/dev/null |
@@ -115,9 +122,25 @@ __git_porch_complete 'not __git_porch_needs_subcommand; and not __git_porch_usin
 __git_porch_complete '__git_porch_using init' -f
 __git_porch_complete '__git_porch_using init' -s q -l quiet -d 'Print nothing on success'
 
-# plan import <file.md>... | check | apply
-__git_porch_complete '__git_porch_using plan; and not __fish_seen_subcommand_from import check apply' \
-    -f -a 'import\t"Make .porch/plan.toml from markdown" check\t"Check the plan" apply\t"Spawn the next wave"'
+# plan import <file.md>... | check | apply | merge <task> <task> | move <item> <task> |
+# split <task> <item>... | sequential | parallel
+function __git_porch_plan_commands
+    printf '%s\t%s\n' \
+        import 'Make .porch/plan.toml from markdown' \
+        check 'Check the plan' \
+        apply 'Spawn the next wave' \
+        merge 'Fold the second task into the first' \
+        move 'Move a work item to another task' \
+        split 'Move work items to a new task' \
+        sequential 'Run one task at a time' \
+        parallel 'Let plan check choose the mode'
+end
+set -l plan_commands (__git_porch_plan_commands | string replace -r '\t.*' '')
+__git_porch_complete "__git_porch_using plan; and not __fish_seen_subcommand_from $plan_commands" \
+    -f -a '(__git_porch_plan_commands)'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from merge move split' \
+    -f -a '(__git_porch_plan_tasks)'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from sequential parallel' -f
 __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from import' -F
 __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from import' -s f -l force \
     -d 'Overwrite an existing .porch/plan.toml'

@@ -29,6 +29,13 @@ json team_json(const prompts::Assignment& a) {
     return out;
 }
 
+json items_json(const prompts::Assignment& a) {
+    json out = json::array();
+    for (const auto& item : a.items)
+        out.push_back({{"number", item.number}, {"text", item.text}, {"source", item.source}});
+    return out;
+}
+
 json to_json(const prompts::Assignment& a, const std::string& prompt, const std::string& script) {
     json needs = json::array();
     for (const auto& d : a.needs)
@@ -44,6 +51,7 @@ json to_json(const prompts::Assignment& a, const std::string& prompt, const std:
                 {"planned", a.planned},
                 {"checkpoints", a.checkpoints},
                 {"produces", a.produces},
+                {"items", items_json(a)},
                 {"others", team_json(a)},
                 {"rejection", a.rejection ? json(*a.rejection) : json(nullptr)},
                 {"attempt", a.attempt},

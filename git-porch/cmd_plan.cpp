@@ -6,6 +6,8 @@
 #include "model/worker.hpp"
 #include "ops/plan/apply.hpp"
 #include "ops/plan/check.hpp"
+#include "ops/plan/edit.hpp"
+#include "ops/plan/group.hpp"
 #include "ops/plan/import.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
@@ -65,6 +67,24 @@ std::string box(const std::vector<std::pair<std::string, int>>& lines) {
     return out + "\u2514" + rule + "\u2518\n";
 }
 
+json recommendation_json(const plan::Grouping& g) {
+    return {{"mode", g.parallel ? "parallel" : "sequential"}, {"reason", g.reason}};
+}
+
+// The workers are the plan's tasks in order: worker i is task-<i + 1>.
+json workers_json(const plan::Grouping& g) {
+    json out = json::array();
+    for (std::size_t i = 0; i < g.workers.size(); ++i) {
+        const auto& w = g.workers[i];
+        out.push_back({{"task", protocol::worker_name(std::to_string(i + 1))},
+                       {"items", w.items},
+                       {"focus", w.focus},
+                       {"size", w.size},
+                       {"scope", w.scope}});
+    }
+    return out;
+}
+
 class Plan : public Command {
 public:
     void setup(CLI::App& app) override {
@@ -85,6 +105,7 @@ public:
             ->check(CLI::PositiveNumber);
         apply->add_flag("--pool", m_pool, "Acquire pool slots instead of making worktrees");
         apply->add_flag("--json", m_json, "Print the result as JSON");
+        setup_edits(app);
         m_app = &app;
     }
 
@@ -94,10 +115,47 @@ public:
             return run_import(env);
         if (sub == "check")
             return run_check(env);
-        return run_apply(env);
+        if (sub == "apply")
+            return run_apply(env);
+        return run_edit(env, sub);
     }
 
 private:
+    // The manifest's "Proceed?" answers: edits of .porch/plan.toml.
+    void setup_edits(CLI::App& app) {
+        auto* merge = app.add_subcommand("merge", "Fold the second task into the first");
+        merge->add_option("task", m_tasks, "The task that stays, then the one folded into it")
+            ->required()
+            ->expected(2);
+        auto* move = app.add_subcommand("move", "Move a work item to another task");
+        move->add_option("item", m_item, "The item's number in the manifest")->required();
+        move->add_option("task", m_task, "The task that takes it")->required();
+        auto* split = app.add_subcommand("split", "Move work items of a task to a new task");
+        split->add_option("task", m_task, "The task to split")->required();
+        split->add_option("item", m_items, "The items' numbers in the manifest")->required();
+        app.add_subcommand("sequential", "Run the plan one task at a time (mode = \"sequential\")");
+        app.add_subcommand("parallel", "Let plan check choose the mode again");
+    }
+
+    int run_edit(Env& env, const std::string& sub) {
+        auto p = load_plan(env);
+        plan::Edit e;
+        if (sub == "merge")
+            e = plan::merge_tasks(std::move(p), m_tasks.at(0), m_tasks.at(1));
+        else if (sub == "move")
+            e = plan::move_item(std::move(p), m_item, m_task);
+        else if (sub == "split")
+            e = plan::split_task(std::move(p), m_task, m_items);
+        else
+            e = plan::set_mode(std::move(p), sub == "sequential" ? plan::PlanMode::sequential
+                                                                 : plan::PlanMode::automatic);
+        plan::save(root_of(env), e.plan);
+        for (const auto& line : e.changes)
+            std::cout << display(line) << '\n';
+        std::cout << "wrote " << plan::plan_path << "\nnext: git porch plan check\n";
+        return 0;
+    }
+
     int run_import(Env& env) {
         const fs::path target = fs::path(root_of(env)) / plan::plan_path;
         if (fs::exists(target) && !m_force)
@@ -112,16 +170,9 @@ private:
             ss << in.rdbuf();
             docs.push_back({f, ss.str()});
         }
-        auto m = plan::import_documents(docs, {plan::repository_tree(root_of(env))});
-        fs::create_directories(target.parent_path());
-        const fs::path tmp = target.string() + ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            out << plan::to_toml(m.plan);
-            if (!out.flush())
-                fail("cannot write " + tmp.string());
-        }
-        fs::rename(tmp, target); // a reader never sees half a plan
+        auto m =
+            plan::import_documents(docs, {plan::repository_tree(root_of(env)), env.ctx->config});
+        plan::save(root_of(env), m.plan);
 
         if (m_json) {
             json items = json::array();
@@ -146,7 +197,9 @@ private:
                                {"items", items},
                                {"assumptions", m.assumptions},
                                {"plan", std::string(plan::plan_path)},
-                               {"tasks", m.plan.tasks.size()}})
+                               {"tasks", m.plan.tasks.size()},
+                               {"recommendation", recommendation_json(m.grouping)},
+                               {"workers", workers_json(m.grouping)}})
                       << '\n';
             return 0;
         }
@@ -200,6 +253,7 @@ private:
             std::cout << paint("warning:", Tone::yellow, env.color) << ' ' << display(w) << '\n';
         if (!r.waves.empty() || p.tasks.empty())
             std::cout << box(mode_lines(p, r, cfg, complete));
+        std::cout << items_lines(p);
         if (!r.ok()) {
             std::cout << util::plural(r.errors.size(), "error") << " in " << plan::plan_path
                       << '\n';
@@ -212,6 +266,20 @@ private:
         else
             std::cout << "next: git porch plan apply\n";
         return 0;
+    }
+
+    // Which task holds which work items (plan import's), for plan move and split.
+    static std::string items_lines(const plan::Plan& p) {
+        std::string out;
+        for (const auto& t : p.tasks) {
+            std::vector<int> numbers;
+            for (const auto& item : t.items)
+                numbers.push_back(item.number);
+            if (!numbers.empty())
+                out += "  " + protocol::worker_name(t.id) + " (" + display(t.desc) +
+                       "): " + plan::item_ranges(numbers) + "\n";
+        }
+        return out.empty() ? out : "items of each task:\n" + out;
     }
 
     static std::vector<std::pair<std::string, int>> mode_lines(const plan::Plan& p,
@@ -324,7 +392,8 @@ private:
     }
 
     CLI::App* m_app = nullptr;
-    std::vector<std::string> m_files;
+    std::vector<std::string> m_files, m_tasks, m_items;
+    std::string m_item, m_task;
     int m_wave = 0;
     bool m_force = false, m_pool = false, m_json = false;
 };

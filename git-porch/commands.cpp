@@ -19,7 +19,7 @@ std::string worker_arg(const std::string& arg, std::string_view what) {
 std::span<const CommandInfo> commands() {
     static const std::array table{
         CommandInfo{"init", "Set up porch in this repository (idempotent)", true, make_init},
-        CommandInfo{"plan", "Import, check and apply the task plan in .porch/plan.toml", true,
+        CommandInfo{"plan", "Import, check, edit and apply the task plan in .porch/plan.toml", true,
                     make_plan},
         CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
         CommandInfo{"checkout", "Take over a worker whose branch is on a remote", true,

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -44,7 +45,94 @@ std::vector<std::string> read_strings(std::string_view source, const toml::node&
     return out;
 }
 
-Task read_task(std::string_view source, const toml::table& table) {
+std::vector<std::string> read_scope(std::string_view source, const toml::node& node) {
+    auto scope = read_strings(source, node, "scope");
+    for (const auto& s : scope)
+        if (s.empty())
+            fail_at(source, node.source(), "'scope' holds an empty path");
+    return scope;
+}
+
+std::string read_size(std::string_view source, const toml::node& node) {
+    auto size = read_string(source, node, "size");
+    if (size != "S" && size != "M" && size != "L" && size != "XL")
+        fail_at(source, node.source(),
+                "'size' must be S, M, L or XL, not " + protocol::quote(size));
+    return size;
+}
+
+// An item number: bounded, so that nothing downstream counts to an attacker's number.
+int read_number(std::string_view source, const toml::node& node, const std::string& key) {
+    auto v = node.value<std::int64_t>();
+    if (!node.is_integer() || !v)
+        fail_at(source, node.source(), "'" + key + "' must be an integer, not " + type_name(node));
+    if (*v < 1 || *v > max_item_number)
+        fail_at(source, node.source(),
+                "'" + key + "' must be from 1 to " + std::to_string(max_item_number) + ", not " +
+                    std::to_string(*v));
+    return static_cast<int>(*v);
+}
+
+std::vector<int> read_numbers(std::string_view source, const toml::node& node,
+                              const std::string& key) {
+    if (!node.is_array())
+        fail_at(source, node.source(),
+                "'" + key + "' must be an array of item numbers, not " + type_name(node));
+    std::vector<int> out;
+    for (const auto& n : *node.as_array())
+        out.push_back(read_number(source, n, key));
+    return out;
+}
+
+PlanItem read_item(std::string_view source, const toml::table& table) {
+    PlanItem item;
+    bool has_number = false, has_text = false;
+    for (const auto& [k, node] : table) {
+        const std::string key(k.str());
+        if (key == "number") {
+            item.number = read_number(source, node, key);
+            has_number = true;
+        } else if (key == "text") {
+            item.text = read_string(source, node, key);
+            has_text = true;
+        } else if (key == "source") {
+            item.source = read_string(source, node, key);
+        } else if (key == "scope") {
+            item.scope = read_scope(source, node);
+        } else if (key == "size") {
+            item.size = read_size(source, node);
+        } else if (key == "needs") {
+            item.needs = read_numbers(source, node, key);
+        } else if (key == "priority") {
+            item.priority = read_string(source, node, key);
+        } else {
+            fail_at(source, k.source(), "unknown key 'task.item." + key + "'");
+        }
+    }
+    if (!has_number)
+        fail_at(source, table.source(), "a [[task.item]] has no 'number'");
+    if (!has_text)
+        fail_at(source, table.source(), "item " + std::to_string(item.number) + " has no 'text'");
+    return item;
+}
+
+// `seen`: the item numbers of the tasks read so far; a number is one item of the whole plan.
+std::vector<PlanItem> read_items(std::string_view source, const toml::node& node,
+                                 std::set<int>& seen) {
+    if (!node.is_array_of_tables())
+        fail_at(source, node.source(),
+                "'item' must be an array of tables: write [[task.item]], not " + type_name(node));
+    std::vector<PlanItem> items;
+    for (const auto& entry : *node.as_array()) {
+        items.push_back(read_item(source, *entry.as_table()));
+        if (!seen.insert(items.back().number).second)
+            fail_at(source, entry.source(),
+                    "item " + std::to_string(items.back().number) + " is in the plan twice");
+    }
+    return items;
+}
+
+Task read_task(std::string_view source, const toml::table& table, std::set<int>& seen) {
     Task task;
     bool has_id = false, has_desc = false;
     for (const auto& [k, node] : table) {
@@ -68,10 +156,7 @@ Task read_task(std::string_view source, const toml::table& table) {
         } else if (key == "description") {
             task.description = read_string(source, node, key);
         } else if (key == "scope") {
-            task.scope = read_strings(source, node, key);
-            for (const auto& s : task.scope)
-                if (s.empty())
-                    fail_at(source, node.source(), "'scope' holds an empty path");
+            task.scope = read_scope(source, node);
         } else if (key == "needs") {
             for (auto& need : read_strings(source, node, key)) {
                 auto id = protocol::normalize_id(need);
@@ -82,10 +167,7 @@ Task read_task(std::string_view source, const toml::table& table) {
                 task.needs.push_back(*id);
             }
         } else if (key == "size") {
-            task.size = read_string(source, node, key);
-            if (task.size != "S" && task.size != "M" && task.size != "L" && task.size != "XL")
-                fail_at(source, node.source(),
-                        "'size' must be S, M, L or XL, not " + protocol::quote(task.size));
+            task.size = read_size(source, node);
         } else if (key == "priority") {
             task.priority = read_string(source, node, key);
         } else if (key == "checkpoints") {
@@ -100,6 +182,8 @@ Task read_task(std::string_view source, const toml::table& table) {
                             "'produces' holds " + protocol::quote(item) +
                                 ": an item is what follows task-<id>/ in [NEEDS:...], "
                                 "not empty and without ] or a line break");
+        } else if (key == "item") {
+            task.items = read_items(source, node, seen);
         } else {
             // Reported where the key is written, not where its value is.
             fail_at(source, k.source(), "unknown key 'task." + key + "'");
@@ -153,6 +237,38 @@ std::string array(const std::vector<std::string>& items) {
     return out + "]";
 }
 
+PlanMode read_mode(std::string_view source, const toml::node& node) {
+    auto mode = read_string(source, node, "mode");
+    if (mode == "sequential")
+        return PlanMode::sequential;
+    if (mode == "auto")
+        return PlanMode::automatic;
+    fail_at(source, node.source(),
+            "'mode' must be \"sequential\" or \"auto\", not " + protocol::quote(mode));
+}
+
+std::string numbers(const std::vector<int>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(items[i]);
+    return out + "]";
+}
+
+std::string item_toml(const PlanItem& item) {
+    std::string out = "\n[[task.item]]\n";
+    out += "number = " + std::to_string(item.number) + "\n";
+    out += "text = " + toml_string(item.text) + "\n";
+    if (!item.source.empty())
+        out += "source = " + toml_string(item.source) + "\n";
+    out += "scope = " + array(item.scope) + "\n";
+    if (!item.size.empty())
+        out += "size = " + toml_string(item.size) + "\n";
+    out += "needs = " + numbers(item.needs) + "\n";
+    if (!item.priority.empty())
+        out += "priority = " + toml_string(item.priority) + "\n";
+    return out;
+}
+
 } // namespace
 
 Plan parse(std::string_view toml_text, std::string_view source_name) {
@@ -164,7 +280,12 @@ Plan parse(std::string_view toml_text, std::string_view source_name) {
         fail_at(source_name, e.source(), std::string(e.description()));
     }
     Plan plan;
+    std::set<int> seen;
     for (const auto& [k, node] : root) {
+        if (k.str() == "mode") {
+            plan.mode = read_mode(source_name, node);
+            continue;
+        }
         if (k.str() != "task")
             fail_at(source_name, k.source(), "unknown key '" + std::string(k.str()) + "'");
         // `[task]` (one table) instead of `[[task]]` is the likely slip: say so.
@@ -172,7 +293,7 @@ Plan parse(std::string_view toml_text, std::string_view source_name) {
             fail_at(source_name, node.source(),
                     "'task' must be an array of tables: write [[task]], not [task]");
         for (const auto& item : *node.as_array())
-            plan.tasks.push_back(read_task(source_name, *item.as_table()));
+            plan.tasks.push_back(read_task(source_name, *item.as_table(), seen));
     }
     return plan;
 }
@@ -203,6 +324,8 @@ const Task* find(const Plan& plan, std::string_view id) {
 std::string to_toml(const Plan& plan) {
     std::string out =
         "# The git porch plan: one [[task]] per worker. See git-porch(1) under plan.\n";
+    if (plan.mode == PlanMode::sequential)
+        out += "mode = \"sequential\"\n";
     for (const auto& t : plan.tasks) {
         out += "\n[[task]]\n";
         out += "id = " + toml_string(t.id) + "\n";
@@ -221,8 +344,26 @@ std::string to_toml(const Plan& plan) {
             out += "verify = " + array(t.verify) + "\n";
         if (!t.produces.empty())
             out += "produces = " + array(t.produces) + "\n";
+        for (const auto& item : t.items)
+            out += item_toml(item);
     }
     return out;
+}
+
+void save(const std::string& root, const Plan& plan) {
+    const auto target = std::filesystem::path(root) / plan_path;
+    const auto tmp = std::filesystem::path(target.string() + ".tmp");
+    std::error_code ec;
+    std::filesystem::create_directories(target.parent_path(), ec);
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << to_toml(plan);
+        if (!out.flush())
+            fail("cannot write " + tmp.string());
+    }
+    std::filesystem::rename(tmp, target, ec);
+    if (ec)
+        fail("cannot write " + target.string() + ": " + ec.message());
 }
 
 } // namespace porch::plan

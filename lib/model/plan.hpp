@@ -11,6 +11,19 @@ namespace porch::plan {
 
 constexpr std::string_view plan_path = ".porch/plan.toml";
 
+// One work item of a task, as plan import read it from a document: `[[task.item]]` tables.
+struct PlanItem {
+    int number = 0;                 // the item's number in the manifest, unique in the plan
+    std::string text;               // what to do; may hold "- detail" lines
+    std::string source;             // file:line; empty when not known
+    std::vector<std::string> scope; // the paths it names
+    std::string size;               // S, M, L or XL; empty when unknown
+    std::vector<int> needs;         // numbers of items that must be done first
+    std::string priority;           // e.g. P0, high; empty when unknown
+};
+
+constexpr int max_item_number = 100000;
+
 struct Task {
     std::string id;                       // as in task-<id>: 1 to 32 lowercase letters and digits
     std::string desc;                     // the slug used in branch and worktree names
@@ -24,10 +37,17 @@ struct Task {
     // What others may ask it for, as the <item> of [NEEDS:task-<id>/<item>]: kickoff prompts list
     // it, so a worker that needs something knows whom to ask.
     std::vector<std::string> produces;
+    // The work items the task was made from (plan import): the kickoff prompt lists them as a
+    // checklist, and plan merge, move and split edit them. Empty for a hand-written task.
+    std::vector<PlanItem> items;
 };
+
+// `mode = "sequential"` makes plan check and apply run one task at a time whatever the plan.
+enum class PlanMode { automatic, sequential };
 
 struct Plan {
     std::vector<Task> tasks;
+    PlanMode mode = PlanMode::automatic;
 };
 
 // Parses plan text. Throws porch::Error whose message starts with "<source>:<line>:<column>: "
@@ -39,5 +59,8 @@ std::optional<Plan> load(const std::string& root);
 const Task* find(const Plan& plan, std::string_view id);
 // The plan as TOML that parse() reads back to the same plan.
 std::string to_toml(const Plan& plan);
+// Writes <root>/.porch/plan.toml through a temporary file, so that a reader never sees half a
+// plan.
+void save(const std::string& root, const Plan& plan);
 
 } // namespace porch::plan

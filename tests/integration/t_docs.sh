@@ -129,27 +129,36 @@ for c in "${commands[@]}"; do
     check_options "$c" "$c"
 done
 
-# pool's subcommands: named in its subsection and in every completion file; their options too.
-expect_ok porch pool -h
-mapfile -t pool_commands < <(sed -n '/^Subcommands:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF { print $1 }')
-assert_eq "init acquire release status health merge cleanup reset" "${pool_commands[*]}" \
-    "git porch pool -h lists the pool subcommands"
-pool_text=$(man_section pool)
-zsh_pool_commands=$(function_body "$ZSH_COMP" __git_porch_pool_commands)
-fish_pool_commands=$(function_body "$FISH_COMP" __git_porch_pool_commands)
-for sub in "${pool_commands[@]}"; do
-    _check
-    grep -q -- "^ *'$sub:" <<<"$zsh_pool_commands" || fail "_git-porch: __git_porch_pool_commands lacks '$sub:...'"
-    _check
-    grep -Eq -- "^ *$sub " <<<"$fish_pool_commands" || fail "git-porch.fish: __git_porch_pool_commands lacks $sub"
-    _check
-    grep -q -- "^\*$sub\*" <<<"$pool_text" || fail "the '## pool' subsection has no entry for *$sub*"
-    for f in "${COMP_FILES[@]}"; do
+# check_subcommands <command> <subcommand...>: `git porch <command> -h` lists exactly these
+# subcommands, each named in the command's subsection, in every completion file and in their
+# zsh and fish lists (__git_porch_<command>_commands); their options too.
+check_subcommands() {
+    local cmd=$1 sub f text zsh_list fish_list
+    shift
+    expect_ok porch "$cmd" -h
+    assert_eq "$*" "$(sed -n '/^Subcommands:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF { print $1 }' | xargs)" \
+        "git porch $cmd -h lists the $cmd subcommands"
+    text=$(man_section "$cmd")
+    zsh_list=$(function_body "$ZSH_COMP" "__git_porch_${cmd}_commands")
+    fish_list=$(function_body "$FISH_COMP" "__git_porch_${cmd}_commands")
+    for sub in "$@"; do
         _check
-        grep -Eq -- "(^|[^a-z-])$sub([^a-z-]|\$)" "$f" || fail "$(basename "$f") does not mention pool $sub"
+        grep -q -- "^ *'$sub:" <<<"$zsh_list" || fail "_git-porch: __git_porch_${cmd}_commands lacks '$sub:...'"
+        _check
+        grep -Eq -- "^ *$sub " <<<"$fish_list" || fail "git-porch.fish: __git_porch_${cmd}_commands lacks $sub"
+        _check
+        grep -q -- "^\*$sub\*" <<<"$text" || fail "the '## $cmd' subsection has no entry for *$sub*"
+        for f in "${COMP_FILES[@]}"; do
+            _check
+            grep -Eq -- "(^|[^a-z-])$sub([^a-z-]|\$)" "$f" || fail "$(basename "$f") does not mention $cmd $sub"
+        done
+        check_options "$cmd" "$cmd" "$sub"
     done
-    check_options pool pool "$sub"
-done
+}
+pool_commands=(init acquire release status health merge cleanup reset)
+check_subcommands pool "${pool_commands[@]}"
+plan_commands=(import check apply merge move split sequential parallel)
+check_subcommands plan "${plan_commands[@]}"
 
 # --- the man page builds -----------------------------------------------------------------------
 
@@ -189,6 +198,7 @@ expect_ok porch spawn 1 api
 expect_ok porch pool init 2
 expect_ok porch pool acquire 2 web
 assert_contains "$OUT" "wt-1|" "pool acquire took wt-1"
+mkdir -p .porch && printf '[[task]]\nid = "7"\ndesc = "a"\n\n[[task]]\nid = "9"\ndesc = "b"\n' >.porch/plan.toml
 
 # assert_offers <what> <candidates> <word...>: each word is among the candidates (one a line).
 assert_offers() {
@@ -229,6 +239,9 @@ if [[ -n $git_bash_completion ]]; then
     assert_offers "bash: git porch pool <TAB>" "$(bash_complete "git porch pool ")" "${pool_commands[@]}"
     assert_offers "bash: git porch pool release <TAB>" "$(bash_complete "git porch pool release ")" \
         wt-1 wt-2 task-1 task-2
+    assert_offers "bash: git porch plan <TAB>" "$(bash_complete "git porch plan ")" "${plan_commands[@]}"
+    assert_offers "bash: git porch plan merge <TAB>" "$(bash_complete "git porch plan merge ")" \
+        task-7 task-9
     assert_offers "bash: git porch graph --<TAB>" "$(bash_complete "git porch graph --")" --dot
     assert_offers "bash: git porch status --<TAB>" "$(bash_complete "git porch status --")" \
         --porcelain --watch --no-alerts --json
@@ -248,6 +261,9 @@ if command -v fish >/dev/null; then
     assert_offers "fish: git-porch pool <TAB>" "$(fish_complete "git-porch pool ")" "${pool_commands[@]}"
     assert_offers "fish: git-porch pool release <TAB>" "$(fish_complete "git-porch pool release ")" \
         wt-1 wt-2 task-1 task-2
+    assert_offers "fish: git-porch plan <TAB>" "$(fish_complete "git-porch plan ")" "${plan_commands[@]}"
+    assert_offers "fish: git-porch plan split <TAB>" "$(fish_complete "git-porch plan split ")" \
+        task-7 task-9
     assert_offers "fish: git-porch graph -<TAB>" "$(fish_complete "git-porch graph -")" --dot
     assert_offers "fish: git-porch status -<TAB>" "$(fish_complete "git-porch status -")" \
         --porcelain --watch --no-alerts --json

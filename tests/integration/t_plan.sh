@@ -22,9 +22,10 @@ complete_worker() {
 
 porch_repo r
 
-# --- import: the expected manifest and plan ----------------------------------------------------
+# --- import: the expected manifest, its workers and the plan ------------------------------------
 cp "$FIXTURES/review.md" "$FIXTURES/notes.md" .
 expect_fail 128 "there is no plan" -- porch plan check
+expect_fail 128 "there is no plan" -- porch plan sequential
 expect_ok porch plan import review.md notes.md
 assert_file_eq "$FIXTURES/review.manifest.txt" "$OUT_FILE" "import prints the expected manifest"
 assert_file_eq "$FIXTURES/review.plan.toml" .porch/plan.toml "import writes the expected plan"
@@ -36,7 +37,7 @@ assert_state_unchanged imported . "a refused import changes nothing"
 expect_fail 129 "" -- porch plan import missing.md
 
 expect_ok porch plan import --force --json review.md
-assert_json "$OUT" '[i["number"] for i in d["items"] if not i["ready"]]' '[3,9]' "items needing clarification"
+assert_json "$OUT" '[i["number"] for i in d["items"] if not i["ready"]]' '[3]' "items needing clarification"
 assert_json "$OUT" 'd["items"][3]["needs"]' '["1"]' "'depends on the null check' resolves to item 1"
 assert_json "$OUT" 'd["items"][4]["needs"]' '["4"]' "'blocked by item 4' resolves to item 4"
 assert_json "$OUT" 'd["items"][7]["needs"]' '["7"]' "'requires \`src/models/\`' resolves to the item owning it"
@@ -44,11 +45,23 @@ assert_json "$OUT" '[d["items"][0]["priority"], d["items"][1]["priority"], d["it
     '["high","P1","P0"]' "priority markers"
 assert_json "$OUT" '[i["kind"] for i in d["items"]]' \
     '["task","task","task","bullet","bullet","numbered","numbered","numbered","numbered"]' "item kinds"
-assert_json "$OUT" 'd["tasks"]' '7' "--force overwrote the plan with review.md's 7 ready items"
-assert_eq 7 "$(grep -c '^\[\[task\]\]' .porch/plan.toml)" "the plan has 7 tasks"
+assert_json "$OUT" 'd["tasks"]' '4' "--force overwrote the plan with review.md's 8 ready items in 4 workers"
+assert_eq 4 "$(grep -c '^\[\[task\]\]' .porch/plan.toml)" "the plan has 4 tasks"
+assert_eq 8 "$(grep -c '^\[\[task.item\]\]' .porch/plan.toml)" "holding the 8 items"
+assert_json "$OUT" '[[w["task"], w["items"], w["focus"], w["size"]] for w in d["workers"]]' \
+    '[["task-1",[1,4,5],"src/","XL"],["task-2",[2],"tests/","M"],["task-3",[6,7,8],"Release steps","XL"],["task-4",[9],"Release steps","M"]]' \
+    "a chain is one worker"
+assert_json "$OUT" 'd["workers"][2]["scope"]' '["db/schema.sql","src/models/","docs/api/"]' "a worker's scope"
+assert_json "$OUT" 'd["recommendation"]' \
+    '{"mode":"parallel","reason":"a mix of independent clusters: 4 groups of items that share no files"}'
+expect_ok porch plan import --force --json notes.md
+assert_json "$OUT" '[d["recommendation"]["mode"], [w["items"] for w in d["workers"]]]' \
+    '["sequential",[[1,2]]]' "two items: sequential, one worker"
+assert_contains "$(porch plan import --force notes.md)" \
+    "**Recommendation:** Sequential execution (only 2 items: the overhead of parallel workers exceeds the benefit)"
 
 # --- check: waves and the PARALLEL box -----------------------------------------------------------
-cp "$FIXTURES/review.plan.toml" .porch/plan.toml
+cp "$FIXTURES/waves.plan.toml" .porch/plan.toml
 expect_ok porch plan check
 assert_contains "$OUT" "⚡ Execution Mode: PARALLEL" "nine tasks, five independent: parallel"
 assert_contains "$OUT" "Tasks: 9 (5 independent)" "the task count"
@@ -239,5 +252,78 @@ assert_json "$OUT" '[[s["worker"], s["slot"]] for s in d["started"]]' '[["task-1
     "--pool acquires a slot"
 expect_ok porch pool status --json
 assert_json "$OUT" '[s["worker"] for s in d["slots"]]' '["task-1",null]'
+
+# --- the manifest's Proceed? answers: merge, move, split, sequential, parallel --------------------
+cd "$T"
+porch_repo items
+cp "$FIXTURES/review.md" "$FIXTURES/notes.md" .
+expect_ok porch plan import review.md notes.md
+assert_contains "$OUT" "| task-2 | 2, 9, 11 | Add edge case tests for tests/test_payment.py (and 2 more items) | L |" \
+    "small items balance a worker"
+assert_contains "$OUT" '[S] Switch to sequential: `git porch plan sequential`' "the answers are commands"
+expect_ok porch plan check
+assert_contains "$OUT" "Tasks: 4 (4 independent)" "one task per worker"
+assert_contains "$OUT" "items of each task:" "check lists the items"
+assert_contains "$OUT" "  task-1 (src): 1, 4-5" "task-1's items"
+
+expect_ok porch plan merge 4 task-2
+assert_contains "$OUT" "merged task-2 (add-edge-case-tests) into task-4 (src-billing)" "merge says what it did"
+assert_contains "$OUT" "task-4 (src-billing) holds items 2, 9-11" "and what the task holds now"
+assert_contains "$OUT" "next: git porch plan check" "and what to run next"
+expect_ok porch plan check --json
+assert_json "$OUT" '[d["ok"], d["tasks"], d["mode"]]' '[true,3,"parallel"]' "three independent tasks"
+
+expect_ok porch plan move 11 task-1
+assert_contains "$OUT" "moved item 11 from task-4 (src-billing) to task-1 (src)" "move says what it did"
+assert_contains "$OUT" "task-4 (src-billing) holds items 2, 9-10" "what is left"
+expect_ok porch plan split 3 7 8
+assert_contains "$OUT" "split task-5 (update-models-after) off task-3 (release-steps)" "a new task, the next id"
+assert_contains "$OUT" "task-5 (update-models-after) now needs task-3" "item 7 needs item 6, in task-3"
+expect_ok porch plan check
+assert_contains "$OUT" "[task-1-src] src/user.py, src/auth/, src/session.py, src/api/login.py, README.md" \
+    "the moved item's file is task-1's now"
+assert_contains "$OUT" "  task-5 (update-models-after): 7-8" "the split items"
+expect_ok porch plan check --json
+assert_json "$OUT" '[w["tasks"] for w in d["waves"]]' '[["task-1","task-3","task-4"],["task-5"]]' \
+    "the split task waits for its need"
+
+snapshot_state edited
+expect_fail 128 "no task of the plan holds item 99 (its items: 1-2, 4-11)" -- porch plan move 99 1
+assert_contains "$ERR" "hint: see the tasks and their items with: git porch plan check" "the hint"
+expect_fail 128 "'x' is not an item number" -- porch plan move x 1
+expect_fail 128 "the plan has no task '9' (its tasks: task-1, task-3, task-4, task-5)" -- porch plan merge 1 9
+expect_fail 128 "cannot merge task-1 (src) with itself" -- porch plan merge task-1 1
+expect_fail 128 "splitting off every item of task-3 (release-steps) would leave it empty" -- porch plan split 3 6
+expect_fail 128 "item 10 is in task-4 (src-billing), not in task-1 (src)" -- porch plan split 1 10
+assert_contains "$ERR" "hint: split it from there: git porch plan split 4 10" "the hint names the holder"
+expect_fail 129 "" -- porch plan merge 1
+expect_fail 129 "" -- porch plan split 1
+assert_state_unchanged edited . "a refused edit changes nothing"
+expect_ok porch plan split 4 10
+assert_contains "$OUT" "split task-6 (src-billing) off task-4 (src-billing)" "the hint works as typed"
+
+expect_ok porch plan sequential
+assert_contains "$OUT" 'mode = "sequential": plan check and apply run one task at a time' "sequential"
+assert_eq 1 "$(grep -c '^mode = "sequential"$' .porch/plan.toml)" "the plan says so"
+expect_ok porch plan check --json
+assert_json "$OUT" '[d["mode"], d["reasons"]]' '["sequential",["the plan says mode = \"sequential\""]]'
+git add .porch/plan.toml && commit "Plan"
+expect_ok porch plan apply --json
+assert_json "$OUT" '[s["worker"] for s in d["started"]]' '["task-1"]' "sequential: one task at a time"
+expect_ok porch plan parallel
+assert_contains "$OUT" "mode is automatic: plan check decides" "parallel"
+assert_false "no mode in the plan" grep -q '^mode' .porch/plan.toml
+expect_ok porch plan check --json
+assert_json "$OUT" 'd["mode"]' parallel "parallel again"
+
+# --- kickoff: the task's items as a checklist ------------------------------------------------------
+expect_ok porch kickoff task-1
+assert_contains "$OUT" $'## Tasks\n\nsrc/\n\n- [ ] Fix null check in src/user.py (review.md:7)\n' "the checklist"
+assert_contains "$OUT" $'(review.md:14)\n  - keep the old token format readable\n' "an item's detail lines"
+assert_contains "$OUT" "- [ ] Fix a typo in README.md. (notes.md:3)" "the moved item"
+assert_contains "$OUT" "Commit after completing each item of the checklist:" "a checkpoint per item"
+expect_ok porch kickoff task-1 --json
+assert_json "$OUT" '[[i["number"], i["source"]] for i in d["items"]]' \
+    '[[1,"review.md:7"],[4,"review.md:14"],[5,"review.md:16"],[11,"notes.md:3"]]' "--json has the items"
 
 finish

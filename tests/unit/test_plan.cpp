@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using Catch::Matchers::Contains;
@@ -127,6 +128,52 @@ TEST_CASE("plan: to_toml round-trips", "[plan]") {
     CHECK(to_toml(back) == to_toml(p));
 }
 
+TEST_CASE("plan: items and the mode round-trip", "[plan]") {
+    Plan p;
+    p.mode = PlanMode::sequential;
+    Task t = task("1", {"src/"});
+    PlanItem a{3, "Fix \"this\"\n- and that", "review.md:7", {"src/a.c"}, "S", {}, "P0"};
+    PlanItem b{5, "Add tests", "", {"src/b.c", "tests/"}, "", {3, 9}, ""};
+    t.items = {a, b};
+    p.tasks = {t, task("2", {"docs/"}, {"1"})};
+    const auto text = to_toml(p);
+    CHECK_THAT(text,
+               Contains("mode = \"sequential\"\n") && Contains("[[task.item]]\nnumber = 3\n"));
+    auto back = parse(text, "x");
+    CHECK(back.mode == PlanMode::sequential);
+    REQUIRE(back.tasks.size() == 2);
+    REQUIRE(back.tasks[0].items.size() == 2);
+    const auto& b2 = back.tasks[0].items[1];
+    CHECK(back.tasks[0].items[0].text == a.text);
+    CHECK(back.tasks[0].items[0].priority == "P0");
+    CHECK(std::tie(b2.number, b2.source, b2.scope, b2.size, b2.needs) ==
+          std::tie(b.number, b.source, b.scope, b.size, b.needs));
+    CHECK(back.tasks[1].items.empty());
+    CHECK(to_toml(back) == text);
+    CHECK(parse("mode = \"auto\"\n", "x").mode == PlanMode::automatic);
+}
+
+TEST_CASE("plan: item errors", "[plan]") {
+    const std::string head = "[[task]]\nid = \"1\"\ndesc = \"a\"\n[[task.item]]\n";
+    CHECK(error_of(head + "number = 1\ntext = \"x\"\nowner = 2\n") ==
+          "plan.toml:7:1: unknown key 'task.item.owner'");
+    CHECK_THAT(error_of(head + "text = \"x\"\n"), Contains("a [[task.item]] has no 'number'"));
+    CHECK_THAT(error_of(head + "number = 1\n"), Contains("item 1 has no 'text'"));
+    CHECK_THAT(error_of(head + "number = 0\ntext = \"x\"\n"),
+               StartsWith("plan.toml:5:10: 'number' must be from 1 to 100000, not 0"));
+    CHECK_THAT(error_of(head + "number = 1\ntext = \"x\"\nneeds = [\"2\"]\n"),
+               Contains("'needs' must be an integer, not a string"));
+    CHECK_THAT(error_of(head + "number = 1\ntext = \"x\"\nsize = \"XXL\"\n"),
+               Contains("'size' must be S, M, L or XL"));
+    CHECK_THAT(error_of(head + "number = 1\ntext = \"x\"\n[[task]]\nid = \"2\"\ndesc = \"b\"\n"
+                               "[[task.item]]\nnumber = 1\ntext = \"y\"\n"),
+               StartsWith("plan.toml:10:") && Contains("item 1 is in the plan twice"));
+    CHECK_THAT(error_of("[[task]]\nid = \"1\"\ndesc = \"a\"\nitem = 3\n"),
+               Contains("write [[task.item]]"));
+    CHECK_THAT(error_of("mode = \"fast\"\n"),
+               StartsWith("plan.toml:1:8: 'mode' must be \"sequential\" or \"auto\""));
+}
+
 TEST_CASE("plan import: task lists, checked items, priority and scope", "[plan][import]") {
     auto m = import_text("- [ ] Fix null check in `src/user.py` **HIGH**\n"
                          "- [x] Done already in `a.c`\n"
@@ -142,7 +189,8 @@ TEST_CASE("plan import: task lists, checked items, priority and scope", "[plan][
     CHECK(item(m, 2).priority == "P1");
     CHECK(item(m, 2).description == "Add tests for tests/t.py");
     CHECK_THAT(m.assumptions.front(), Contains("Skipped 1 completed item"));
-    CHECK(m.plan.tasks.size() == 2);
+    REQUIRE(m.plan.tasks.size() == 1); // two items: one worker does both
+    CHECK(m.plan.tasks[0].items.size() == 2);
 }
 
 TEST_CASE("plan import: numbered lists, headings, nested bullets", "[plan][import]") {
@@ -182,21 +230,25 @@ TEST_CASE("plan import: dependency phrases resolve to items", "[plan][import]") 
     CHECK(item(m, 3).scope == std::vector<std::string>{"docs/"}); // not the needed item's path
     CHECK(item(m, 4).needs == std::vector<std::string>{"1", "2"});
     CHECK(item(m, 5).needs.empty());
-    CHECK_THAT(m.assumptions.back(), Contains("Item 5: \"blocked by the security review\""));
-    CHECK(m.plan.tasks[3].needs == std::vector<std::string>{"1", "2"});
+    CHECK_THAT(m.assumptions.at(0), Contains("Item 5: \"blocked by the security review\""));
+    CHECK(m.assumptions.at(1) == "Items 1-4: grouped together (they depend on each other)");
+    REQUIRE(m.plan.tasks.size() == 1);
+    CHECK(m.plan.tasks[0].items.at(3).needs == std::vector<int>{1, 2});
 }
 
-TEST_CASE("plan import: vague and unscoped items need clarification", "[plan][import]") {
-    auto m = import_text("- Improve performance in `src/`\n- Add missing tests\n- Something\n"
-                         "- Fix `a.c`, after the missing tests\n");
+TEST_CASE("plan import: vague items need clarification", "[plan][import]") {
+    auto m = import_text("- Improve performance\n- Add missing tests\n- Something\n"
+                         "- Fix `a.c`, after the performance\n");
     CHECK_THAT(item(m, 1).issues.at(0), Contains("Vague action \"improve\""));
-    CHECK_THAT(item(m, 2).issues.at(0), Contains("No specific scope"));
+    CHECK(item(m, 2).ready()); // no scope, but clear work
     CHECK_THAT(item(m, 3).issues.at(0), Contains("No action verb"));
-    REQUIRE(m.plan.tasks.size() == 1);
-    CHECK(m.plan.tasks[0].id == "4"); // ids keep the item numbers
-    CHECK(m.plan.tasks[0].needs.empty());
-    CHECK_THAT(manifest_markdown(m), Contains("### Needs Clarification (3 items)"));
-    CHECK_THAT(manifest_markdown(m), Contains("dependency on item 2 is dropped"));
+    CHECK(item(m, 4).needs == std::vector<std::string>{"1"});
+    REQUIRE(m.plan.tasks.size() == 1); // two ready items: one worker
+    REQUIRE(m.plan.tasks[0].items.size() == 2);
+    CHECK(m.plan.tasks[0].items[1].number == 4); // items keep their numbers
+    CHECK(m.plan.tasks[0].items[1].needs.empty());
+    CHECK_THAT(manifest_markdown(m), Contains("### Needs Clarification (2 items)"));
+    CHECK_THAT(manifest_markdown(m), Contains("dependency on item 1 is dropped"));
 }
 
 TEST_CASE("plan import: sizes follow the seed's signals", "[plan][import]") {
@@ -320,6 +372,13 @@ TEST_CASE("plan check: the execution mode", "[plan][check]") {
     CHECK_FALSE(one.ok());
 
     CHECK(check(Plan{}, cfg).reasons == std::vector<std::string>{"the plan has no tasks"});
+
+    p.tasks = {task("1", {"a"}), task("2", {"b"}), task("3", {"c"})};
+    p.mode = PlanMode::sequential;
+    auto forced = check(p, cfg);
+    CHECK_FALSE(forced.parallel);
+    CHECK(forced.reasons == std::vector<std::string>{"the plan says mode = \"sequential\""});
+    CHECK(forced.waves.size() == 3);
 }
 
 TEST_CASE("plan check: the sequential mode runs one task a wave, in the order", "[plan][check]") {

@@ -158,11 +158,13 @@ std::size_t plan_waves(const model::Graph& graph, const std::map<std::string, st
 }
 
 // The seed's reasons for running one task after another.
-void sequential_reasons(const std::vector<Task>& tasks,
-                        const std::vector<std::vector<std::string>>& scopes,
+void sequential_reasons(const Plan& plan, const std::vector<std::vector<std::string>>& scopes,
                         const config::Config& config, std::size_t levels, CheckResult& r) {
+    const auto& tasks = plan.tasks;
     if (tasks.empty())
         r.reasons.push_back("the plan has no tasks");
+    if (plan.mode == PlanMode::sequential)
+        r.reasons.push_back("the plan says mode = \"sequential\"");
     if (!config.parallel_enabled)
         r.reasons.push_back("parallelization is disabled ([parallelization] enabled = false)");
     if (!tasks.empty() && static_cast<std::int64_t>(r.widest) < config.min_tasks)
@@ -217,7 +219,7 @@ CheckResult check(const Plan& plan, const config::Config& config) {
         return r;
     }
     const auto levels = plan_waves(graph, index, config.max_agents, r);
-    sequential_reasons(tasks, scopes, config, levels, r);
+    sequential_reasons(plan, scopes, config, levels, r);
     r.parallel = r.reasons.empty();
     if (!r.parallel) // one task at a time, in the order: a wave each
         sequential_waves(r);

@@ -533,27 +533,24 @@ void resolve_order_lists(Manifest& m, const std::vector<int>& orders,
     }
 }
 
-// The ready items as the plan's tasks; a need on an item that is not ready is dropped, and said.
-void plan_ready_items(Manifest& m) {
+// The ready items grouped into workers, and the workers as the plan's tasks; a need on an item
+// that is not ready is dropped, and said.
+void plan_ready_items(Manifest& m, const config::Config& config) {
+    std::vector<Item> ready;
     for (const auto& item : m.items) {
         if (!item.ready())
             continue;
-        Task t;
-        t.id = std::to_string(item.number);
-        t.desc = item.desc;
-        t.description = item.description;
-        t.scope = item.scope;
-        t.size = item.size;
-        t.priority = item.priority;
-        for (const auto& n : item.needs) {
-            if (m.items[std::stoul(n) - 1].ready())
-                t.needs.push_back(n);
-            else
-                m.assumptions.push_back("Item " + t.id + ": its dependency on item " + n +
+        ready.push_back(item);
+        for (const auto& n : item.needs)
+            if (!m.items[std::stoul(n) - 1].ready())
+                m.assumptions.push_back("Item " + std::to_string(item.number) +
+                                        ": its dependency on item " + n +
                                         " is dropped until item " + n + " is clarified");
-        }
-        m.plan.tasks.push_back(std::move(t));
     }
+    m.grouping = group_items(ready, config);
+    m.assumptions.insert(m.assumptions.end(), m.grouping.assumptions.begin(),
+                         m.grouping.assumptions.end());
+    m.plan = plan_from(m.grouping, ready);
 }
 
 } // namespace
@@ -602,7 +599,7 @@ Manifest import_documents(const std::vector<Document>& documents, const ImportOp
     resolve_needs(m, phrases);
     resolve_section_order(m, after);
     resolve_order_lists(m, orders, into);
-    plan_ready_items(m);
+    plan_ready_items(m, options.config);
     return m;
 }
 
@@ -652,10 +649,10 @@ std::string manifest_markdown(const Manifest& m) {
     out += "|---|--------|-------------|-------|------|----------|--------------|\n";
     for (const auto& i : m.items)
         if (i.ready()) {
-            std::vector<std::string> needs;
-            for (const auto& t : m.plan.tasks)
-                if (t.id == std::to_string(i.number))
-                    needs = t.needs;
+            std::vector<std::string> needs; // those on items that are not ready are dropped
+            for (const auto& n : i.needs)
+                if (m.items[std::stoul(n) - 1].ready())
+                    needs.push_back(n);
             out += "| " + std::to_string(i.number) + " | " + i.action + " | " +
                    cell(without_verb(i)) + " | " + cell(joined(i.scope, "—")) + " | " + i.size +
                    " | " + (i.priority.empty() ? "—" : i.priority) + " | " + joined(needs, "—") +
@@ -675,14 +672,11 @@ std::string manifest_markdown(const Manifest& m) {
         out += "- None\n";
     for (const auto& a : m.assumptions)
         out += "- " + cell(a) + "\n";
-    if (unclear) {
-        std::vector<std::string> left;
-        for (const auto& i : m.items)
-            if (!i.ready())
-                left.push_back(std::to_string(i.number));
-        out += "\nItems " + joined(left, "") + " excluded pending clarification.\n";
-    }
-    return out;
+    std::vector<int> excluded;
+    for (const auto& i : m.items)
+        if (!i.ready())
+            excluded.push_back(i.number);
+    return out + "\n" + assessment_markdown(m.grouping, excluded, m.sources);
 }
 
 } // namespace porch::plan

@@ -4,7 +4,9 @@
 // into tasks, and presented as a Work Item Manifest for the user to validate.
 #pragma once
 
+#include "model/config.hpp"
 #include "model/plan.hpp"
+#include "ops/plan/group.hpp"
 #include "ops/plan/scope.hpp"
 
 #include <string>
@@ -39,7 +41,8 @@ struct Manifest {
     std::vector<std::string> sources;
     std::vector<Item> items;
     std::vector<std::string> assumptions;
-    Plan plan; // the ready items as tasks
+    Grouping grouping; // the ready items in workers (Steps 5 and 6)
+    Plan plan;         // one task per worker, holding its items
 };
 
 // The files tracked in the worktree at `root`.
@@ -47,6 +50,8 @@ Tree repository_tree(const std::string& root);
 
 struct ImportOptions {
     Tree tree; // the repository's tracked files: which names are paths, and where bare ones are
+    // Its [parallelization] settings decide the workers as plan check will decide the mode.
+    config::Config config;
 };
 
 Manifest import_documents(const std::vector<Document>& documents,

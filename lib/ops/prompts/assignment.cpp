@@ -39,6 +39,14 @@ std::vector<std::string> clean_all(const std::vector<std::string>& items) {
     return out;
 }
 
+std::vector<plan::PlanItem> clean_items(std::vector<plan::PlanItem> items) {
+    for (auto& item : items) {
+        item.text = clean_text(item.text);
+        item.source = clean_text(item.source);
+    }
+    return items;
+}
+
 // Where the worker runs, and the remote its branch goes through: the local branch's upstream,
 // else the remote its branch was fetched from, else the one teammates share through.
 void place_worker(const model::Context& ctx, const model::StatusReport& report,
@@ -162,6 +170,7 @@ Assignment load_assignment(const model::Context& ctx, const model::StatusReport&
         a.checkpoints = clean_all(task->checkpoints);
         a.verify = clean_all(task->verify);
         a.produces = clean_all(task->produces);
+        a.items = clean_items(task->items);
         if (a.scope.empty()) // spawned without --scope: the plan still says what is theirs
             a.scope = clean_all(task->scope);
         for (const auto& n : task->needs)

@@ -48,6 +48,7 @@ struct Assignment {
     std::vector<std::string> checkpoints; // from the plan
     std::vector<std::string> verify;      // from the plan
     std::vector<std::string> produces;    // from the plan: what others may ask it for
+    std::vector<plan::PlanItem> items;    // from the plan: the work items, its checklist
     std::vector<Teammate> team;           // the other workers: spawned ones, then planned ones
     // A relaunch: the reason of the newest QA verdict when that is a rejection, and how many
     // times `git porch retry` counted another attempt (of `attempts_allowed`).

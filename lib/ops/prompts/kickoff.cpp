@@ -227,6 +227,22 @@ std::string relaunch_section(const Assignment& a) {
     return out;
 }
 
+std::string checklist(const Assignment& a) {
+    std::string out;
+    for (const auto& item : a.items) {
+        bool first = true;
+        for (auto line : util::split_lines(item.text)) {
+            if (first)
+                out += "- [ ] " + std::string(line) +
+                       (item.source.empty() ? "" : " (" + item.source + ")") + "\n";
+            else
+                out += "  " + std::string(line) + "\n";
+            first = false;
+        }
+    }
+    return out.empty() ? out : out + "\n";
+}
+
 std::string verify_commands(const Assignment& a) {
     if (a.verify.empty())
         return {};
@@ -260,14 +276,16 @@ std::string kickoff_prompt(const Assignment& a) {
     out += "## Tasks\n\n";
     if (!a.description.empty())
         out += a.description + "\n\n";
-    else
+    else if (a.items.empty())
         out += a.desc + " (no plan entry describes this task: ask the lead for details)\n\n";
+    out += checklist(a);
     if (!a.produces.empty())
         out += "Other workers may ask you for: " + join_words(a.produces) + ".\n\n";
 
     out += "## Checkpoint Expectations\n\n";
     if (a.checkpoints.empty()) {
-        out += "Commit after completing each subtask:\n";
+        out += a.items.empty() ? "Commit after completing each subtask:\n"
+                               : "Commit after completing each item of the checklist:\n";
         out += checkpoint_line(a, "<what is done>");
     } else {
         out += "Commit after completing:\n";

@@ -27,6 +27,9 @@ std::string relaunch_section(const Assignment& a);
 // For a worker whose branch goes through a remote: push after every protocol commit, pull
 // --ff-only before resuming. Empty otherwise.
 std::string sharing_section(const Assignment& a);
+// The plan's work items as a checklist, "- [ ] <text> (<source>)" a line each (their detail
+// lines indented under them), ending in a blank line; empty without items.
+std::string checklist(const Assignment& a);
 // The commands that must pass before [COMPLETE], how to run them and what to commit when they
 // cannot pass; empty when there are none.
 std::string verify_commands(const Assignment& a);

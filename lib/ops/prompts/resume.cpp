@@ -153,8 +153,9 @@ std::string resume_prompt(const Assignment& a, const Progress& p) {
     std::string out = heading(a, p);
     out += "You are Worker " + a.id + " (" + a.worker +
            ") in a parallel workflow. Work ONLY within your assigned scope.\n\n";
-    if (!a.description.empty())
-        out += "## Your Task\n\n" + a.description + "\n\n";
+    if (!a.description.empty() || !a.items.empty())
+        out += "## Your Task\n\n" + (a.description.empty() ? "" : a.description + "\n\n") +
+               checklist(a);
     out += worktree_section(a);
     out += relaunch_section(a);
     out += waiting_section(p);
