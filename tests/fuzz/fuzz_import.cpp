@@ -9,8 +9,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
-    const porch::plan::Tree tree({"src/a.py", "src/b/c.go", "docs/x.md"});
-    const auto m = porch::plan::import_documents({{"doc.md", text}}, {tree});
+    porch::plan::ImportOptions options;
+    options.tree = porch::plan::Tree({"src/a.py", "src/b/c.go", "docs/x.md"});
+    const auto m = porch::plan::import_documents({{"doc.md", text}}, options);
     long lines = 1; // CommonMark ends a line at \n, \r\n or a lone \r
     for (std::size_t i = 0; i < text.size(); ++i)
         lines +=

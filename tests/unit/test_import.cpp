@@ -23,7 +23,9 @@ const Tree& tree() {
 }
 
 Manifest import_text(const std::string& text) {
-    return import_documents({{"doc.md", text}}, {tree()});
+    ImportOptions options;
+    options.tree = tree();
+    return import_documents({{"doc.md", text}}, options);
 }
 
 std::vector<std::string> texts(const Manifest& m) {
