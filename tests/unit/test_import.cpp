@@ -220,3 +220,16 @@ TEST_CASE("notes in prose: the paragraphs that say who will do what", "[import]"
                                                "Bo will document the flags in docs/guide.md."});
     CHECK(item(m, 1).action == "add");
 }
+
+TEST_CASE("a feature list's noun phrases are things to add; 'Issue N' headings are findings",
+          "[import]") {
+    auto m = import_text("## Features\n\n* Dark mode toggle in `src/dl.py`\n\n## Someday\n\n"
+                         "- Rewrite it all\n\n## Issue 2: Session has no timeout\n\n"
+                         "**Severity**: Low\n**File**: `src/http/session.py`\n");
+    REQUIRE(m.items.size() == 2);
+    CHECK(item(m, 1).action == "add");
+    CHECK(item(m, 1).ready());
+    CHECK(item(m, 2).kind == "heading");
+    CHECK(item(m, 2).priority == "low");
+    CHECK(item(m, 2).scope == std::vector<std::string>{"src/http/session.py"});
+}

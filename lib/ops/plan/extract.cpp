@@ -136,7 +136,7 @@ bool states_problem(std::string_view text) {
                   "inconsistent|errors?|fails?|failing|crash(es|ing)?|vulnerab\\w*|injection|"
                   "deprecated|unbounded|unnecessary|redundant|excessive|n\\+1|blocking|deadlocks?|"
                   "overflows?|panics?|timeouts?|flaky|stale|outdated|undocumented|untested|"
-                  "unhandled|unchecked|unvalidated|ignored|swallowed|silently|no longer|never|"
+                  "unhandled|unchecked|unvalidated|ignored|swallowed|silently|no longer|never|no|"
                   "cannot|can't|doesn't|does not|isn't|not)\\b",
                   text);
 }
@@ -288,7 +288,7 @@ bool not_work_title(std::string_view title) {
                   "positives?|contents|toc|questions|assumptions|risks?|status|progress|usage|"
                   "license|authors?|contributors?|timeline|estimates?|method|deferred|dropped|"
                   "rejected|declined|ideas|wishlist|checked|process|triage|templates?|"
-                  "examples?|attendees)(?:\\s*\\(.*\\))?\\s*:?\\s*$",
+                  "examples?|attendees|someday|maybe|later|future)(?:\\s*\\(.*\\))?\\s*:?\\s*$",
                   t);
 }
 
@@ -304,6 +304,11 @@ bool group_title(std::string_view title) {
 bool findings_title(std::string_view title) {
     return search("(?i)\\b(issues?|findings?|bugs?|problems?|defects?|concerns?|"
                   "vulnerabilit\\w*|smells?|review|known|regressions?|gaps?)\\b",
+                  unmarked(title));
+}
+
+bool features_title(std::string_view title) {
+    return search("(?i)\\b(features?|enhancements?|feature requests?|additions?|new)\\b",
                   unmarked(title));
 }
 
@@ -336,6 +341,7 @@ struct Section {
     int level = 0;
     bool not_work = false;
     bool findings = false;
+    bool features = false; // "Features", "Enhancements": a noun phrase there is a thing to add
     int order = 0; // "Recommended order": its items follow one another; a number shared by them
     std::string priority;
     std::vector<std::string> scope;
@@ -349,6 +355,7 @@ struct Context {
     std::vector<std::string> scope;
     std::string after;
     bool findings = false;
+    bool features = false;
     int order = 0;
 };
 
@@ -389,6 +396,7 @@ private:
             c.after = s->after;
             c.findings = std::any_of(m_sections.begin(), m_sections.end(),
                                      [](const Section& x) { return x.findings; });
+            c.features = s->features;
             c.order = s->order;
         }
         if (m_label) {
@@ -442,6 +450,7 @@ private:
         m_seen_heading = true;
         s.not_work = (parent && parent->not_work) || (!title && not_work_title(s.title));
         s.findings = findings_title(s.title);
+        s.features = features_title(s.title) || (parent && parent->features);
         s.order = order_title(s.title) && !s.not_work ? ++m_next_list : 0;
         s.priority = priority_of(s.title);
         if (s.priority.empty() && parent)
@@ -486,6 +495,9 @@ private:
             return false;
         bool in_findings = std::any_of(m_sections.begin(), m_sections.end() - 1,
                                        [](const Section& s) { return s.findings; });
+        if (search("(?i)^\\W*(issue|finding|bug|problem|defect|vulnerability)\\s*#?\\s*[\\w.-]*\\d",
+                   title))
+            return true; // "Issue 2: Button has no accessible label"
         return !action_verb(l.rest).empty() || !paths_in(h.text, m_tree).empty() ||
                states_problem(l.rest) || (!l.id.empty() && in_findings);
     }
@@ -568,6 +580,8 @@ private:
         r.scope = c.scope;
         r.after = c.after;
         r.finding = c.findings;
+        if (c.features)
+            r.action = "add";
         r.order = c.order;
         return r;
     }
