@@ -1,6 +1,7 @@
 #include "ops/plan/extract.hpp"
 
 #include "ops/plan/import.hpp"
+#include "ops/plan/words.hpp"
 #include "util/markdown.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
@@ -20,23 +21,6 @@ namespace {
 // What one item is analysed on: a hostile document's megabyte line costs no more than this.
 constexpr std::size_t max_text = 4000;
 constexpr std::size_t max_details = 40;
-
-const util::Regex& re(std::string_view pattern) {
-    static std::map<std::string, util::Regex, std::less<>> cache;
-    auto it = cache.find(pattern);
-    if (it == cache.end())
-        it =
-            cache.emplace(std::string(pattern), util::Regex(pattern, util::Regex::Mode::jit)).first;
-    return it->second;
-}
-
-std::optional<std::vector<std::string>> match(std::string_view pattern, std::string_view s) {
-    return re(pattern).match(s);
-}
-
-bool search(std::string_view pattern, std::string_view s) {
-    return re(pattern).search(s);
-}
 
 std::string bounded(std::string_view s) {
     return util::trim(s.substr(0, std::min(s.size(), max_text)));

@@ -21,20 +21,6 @@ namespace porch::plan {
 
 namespace {
 
-const util::Regex& re(std::string_view pattern) {
-    // Patterns are literals of this file; compile each once.
-    static std::map<std::string, util::Regex, std::less<>> cache;
-    auto it = cache.find(pattern);
-    if (it == cache.end())
-        it =
-            cache.emplace(std::string(pattern), util::Regex(pattern, util::Regex::Mode::jit)).first;
-    return it->second;
-}
-
-std::optional<std::vector<std::string>> match(std::string_view pattern, std::string_view s) {
-    return re(pattern).match(s);
-}
-
 // Verbs that say that something should get better, not what to change.
 bool vague(std::string_view verb) {
     static const std::set<std::string, std::less<>> v = {

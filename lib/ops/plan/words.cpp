@@ -2,10 +2,28 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <utility>
 
 namespace porch::plan {
+
+const util::Regex& re(std::string_view pattern) {
+    static std::map<std::string, util::Regex, std::less<>> cache;
+    auto it = cache.find(pattern);
+    if (it == cache.end())
+        it =
+            cache.emplace(std::string(pattern), util::Regex(pattern, util::Regex::Mode::jit)).first;
+    return it->second;
+}
+
+std::optional<std::vector<std::string>> match(std::string_view pattern, std::string_view s) {
+    return re(pattern).match(s);
+}
+
+bool search(std::string_view pattern, std::string_view s) {
+    return re(pattern).search(s);
+}
 
 bool is_stop_word(std::string_view w) {
     static const std::set<std::string, std::less<>> v = {"a",  "an",   "the",  "of", "for",  "to",
