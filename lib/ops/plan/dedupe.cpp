@@ -1,6 +1,7 @@
 #include "ops/plan/dedupe.hpp"
 
 #include "ops/plan/check.hpp"
+#include "ops/plan/phrases.hpp"
 #include "ops/plan/words.hpp"
 
 #include <algorithm>

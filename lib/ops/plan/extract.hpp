@@ -43,22 +43,4 @@ struct Reading {
 // `next_list` numbers numbered lists and order lists across documents.
 Reading extract(const Document& doc, const Tree& tree, int& next_list);
 
-// Splits a leading label off an item's text: "1.1 Create x" -> ("1.1", "Create x"); also
-// "Step 7:", "Day 1:", "[P1]", "**name.md** -", "Cancellation: verify...", "TODO:".
-struct Labelled {
-    std::string label;
-    std::string id; // the label when it identifies the item ("1.1", "h-3", "#12"), normalised
-    std::string rest;
-};
-Labelled strip_label(std::string_view text);
-
-// The action verb the text starts with ("fixes", "Fixing" -> "fix"); empty when none.
-std::string action_verb(std::string_view text);
-// Words that say something is wrong ("missing", "leak", "too slow"): a finding's statement.
-bool states_problem(std::string_view text);
-// "2h", "30 min", "1-2 days", "M", "large" -> S, M, L or XL; empty when not a size.
-std::string size_of_estimate(std::string_view text);
-// The priority a heading or label states ("High Priority (Fix Soon)", "Priority: P0").
-std::string priority_of(std::string_view text);
-
 } // namespace porch::plan

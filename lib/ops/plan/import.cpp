@@ -5,6 +5,7 @@
 #include "ops/plan/check.hpp"
 #include "ops/plan/dedupe.hpp"
 #include "ops/plan/extract.hpp"
+#include "ops/plan/phrases.hpp"
 #include "ops/plan/words.hpp"
 #include "util/regex.hpp"
 #include "util/text.hpp"
