@@ -181,6 +181,25 @@ TEST_CASE("group: items of one folder or heading stay together", "[plan][group]"
     CHECK(worker_of(g, 7).focus == "Release notes");
 }
 
+TEST_CASE("group: a folder every item shares does not cluster them", "[plan][group]") {
+    // Each known issue's write-up is in docs/issues/ and most fixes are in src/: only src/http/
+    // says which belong together.
+    std::vector<Item> items;
+    const char* fixes[] = {"src/config.py", "",           "src/http/retry.py",
+                           "src/cache.py",  "src/log.py", "src/http/session.py"};
+    for (int n = 1; n <= 6; ++n) {
+        items.push_back(item(n, {"docs/issues/" + std::to_string(n) + ".md"}));
+        if (*fixes[n - 1])
+            items.back().scope.push_back(fixes[n - 1]);
+        items.back().heading = "Open";
+    }
+    auto g = group_items(items, config());
+    REQUIRE(g.workers.size() == 4);
+    CHECK(worker_of(g, 3).items == std::vector<int>{3, 6});
+    CHECK(worker_of(g, 3).focus == "Open"); // no folder in common: the heading
+    CHECK(worker_of(g, 2).items == std::vector<int>{2});
+}
+
 TEST_CASE("group: the plan has one task per worker, holding its items", "[plan][group]") {
     std::vector<Item> items = {item(1, {"a/x.c"}, "S"), item(2, {"b/"}, "M", {"1", "7"}),
                                item(3, {"a/y.c"}, "XL")};

@@ -97,14 +97,6 @@ std::string common_folder(std::string_view a, std::string_view b) {
     return std::string(a.substr(0, common));
 }
 
-// Whether one folder is in the other (or is it).
-bool related(const std::string& a, const std::string& b) {
-    if (a.empty() || b.empty())
-        return false;
-    const auto common = common_folder(a, b);
-    return common == a || common == b;
-}
-
 // The folder every scope is in; "" when none, or when there is no scope.
 std::string folder_of_all(const std::vector<std::string>& scopes) {
     std::optional<std::string> out;
@@ -180,7 +172,9 @@ private:
 struct Unit {
     std::vector<std::size_t> members; // positions in the ready items, in number order
     int minutes = 0;
-    std::string folder, heading;     // what units cluster by; "" when they have none in common
+    // What units cluster by: the folders its scopes are in (with those above them) and its
+    // items' headings (the seed's features), those that all units share left out.
+    std::set<std::string> folders, headings;
     std::vector<std::string> shared; // files (or folders) two of its items both touch
     int needs = 0;                   // dependencies between its items
 };
@@ -413,32 +407,91 @@ std::size_t worker_count(std::size_t units, int total, const config::Config& con
         std::min<std::int64_t>({static_cast<std::int64_t>(units), high, by_work}));
 }
 
+// The folders the unit's scopes are in, each with those above it, and its items' headings.
+void cluster_keys(const std::vector<Item>& items, Unit& u) {
+    for (auto m : u.members) {
+        if (!items[m].heading.empty())
+            u.headings.insert(items[m].heading);
+        for (const auto& s : items[m].scope)
+            for (auto f = folder_of(s); !f.empty();
+                 f.resize(f.rfind('/') == f.npos ? 0 : f.rfind('/')))
+                u.folders.insert(f);
+    }
+}
+
+// A folder or heading every unit has says nothing of which belong together ("src" in a
+// project that is all src/, the one heading of a flat list).
+void drop_common_keys(std::vector<Unit>& units) {
+    std::map<std::string, std::size_t> folders, headings;
+    for (const auto& u : units) {
+        for (const auto& f : u.folders)
+            ++folders[f];
+        for (const auto& h : u.headings)
+            ++headings[h];
+    }
+    for (auto& u : units) {
+        std::erase_if(u.folders, [&](const std::string& f) { return folders[f] == units.size(); });
+        std::erase_if(u.headings,
+                      [&](const std::string& h) { return headings[h] == units.size(); });
+    }
+}
+
 struct Bin {
     std::vector<std::size_t> units;
     int minutes = 0;
-    std::string folder, heading;
+    std::set<std::string> folders, headings;
 };
 
-// Whether a unit belongs with a worker by folder or by heading (the seed's "feature").
-bool belongs(const Bin& bin, const Unit& u) {
-    return related(bin.folder, u.folder) || (!bin.heading.empty() && bin.heading == u.heading);
+// How strongly a unit belongs with a worker: the depth of the deepest folder both work in, or
+// 1 for a common heading; 0 when nothing ties them.
+int affinity(const Bin& bin, const Unit& u) {
+    int best = 0;
+    for (const auto& f : u.folders)
+        if (bin.folders.count(f))
+            best = std::max(best, 1 + static_cast<int>(std::count(f.begin(), f.end(), '/')));
+    for (const auto& h : u.headings)
+        if (bin.headings.count(h))
+            best = std::max(best, 1);
+    return best;
 }
 
 void put(Bin& bin, const Unit& u, std::size_t index) {
-    if (bin.units.empty()) {
-        bin.folder = u.folder;
-        bin.heading = u.heading;
-    } else {
-        bin.folder =
-            bin.folder.empty() || u.folder.empty() ? "" : common_folder(bin.folder, u.folder);
-        bin.heading = bin.heading == u.heading ? bin.heading : "";
-    }
+    bin.folders.insert(u.folders.begin(), u.folders.end());
+    bin.headings.insert(u.headings.begin(), u.headings.end());
     bin.units.push_back(index);
     bin.minutes += u.minutes;
 }
 
+// The worker a unit belongs with most, lightest first among equals, that stays within `cap`.
+std::optional<std::size_t> closest(const std::vector<Bin>& bins, const Unit& u, int cap) {
+    std::optional<std::size_t> pick;
+    int best = 0;
+    for (std::size_t b = 0; b < bins.size(); ++b) {
+        if (bins[b].units.empty() || bins[b].minutes + u.minutes > cap)
+            continue;
+        const int a = affinity(bins[b], u);
+        if (a > best || (a == best && a > 0 && bins[b].minutes < bins[*pick].minutes)) {
+            best = a;
+            pick = b;
+        }
+    }
+    return pick;
+}
+
+// The lightest worker; among equally light ones, the one the unit belongs with most.
+std::size_t lightest(const std::vector<Bin>& bins, const Unit& u) {
+    std::size_t pick = 0;
+    for (std::size_t b = 1; b < bins.size(); ++b)
+        if (bins[b].minutes < bins[pick].minutes ||
+            (bins[b].minutes == bins[pick].minutes &&
+             affinity(bins[b], u) > affinity(bins[pick], u)))
+            pick = b;
+    return pick;
+}
+
 // Largest unit first, into a worker it belongs with while that stays within a quarter over the
-// average, else into the lightest worker; every worker gets at least one unit.
+// average, else into the lightest worker (the one it belongs with among equals); every worker
+// gets at least one unit.
 std::vector<Bin> pack(const std::vector<Unit>& units, std::size_t count, int total) {
     std::vector<std::size_t> order(units.size());
     std::iota(order.begin(), order.end(), 0);
@@ -451,15 +504,9 @@ std::vector<Bin> pack(const std::vector<Unit>& units, std::size_t count, int tot
         const Unit& u = units[order[k]];
         std::optional<std::size_t> pick;
         if (empty <= order.size() - k - 1)
-            for (std::size_t b = 0; b < bins.size() && !pick; ++b)
-                if (!bins[b].units.empty() && belongs(bins[b], u) &&
-                    bins[b].minutes + u.minutes <= cap)
-                    pick = b;
+            pick = closest(bins, u, cap);
         if (!pick)
-            pick = static_cast<std::size_t>(
-                std::min_element(bins.begin(), bins.end(),
-                                 [](const Bin& a, const Bin& b) { return a.minutes < b.minutes; }) -
-                bins.begin());
+            pick = lightest(bins, u);
         empty -= bins[*pick].units.empty();
         put(bins[*pick], u, order[k]);
     }
@@ -537,11 +584,11 @@ Grouping group_items(const std::vector<Item>& items, const config::Config& confi
     int total = 0;
     for (auto& u : units) {
         total += u.minutes;
-        u.folder = folder_of_all(scopes_of(ready, u.members));
-        u.heading = heading_of(ready, u.members);
+        cluster_keys(ready, u);
         if (u.members.size() > 1)
             g.assumptions.push_back(why_together(ready, u));
     }
+    drop_common_keys(units);
     if (ready.empty()) {
         g.reason = "no item is ready to assign";
         return g;
