@@ -2,8 +2,8 @@
 // checked against the tree (ops/plan/scope), labels before the verb, findings under headings,
 // tables, sections that are not work, one issue mentioned in several places, order in headings.
 #include "ops/plan/extract.hpp"
-#include "ops/plan/phrases.hpp"
 #include "ops/plan/import.hpp"
+#include "ops/plan/phrases.hpp"
 #include "ops/plan/scope.hpp"
 #include "util/markdown.hpp"
 
