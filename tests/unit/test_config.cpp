@@ -278,15 +278,21 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     }
     INFO(uncommented);
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
-                                           "integration", "verify", "enabled", "min_tasks",
-                                           "max_agents", "auto_cleanup", "retry_on_failure",
-                                           "required", "checks", "complete_with_uncommitted"});
+                                           "integration", "verify", "copy", "clone", "setup",
+                                           "setup_timeout", "enabled", "min_tasks", "max_agents",
+                                           "auto_cleanup", "retry_on_failure", "required", "checks",
+                                           "complete_with_uncommitted"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.worktree_template == Config{}.worktree_template);
     CHECK(c.branch_template == Config{}.branch_template);
     CHECK(c.integration_template == Config{}.integration_template);
     CHECK(c.integrate_verify == "make test"); // the example; the default is none
+    // The [worktree] examples; the defaults are none.
+    CHECK(c.worktree_copy == std::vector<std::string>{".env", "config/*.local"});
+    CHECK(c.worktree_clone == std::vector<std::string>{"node_modules", ".venv"});
+    CHECK(c.worktree_setup == std::vector<std::string>{"npm ci"});
+    CHECK(c.setup_timeout_seconds == Config{}.setup_timeout_seconds);
     CHECK(c.parallel_enabled == Config{}.parallel_enabled);
     CHECK(c.min_tasks == Config{}.min_tasks);
     CHECK(c.max_agents == Config{}.max_agents);
