@@ -256,7 +256,7 @@ _git_porch ()
 		case "$cur" in
 		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
 		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
-		-*)		__gitcomp "--fetch --needs= --scope= --json --help" ;;
+		-*)		__gitcomp "--fetch --needs= --scope= --no-setup --json --help" ;;
 		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
 				__gitcomp_nl "$(__git_porch_remote_workers)"
 			else

@@ -183,6 +183,8 @@ __git_porch_complete '__git_porch_using checkout' -l needs -x -a '(__git_porch_w
     -d 'Adopting: a worker it depends on (repeatable)'
 __git_porch_complete '__git_porch_using checkout' -l scope -r -F \
     -d 'Adopting: a path it may change (repeatable)'
+__git_porch_complete '__git_porch_using checkout' -l no-setup \
+    -d 'Do not run [worktree] setup in the new worktree'
 __git_porch_complete '__git_porch_using checkout' -l json -d 'Print the result as JSON'
 
 # kickoff <worker> | --all, resume <worker>

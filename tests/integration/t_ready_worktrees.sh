@@ -217,6 +217,16 @@ assert_true "plan apply --no-setup spawns" test -d worktrees/task-51-unset
 assert_false "but skips the setup" test -e worktrees/task-51-unset/made-by-setup
 rm -rf .porch
 
+git worktree remove --force worktrees/task-22-trusted
+run porch checkout 22
+assert_eq 0 "$RC" "checkout with a trusted setup: $ERR"
+assert_true "checkout (take-over) runs the setup in the worktree it makes" \
+    test -e worktrees/task-22-trusted/made-by-setup
+git worktree remove --force worktrees/task-22-trusted
+run porch checkout 22 --no-setup --json
+assert_eq skipped "$(json_q "$OUT" "d['setup']['outcome']")" "checkout --no-setup --json says it skipped"
+assert_false "checkout --no-setup skips it" test -e worktrees/task-22-trusted/made-by-setup
+
 # --- a failing setup: the worker stays; event, alert with the log and the re-run command ------
 settings '[worktree]' 'setup = ["echo about to fail", "exit 3", "touch never"]'
 expect_ok porch setup --trust
