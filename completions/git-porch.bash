@@ -9,7 +9,7 @@
 
 # The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
 # version.
-__git_porch_commands="init plan spawn checkout kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
+__git_porch_commands="init plan spawn setup checkout kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
 
 # The subcommands of `git porch plan`.
 __git_porch_plan_commands="import check apply merge move split sequential parallel"
@@ -124,7 +124,7 @@ __git_porch_pool ()
 		--base=*)	__git_complete_refs --cur="${cur#--base=}" ;;
 		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
 		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
-		-*)		__gitcomp "--base= --needs= --scope= --json --help" ;;
+		-*)		__gitcomp "--base= --needs= --scope= --no-setup --json --help" ;;
 		# <id> and <desc> are new names.
 		*)		__git_porch_nothing ;;
 		esac
@@ -220,7 +220,7 @@ _git_porch ()
 		import,-*)	__gitcomp "--force --json --help" ;;
 		check,-*)	__gitcomp "--json --help" ;;
 		apply,--wave=*)	__git_porch_nothing ;;
-		apply,-*)	__gitcomp "--wave= --pool --json --help" ;;
+		apply,-*)	__gitcomp "--wave= --pool --no-setup --json --help" ;;
 		,-*|merge,-*|move,-*|split,-*|sequential,-*|parallel,-*)
 				__gitcomp "--help" ;;
 		,*)		__gitcomp "$__git_porch_plan_commands" ;;
@@ -236,16 +236,27 @@ _git_porch ()
 		--base=*)	__git_complete_refs --cur="${cur#--base=}" ;;
 		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
 		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
-		-*)		__gitcomp "--base= --needs= --scope= --json --help" ;;
+		-*)		__gitcomp "--base= --needs= --scope= --no-setup --json --help" ;;
 		# <id> and <desc> are new names: nothing to offer.
 		*)		__git_porch_nothing ;;
+		esac
+		;;
+	setup)
+		case "$cur" in
+		-*)	__gitcomp "--trust --json --help" ;;
+		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
+				__gitcomp_nl "$(__git_porch_workers)"
+			else
+				__git_porch_nothing
+			fi
+			;;
 		esac
 		;;
 	checkout)
 		case "$cur" in
 		--needs=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--needs=}" ;;
 		--scope=*)	__git_porch_files "${cur#--scope=}" ;;
-		-*)		__gitcomp "--fetch --needs= --scope= --json --help" ;;
+		-*)		__gitcomp "--fetch --needs= --scope= --no-setup --json --help" ;;
 		*)	if [ "$(__git_porch_count_args "$subcommand_idx")" = 0 ]; then
 				__gitcomp_nl "$(__git_porch_remote_workers)"
 			else

@@ -8,6 +8,7 @@ function __git_porch_commands
         init 'Set up porch in this repository (idempotent)' \
         plan 'Import, check, edit and apply the task plan in .porch/plan.toml' \
         spawn 'Create a worker: its branch and its worktree' \
+        setup "Run a worker's [worktree] setup again, or trust the setup commands" \
         checkout 'Take over a worker whose branch is on a remote' \
         kickoff "Print a worker's kickoff prompt or write its launch script" \
         resume 'Print the continuation prompt for a stopped worker' \
@@ -149,6 +150,8 @@ __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from ap
     -d 'Apply only this wave'
 __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from apply' -l pool \
     -d 'Acquire pool slots instead of making worktrees'
+__git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from apply' -l no-setup \
+    -d 'Do not run [worktree] setup in the new worktrees'
 __git_porch_complete '__git_porch_using plan; and __fish_seen_subcommand_from import check apply' \
     -l json -d 'Print JSON'
 
@@ -160,7 +163,16 @@ __git_porch_complete '__git_porch_using spawn' -l needs -x -a '(__git_porch_work
     -d 'A worker this one depends on (repeatable)'
 __git_porch_complete '__git_porch_using spawn' -l scope -r -F \
     -d 'A path this worker may change (repeatable)'
+__git_porch_complete '__git_porch_using spawn' -l no-setup \
+    -d 'Do not run [worktree] setup in the new worktree'
 __git_porch_complete '__git_porch_using spawn' -l json -d 'Print the result as JSON'
+
+# setup <worker> | --trust
+__git_porch_complete '__git_porch_using setup' -f
+__git_porch_complete '__git_porch_at_arg setup 0' -a '(__git_porch_workers)'
+__git_porch_complete '__git_porch_using setup' -l trust \
+    -d 'Trust the [worktree] setup commands .porch.toml has now'
+__git_porch_complete '__git_porch_using setup' -l json -d 'Print JSON'
 
 # checkout <worker>
 __git_porch_complete '__git_porch_using checkout' -f
@@ -171,6 +183,8 @@ __git_porch_complete '__git_porch_using checkout' -l needs -x -a '(__git_porch_w
     -d 'Adopting: a worker it depends on (repeatable)'
 __git_porch_complete '__git_porch_using checkout' -l scope -r -F \
     -d 'Adopting: a path it may change (repeatable)'
+__git_porch_complete '__git_porch_using checkout' -l no-setup \
+    -d 'Do not run [worktree] setup in the new worktree'
 __git_porch_complete '__git_porch_using checkout' -l json -d 'Print the result as JSON'
 
 # kickoff <worker> | --all, resume <worker>
@@ -267,6 +281,8 @@ __git_porch_complete '__git_porch_pool_using acquire' -l base -x -a '(__git_porc
     -d 'Branch or commit to start from (default: the base branch)'
 __git_porch_complete '__git_porch_pool_using acquire' -l needs -x -a '(__git_porch_workers)' \
     -d 'A worker this one depends on (repeatable)'
+__git_porch_complete '__git_porch_pool_using acquire' -l no-setup \
+    -d 'Do not run [worktree] setup in the slot'
 __git_porch_complete '__git_porch_pool_using acquire' -l scope -r -F \
     -d 'A path this worker may change (repeatable)'
 __git_porch_complete '__git_porch_pool_using acquire release status health' -l json \

@@ -1,6 +1,7 @@
 // git porch checkout task-<id>: take over a worker whose branch this clone has from a remote,
 // in a worktree of its own (as `git switch --track` or `gh pr checkout` would).
 #include "command.hpp"
+#include "compose.hpp"
 #include "ops/spawn/checkout.hpp"
 #include "ops/sync/sync.hpp"
 #include "render.hpp"
@@ -44,6 +45,7 @@ public:
                        "(repeatable)")
             ->type_name("PATH")
             ->allow_extra_args(false);
+        app.add_flag("--no-setup", m_no_setup, "Do not run [worktree] setup in the new worktree");
         app.add_flag("--json", m_json, "Print the result as JSON (schema in git-porch(1))");
     }
 
@@ -54,8 +56,11 @@ public:
             m_options.fetched = true;
         }
         auto r = ops::checkout(ctx, m_options);
+        auto setup = setup_new_worker(ctx, r.worker, r.worktree, m_no_setup);
         if (m_json) {
-            std::cout << to_json(r).dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+            auto j = to_json(r);
+            j["setup"] = setup_json(setup);
+            std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
             return 0;
         }
         std::cout << "checked out " << paint(r.worker, Tone::bold, env.color) << " on branch "
@@ -81,6 +86,7 @@ private:
     ops::CheckoutOptions m_options;
     bool m_fetch = false;
     bool m_json = false;
+    bool m_no_setup = false;
 };
 
 } // namespace

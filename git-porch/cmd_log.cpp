@@ -138,6 +138,15 @@ std::string describe(const store::Event& e, bool gone) {
         return "";
     case EventType::taken_over:
         return describe_taken_over(model::TakenOverEvent::decode(e));
+    case EventType::setup_failed:
+    case EventType::setup_done: {
+        auto setup = model::SetupEvent::decode(e);
+        if (!setup.failed)
+            return "log " + display(setup.log, 300);
+        return (setup.timed_out ? "ran out of time at "
+                                : "exit " + std::to_string(setup.exit) + " at ") +
+               display(protocol::quote(setup.command), 200) + "; log " + display(setup.log, 300);
+    }
     }
     return "";
 }

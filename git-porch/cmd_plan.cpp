@@ -104,6 +104,8 @@ public:
         apply->add_option("--wave", m_wave, "Apply only this wave (1, 2...)")
             ->check(CLI::PositiveNumber);
         apply->add_flag("--pool", m_pool, "Acquire pool slots instead of making worktrees");
+        apply->add_flag("--no-setup", m_no_setup,
+                        "Do not run [worktree] setup in the new worktrees");
         apply->add_flag("--json", m_json, "Print the result as JSON");
         setup_edits(app);
         m_app = &app;
@@ -343,7 +345,11 @@ private:
         plan::ApplyOptions options;
         if (m_wave > 0)
             options.wave = m_wave;
-        options.launch = m_pool ? launch_in_pool : launch_spawned;
+        options.launch = [this](model::Context& ctx, const model::SpawnRequest& request) {
+            auto started = m_pool ? launch_in_pool(ctx, request) : launch_spawned(ctx, request);
+            setup_new_worker(ctx, started.worker, started.worktree, m_no_setup);
+            return started;
+        };
         const auto r = plan::apply(*env.ctx, p, checked, options);
         const bool stuck = r.started.empty() && !r.waiting.empty();
         if (m_json) {
@@ -395,7 +401,7 @@ private:
     std::vector<std::string> m_files, m_tasks, m_items;
     std::string m_item, m_task;
     int m_wave = 0;
-    bool m_force = false, m_pool = false, m_json = false;
+    bool m_force = false, m_pool = false, m_json = false, m_no_setup = false;
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 // git porch pool init|acquire|release|status|health|merge|cleanup|reset
 #include "command.hpp"
+#include "compose.hpp"
 #include "ops/pool/pool.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
@@ -45,6 +46,7 @@ public:
             ->allow_extra_args(false);
         acquire->add_option("--scope", m_req.scopes, "A path this worker may change (repeatable)")
             ->allow_extra_args(false);
+        acquire->add_flag("--no-setup", m_no_setup, "Do not run [worktree] setup in the slot");
         acquire->add_flag("--json", m_json, "Print the result as JSON");
         auto* release = app.add_subcommand("release", "Return a slot to idle; the branch stays");
         release->add_option("slot", m_target, "wt-<n> or task-<id>")->required();
@@ -75,14 +77,16 @@ public:
             std::cout << (done.empty() ? "the pool already has those slots\n" : "")
                       << "next: git porch pool acquire <id> <description>\n";
         } else if (sub == "acquire") {
-            auto a = pool::acquire(ctx, m_req);
+            auto a = acquire_ready(ctx, m_req);
+            auto setup = setup_new_worker(ctx, a.worker.worker, a.slot.path, m_no_setup);
             if (m_json)
                 std::cout << json{{"slot", a.slot.name},
                                   {"path", a.slot.path},
                                   {"branch", a.worker.branch},
                                   {"worker", a.worker.worker},
                                   {"base", a.worker.base},
-                                  {"base_commit", a.worker.base_commit}}
+                                  {"base_commit", a.worker.base_commit},
+                                  {"setup", setup_json(setup)}}
                                  .dump(2, ' ', false, json::error_handler_t::replace)
                           << '\n';
             else // the seed's format: wt-<n>|<absolute path>|<branch>
@@ -201,7 +205,7 @@ private:
     int m_size = pool::default_size;
     model::SpawnRequest m_req;
     std::string m_target;
-    bool m_force = false, m_fix = false, m_json = false;
+    bool m_force = false, m_fix = false, m_json = false, m_no_setup = false;
 };
 
 } // namespace

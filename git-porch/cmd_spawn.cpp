@@ -1,5 +1,6 @@
 // git porch spawn <id> <desc>: create a worker's branch and worktree.
 #include "command.hpp"
+#include "compose.hpp"
 #include "ops/spawn/spawn.hpp"
 #include "render.hpp"
 
@@ -26,17 +27,17 @@ public:
         app.add_option("--scope", m_req.scopes, "A path this worker may change (repeatable)")
             ->type_name("PATH")
             ->allow_extra_args(false);
+        app.add_flag("--no-setup", m_no_setup, "Do not run [worktree] setup in the new worktree");
         app.add_flag("--json", m_json, "Print the result as JSON");
     }
 
     int run(Env& env) override {
         auto result = ops::spawn(*env.ctx, m_req);
+        auto setup = setup_new_worker(*env.ctx, result.worker, result.worktree, m_no_setup);
         if (m_json) {
-            nlohmann::json j{{"worker", result.worker},
-                             {"branch", result.branch},
-                             {"worktree", result.worktree},
-                             {"base", result.base},
-                             {"base_commit", result.base_commit}};
+            nlohmann::json j{{"worker", result.worker},           {"branch", result.branch},
+                             {"worktree", result.worktree},       {"base", result.base},
+                             {"base_commit", result.base_commit}, {"setup", setup_json(setup)}};
             std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             return 0;
         }
@@ -52,6 +53,7 @@ public:
 private:
     model::SpawnRequest m_req;
     bool m_json = false;
+    bool m_no_setup = false;
 };
 
 } // namespace

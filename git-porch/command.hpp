@@ -63,6 +63,7 @@ std::unique_ptr<Command> make_kickoff();
 std::unique_ptr<Command> make_resume();
 std::unique_ptr<Command> make_integrate();
 std::unique_ptr<Command> make_spawn();
+std::unique_ptr<Command> make_setup();
 std::unique_ptr<Command> make_status();
 std::unique_ptr<Command> make_qa();
 std::unique_ptr<Command> make_retry();

@@ -22,6 +22,8 @@ std::span<const CommandInfo> commands() {
         CommandInfo{"plan", "Import, check, edit and apply the task plan in .porch/plan.toml", true,
                     make_plan},
         CommandInfo{"spawn", "Create a worker: its branch and its worktree", true, make_spawn},
+        CommandInfo{"setup", "Run a worker's [worktree] setup again, or trust the setup commands",
+                    true, make_setup},
         CommandInfo{"checkout", "Take over a worker whose branch is on a remote", true,
                     make_checkout},
         CommandInfo{"kickoff", "Print a worker's kickoff prompt or write its launch script", true,

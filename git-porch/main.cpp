@@ -19,6 +19,27 @@ namespace porch::cli {
 
 namespace {
 
+// What a long library step says goes to stderr (stdout stays the command's report); the progress
+// line of a large copy only to a terminal, redrawn in place at most once a percent.
+model::Notices stderr_notices() {
+    model::Notices n;
+    n.say = [](const std::string& line) { std::cerr << display(line) << '\n'; };
+    if (!isatty(STDERR_FILENO))
+        return n;
+    n.progress = [last = -1](std::uintmax_t done, std::uintmax_t total) mutable {
+        constexpr std::uintmax_t large = 32u << 20;
+        if (total < large)
+            return;
+        const int percent = static_cast<int>(done * 100 / total);
+        if (percent == last)
+            return;
+        last = percent;
+        std::cerr << "\rcopying: " << percent << "% (" << (done >> 20) << " of " << (total >> 20)
+                  << " MB)" << (done >= total ? "\n" : "") << std::flush;
+    };
+    return n;
+}
+
 std::string top_usage() {
     std::ostringstream out;
     out << "usage: git porch <command> [<options>]\n\ncommands:\n";
@@ -127,8 +148,10 @@ int run(int argc, char** argv) {
         throw Error(ErrorKind::fatal, "cannot read the current directory: " + ec.message());
     std::error_code self_ec;
     env.binary = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
-    if (info->needs_repo)
+    if (info->needs_repo) {
         env.ctx.emplace(model::open_context(env.cwd));
+        env.ctx->notices = stderr_notices();
+    }
     env.color = color_enabled(STDOUT_FILENO, env.ctx ? &env.ctx->repo : nullptr);
     return command->run(env);
 }

@@ -148,6 +148,61 @@ std::vector<std::string> strings(Reader& r, const toml::node& node, const std::s
     return out;
 }
 
+// A [worktree] copy or clone entry: relative, inside the repository (no "..", not absolute).
+std::string inside_path(Reader& r, const std::string& key, std::string text,
+                        const toml::node& item) {
+    const std::filesystem::path p(text);
+    bool escapes = p.is_absolute() || text.empty() || text.front() == '~';
+    for (const auto& part : p)
+        escapes = escapes || part == "..";
+    if (escapes)
+        fail_at(r.source(), item.source(),
+                "'" + key + "': " + protocol::quote(text) +
+                    " names a path outside the repository (give one relative to the main "
+                    "worktree, without '..')");
+    if (text.find('\0') != std::string::npos || text.size() > max_worktree_entry_size)
+        fail_at(r.source(), item.source(),
+                "'" + key + "': " + protocol::quote(text) + " is not a path");
+    return text;
+}
+
+std::vector<std::string> bounded(Reader& r, const toml::node& node, const std::string& key,
+                                 std::vector<std::string> list) {
+    if (list.size() > max_worktree_entries)
+        fail_at(r.source(), node.source(),
+                "'" + key + "' has " + std::to_string(list.size()) + " entries; at most " +
+                    std::to_string(max_worktree_entries));
+    return list;
+}
+
+void read_worktree(Reader& r, const toml::table& table, Config& cfg) {
+    for (const auto& [k, node] : table) {
+        const std::string name(k.str()), key = "worktree." + name;
+        auto path = [&](std::string text, const toml::node& item) {
+            return inside_path(r, key, std::move(text), item);
+        };
+        if (name == "copy")
+            cfg.worktree_copy = bounded(r, node, key, strings(r, node, key, "globs", path));
+        else if (name == "clone")
+            cfg.worktree_clone = bounded(r, node, key, strings(r, node, key, "folders", path));
+        else if (name == "setup")
+            cfg.worktree_setup = bounded(
+                r, node, key,
+                strings(r, node, key, "commands", [&](std::string cmd, const toml::node& item) {
+                    if (util::trim(cmd).empty() || cmd.size() > max_worktree_entry_size ||
+                        cmd.find('\0') != std::string::npos)
+                        fail_at(r.source(), item.source(),
+                                "'" + key + "': a command must be 1 to " +
+                                    std::to_string(max_worktree_entry_size) + " bytes");
+                    return cmd;
+                }));
+        else if (name == "setup_timeout")
+            cfg.setup_timeout_seconds = r.count(node, key, 1, 24 * 3600);
+        else
+            r.unknown(k, key);
+    }
+}
+
 void read_checks(Reader& r, const toml::node& node, Config& cfg) {
     std::vector<std::string> seen;
     cfg.qa_checks =
@@ -421,6 +476,10 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
                                 protocol::quote(value));
                 cfg.complete_with_uncommitted = value == "warn" ? LeftOut::warn : LeftOut::refuse;
             }
+        } else if (key == "worktree") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'worktree' must be a table");
+            read_worktree(r, *node.as_table(), cfg);
         } else if (key == "integrate") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'integrate' must be a table");
@@ -475,6 +534,18 @@ std::string_view default_file_text() {
 # A command run (by sh, in the integration worktree) after each merge of git porch integrate;
 # when it fails, integration stops as on a conflict. Default: none.
 # verify = "make test"
+
+[worktree]
+# What each new worker worktree gets from the main worktree besides its checkout (spawn, pool
+# acquire, plan apply, checkout). Paths are relative to the main worktree and stay inside it.
+# Files to copy, as globs (typically ignored ones). Default: none.
+# copy = [".env", "config/*.local"]
+# Folders to clone, copy-on-write where the filesystem can (build caches, dependencies).
+# clone = ["node_modules", ".venv"]
+# Commands run (by sh) in the new worktree; they run only after git porch setup --trust.
+# setup = ["npm ci"]
+# Seconds a setup command may take before it is killed.
+# setup_timeout = 600
 
 [parallelization]
 # false: git porch plan check always chooses the sequential mode.

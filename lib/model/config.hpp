@@ -41,7 +41,19 @@ struct Config {
     // one of its paths (as --scope takes them: a folder, a file or a glob).
     std::map<std::string, std::vector<std::string>> qa_check_paths;
     LeftOut complete_with_uncommitted = LeftOut::refuse;
+    // [worktree]: what a new worker's worktree gets from the main worktree besides its checkout.
+    // copy: globs of files (relative to the main worktree; typically ignored ones such as .env).
+    std::vector<std::string> worktree_copy;
+    // clone: folders copied whole (build caches, node_modules), copy-on-write where possible.
+    std::vector<std::string> worktree_clone;
+    // setup: commands (sh -c) run in the new worktree once this user trusted their text.
+    std::vector<std::string> worktree_setup;
+    std::int64_t setup_timeout_seconds = 600;
 };
+
+// The most entries [worktree] copy, clone and setup each take, and the longest entry.
+constexpr std::size_t max_worktree_entries = 64;
+constexpr std::size_t max_worktree_entry_size = 1024;
 
 // The check a verdict is about when none is named: QA's own.
 constexpr std::string_view default_check = "qa";

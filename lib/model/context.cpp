@@ -27,8 +27,8 @@ Context open_context(const std::string& cwd) {
     config::Config cfg = load_config(repo, root);
     protocol::Template worktree_t(cfg.worktree_template, "naming.worktree");
     protocol::Template branch_t(cfg.branch_template, "naming.branch");
-    return Context{std::move(repo), std::move(cfg), std::move(worktree_t), std::move(branch_t),
-                   std::move(root)};
+    return Context{std::move(repo),     std::move(cfg),  std::move(worktree_t),
+                   std::move(branch_t), std::move(root), {}};
 }
 
 std::vector<WorkerBranch> worker_branches(const Context& ctx, const std::string& only) {

@@ -6,11 +6,19 @@
 #include "model/config.hpp"
 #include "model/naming.hpp"
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace porch::model {
+
+// How a long step tells the user what it does; the CLI sets these (stderr), empty: quiet.
+struct Notices {
+    std::function<void(const std::string&)> say;
+    std::function<void(std::uintmax_t done, std::uintmax_t total)> progress;
+};
 
 struct Context {
     git::Repo repo;
@@ -18,6 +26,7 @@ struct Context {
     protocol::Template worktree_template;
     protocol::Template branch_template;
     std::optional<std::string> root; // the main worktree; nullopt in a bare repository
+    Notices notices;
 
     // The configured base branch, or main, master, or the main worktree's branch.
     std::string base_branch() const;

@@ -10,7 +10,7 @@ namespace porch::model {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 14> event_types = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 16> event_types = {{
     {EventType::spawned, "spawned"},
     {EventType::commit, "commit"},
     {EventType::qa, "qa"},
@@ -25,6 +25,8 @@ constexpr std::array<std::pair<EventType, std::string_view>, 14> event_types = {
     {EventType::checkpoint, "checkpoint"},
     {EventType::handoff, "handoff"},
     {EventType::taken_over, "taken-over"},
+    {EventType::setup_failed, "setup-failed"},
+    {EventType::setup_done, "setup-done"},
 }};
 
 constexpr std::array<std::pair<protocol::Kind, std::string_view>, 6> kinds = {{
@@ -209,6 +211,27 @@ store::Event ReleasedEvent::encode(const std::string& worker) const {
 
 ReleasedEvent ReleasedEvent::decode(const store::Event& e) {
     return {e.field("slot"), e.field("rescued")};
+}
+
+store::Event SetupEvent::encode(const std::string& worker) const {
+    store::Event e = start(failed ? EventType::setup_failed : EventType::setup_done, worker);
+    put(e, "command", command);
+    if (failed)
+        e.fields["exit"] = std::to_string(exit);
+    if (timed_out)
+        e.fields["timed_out"] = "true";
+    put(e, "log", log);
+    put(e, "worktree", worktree);
+    return e;
+}
+
+SetupEvent SetupEvent::decode(const store::Event& e) {
+    return {e.type == to_string(EventType::setup_failed),
+            e.field("command"),
+            number(e, "exit"),
+            e.field("timed_out") == "true",
+            e.field("log"),
+            e.field("worktree")};
 }
 
 store::Event CleanedEvent::encode(const std::string& worker) const {

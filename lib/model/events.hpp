@@ -32,6 +32,8 @@ enum class EventType {
     checkpoint,
     handoff,
     taken_over,
+    setup_failed,
+    setup_done,
 };
 std::string to_string(EventType type);
 // The type of an event line; nullopt for a type this version does not know.
@@ -75,6 +77,21 @@ struct TakenOverEvent {
 
     store::Event encode(const std::string& worker) const;
     static TakenOverEvent decode(const store::Event& event);
+};
+
+// [worktree] setup ran in the worker's worktree (after spawn, pool acquire or plan apply, or by
+// git porch setup): `setup-failed` names the command that failed or ran out of time, and
+// `setup-done` says every command succeeded. The log keeps the output.
+struct SetupEvent {
+    bool failed = false;
+    std::string command;    // failed: the command (as .porch.toml has it)
+    std::int64_t exit = 0;  // failed: its exit status (128 + signal when killed)
+    bool timed_out = false; // failed: killed after [worktree] setup_timeout
+    std::string log;        // the log's absolute path
+    std::string worktree;   // where it ran (absolute)
+
+    store::Event encode(const std::string& worker) const;
+    static SetupEvent decode(const store::Event& event);
 };
 
 // One commit on a worker's branch, as its hook or reindex saw it.

@@ -35,7 +35,7 @@ constexpr std::array<std::pair<SkipKind, std::string_view>, 8> skip_kinds = {{
     {SkipKind::needs, "needs"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 21> alert_kinds = {{
+constexpr std::array<std::pair<AlertKind, std::string_view>, 22> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -57,6 +57,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 21> alert_kinds = {
     {AlertKind::behind_remote, "behind-remote"},
     {AlertKind::duplicate_id, "duplicate-id"},
     {AlertKind::unsure_owner, "unsure-owner"},
+    {AlertKind::setup_failed, "setup-failed"},
 }};
 
 constexpr std::array<std::pair<FindingKind, std::string_view>, 16> finding_kinds = {{

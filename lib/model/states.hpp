@@ -51,6 +51,7 @@ enum class AlertKind {
     behind_remote,
     duplicate_id,
     unsure_owner,
+    setup_failed, // [worktree] setup failed or ran out of time in its worktree
 };
 std::string to_string(AlertKind kind);
 

@@ -294,6 +294,7 @@ struct LiveEvents {
     std::vector<std::string> invalid;
     std::vector<std::string> outside;
     std::vector<std::pair<std::string, std::string>> needs; // (commit, needed worker) recorded
+    std::optional<store::Event> setup;                      // the newest setup-failed/-done
 
     const CommitEvent* commit(const std::string& hex, const std::string& worker) {
         auto line = commit_lines.find(hex);
@@ -393,9 +394,16 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
             index_rare_line(line, *s.type, live, w);
         } else if (*s.type == "commit") {
             index_commit_line(line, s, live, w);
+        } else if (*s.type == "setup-failed" || *s.type == "setup-done") {
+            auto e = store::from_line(line);
+            if (e && e->worker == w.worker && (!live.setup || live.setup->lamport < e->lamport))
+                live.setup = std::move(*e);
         }
     }
     live.lifecycle.apply(w, w.branch, vb.clone);
+    if (live.setup)
+        if (auto e = SetupEvent::decode(*live.setup); e.failed)
+            w.setup_failure = SetupFailure{e.command, e.exit, e.timed_out, e.log};
 }
 
 void add_past_need(const std::string& needed, WorkerStatus& w) {

@@ -79,6 +79,14 @@ struct Failure {
     std::int64_t allowed = 0; // parallelization.retry_on_failure
 };
 
+// The newest run of [worktree] setup in the worker's worktree failed (model/events.hpp).
+struct SetupFailure {
+    std::string command;
+    std::int64_t exit = 0;
+    bool timed_out = false;
+    std::string log;
+};
+
 struct WorkerStatus {
     std::string worker; // task-<id>
     std::string id;
@@ -141,6 +149,7 @@ struct WorkerStatus {
         bool operator==(const Duplicate&) const = default;
     };
     std::vector<Duplicate> duplicates;
+    std::optional<SetupFailure> setup_failure;
 };
 
 struct StatusReport {

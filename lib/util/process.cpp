@@ -2,10 +2,14 @@
 
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <optional>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -99,6 +103,94 @@ void pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, Result& resu
 }
 
 } // namespace
+
+namespace {
+
+int exit_code_of(int status) {
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+// Hands what `fd` carries to `sink` until it closes, or the child exits (then what is left, for
+// a moment: a background process it started may hold the pipe open), or `timeout` passes.
+Streamed follow(pid_t pid, int fd, std::chrono::seconds timeout,
+                const std::function<void(std::string_view)>& sink) {
+    using clock = std::chrono::steady_clock;
+    auto deadline = clock::now() + timeout;
+    std::optional<int> exited;
+    bool out_of_time = false, closed = false;
+    char buffer[65536];
+    while (!(closed && exited)) {
+        int status = 0;
+        if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+            exited = exit_code_of(status);
+            deadline = std::min(deadline, clock::now() + std::chrono::milliseconds(500));
+        }
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        if (left <= 0) {
+            out_of_time = !exited;
+            break;
+        }
+        pollfd p{fd, POLLIN, 0};
+        // Once the output is closed, only its exit is waited for (to the deadline).
+        int n = poll(closed ? nullptr : &p, closed ? 0 : 1,
+                     static_cast<int>(std::min<long long>(left, closed ? 20 : 100)));
+        if (n < 0 && errno != EINTR)
+            throw Error(ErrorKind::fatal, std::string("poll failed: ") + std::strerror(errno));
+        if (n <= 0)
+            continue;
+        ssize_t r = read(fd, buffer, sizeof buffer);
+        if (r > 0)
+            sink(std::string_view(buffer, static_cast<std::size_t>(r)));
+        else if (r == 0 || errno != EINTR)
+            closed = true;
+    }
+    Streamed result;
+    result.timed_out = out_of_time;
+    if (out_of_time)
+        kill(-pid, SIGKILL); // the whole group: sh and what it started
+    if (!exited) {
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        exited = exit_code_of(status);
+    }
+    result.exit_code = *exited;
+    return result;
+}
+
+} // namespace
+
+Streamed run_streaming(const std::vector<std::string>& argv, const std::string& cwd,
+                       int timeout_seconds, const std::function<void(std::string_view)>& sink) {
+    Pipe out;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, out.fd[1], 2);
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP); // its own group, to kill it whole
+    posix_spawnattr_setpgroup(&attr, 0);
+    std::vector<std::string> argv_copy = argv;
+    std::vector<char*> args;
+    for (auto& a : argv_copy)
+        args.push_back(a.data());
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0)
+        throw Error(ErrorKind::fatal,
+                    "cannot run '" + argv[0] + "' in " + cwd + ": " + std::strerror(rc));
+    out.close_end(1);
+    return follow(pid, out.fd[0], std::chrono::seconds(timeout_seconds), sink);
+}
 
 Result run(const std::vector<std::string>& argv, const Options& options) {
     Pipe in, out, err;

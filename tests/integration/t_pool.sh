@@ -108,7 +108,7 @@ printf 'feature\n' >"$T/feat/feature.txt"
 git -C "$T/feat" add feature.txt && tick && git -C "$T/feat" commit -q -m "Add feature"
 feature_tip=$(git rev-parse feature)
 expect_ok porch pool acquire task-2 ui --base feature --scope src/ --needs 1 --json
-assert_json "$OUT" 'sorted(d)' '["base","base_commit","branch","path","slot","worker"]' "acquire --json keys"
+assert_json "$OUT" 'sorted(d)' '["base","base_commit","branch","path","setup","slot","worker"]' "acquire --json keys"
 assert_json "$OUT" '[d["slot"], d["path"], d["branch"], d["worker"], d["base"], d["base_commit"]]' \
     "[\"wt-2\",\"$P/wt-2\",\"work/task-2-ui\",\"task-2\",\"feature\",\"$feature_tip\"]" "acquire --json values"
 assert_eq "$feature_tip" "$(git -C "$P/wt-2" rev-parse HEAD)" "--base: the slot is at the base given"

@@ -125,7 +125,8 @@ assert_json "$(worker_json task-19)" '[d["desc"], d["declared_needs"], d["scope"
 
 # --- --json --------------------------------------------------------------------------------
 expect_ok porch spawn 13 json-out --json
-assert_json "$OUT" 'sorted(d)' '["base","base_commit","branch","worker","worktree"]' "spawn --json keys"
+assert_json "$OUT" 'sorted(d)' '["base","base_commit","branch","setup","worker","worktree"]' "spawn --json keys"
+assert_json "$OUT" 'd["setup"]' 'null' "spawn --json: no [worktree] setup, setup is null"
 assert_json "$OUT" '[d["worker"], d["branch"], d["worktree"], d["base"], d["base_commit"]]' \
     "[\"task-13\",\"work/task-13-json-out\",\"$T/r/worktrees/task-13-json-out\",\"main\",\"$main_tip\"]" \
     "spawn --json values"

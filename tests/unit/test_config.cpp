@@ -278,15 +278,21 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     }
     INFO(uncommented);
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
-                                           "integration", "verify", "enabled", "min_tasks",
-                                           "max_agents", "auto_cleanup", "retry_on_failure",
-                                           "required", "checks", "complete_with_uncommitted"});
+                                           "integration", "verify", "copy", "clone", "setup",
+                                           "setup_timeout", "enabled", "min_tasks", "max_agents",
+                                           "auto_cleanup", "retry_on_failure", "required", "checks",
+                                           "complete_with_uncommitted"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.worktree_template == Config{}.worktree_template);
     CHECK(c.branch_template == Config{}.branch_template);
     CHECK(c.integration_template == Config{}.integration_template);
     CHECK(c.integrate_verify == "make test"); // the example; the default is none
+    // The [worktree] examples; the defaults are none.
+    CHECK(c.worktree_copy == std::vector<std::string>{".env", "config/*.local"});
+    CHECK(c.worktree_clone == std::vector<std::string>{"node_modules", ".venv"});
+    CHECK(c.worktree_setup == std::vector<std::string>{"npm ci"});
+    CHECK(c.setup_timeout_seconds == Config{}.setup_timeout_seconds);
     CHECK(c.parallel_enabled == Config{}.parallel_enabled);
     CHECK(c.min_tasks == Config{}.min_tasks);
     CHECK(c.max_agents == Config{}.max_agents);
@@ -440,4 +446,52 @@ TEST_CASE("non-ASCII text reaches toml++ shielded and comes back intact", "[conf
     CHECK_THAT(error_of("caf\xc3\xa9 = 1\n"), Contains("cfg.toml:1:"));
     // Plane-15 private-use characters cannot pass the shield.
     CHECK(error_of("# \xf3\xb0\x80\x80\n") == "cfg.toml:1:3: a private-use character (plane 15)");
+}
+
+TEST_CASE("[worktree] copy, clone, setup and setup_timeout are read", "[config]") {
+    const auto c = parse("[worktree]\ncopy = [\".env\", \"config/*.local\"]\n"
+                         "clone = [\"node_modules\", \".venv/\"]\n"
+                         "setup = [\"npm ci\", \"make deps\"]\nsetup_timeout = 30\n",
+                         "cfg.toml");
+    CHECK(c.worktree_copy == std::vector<std::string>{".env", "config/*.local"});
+    CHECK(c.worktree_clone == std::vector<std::string>{"node_modules", ".venv/"});
+    CHECK(c.worktree_setup == std::vector<std::string>{"npm ci", "make deps"});
+    CHECK(c.setup_timeout_seconds == 30);
+    const auto d = parse("", "cfg.toml");
+    CHECK(d.worktree_copy.empty());
+    CHECK(d.worktree_clone.empty());
+    CHECK(d.worktree_setup.empty());
+    CHECK(d.setup_timeout_seconds == 600);
+}
+
+TEST_CASE("[worktree] paths outside the repository are refused, naming the entry", "[config]") {
+    CHECK(error_of("[worktree]\ncopy = [\"/etc/passwd\"]\n") ==
+          "cfg.toml:2:9: 'worktree.copy': '/etc/passwd' names a path outside the repository "
+          "(give one relative to the main worktree, without '..')");
+    CHECK_THAT(error_of("[worktree]\nclone = [\"a/../../x\"]\n"),
+               Contains("'worktree.clone': 'a/../../x' names a path outside"));
+    CHECK_THAT(error_of("[worktree]\ncopy = [\"..\"]\n"), Contains("outside the repository"));
+    CHECK_THAT(error_of("[worktree]\ncopy = [\"~/.ssh/id_rsa\"]\n"),
+               Contains("outside the repository"));
+    CHECK_THAT(error_of("[worktree]\nclone = [\"\"]\n"), Contains("outside the repository"));
+}
+
+TEST_CASE("[worktree] values are typed and bounded", "[config]") {
+    CHECK(error_of("worktree = 1\n") == "cfg.toml:1:12: 'worktree' must be a table");
+    CHECK_THAT(error_of("[worktree]\ncopy = \".env\"\n"),
+               Contains("'worktree.copy' must be an array of globs, not a string"));
+    CHECK_THAT(error_of("[worktree]\nclone = [1]\n"),
+               Contains("'worktree.clone' must be an array of folders"));
+    CHECK_THAT(error_of("[worktree]\nsetup = [\"  \"]\n"),
+               Contains("'worktree.setup': a command must be 1 to 1024 bytes"));
+    CHECK_THAT(error_of("[worktree]\nsetup = [\"" + std::string(1025, 'x') + "\"]\n"),
+               Contains("a command must be 1 to 1024 bytes"));
+    CHECK_THAT(error_of("[worktree]\nsetup_timeout = 0\n"),
+               Contains("'worktree.setup_timeout' must be from 1 to 86400, not 0"));
+    CHECK_THAT(error_of("[worktree]\nsetup_timeout = \"10m\"\n"), Contains("must be an integer"));
+    std::string many = "[worktree]\ncopy = [";
+    for (int i = 0; i < 65; ++i)
+        many += "\"f" + std::to_string(i) + "\",";
+    CHECK_THAT(error_of(many + "]\n"), Contains("'worktree.copy' has 65 entries; at most 64"));
+    CHECK_THAT(error_of("[worktree]\nlink = []\n"), Contains("unknown key 'worktree.link'"));
 }

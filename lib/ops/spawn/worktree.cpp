@@ -4,6 +4,7 @@
 #include "model/hook_files.hpp"
 #include "model/new_worker.hpp"
 #include "model/setup.hpp"
+#include "ops/spawn/prepare.hpp"
 #include "util/error.hpp"
 
 #include <fstream>
@@ -68,6 +69,7 @@ void add_worker_worktree(model::Context& ctx, const WorktreePlace& place,
                          const std::string& branch) {
     // The git CLI checks the worktree out: libgit2 1.5 runs neither post-checkout hooks nor
     // long-running filter drivers such as git-lfs, which users' checkouts depend on.
+    const CopyPlan copies = plan_copies(ctx); // refused before anything is made
     std::error_code ec;
     fs::create_directories(place.path.parent_path(), ec);
     auto added = git::run_in(*ctx.root, {"worktree", "add", "--quiet", "--lock", "--reason",
@@ -78,6 +80,7 @@ void add_worker_worktree(model::Context& ctx, const WorktreePlace& place,
     try {
         model::ensure_excluded(ctx); // so it never shows up in the main checkout's status
         hooks::provide_hooks_folder(*ctx.root, place.path.string());
+        copy_into(ctx, copies, place.path); // still locked: a killed copy is doctor's to find
         unlock_worktree(place.path);
     } catch (...) {
         remove_worker_worktree(ctx, place);

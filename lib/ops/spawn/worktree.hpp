@@ -23,7 +23,9 @@ WorktreePlace worktree_place(const model::Context& ctx, const std::string& id,
                              const std::string& hint);
 
 // Checks `branch` out in a new worktree at `place` with the git CLI (locked while it is made, so
-// doctor knows a killed one), and keeps the worktree folder out of the main checkout's status.
+// doctor knows a killed one), copies [worktree] copy and clone into it (prepare.hpp; an entry
+// leading outside the repository is refused before anything is made), and keeps the worktree
+// folder out of the main checkout's status.
 // Throws a fatal Error, leaving no worktree behind; the branch is the caller's to undo.
 void add_worker_worktree(model::Context& ctx, const WorktreePlace& place,
                          const std::string& branch);

@@ -66,6 +66,15 @@ std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& repo
 
 namespace {
 
+Alert setup_alert(const WorkerStatus& w) {
+    const SetupFailure& f = *w.setup_failure;
+    return {AlertKind::setup_failed, w.worker,
+            w.worker + ": its worktree's setup " +
+                (f.timed_out ? "ran out of time" : "failed (exit " + std::to_string(f.exit) + ")") +
+                " at " + protocol::quote(f.command) + "; the output is in " + f.log,
+            "fix it, then run it again: git porch setup " + w.worker};
+}
+
 // A NEEDS: unmet, met and waiting to be picked up, or picked up already.
 void need_alert(const Context& ctx, const StatusReport& report, const WorkerStatus& w,
                 const Need& n, std::vector<Alert>& out) {
@@ -231,6 +240,8 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
             }
         remote_alerts(w, out);
         duplicate_alerts(ctx, report, w, out);
+        if (w.setup_failure)
+            out.push_back(setup_alert(w));
     }
 
     // Worktrees porch made for one worker that now have something else checked out.
