@@ -35,7 +35,7 @@ constexpr std::array<std::pair<SkipKind, std::string_view>, 8> skip_kinds = {{
     {SkipKind::needs, "needs"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 21> alert_kinds = {{
+constexpr std::array<std::pair<AlertKind, std::string_view>, 22> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -55,6 +55,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 21> alert_kinds = {
     {AlertKind::failed, "failed"},
     {AlertKind::diverged, "diverged"},
     {AlertKind::behind_remote, "behind-remote"},
+    {AlertKind::behind_base, "behind-base"},
     {AlertKind::duplicate_id, "duplicate-id"},
     {AlertKind::unsure_owner, "unsure-owner"},
 }};

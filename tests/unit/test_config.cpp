@@ -278,11 +278,13 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     }
     INFO(uncommented);
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
-                                           "integration", "verify", "enabled", "min_tasks",
-                                           "max_agents", "auto_cleanup", "retry_on_failure",
-                                           "required", "checks", "complete_with_uncommitted"});
+                                           "integration", "behind_alert", "verify", "enabled",
+                                           "min_tasks", "max_agents", "auto_cleanup",
+                                           "retry_on_failure", "required", "checks",
+                                           "complete_with_uncommitted"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
+    CHECK(c.behind_alert == Config{}.behind_alert);
     CHECK(c.worktree_template == Config{}.worktree_template);
     CHECK(c.branch_template == Config{}.branch_template);
     CHECK(c.integration_template == Config{}.integration_template);
@@ -440,4 +442,16 @@ TEST_CASE("non-ASCII text reaches toml++ shielded and comes back intact", "[conf
     CHECK_THAT(error_of("caf\xc3\xa9 = 1\n"), Contains("cfg.toml:1:"));
     // Plane-15 private-use characters cannot pass the shield.
     CHECK(error_of("# \xf3\xb0\x80\x80\n") == "cfg.toml:1:3: a private-use character (plane 15)");
+}
+
+TEST_CASE("[status] behind_alert: a count of commits, 0 for never", "[config]") {
+    CHECK(Config{}.behind_alert == 50);
+    CHECK(parse("[status]\nbehind_alert = 5\n", "t").behind_alert == 5);
+    CHECK(parse("[status]\nbehind_alert = 0\n", "t").behind_alert == 0);
+    CHECK_THROWS_WITH(parse("[status]\nbehind_alert = -1\n", "t"),
+                      Catch::Contains("status.behind_alert"));
+    CHECK_THROWS_WITH(parse("[status]\nbehind_alert = \"x\"\n", "t"),
+                      Catch::Contains("status.behind_alert"));
+    CHECK_THROWS_WITH(parse("[status]\nbehind = 5\n", "t"), Catch::Contains("status.behind"));
+    CHECK_THROWS_WITH(parse("status = 5\n", "t"), Catch::Contains("'status' must be a table"));
 }
