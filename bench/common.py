@@ -57,6 +57,18 @@ def median_ms(samples):
     return statistics.median(samples) * 1000.0
 
 
+def timed(fn, rounds, warm=False):
+    """Median milliseconds of `rounds` calls of fn; `warm`: one uncounted call first."""
+    if warm:
+        fn()
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return median_ms(samples)
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths)))

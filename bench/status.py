@@ -15,9 +15,8 @@ those behind or diverged). Target: both within 1.5x of the all-local figure.
 usage: bench/status.py [path/to/git-porch] [--quick]
 """
 import argparse
-import time
 
-from common import Sandbox, find_binary, median_ms, table
+from common import Sandbox, find_binary, table, timed
 
 
 def generate(box, path, workers, commits):
@@ -51,15 +50,6 @@ def seeds_loop(box, repo):
         box.run(["git", "log", b, "--oneline", "-5"], cwd=repo)
     for pattern in ["\\[BLOCKED:", "\\[NEEDS:", "\\[COMPLETE\\]"]:
         box.run(["git", "log", "--all", "--oneline", f"--grep={pattern}"], cwd=repo)
-
-
-def timed(fn, rounds):
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return median_ms(samples)
 
 
 def measure(box, workers, commits, rounds, with_loop=True):

@@ -285,7 +285,7 @@ _git_porch ()
 		case "$cur" in
 		--worker=*)	__gitcomp_nl "$(__git_porch_workers)" "" "${cur#--worker=}" ;;
 		--watch=*)	__git_porch_nothing ;;
-		-*)		__gitcomp "--json --porcelain --worker= --watch --watch= --no-alerts --local --fetch --help" ;;
+		-*)		__gitcomp "--json --porcelain --worker= --watch --watch= --no-alerts --no-worktrees --local --fetch --help" ;;
 		*)		__git_porch_nothing ;;
 		esac
 		;;

@@ -206,6 +206,7 @@ __git_porch_complete '__git_porch_using status' -l porcelain \
 __git_porch_complete '__git_porch_using status' -l watch \
     -d 'Redraw every SECONDS (default 2; --watch=SECONDS) until interrupted'
 __git_porch_complete '__git_porch_using status' -l no-alerts -d 'Leave out the alerts'
+__git_porch_complete '__git_porch_using status' -l no-worktrees -d "Do not read the workers' worktrees"
 __git_porch_complete '__git_porch_using status' -l fetch -d 'First fetch every remote\'s branches and porch\'s notes'
 __git_porch_complete '__git_porch_using status' -l local -d "Only this clone's workers"
 

@@ -4,6 +4,7 @@
 #include "model/naming.hpp"
 #include "model/worker.hpp"
 #include "ops/status/alerts.hpp"
+#include "ops/status/worktrees.hpp"
 #include "ops/sync/sync.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
@@ -97,8 +98,32 @@ std::string checks_note(const model::WorkerStatus& w) {
     return " (" + std::string(w.failure ? "failed: " : "") + util::join(parts, ", ") + ")";
 }
 
+// The paths --json lists of a worktree (its counts say how many there are).
+constexpr std::size_t json_paths = 10;
+
+json worktree_state_json(const ops::WorktreeStates* worktrees, const std::string& worker) {
+    if (worktrees == nullptr)
+        return nullptr;
+    auto found = worktrees->find(worker);
+    if (found == worktrees->end())
+        return nullptr;
+    const auto& state = found->second;
+    if (!state.files)
+        return {{"dirty", nullptr},
+                {"untracked", nullptr},
+                {"paths", nullptr},
+                {"behind", state.behind}};
+    const auto& paths = state.files->paths;
+    return {{"dirty", state.files->changed},
+            {"untracked", state.files->untracked},
+            {"paths", std::vector<std::string>(paths.begin(),
+                                               paths.begin() + std::min(paths.size(), json_paths))},
+            {"behind", state.behind}};
+}
+
 json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& alerts,
-             std::int64_t now, std::optional<std::int64_t> last_fetch) {
+             const ops::WorktreeStates* worktrees, std::int64_t now,
+             std::optional<std::int64_t> last_fetch) {
     json workers = json::array();
     for (const auto& w : report.workers) {
         json needs = json::array();
@@ -110,6 +135,7 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
             {"branch", w.branch},
             {"worktree", w.worktree ? json(*w.worktree) : json(nullptr)},
             {"worktree_missing", w.worktree_missing},
+            {"worktree_state", worktree_state_json(worktrees, w.worker)},
             {"state", to_string(w.state)},
             {"reason", w.state == model::WorkerState::blocked ? json(w.reason) : json(nullptr)},
             {"needs", needs},
@@ -172,6 +198,9 @@ public:
         app.add_flag("--watch{2}", m_watch, "Redraw every SECONDS (default 2) until interrupted")
             ->type_name("SECONDS");
         app.add_flag("--no-alerts", m_no_alerts, "Leave out the alerts");
+        app.add_flag("--no-worktrees", m_no_worktrees,
+                     "Do not read the workers' worktrees: no DIRTY and BEHIND columns, no alerts "
+                     "on them");
         app.add_flag("--local", m_local, "Only this clone's workers, not teammates'");
         app.add_flag("--fetch", m_fetch,
                      "First fetch every remote's branches and porch's notes (git fetch)");
@@ -198,20 +227,25 @@ private:
         if (!only.empty() && report.workers.empty())
             throw model::no_worker(*env.ctx, only, "", "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
+        std::optional<ops::WorktreeStates> worktrees;
+        if (!m_no_worktrees && !m_porcelain)
+            worktrees = ops::read_worktree_states(*env.ctx, report);
         std::vector<ops::Alert> alerts;
         if (!m_no_alerts && !m_porcelain)
-            alerts = ops::collect_alerts(*env.ctx, report, now);
+            alerts = ops::collect_alerts(*env.ctx, report, now,
+                                         worktrees.value_or(ops::WorktreeStates{}));
         if (!only.empty())
             std::erase_if(alerts,
                           [&](const auto& a) { return !a.worker.empty() && a.worker != only; });
         if (m_json)
-            std::cout << to_json(report, alerts, now, sync::last_fetch_time(*env.ctx))
+            std::cout << to_json(report, alerts, worktrees ? &*worktrees : nullptr, now,
+                                 sync::last_fetch_time(*env.ctx))
                              .dump(2, ' ', false, json::error_handler_t::replace)
                       << '\n';
         else if (m_porcelain)
             porcelain(report, now);
         else
-            render(env, report, alerts, now);
+            render(env, report, alerts, worktrees ? &*worktrees : nullptr, now);
         std::cout.flush();
         return 0;
     }
@@ -279,8 +313,104 @@ private:
         }
     }
 
+    // The DIRTY cell: changed tracked paths, then "+<n>?" for untracked ones; "-" where there is
+    // no worktree here to read.
+    static std::string dirty_cell(const ops::WorktreeState* state) {
+        if (state == nullptr || !state->files)
+            return "-";
+        std::string cell = std::to_string(state->files->changed);
+        if (state->files->untracked > 0)
+            cell += "+" + std::to_string(state->files->untracked) + "?";
+        return cell;
+    }
+
+    struct Row {
+        std::vector<std::string> cells;
+        model::WorkerState tone = model::WorkerState::fresh; // the bare state, for its colour
+    };
+
+    Row row(const Env& env, const model::WorkerStatus& w, const ops::WorktreeStates* worktrees,
+            std::int64_t now) const {
+        std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
+        if (w.remote_only) // a teammate's: the worktree is on their machine
+            wt = "(on " + where(w) + ")";
+        if (w.worktree_missing)
+            wt += " (missing)";
+        std::string state = to_string(w.state) + checks_note(w);
+        if (w.diverged)
+            state += " (diverged)";
+        else if (w.local_behind > 0)
+            state += " (behind " + std::to_string(w.local_behind) + ")";
+        if (!w.recorded && w.tip)
+            state += " (not spawned)";
+        Row r;
+        r.cells = {w.worker, state, std::to_string(w.commits_ahead)};
+        if (worktrees) {
+            auto found = worktrees->find(w.worker);
+            const ops::WorktreeState* ws = found == worktrees->end() ? nullptr : &found->second;
+            r.cells.push_back(ws ? std::to_string(ws->behind) : "-");
+            r.cells.push_back(dirty_cell(ws));
+        }
+        r.cells.insert(r.cells.end(),
+                       {util::format_age(now - w.last_commit.time), display(w.branch), display(wt),
+                        w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject)});
+        r.tone = w.failure ? model::WorkerState::blocked : w.state; // a failure shows in red
+        return r;
+    }
+
+    // One row per worker, fitted to the terminal: the subject gives way first, then the
+    // worktree and branch paths (cut with an ellipsis); piped output keeps whole values.
+    void table(const Env& env, const model::StatusReport& report,
+               const ops::WorktreeStates* worktrees, std::int64_t now) const {
+        const bool c = env.color;
+        Row head;
+        head.cells = {"WORKER", "STATE", "AHEAD"};
+        if (worktrees)
+            head.cells.insert(head.cells.end(), {"BEHIND", "DIRTY"});
+        head.cells.insert(head.cells.end(), {"AGE", "BRANCH", "WORKTREE", "LAST COMMIT"});
+        const std::size_t n = head.cells.size();
+        const std::size_t subject = n - 1, path = n - 2, branch = n - 3, age = n - 4;
+        std::vector<Row> rows;
+        for (const auto& w : report.workers)
+            rows.push_back(row(env, w, worktrees, now));
+        std::vector<std::size_t> widths(n, 0);
+        for (std::size_t i = 0; i < n; ++i)
+            widths[i] = width_of(head.cells[i]);
+        for (const auto& r : rows)
+            for (std::size_t i = 0; i < n; ++i)
+                widths[i] = std::max(widths[i], width_of(r.cells[i]));
+        widths = fit_columns(
+            widths, 2 * (n - 1), terminal_width(STDOUT_FILENO),
+            {{subject, 20}, {path, 16}, {branch, 16}, {subject, 9}, {path, 10}, {branch, 10}});
+        auto cell = [&](const std::string& text, std::size_t i) {
+            std::string shown = width_of(text) > widths[i] ? display(text, widths[i]) : text;
+            if (i == subject)
+                return shown;     // the last column: no padding after it
+            if (i > 1 && i < age) // counts, right-aligned
+                return std::string(widths[i] - width_of(shown), ' ') + shown;
+            return pad(shown, widths[i]);
+        };
+        auto line = [&](const Row& r, bool header) {
+            std::string out;
+            for (std::size_t i = 0; i < n; ++i) {
+                std::string text = cell(r.cells[i], i);
+                if (i == 0 || (header && i == 1))
+                    text = paint(text, Tone::bold, c);
+                else if (i == 1)
+                    text = paint(text, state_tone(r.tone), c);
+                out += (i == 0 ? "" : "  ") + text;
+            }
+            std::cout << out << '\n';
+        };
+        line(head, true);
+        for (const auto& r : rows)
+            line(r, false);
+        std::cout << '\n';
+    }
+
     void render(const Env& env, const model::StatusReport& report,
-                const std::vector<ops::Alert>& alerts, std::int64_t now) const {
+                const std::vector<ops::Alert>& alerts, const ops::WorktreeStates* worktrees,
+                std::int64_t now) const {
         bool c = env.color;
         if (report.workers.empty()) {
             std::cout << (m_worker.empty() ? "no workers" : "no such worker: " + display(m_worker))
@@ -288,56 +418,7 @@ private:
                          "api-endpoints\n";
             return;
         }
-        struct Row {
-            std::string worker, state, ahead, age, branch, worktree, subject;
-            model::WorkerState tone = model::WorkerState::fresh; // the bare state, for its colour
-        };
-        std::vector<Row> rows;
-        Row head{"WORKER", "STATE", "AHEAD", "AGE", "BRANCH", "WORKTREE", "LAST COMMIT", {}};
-        for (const auto& w : report.workers) {
-            std::string wt = w.worktree ? relative_to(env.ctx->root, *w.worktree) : "-";
-            if (w.remote_only) // a teammate's: the worktree is on their machine
-                wt = "(on " + where(w) + ")";
-            if (w.worktree_missing)
-                wt += " (missing)";
-            std::string state = to_string(w.state) + checks_note(w);
-            if (w.diverged)
-                state += " (diverged)";
-            else if (w.local_behind > 0)
-                state += " (behind " + std::to_string(w.local_behind) + ")";
-            if (!w.recorded && w.tip)
-                state += " (not spawned)";
-            rows.push_back(
-                {w.worker, state, std::to_string(w.commits_ahead),
-                 util::format_age(now - w.last_commit.time), display(w.branch, 40), display(wt, 48),
-                 w.last_commit.id.substr(0, 7) + " " + display(w.last_commit.subject, 60),
-                 w.failure ? model::WorkerState::blocked : w.state}); // a failure shows in red
-        }
-        std::size_t widths[6] = {};
-        auto widen = [&](const Row& r) {
-            const std::string* cells[] = {&r.worker, &r.state,  &r.ahead,
-                                          &r.age,    &r.branch, &r.worktree};
-            for (int i = 0; i < 6; ++i)
-                widths[i] = std::max(widths[i], width_of(*cells[i]));
-        };
-        widen(head);
-        for (const auto& r : rows)
-            widen(r);
-        auto line = [&](const Row& r, bool header) {
-            std::string state = pad(r.state, widths[1]);
-            std::cout << (header ? paint(pad(r.worker, widths[0]), Tone::bold, c)
-                                 : paint(pad(r.worker, widths[0]), Tone::bold, c))
-                      << "  "
-                      << (header ? paint(state, Tone::bold, c)
-                                 : paint(state, state_tone(r.tone), c))
-                      << "  " << std::string(widths[2] - width_of(r.ahead), ' ') << r.ahead << "  "
-                      << pad(r.age, widths[3]) << "  " << pad(r.branch, widths[4]) << "  "
-                      << pad(r.worktree, widths[5]) << "  " << r.subject << '\n';
-        };
-        line(head, true);
-        for (const auto& r : rows)
-            line(r, false);
-
+        table(env, report, worktrees, now);
         std::size_t complete =
             std::count_if(report.workers.begin(), report.workers.end(),
                           [](const auto& w) { return w.state == model::WorkerState::complete; });
@@ -346,7 +427,7 @@ private:
         std::string bar;
         for (std::size_t i = 0; i < bar_width; ++i)
             bar += i < filled ? "\u2588" : "\u2591";
-        std::cout << "\n["
+        std::cout << "["
                   << paint(bar, complete == report.workers.size() ? Tone::green : Tone::plain, c)
                   << "] " << complete << "/" << report.workers.size()
                   << " complete (base: " << display(report.base_branch) << ")\n";
@@ -376,6 +457,7 @@ private:
     bool m_json = false;
     bool m_porcelain = false;
     bool m_no_alerts = false;
+    bool m_no_worktrees = false;
     bool m_local = false;
     bool m_fetch = false;
     int m_watch = 0;

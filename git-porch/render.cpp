@@ -3,7 +3,10 @@
 #include "git/repo.hpp"
 #include "util/text.hpp"
 
+#include <charconv>
 #include <cstdlib>
+#include <numeric>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace porch::cli {
@@ -135,6 +138,41 @@ std::string pad(std::string_view text, std::size_t width) {
     for (std::size_t n = columns(text); n < width; ++n)
         out.push_back(' ');
     return out;
+}
+
+std::size_t terminal_width(int fd) {
+    if (isatty(fd) != 1)
+        return 0;
+    if (const char* env = std::getenv("COLUMNS"); env != nullptr && *env != '\0') {
+        std::size_t n = 0;
+        std::string_view text(env);
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size() && n > 0)
+            return n;
+    }
+    winsize ws{};
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+std::vector<std::size_t>
+fit_columns(std::vector<std::size_t> widths, std::size_t gaps, std::size_t total,
+            const std::vector<std::pair<std::size_t, std::size_t>>& give_way) {
+    if (total == 0)
+        return widths;
+    std::size_t used = std::accumulate(widths.begin(), widths.end(), gaps);
+    for (const auto& [column, narrowest] : give_way) {
+        if (used <= total)
+            break;
+        if (column >= widths.size() || widths[column] <= narrowest)
+            continue;
+        const std::size_t spare = widths[column] - narrowest;
+        const std::size_t cut = std::min(spare, used - total);
+        widths[column] -= cut;
+        used -= cut;
+    }
+    return widths;
 }
 
 } // namespace porch::cli

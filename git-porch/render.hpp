@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace porch::git {
 class Repo;
@@ -34,5 +36,16 @@ std::string display_lines(std::string_view text, std::string_view prefix = {});
 
 // Pads (by code points, not bytes) to `width`.
 std::string pad(std::string_view text, std::size_t width);
+
+// The columns a table on `fd` may take: 0 (no limit) when `fd` is not a terminal, so piped
+// output keeps whole values; else COLUMNS when set, else the terminal's width.
+std::size_t terminal_width(int fd);
+
+// Column widths that fit `total` columns: `widths` are each column's widest cell and `gaps` the
+// columns between them; the columns of `give_way` (index, narrowest allowed) shrink in that
+// order until the table fits, or each is at its narrowest. `total` 0: no limit.
+std::vector<std::size_t>
+fit_columns(std::vector<std::size_t> widths, std::size_t gaps, std::size_t total,
+            const std::vector<std::pair<std::size_t, std::size_t>>& give_way);
 
 } // namespace porch::cli

@@ -4,8 +4,10 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <utility>
 
 namespace porch::git {
@@ -113,6 +115,81 @@ WorktreeChanges require_worktree_changes(const std::string& dir) {
     if (!r.ok())
         throw Error(ErrorKind::fatal, "cannot inspect " + dir + ": " + r.last_error_line());
     return status_changes(r.out);
+}
+
+namespace {
+
+// The path of one `git status --porcelain=v2 -z` record, after its fixed fields: 8 for an
+// ordinary change ("1"), 9 for a rename or copy ("2", whose source follows in the next
+// record), 10 for an unmerged path ("u").
+std::string v2_path(const std::string& record, int fixed_fields) {
+    std::size_t at = 0;
+    for (int i = 0; i < fixed_fields && at != std::string::npos; ++i)
+        at = record.find(' ', at + 1);
+    return at == std::string::npos ? std::string() : record.substr(at + 1);
+}
+
+WorktreeReading parse_status_v2(const std::string& out) {
+    WorktreeReading reading;
+    auto fields = nul_fields(out);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string& record = fields[i];
+        if (record.size() < 3)
+            continue;
+        if (record[0] == '?') {
+            ++reading.untracked;
+            reading.paths.push_back(record.substr(2));
+            continue;
+        }
+        const int fixed = record[0] == '1' ? 8 : record[0] == '2' ? 9 : record[0] == 'u' ? 10 : 0;
+        if (fixed == 0)
+            continue; // a header, or an ignored path
+        if (record[0] == '2')
+            ++i; // the rename's source
+        if (auto path = v2_path(record, fixed); !path.empty()) {
+            ++reading.changed;
+            reading.paths.push_back(std::move(path));
+        }
+    }
+    return reading;
+}
+
+} // namespace
+
+std::optional<WorktreeReading> read_worktree(const std::string& dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        return std::nullopt;
+    // With the optional index refresh, as `git status` does: without it a worktree whose files
+    // are newer than its index is hashed again on every read.
+    auto r = run_in(dir, {"status", "--porcelain=v2", "-z", "--untracked-files=normal"});
+    if (!r.ok())
+        return std::nullopt;
+    return parse_status_v2(r.out);
+}
+
+std::vector<std::optional<WorktreeReading>> read_worktrees(const std::vector<std::string>& dirs,
+                                                           std::size_t jobs) {
+    std::vector<std::optional<WorktreeReading>> out(dirs.size());
+    std::atomic<std::size_t> next{0};
+    // Each git status waits mostly on the disk and its own process: a few at once overlap.
+    auto work = [&] {
+        for (std::size_t i = next++; i < dirs.size(); i = next++) {
+            try {
+                out[i] = read_worktree(dirs[i]);
+            } catch (...) {
+                out[i] = std::nullopt; // git could not be started: as if it could not look
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    const std::size_t threads = std::min(std::max<std::size_t>(jobs, 1), dirs.size());
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+        t.join();
+    return out;
 }
 
 bool worktree_dirty(const std::string& dir) {

@@ -31,6 +31,19 @@ bool worktree_dirty(const std::string& dir);
 // dirty_paths for a step that must not go on without knowing: throws a fatal porch::Error when
 // git cannot look.
 std::vector<std::string> require_dirty_paths(const std::string& dir);
+// What a worktree holds that no commit has: a worker's worktree as status shows it.
+struct WorktreeReading {
+    std::size_t changed = 0;        // tracked paths that differ from HEAD (staged or not)
+    std::size_t untracked = 0;      // untracked paths; an untracked folder counts once
+    std::vector<std::string> paths; // all of them, in git's order (a folder ends in '/')
+};
+// Reads the worktree at `dir` as `git status` does (sparse checkouts, the untracked cache and
+// fsmonitor honoured; ignored files and what the sparse checkout leaves out are not work).
+// nullopt when git cannot look.
+std::optional<WorktreeReading> read_worktree(const std::string& dir);
+// read_worktree for each of `dirs`, with up to `jobs` git processes at once; in `dirs`' order.
+std::vector<std::optional<WorktreeReading>> read_worktrees(const std::vector<std::string>& dirs,
+                                                           std::size_t jobs);
 // Uncommitted changes to tracked files only (untracked files do not count).
 bool has_tracked_changes(const std::string& dir);
 // dirty_paths, split: what differs in tracked files (staged or not) and what is untracked.

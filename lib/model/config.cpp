@@ -480,6 +480,15 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'worktree' must be a table");
             read_worktree(r, *node.as_table(), cfg);
+        } else if (key == "status") {
+            if (!node.is_table())
+                fail_at(source_name, node.source(), "'status' must be a table");
+            for (const auto& [sk, snode] : *node.as_table()) {
+                if (sk.str() == "behind_alert")
+                    cfg.behind_alert = r.count(snode, "status.behind_alert", 0, 1000000);
+                else
+                    r.unknown(sk, "status." + std::string(sk.str()));
+            }
         } else if (key == "integrate") {
             if (!node.is_table())
                 fail_at(source_name, node.source(), "'integrate' must be a table");
@@ -529,6 +538,11 @@ std::string_view default_file_text() {
 # branch = "work/task-{id}-{desc}"
 # Integration branches.
 # integration = "integration/{feature}"
+
+[status]
+# A worker whose branch lacks this many commits of the base branch gets an alert with the
+# merge that catches it up; 0: never.
+# behind_alert = 50
 
 [integrate]
 # A command run (by sh, in the integration worktree) after each merge of git porch integrate;

@@ -20,6 +20,9 @@ struct Config {
     // The branch workers start from and integrate into; nullopt: detect (main, master, HEAD).
     std::optional<std::string> base_branch;
     std::int64_t stall_after_seconds = 2 * 3600;
+    // [status] behind_alert: commits of the base branch a worker may lack before status alerts;
+    // 0: never.
+    std::int64_t behind_alert = 50;
     std::string worktree_template = "worktrees/task-{id}-{desc}";
     std::string branch_template = "work/task-{id}-{desc}";
     std::string integration_template = "integration/{feature}";

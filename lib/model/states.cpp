@@ -55,6 +55,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 22> alert_kinds = {
     {AlertKind::failed, "failed"},
     {AlertKind::diverged, "diverged"},
     {AlertKind::behind_remote, "behind-remote"},
+    {AlertKind::behind_base, "behind-base"},
     {AlertKind::duplicate_id, "duplicate-id"},
     {AlertKind::unsure_owner, "unsure-owner"},
     {AlertKind::setup_failed, "setup-failed"},

@@ -49,6 +49,7 @@ enum class AlertKind {
     failed, // rejected again after parallelization.retry_on_failure attempts
     diverged,
     behind_remote,
+    behind_base, // the branch lacks [status] behind_alert commits of the base branch or more
     duplicate_id,
     unsure_owner,
     setup_failed, // [worktree] setup failed or ran out of time in its worktree

@@ -17,14 +17,26 @@ std::optional<Advice> wrong_checkout_advice(const std::string& worker, const std
 }
 
 Advice dirty_worktree_advice(const std::string& worker, const std::string& worktree,
-                             const std::vector<std::string>& paths) {
+                             const std::vector<std::string>& paths, std::size_t in_scope) {
     const std::string git = git_in(worktree);
+    const std::string left_out =
+        in_scope == 0
+            ? ""
+            : " (" + std::to_string(in_scope) + " in its scope, which integrate would leave out)";
     return {worker + " is complete but its worktree has " +
-                util::plural(paths.size(), "uncommitted or untracked file") + ": " +
+                util::plural(paths.size(), "uncommitted or untracked file") + left_out + ": " +
                 util::first_few(paths, 3),
             "commit them: " + git + "add -A && " + git +
                 "commit -m '[COMPLETE] Add the files left out', or put them aside: " + git +
                 "stash push -u"};
+}
+
+Advice behind_base_advice(const std::string& worker, const std::string& worktree,
+                          const std::string& base, std::size_t behind) {
+    const std::string git = git_in(worktree);
+    return {worker + " is " + util::plural(behind, "commit") + " behind " + base,
+            "catch it up: " + git + "merge " + base + " (or, before it is pushed: " + git +
+                "rebase " + base + ")"};
 }
 
 } // namespace porch::model

@@ -255,7 +255,7 @@ alert=$(json_q "$OUT" '[a for a in d["alerts"] if a["kind"] == "worktree-dirty"]
 assert_json "$alert" 'd["paths"]' '["src/web/four.js","src/web/one.js","src/web/three.js","src/web/two.js"]' \
     "dirty-worktree alerts: --json carries every path"
 assert_json "$alert" 'd["message"]' \
-    "task-2 is complete but its worktree has 4 uncommitted or untracked files: src/web/four.js, src/web/one.js, src/web/three.js and 1 more" \
+    "task-2 is complete but its worktree has 4 uncommitted or untracked files (4 in its scope, which integrate would leave out): src/web/four.js, src/web/one.js, src/web/three.js and 1 more" \
     "dirty-worktree alerts: the first three files and a count"
 action=$(json_q "$alert" 'd["action"]')
 commit_cmd=${action#commit them: }

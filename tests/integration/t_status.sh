@@ -55,7 +55,7 @@ assert_json "$J" '[d["version"], d["base"]]' '[1,"main"]' "version and base"
 assert_json "$J" '[w["id"] for w in d["workers"]]' '["task-1","task-2","task-3","task-10","task-abc"]' \
     "workers in id order: numbers by value, then names"
 # The keys of git-porch(1) STATUS JSON SCHEMA.
-assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("ahead_of_remote","attempts","behind_remote","branch","checks","clone","commits","declared_needs","desc","diverged","duplicates","failed","failure","id","integrations","last_commit","local","needs","qa","qa_reason","reason","scope","source","spawned","state","tip","tips","unvalidated","worktree","worktree_missing")}' \
+assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("ahead_of_remote","attempts","behind_remote","branch","checks","clone","commits","declared_needs","desc","diverged","duplicates","failed","failure","id","integrations","last_commit","local","needs","qa","qa_reason","reason","scope","source","spawned","state","tip","tips","unvalidated","worktree","worktree_missing","worktree_state")}' \
     true "every worker has exactly the documented keys"
 assert_json "$J" '[w["unvalidated"] for w in d["workers"]]' '[0,0,0,0,0]' "no hooks, nothing unvalidated"
 assert_json "$J" '{tuple(sorted(w["last_commit"])) for w in d["workers"]} == {("age","id","subject","time")}' \
@@ -97,7 +97,7 @@ task-2    complete        2  0s   work/task-2-models  worktrees/task-2-models  $
 task-3    blocked         1  0s   work/task-3-web     worktrees/task-3-web     $(s "$id3") [BLOCKED:missing-api-spec] Need endpoint definitions
 task-10   needs           1  0s   work/task-10-docs   worktrees/task-10-docs   $(s "$id10") [NEEDS:task-2/UserModel] Require User model for relations
 task-abc  new             0  0s   work/task-abc-misc  worktrees/task-abc-misc  $(s "$main_tip") Prepare the base"
-expect_ok porch status
+expect_ok porch status --no-worktrees
 assert_eq "$expected" "$(head -n 6 <<<"$OUT")" "the status table"
 assert_contains "$OUT" "] 1/5 complete (base: main)" "the progress line"
 assert_contains "$OUT" "task-3 is blocked: missing-api-spec" "the blocked alert"
@@ -107,16 +107,16 @@ table=$OUT
 
 # --- the same answer from everywhere -------------------------------------------------------------
 mkdir -p sub/dir
-in_dir sub/dir expect_ok porch status
+in_dir sub/dir expect_ok porch status --no-worktrees
 assert_eq "$table" "$OUT" "status from a subfolder"
 in_dir sub/dir expect_ok porch status --json
 assert_eq "$J" "$OUT" "status --json from a subfolder"
-in_dir "$(wt task-2-models)" expect_ok porch status
+in_dir "$(wt task-2-models)" expect_ok porch status --no-worktrees
 assert_eq "$table" "$OUT" "status from inside a worker's worktree"
 in_dir "$(wt task-2-models)" expect_ok porch status --json
 assert_eq "$J" "$OUT" "status --json from inside a worker's worktree"
 mkdir -p "$(wt task-3-web)/deep/er"
-in_dir "$(wt task-3-web)/deep/er" expect_ok porch status
+in_dir "$(wt task-3-web)/deep/er" expect_ok porch status --no-worktrees
 assert_eq "$table" "$OUT" "status from a subfolder of a worker's worktree"
 # The main checkout on another branch changes nothing.
 git checkout -q -b elsewhere
@@ -125,7 +125,7 @@ assert_eq "$J" "$OUT" "status with the main checkout on another branch"
 git checkout -q main
 
 # --- --worker -----------------------------------------------------------------------------------
-expect_ok porch status --worker task-1
+expect_ok porch status --worker task-1 --no-worktrees
 assert_eq "WORKER  STATE       AHEAD  AGE  BRANCH           WORKTREE              LAST COMMIT
 task-1  checkpoint      2  0s   work/task-1-api  worktrees/task-1-api  $(s "$id1") Fix typo" \
     "$(head -n 2 <<<"$OUT")" "--worker task-1: one row, columns fitted to it"
@@ -206,7 +206,7 @@ expect_ok porch status --json --worker abc
 assert_json "$OUT" '[d["workers"][0]["worktree"], d["workers"][0]["worktree_missing"]]' '[null,false]' \
     "after git worktree prune: no worktree"
 expect_ok porch status --worker abc
-assert_match "$(sed -n 2p <<<"$OUT")" '^task-abc +new +0 +0s +work/task-abc-misc +- +[0-9a-f]{7} Prepare the base$' \
+assert_match "$(sed -n 2p <<<"$OUT")" '^task-abc +new +0 +- +- +0s +work/task-abc-misc +- +[0-9a-f]{7} Prepare the base$' \
     "a worker without a worktree shows -"
 cd "$T"
 
@@ -222,7 +222,7 @@ assert_true "age is now - commit time (age $age, now $before..$after, commit $BA
     test "$age" -ge $((before - BASE_EPOCH)) -a "$age" -le $((after - BASE_EPOCH))
 assert_json "$OUT" 'd["workers"][0]["last_commit"]["time"]' 2025-01-01T00:00:00Z "time of a past commit"
 before=$(date +%s)
-in_dir past expect_ok porch status
+in_dir past expect_ok porch status --no-worktrees
 after=$(date +%s)
 cell=$(sed -n 2p <<<"$OUT" | awk '{print $4}')
 assert_true "the AGE cell is whole days ($cell)" test "$cell" = "$(((before - BASE_EPOCH) / 86400))d" -o \

@@ -278,12 +278,14 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     }
     INFO(uncommented);
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
-                                           "integration", "verify", "copy", "clone", "setup",
-                                           "setup_timeout", "enabled", "min_tasks", "max_agents",
-                                           "auto_cleanup", "retry_on_failure", "required", "checks",
+                                           "integration", "behind_alert", "verify", "copy",
+                                           "clone", "setup", "setup_timeout", "enabled",
+                                           "min_tasks", "max_agents", "auto_cleanup",
+                                           "retry_on_failure", "required", "checks",
                                            "complete_with_uncommitted"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
+    CHECK(c.behind_alert == Config{}.behind_alert);
     CHECK(c.worktree_template == Config{}.worktree_template);
     CHECK(c.branch_template == Config{}.branch_template);
     CHECK(c.integration_template == Config{}.integration_template);
@@ -494,4 +496,14 @@ TEST_CASE("[worktree] values are typed and bounded", "[config]") {
         many += "\"f" + std::to_string(i) + "\",";
     CHECK_THAT(error_of(many + "]\n"), Contains("'worktree.copy' has 65 entries; at most 64"));
     CHECK_THAT(error_of("[worktree]\nlink = []\n"), Contains("unknown key 'worktree.link'"));
+TEST_CASE("[status] behind_alert: a count of commits, 0 for never", "[config]") {
+    CHECK(Config{}.behind_alert == 50);
+    CHECK(parse("[status]\nbehind_alert = 5\n", "t").behind_alert == 5);
+    CHECK(parse("[status]\nbehind_alert = 0\n", "t").behind_alert == 0);
+    CHECK_THROWS_WITH(parse("[status]\nbehind_alert = -1\n", "t"),
+                      Catch::Contains("status.behind_alert"));
+    CHECK_THROWS_WITH(parse("[status]\nbehind_alert = \"x\"\n", "t"),
+                      Catch::Contains("status.behind_alert"));
+    CHECK_THROWS_WITH(parse("[status]\nbehind = 5\n", "t"), Catch::Contains("status.behind"));
+    CHECK_THROWS_WITH(parse("status = 5\n", "t"), Catch::Contains("'status' must be a table"));
 }

@@ -6,6 +6,7 @@
 #include "model/graph.hpp"
 #include "model/message.hpp"
 #include "model/remote_advice.hpp"
+#include "model/scope.hpp"
 #include "model/worktree_advice.hpp"
 #include "util/text.hpp"
 
@@ -164,10 +165,45 @@ void check_alerts(const WorkerStatus& w, std::vector<Alert>& out) {
     }
 }
 
+// A path of `git status` in the scope; an untracked folder ("src/") also when the scope is
+// below it.
+bool touches_scope(const std::string& path, const std::vector<std::string>& scope) {
+    if (protocol::in_scope(path, scope))
+        return true;
+    return path.ends_with('/') && std::any_of(scope.begin(), scope.end(),
+                                              [&](const auto& s) { return s.starts_with(path); });
+}
+
+// A complete worker's uncommitted files, which its branch (and so integrate) does not have; a
+// worker far behind the base.
+void worktree_alerts(const Context& ctx, const StatusReport& report, const WorkerStatus& w,
+                     const WorktreeState& state, std::vector<Alert>& out) {
+    const std::string& dir = *w.worktree;
+    if (w.state == WorkerState::complete && state.files && !state.files->paths.empty()) {
+        const auto& paths = state.files->paths;
+        auto in_scope = std::count_if(paths.begin(), paths.end(),
+                                      [&](const auto& p) { return touches_scope(p, w.scope); });
+        auto a = dirty_worktree_advice(w.worker, dir, paths, static_cast<std::size_t>(in_scope));
+        out.push_back({AlertKind::worktree_dirty, w.worker, std::move(a.message),
+                       std::move(a.action), paths});
+    }
+    const auto threshold = static_cast<std::size_t>(ctx.config.behind_alert);
+    if (threshold > 0 && state.behind >= threshold) {
+        auto a = behind_base_advice(w.worker, dir, report.base_branch, state.behind);
+        out.push_back(
+            {AlertKind::behind_base, w.worker, std::move(a.message), std::move(a.action)});
+    }
+}
+
 } // namespace
 
 std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report,
                                   std::int64_t now) {
+    return collect_alerts(ctx, report, now, read_worktree_states(ctx, report));
+}
+
+std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report, std::int64_t now,
+                                  const WorktreeStates& worktrees) {
     std::vector<Alert> out;
     const std::int64_t stall = ctx.config.stall_after_seconds;
     for (const auto& w : report.workers) {
@@ -232,12 +268,8 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                            w.worker + ": its worktree folder is missing: " + *w.worktree,
                            "restore it, or remove the stale entry: git worktree remove --force " +
                                *w.worktree});
-        else if (w.worktree && w.state == WorkerState::complete)
-            if (auto dirty = git::dirty_paths(*w.worktree); dirty && !dirty->empty()) {
-                auto a = dirty_worktree_advice(w.worker, *w.worktree, *dirty);
-                out.push_back({AlertKind::worktree_dirty, w.worker, std::move(a.message),
-                               std::move(a.action), std::move(*dirty)});
-            }
+        else if (auto found = worktrees.find(w.worker); found != worktrees.end())
+            worktree_alerts(ctx, report, w, found->second, out);
         remote_alerts(w, out);
         duplicate_alerts(ctx, report, w, out);
         if (w.setup_failure)

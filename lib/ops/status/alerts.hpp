@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/worker.hpp"
+#include "ops/status/worktrees.hpp"
 
 #include <cstdint>
 #include <string>
@@ -21,8 +22,8 @@ struct Alert {
     std::string worker;  // empty for alerts about no single worker (deadlocks, base commits)
     std::string message; // one line; may contain others' text: sanitise before printing
     std::string action;  // what to do or type next
-    // The files it is about (worktree-dirty: every uncommitted or untracked file; out-of-scope:
-    // the files changed outside the scope); empty for the other kinds.
+    // The files it is about (worktree-dirty: every uncommitted or untracked path, an untracked
+    // folder once; out-of-scope: the files changed outside the scope); empty for the other kinds.
     std::vector<std::string> paths;
 };
 
@@ -30,7 +31,11 @@ struct Alert {
 // complete); each cycle lists its workers once, starting from the smallest id.
 std::vector<std::vector<std::string>> dependency_cycles(const model::StatusReport& report);
 
+// `worktrees`: what read_worktree_states read (a worker left out gets no worktree alerts); the
+// first form reads them itself.
 std::vector<Alert> collect_alerts(const model::Context& ctx, const model::StatusReport& report,
                                   std::int64_t now);
+std::vector<Alert> collect_alerts(const model::Context& ctx, const model::StatusReport& report,
+                                  std::int64_t now, const WorktreeStates& worktrees);
 
 } // namespace porch::ops

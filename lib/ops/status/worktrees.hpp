@@ -1,0 +1,31 @@
+// What each local worker's worktree holds that its branch does not (uncommitted and untracked
+// paths), and what its branch lacks of the base (commits behind): status's worktree columns and
+// the alerts on them.
+#pragma once
+
+#include "git/cli.hpp"
+#include "model/worker.hpp"
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace porch::ops {
+
+struct WorktreeState {
+    // nullopt when git could not look (a worktree being removed, a broken index).
+    std::optional<git::WorktreeReading> files;
+    std::size_t behind = 0; // commits on the base branch and not on the worker's tip
+};
+
+// By worker id, for the workers whose worktree is on this machine.
+using WorktreeStates = std::map<std::string, WorktreeState>;
+
+// git status in up to this many worktrees at once.
+constexpr std::size_t worktree_jobs = 8;
+
+// Reads every local worker's worktree of `report`, several at once.
+WorktreeStates read_worktree_states(const model::Context& ctx, const model::StatusReport& report);
+
+} // namespace porch::ops
