@@ -138,6 +138,12 @@ std::string describe(const store::Event& e, bool gone) {
         return "";
     case EventType::taken_over:
         return describe_taken_over(model::TakenOverEvent::decode(e));
+    case EventType::agent: {
+        auto a = model::AgentEvent::decode(e);
+        return (a.state ? to_string(*a.state) : std::string("?")) +
+               (a.agent.empty() ? ""
+                                : " (" + display(a.agent, 20) + " " + display(a.hook, 40) + ")");
+    }
     }
     return "";
 }

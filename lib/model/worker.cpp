@@ -294,6 +294,7 @@ struct LiveEvents {
     std::vector<std::string> invalid;
     std::vector<std::string> outside;
     std::vector<std::pair<std::string, std::string>> needs; // (commit, needed worker) recorded
+    std::vector<store::Event> agent;                        // its agent's events
 
     const CommitEvent* commit(const std::string& hex, const std::string& worker) {
         auto line = commit_lines.find(hex);
@@ -393,9 +394,13 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
             index_rare_line(line, *s.type, live, w);
         } else if (*s.type == "commit") {
             index_commit_line(line, s, live, w);
+        } else if (*s.type == "agent") {
+            if (auto e = store::from_line(line); e && e->worker == w.worker)
+                live.agent.push_back(std::move(*e));
         }
     }
     live.lifecycle.apply(w, w.branch, vb.clone);
+    w.agent = agent_activity(live.agent);
 }
 
 void add_past_need(const std::string& needed, WorkerStatus& w) {
@@ -634,6 +639,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
             break;
         }
     }
+    w.agent = agent_activity(events);
     const store::Event* spawned = lifecycle.apply(w, {}, vb.clone);
     if (!spawned || gone || spawned->clone == vb.clone)
         return std::nullopt;

@@ -1,6 +1,7 @@
 // The state of every worker, derived from its branch, its worktree and its events.
 #pragma once
 
+#include "model/agent.hpp"
 #include "model/context.hpp"
 #include "model/owners.hpp"
 #include "model/states.hpp"
@@ -141,6 +142,8 @@ struct WorkerStatus {
         bool operator==(const Duplicate&) const = default;
     };
     std::vector<Duplicate> duplicates;
+    // What its agent session last said through its hooks; nullopt: no hook events (unknown).
+    std::optional<AgentActivity> agent;
 };
 
 struct StatusReport {
