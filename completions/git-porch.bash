@@ -9,7 +9,7 @@
 
 # The subcommands, in the order of the command table (git-porch/commands.cpp), plus help and
 # version.
-__git_porch_commands="init plan spawn setup checkout kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message help version"
+__git_porch_commands="init plan spawn setup checkout kickoff resume status graph pool qa retry integrate cleanup checkpoint handoff sync log reindex doctor hooks hook check-message agent-hook help version"
 
 # The subcommands of `git porch plan`.
 __git_porch_plan_commands="import check apply merge move split sequential parallel"
@@ -398,6 +398,12 @@ _git_porch ()
 		0,*)	__gitcomp "commit-msg pre-commit post-commit post-merge" ;;
 		# The hook's own arguments, as git passes them: commit-msg's is a file.
 		*)	__git_porch_files ;;
+		esac
+		;;
+	agent-hook)
+		case "$(__git_porch_count_args "$subcommand_idx"),$cur" in
+		*,-*)	__gitcomp "--help" ;;
+		0,*)	__gitcomp "started working waiting stopped claude codex" ;;
 		esac
 		;;
 	check-message)

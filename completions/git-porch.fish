@@ -28,6 +28,7 @@ function __git_porch_commands
         hooks "Install, remove or inspect porch's git hooks" \
         hook 'Run one hook (called by the installed shims)' \
         check-message 'Check a commit message against the protocol' \
+        agent-hook "Record an agent session's state (called by the agent's hooks)" \
         help "Show the manual, or a command's options" \
         version 'Print the version'
 end
@@ -355,6 +356,15 @@ __git_porch_complete '__git_porch_using hooks' -l json -d 'Print JSON'
 
 # hook <name> [<argument>...]: the arguments are git's (commit-msg's is a file).
 __git_porch_complete '__git_porch_at_arg hook 0' -f -a 'commit-msg pre-commit post-commit post-merge'
+
+# agent-hook <event> [<json>]
+__git_porch_complete '__git_porch_using agent-hook' -f
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a started -d 'The session started'
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a working -d 'The session is working'
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a waiting -d 'The session waits for a person'
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a stopped -d 'The session stopped'
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a claude -d "Claude Code's hook input on stdin"
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a codex -d "Codex's notify argument"
 
 # check-message <file|->
 __git_porch_complete '__git_porch_using check-message' -F

@@ -112,8 +112,12 @@ public:
                      "print its prompt instead: git porch kickoff " + w->worker);
             std::string prompt = prompts::kickoff_prompt(a);
             std::string script;
-            if (m_script)
+            if (m_script) {
                 script = prompts::write_launch_script(ctx, a, agent, prompt);
+                auto hooks = prompts::install_agent_hooks(ctx, a, agent);
+                if (!hooks.note.empty())
+                    std::cerr << "warning: " << display(hooks.note) << '\n';
+            }
             if (m_json) {
                 out.push_back(to_json(a, prompt, script));
             } else if (m_script) {

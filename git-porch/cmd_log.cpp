@@ -147,6 +147,12 @@ std::string describe(const store::Event& e, bool gone) {
                                 : "exit " + std::to_string(setup.exit) + " at ") +
                display(protocol::quote(setup.command), 200) + "; log " + display(setup.log, 300);
     }
+    case EventType::agent: {
+        auto a = model::AgentEvent::decode(e);
+        return (a.state ? to_string(*a.state) : std::string("?")) +
+               (a.agent.empty() ? ""
+                                : " (" + display(a.agent, 20) + " " + display(a.hook, 40) + ")");
+    }
     }
     return "";
 }

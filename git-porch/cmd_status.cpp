@@ -121,6 +121,35 @@ json worktree_state_json(const ops::WorktreeStates* worktrees, const std::string
             {"behind", state.behind}};
 }
 
+// What the worker's agent hooks said: unknown when they said nothing.
+json agent_json(const model::WorkerStatus& w) {
+    if (!w.agent)
+        return {{"state", "unknown"}, {"since", nullptr}, {"last", nullptr}, {"agent", nullptr}};
+    const auto& a = *w.agent;
+    return {{"state", to_string(a.state)},
+            {"since", util::format_iso8601_utc(a.since)},
+            {"last", util::format_iso8601_utc(a.last)},
+            {"agent", a.agent.empty() ? json(nullptr) : json(a.agent)}};
+}
+
+// The agent beside the state, when its hooks said something: working, waiting for input (for
+// how long), stopped before [COMPLETE] (how long ago).
+std::string agent_note(const model::WorkerStatus& w, std::int64_t now) {
+    if (!w.agent || w.state == model::WorkerState::complete)
+        return {};
+    const std::string age = util::format_age(now - w.agent->since);
+    switch (w.agent->state) {
+    case model::AgentState::started:
+    case model::AgentState::working:
+        return " (agent working)";
+    case model::AgentState::waiting:
+        return " (agent waiting for input " + age + ")";
+    case model::AgentState::stopped:
+        return " (agent stopped " + age + " ago)";
+    }
+    return {};
+}
+
 json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& alerts,
              const ops::WorktreeStates* worktrees, std::int64_t now,
              std::optional<std::int64_t> last_fetch) {
@@ -167,6 +196,7 @@ json to_json(const model::StatusReport& report, const std::vector<ops::Alert>& a
             {"diverged", w.diverged},
             {"spawned", w.recorded},
             {"duplicates", duplicates_json(w)},
+            {"agent", agent_json(w)},
         });
     }
     json alert_list = json::array();
@@ -336,7 +366,7 @@ private:
             wt = "(on " + where(w) + ")";
         if (w.worktree_missing)
             wt += " (missing)";
-        std::string state = to_string(w.state) + checks_note(w);
+        std::string state = to_string(w.state) + checks_note(w) + agent_note(w, now);
         if (w.diverged)
             state += " (diverged)";
         else if (w.local_behind > 0)
@@ -445,10 +475,11 @@ private:
             return;
         std::cout << '\n' << paint("Alerts", Tone::bold, c) << '\n';
         for (const auto& a : alerts) {
-            Tone tone = a.kind == model::AlertKind::needs_satisfied ? Tone::green
-                        : a.kind == model::AlertKind::needs         ? Tone::yellow
-                        : a.kind == model::AlertKind::stalled       ? Tone::yellow
-                                                                    : Tone::red;
+            Tone tone = a.kind == model::AlertKind::needs_satisfied     ? Tone::green
+                        : a.kind == model::AlertKind::needs             ? Tone::yellow
+                        : a.kind == model::AlertKind::stalled           ? Tone::yellow
+                        : a.kind == model::AlertKind::waiting_for_input ? Tone::yellow
+                                                                        : Tone::red;
             std::cout << "  " << paint("\u25cf", tone, c) << ' ' << display(a.message, 160) << '\n'
                       << "    " << paint("\u2192 " + display(a.action), Tone::dim, c) << '\n';
         }

@@ -47,6 +47,7 @@ std::span<const CommandInfo> commands();
 // name is a usage error that says which option (`what`) took it.
 std::string worker_arg(const std::string& arg, std::string_view what);
 
+std::unique_ptr<Command> make_agent_hook();
 std::unique_ptr<Command> make_check_message();
 std::unique_ptr<Command> make_checkout();
 std::unique_ptr<Command> make_cleanup();

@@ -51,6 +51,8 @@ std::span<const CommandInfo> commands() {
         CommandInfo{"hook", "Run one hook (called by the installed shims)", false, make_hook},
         CommandInfo{"check-message", "Check a commit message against the protocol", false,
                     make_check_message},
+        CommandInfo{"agent-hook", "Record an agent session's state (called by the agent's hooks)",
+                    false, make_agent_hook},
     };
     return table;
 }

@@ -10,7 +10,7 @@ namespace porch::model {
 
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 16> event_types = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 17> event_types = {{
     {EventType::spawned, "spawned"},
     {EventType::commit, "commit"},
     {EventType::qa, "qa"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 16> event_types = {
     {EventType::taken_over, "taken-over"},
     {EventType::setup_failed, "setup-failed"},
     {EventType::setup_done, "setup-done"},
+    {EventType::agent, "agent"},
 }};
 
 constexpr std::array<std::pair<protocol::Kind, std::string_view>, 6> kinds = {{
@@ -305,6 +306,21 @@ store::Event HandoffEvent::encode(const std::string& worker) const {
 
 HandoffEvent HandoffEvent::decode(const store::Event& e) {
     return {e.field("by"), e.field("checkpoint"), list(e, "open"), list(e, "ready")};
+}
+
+store::Event AgentEvent::encode(const std::string& worker) const {
+    store::Event e = start(EventType::agent, worker);
+    if (state)
+        e.fields["state"] = to_string(*state);
+    put(e, "agent", agent);
+    put(e, "session", session);
+    put(e, "hook", hook);
+    return e;
+}
+
+AgentEvent AgentEvent::decode(const store::Event& e) {
+    return {parse_agent_state(e.field("state")), e.field("agent"), e.field("session"),
+            e.field("hook")};
 }
 
 const store::Event* spawn_that_counts(const std::vector<const store::Event*>& spawns,

@@ -34,6 +34,7 @@ enum class EventType {
     taken_over,
     setup_failed,
     setup_done,
+    agent,
 };
 std::string to_string(EventType type);
 // The type of an event line; nullopt for a type this version does not know.
@@ -196,6 +197,17 @@ struct HandoffEvent {
 
     store::Event encode(const std::string& worker) const;
     static HandoffEvent decode(const store::Event& event);
+};
+
+// A worker's agent session changed state, as the agent's own hooks told git porch agent-hook.
+struct AgentEvent {
+    std::optional<AgentState> state; // nullopt when unreadable
+    std::string agent;               // claude, codex; empty for the generic form
+    std::string session;             // the agent's session id; empty when it gave none
+    std::string hook;                // the agent's name of what happened (Stop, Notification)
+
+    store::Event encode(const std::string& worker) const;
+    static AgentEvent decode(const store::Event& event);
 };
 
 } // namespace porch::model

@@ -24,6 +24,13 @@ constexpr std::array<std::pair<QaVerdict, std::string_view>, 5> qa_verdicts = {{
     {QaVerdict::blocked, "blocked"},
 }};
 
+constexpr std::array<std::pair<AgentState, std::string_view>, 4> agent_states = {{
+    {AgentState::started, "started"},
+    {AgentState::working, "working"},
+    {AgentState::waiting, "waiting"},
+    {AgentState::stopped, "stopped"},
+}};
+
 constexpr std::array<std::pair<SkipKind, std::string_view>, 8> skip_kinds = {{
     {SkipKind::incomplete, "incomplete"},
     {SkipKind::no_branch, "no-branch"},
@@ -35,7 +42,7 @@ constexpr std::array<std::pair<SkipKind, std::string_view>, 8> skip_kinds = {{
     {SkipKind::needs, "needs"},
 }};
 
-constexpr std::array<std::pair<AlertKind, std::string_view>, 22> alert_kinds = {{
+constexpr std::array<std::pair<AlertKind, std::string_view>, 25> alert_kinds = {{
     {AlertKind::blocked, "blocked"},
     {AlertKind::needs, "needs"},
     {AlertKind::needs_satisfied, "needs-satisfied"},
@@ -59,6 +66,8 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 22> alert_kinds = {
     {AlertKind::duplicate_id, "duplicate-id"},
     {AlertKind::unsure_owner, "unsure-owner"},
     {AlertKind::setup_failed, "setup-failed"},
+    {AlertKind::waiting_for_input, "waiting-for-input"},
+    {AlertKind::agent_stopped, "agent-stopped"},
 }};
 
 constexpr std::array<std::pair<FindingKind, std::string_view>, 16> finding_kinds = {{
@@ -119,6 +128,14 @@ WorkerState state_of(protocol::Status status) {
         return WorkerState::complete;
     }
     return WorkerState::checkpoint;
+}
+
+std::string to_string(AgentState state) {
+    return std::string(word(agent_states, state));
+}
+
+std::optional<AgentState> parse_agent_state(std::string_view text) {
+    return parse(agent_states, text);
 }
 
 std::string to_string(QaVerdict verdict) {

@@ -25,6 +25,13 @@ enum class QaVerdict { none, pending, approved, rejected, blocked };
 std::string to_string(QaVerdict verdict); // "" for none
 std::optional<QaVerdict> parse_qa_verdict(std::string_view text);
 
+// What a worker's agent session last said through its own hooks (git porch agent-hook): it
+// started, works (a prompt, a tool call), waits for a person (a permission or a question), or
+// stopped (its turn or session ended).
+enum class AgentState { started, working, waiting, stopped };
+std::string to_string(AgentState state);
+std::optional<AgentState> parse_agent_state(std::string_view text);
+
 // A worker's newest integration event for one feature.
 enum class IntegrationState { merged, conflict, verify_failed };
 std::string to_string(IntegrationState state);
@@ -53,6 +60,8 @@ enum class AlertKind {
     duplicate_id,
     unsure_owner,
     setup_failed, // [worktree] setup failed or ran out of time in its worktree
+    waiting_for_input, // its agent waits for a person: not stalled
+    agent_stopped,     // its agent stopped without [COMPLETE]
 };
 std::string to_string(AlertKind kind);
 

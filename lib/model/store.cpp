@@ -110,9 +110,38 @@ const util::Regex& worker_name_pattern() {
     return re;
 }
 
-// Moves all but the newest `compact_keep` commit events out of `live`; spawned events and
-// lines this version does not understand stay.
+// Agent events older than the newest `compact_keep_agent` and the one that began the newest
+// state (same state and session since).
+std::vector<std::string> old_agent_lines(const Lines& live) {
+    std::vector<std::pair<Event, std::string>> agent;
+    for (const auto& line : live)
+        if (auto e = from_line(line); e && e->type == "agent")
+            agent.emplace_back(std::move(*e), line);
+    std::sort(agent.begin(), agent.end(),
+              [](const auto& a, const auto& b) { return before(a.first, b.first); });
+    std::size_t run_start = agent.size();
+    auto same_run = [&](std::size_t i) {
+        const Event& newest = agent.back().first;
+        return agent[i].first.field("state") == newest.field("state") &&
+               agent[i].first.field("session") == newest.field("session");
+    };
+    while (run_start > 0 && same_run(run_start - 1))
+        --run_start;
+    std::vector<std::string> old;
+    for (std::size_t i = 0; i + compact_keep_agent < agent.size(); ++i)
+        if (i != run_start)
+            old.push_back(agent[i].second);
+    return old;
+}
+
+// Moves all but the newest `compact_keep` commit events (and old agent events) out of `live`;
+// spawned events and lines this version does not understand stay.
 Lines compact(Lines& live) {
+    Lines moved;
+    for (auto& line : old_agent_lines(live)) {
+        live.erase(line);
+        moved.insert(std::move(line));
+    }
     std::vector<std::pair<Event, std::string>> commits;
     for (const auto& line : live)
         // Commits that broke the protocol stay live: status counts them from the live note. So
@@ -120,7 +149,6 @@ Lines compact(Lines& live) {
         if (auto e = from_line(line); e && e->type == "commit" && e->field("valid") != "false" &&
                                       e->field("needs_worker").empty())
             commits.emplace_back(std::move(*e), line);
-    Lines moved;
     if (commits.size() <= compact_keep)
         return moved;
     std::sort(commits.begin(), commits.end(),

@@ -44,6 +44,9 @@ std::string tracking_ref(std::string_view remote, std::string_view ref);
 // reads and rewrites the whole live note on every commit, stays cheap.
 constexpr std::size_t compact_threshold = 48;
 constexpr std::size_t compact_keep = 12;
+// Agent events (git porch agent-hook) kept live by compaction: the newest ones, and the one that
+// began the newest state, which status shows as "since".
+constexpr std::size_t compact_keep_agent = 4;
 
 // A note's lines and its text: sorted unique lines, each ending in '\n', the form `git notes
 // merge -s cat_sort_uniq` produces, so a note written by porch and one merged by git (or by

@@ -295,6 +295,7 @@ struct LiveEvents {
     std::vector<std::string> outside;
     std::vector<std::pair<std::string, std::string>> needs; // (commit, needed worker) recorded
     std::optional<store::Event> setup;                      // the newest setup-failed/-done
+    std::vector<store::Event> agent;                        // its agent's events
 
     const CommitEvent* commit(const std::string& hex, const std::string& worker) {
         auto line = commit_lines.find(hex);
@@ -398,12 +399,16 @@ void read_live(const Context& ctx, const ViewBase& vb, WorkerStatus& w, LiveEven
             auto e = store::from_line(line);
             if (e && e->worker == w.worker && (!live.setup || live.setup->lamport < e->lamport))
                 live.setup = std::move(*e);
+        } else if (*s.type == "agent") {
+            if (auto e = store::from_line(line); e && e->worker == w.worker)
+                live.agent.push_back(std::move(*e));
         }
     }
     live.lifecycle.apply(w, w.branch, vb.clone);
     if (live.setup)
         if (auto e = SetupEvent::decode(*live.setup); e.failed)
             w.setup_failure = SetupFailure{e.command, e.exit, e.timed_out, e.log};
+    w.agent = agent_activity(live.agent);
 }
 
 void add_past_need(const std::string& needed, WorkerStatus& w) {
@@ -642,6 +647,7 @@ std::optional<WorkerStatus> view_from_events(const Context& ctx, const ViewBase&
             break;
         }
     }
+    w.agent = agent_activity(events);
     const store::Event* spawned = lifecycle.apply(w, {}, vb.clone);
     if (!spawned || gone || spawned->clone == vb.clone)
         return std::nullopt;

@@ -1,6 +1,7 @@
 // The state of every worker, derived from its branch, its worktree and its events.
 #pragma once
 
+#include "model/agent.hpp"
 #include "model/context.hpp"
 #include "model/owners.hpp"
 #include "model/states.hpp"
@@ -150,6 +151,8 @@ struct WorkerStatus {
     };
     std::vector<Duplicate> duplicates;
     std::optional<SetupFailure> setup_failure;
+    // What its agent session last said through its hooks; nullopt: no hook events (unknown).
+    std::optional<AgentActivity> agent;
 };
 
 struct StatusReport {

@@ -246,7 +246,8 @@ PY
 
 check_preset claude --dangerously-skip-permissions
 assert_eq "from-caller" "$(cat "$T/agent-out/claude.stdin")" "claude: an interactive session keeps stdin"
-check_preset codex exec --dangerously-bypass-approvals-and-sandbox
+check_preset codex exec -c 'notify=["git","porch","agent-hook","codex"]' \
+    --dangerously-bypass-approvals-and-sandbox
 assert_eq "" "$(cat "$T/agent-out/codex.stdin")" "codex: stdin is /dev/null"
 check_preset gemini --approval-mode yolo --prompt
 assert_eq "" "$(cat "$T/agent-out/gemini.stdin")" "gemini: stdin is /dev/null"

@@ -55,7 +55,7 @@ assert_json "$J" '[d["version"], d["base"]]' '[1,"main"]' "version and base"
 assert_json "$J" '[w["id"] for w in d["workers"]]' '["task-1","task-2","task-3","task-10","task-abc"]' \
     "workers in id order: numbers by value, then names"
 # The keys of git-porch(1) STATUS JSON SCHEMA.
-assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("ahead_of_remote","attempts","behind_remote","branch","checks","clone","commits","declared_needs","desc","diverged","duplicates","failed","failure","id","integrations","last_commit","local","needs","qa","qa_reason","reason","scope","source","spawned","state","tip","tips","unvalidated","worktree","worktree_missing","worktree_state")}' \
+assert_json "$J" '{tuple(sorted(w)) for w in d["workers"]} == {("agent","ahead_of_remote","attempts","behind_remote","branch","checks","clone","commits","declared_needs","desc","diverged","duplicates","failed","failure","id","integrations","last_commit","local","needs","qa","qa_reason","reason","scope","source","spawned","state","tip","tips","unvalidated","worktree","worktree_missing","worktree_state")}' \
     true "every worker has exactly the documented keys"
 assert_json "$J" '[w["unvalidated"] for w in d["workers"]]' '[0,0,0,0,0]' "no hooks, nothing unvalidated"
 assert_json "$J" '{tuple(sorted(w["last_commit"])) for w in d["workers"]} == {("age","id","subject","time")}' \

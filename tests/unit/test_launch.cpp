@@ -63,8 +63,9 @@ TEST_CASE("agent presets pass the prompt as each agent takes it", "[launch]") {
         script("claude"),
         Catch::Matchers::Contains("exec 'claude' '--dangerously-skip-permissions' \"$prompt\"\n"));
     CHECK_THAT(script("codex"),
-               Catch::Matchers::Contains("exec 'codex' 'exec' '--dangerously-bypass-approvals-and-"
-                                         "sandbox' \"$prompt\" </dev/null\n"));
+               Catch::Matchers::Contains("exec 'codex' 'exec' '-c' 'notify=[\"git\",\"porch\","
+                                         "\"agent-hook\",\"codex\"]' '--dangerously-bypass-"
+                                         "approvals-and-sandbox' \"$prompt\" </dev/null\n"));
     CHECK_THAT(script("gemini"), Catch::Matchers::Contains("export GEMINI_CLI_TRUST_WORKSPACE="
                                                            "'true'\nexec 'gemini' '--approval-"
                                                            "mode' 'yolo' '--prompt' \"$prompt\" "

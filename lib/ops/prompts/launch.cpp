@@ -1,5 +1,6 @@
 #include "ops/prompts/launch.hpp"
 
+#include "git/cli.hpp"
 #include "model/naming.hpp"
 #include "model/setup.hpp"
 #include "util/error.hpp"
@@ -8,6 +9,8 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace porch::prompts {
 
@@ -101,9 +104,12 @@ const std::vector<Agent>& presets() {
                  "permission (the seeds: -p does not run tools).",
              },
          .warnings = {"claude runs with --dangerously-skip-permissions: no permission checks at "
-                      "all, and its session stays open after [COMPLETE]"}},
+                      "all, and its session stays open after [COMPLETE]"},
+         .claude_hooks = true},
         {.preset = "codex",
-         .command = {"codex", "exec", "--dangerously-bypass-approvals-and-sandbox"},
+         // notify: codex runs it with a JSON argument after each turn (git porch agent-hook).
+         .command = {"codex", "exec", "-c", "notify=[\"git\",\"porch\",\"agent-hook\",\"codex\"]",
+                     "--dangerously-bypass-approvals-and-sandbox"},
          .no_stdin = true,
          .gives_up =
              {
@@ -262,6 +268,90 @@ std::string launch_script(const Assignment& a, const Agent& agent, const std::st
     if (agent.no_stdin)
         out += " </dev/null";
     return out + "\n";
+}
+
+namespace {
+
+// Claude Code's events that say something of the session (hooks::parse_claude reads them).
+constexpr std::array<std::string_view, 7> claude_hook_events = {
+    "SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Notification",
+    "Stop",         "SessionEnd"};
+
+// The settings file's JSON object; an empty one when there is no file.
+nlohmann::json read_settings(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return nlohmann::json::object();
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto settings = nlohmann::json::parse(text.str(), nullptr, false);
+    if (!in || !settings.is_object() ||
+        (settings.contains("hooks") && !settings["hooks"].is_object()))
+        throw Error(ErrorKind::fatal,
+                    path.string() + " is not a JSON object porch can add its hooks to",
+                    "fix or move it, then run the same git porch kickoff --script again");
+    return settings;
+}
+
+// Adds porch's hook to one event's list, once.
+void add_hook(nlohmann::json& hooks, std::string_view event) {
+    nlohmann::json& groups = hooks[std::string(event)];
+    if (!groups.is_array())
+        groups = nlohmann::json::array();
+    for (const auto& group : groups)
+        if (group.is_object() && group.contains("hooks") && group["hooks"].is_array())
+            for (const auto& h : group["hooks"])
+                if (h.is_object() && h.value("command", "") == claude_hook_command)
+                    return;
+    nlohmann::json group = {
+        {"hooks", {{{"type", "command"}, {"command", std::string(claude_hook_command)}}}}};
+    if (event == "PreToolUse" || event == "PostToolUse")
+        group["matcher"] = "*";
+    groups.push_back(std::move(group));
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+    fs::path tmp = path;
+    tmp += ".porch-tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            throw Error(ErrorKind::fatal, "cannot write " + tmp.string());
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Error(ErrorKind::fatal, "cannot write " + path.string());
+    }
+}
+
+} // namespace
+
+HookInstall install_agent_hooks(const model::Context& ctx, const Assignment& a,
+                                const Agent& agent) {
+    if (!agent.claude_hooks || a.worktree.empty())
+        return {};
+    const std::string rel(claude_settings);
+    // A settings file the project tracks would carry porch's hooks into the worker's commits.
+    if (git::run_in(a.worktree, {"ls-files", "--error-unmatch", "--", rel}).exit_code == 0)
+        return {{},
+                rel + " is tracked in " + a.worktree +
+                    ": porch's agent hooks are not added (status shows the agent as unknown)"};
+    model::ensure_line(fs::path(ctx.repo.common_dir()) / "info" / "exclude", "/" + rel);
+    const fs::path path = fs::path(a.worktree) / rel;
+    nlohmann::json settings = read_settings(path);
+    nlohmann::json& hooks = settings["hooks"];
+    if (!hooks.is_object())
+        hooks = nlohmann::json::object();
+    for (auto event : claude_hook_events)
+        add_hook(hooks, event);
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    write_file(path, settings.dump(2) + "\n");
+    return {path.string(), {}};
 }
 
 std::string write_launch_script(const model::Context& ctx, const Assignment& a, const Agent& agent,

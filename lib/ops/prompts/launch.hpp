@@ -34,6 +34,9 @@ struct Agent {
     // Where the agent would stop for permission or cannot follow the protocol by itself:
     // printed by kickoff --script and by the script when it starts.
     std::vector<std::string> warnings{};
+    // Claude Code: kickoff --script adds porch's hooks to the worktree's
+    // .claude/settings.local.json (install_agent_hooks).
+    bool claude_hooks = false;
 };
 
 // The presets' names, in the order the documentation lists them.
@@ -62,5 +65,24 @@ std::string launch_script(const Assignment& a, const Agent& agent, const std::st
 // one), adds .porch/scripts/ to .git/info/exclude, and returns the script's absolute path.
 std::string write_launch_script(const model::Context& ctx, const Assignment& a, const Agent& agent,
                                 const std::string& prompt);
+
+// Claude Code's settings file that install_agent_hooks writes, in the worker's worktree.
+constexpr std::string_view claude_settings = ".claude/settings.local.json";
+// The command Claude Code's hooks run: the project folder's worker, whatever folder the session
+// is in.
+constexpr std::string_view claude_hook_command =
+    "git -C \"${CLAUDE_PROJECT_DIR:-.}\" porch agent-hook claude";
+
+// What install_agent_hooks did.
+struct HookInstall {
+    std::string path; // the settings file written; empty when none
+    std::string note; // why not, when the agent supports hooks and they were not installed
+};
+
+// For an agent whose hooks can tell porch about its session (claude): adds `git porch
+// agent-hook` to its settings in the worker's worktree, merged into the file there (never the
+// person's own settings), and keeps that file out of every commit (.git/info/exclude). Throws
+// porch::Error when the file there is not a JSON object; a file git tracks is left alone (note).
+HookInstall install_agent_hooks(const model::Context& ctx, const Assignment& a, const Agent& agent);
 
 } // namespace porch::prompts

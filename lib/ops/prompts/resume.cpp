@@ -52,6 +52,7 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
             if (!mentioned(c, texts))
                 p.remaining.push_back(c);
 
+    p.agent = worker.agent;
     if (worker.state == model::WorkerState::blocked)
         p.waiting.push_back({"blocked", clean_text(worker.reason), {}, {}, false, {}, {}});
     for (const auto& n : worker.needs) {
@@ -77,6 +78,25 @@ Progress load_progress(const model::Context& ctx, const model::StatusReport& rep
 
 namespace {
 
+// How the previous session ended, as far as its agent's hooks told (else it crashed).
+std::string previous_session(const Progress& p, bool before_first_commit) {
+    const std::string first = before_first_commit ? " before its first commit" : "";
+    if (!p.agent)
+        return "Previous session crashed" + first + ".";
+    const std::string at = util::format_iso8601_utc(p.agent->since);
+    switch (p.agent->state) {
+    case model::AgentState::stopped:
+        return "Previous session stopped at " + at + first + ", before [COMPLETE].";
+    case model::AgentState::waiting:
+        return "Previous session waited for input from " + at + first + ".";
+    case model::AgentState::started:
+    case model::AgentState::working:
+        break;
+    }
+    return "Previous session crashed" + first + "; its last sign of life was at " +
+           util::format_iso8601_utc(p.agent->last) + ".";
+}
+
 // The title and first line: why this session starts, from the most pressing reason.
 std::string heading(const Assignment& a, const Progress& p) {
     const std::string name = a.worker + "-" + a.desc;
@@ -91,11 +111,9 @@ std::string heading(const Assignment& a, const Progress& p) {
         return "# Resume Work: " + name +
                "\n\nYou stopped because you were blocked. Check whether the blocker is "
                "resolved.\n\n";
-    return "# Continue Work: " + name + "\n\n" +
-           (p.completed.empty() && p.last_commit.empty()
-                ? "Previous session crashed before its first commit. Start from the "
-                  "beginning.\n\n"
-                : "Previous session crashed. Resume from last checkpoint.\n\n");
+    const bool nothing = p.completed.empty() && p.last_commit.empty();
+    return "# Continue Work: " + name + "\n\n" + previous_session(p, nothing) +
+           (nothing ? " Start from the beginning.\n\n" : " Resume from last checkpoint.\n\n");
 }
 
 std::string waiting_line(const Waiting& w) {

@@ -2,6 +2,7 @@
 // from its recorded events: what it finished, what remains, what it was waiting for.
 #pragma once
 
+#include "model/agent.hpp"
 #include "ops/prompts/assignment.hpp"
 
 #include <optional>
@@ -26,6 +27,8 @@ struct Progress {
     std::vector<std::string> remaining; // plan checkpoints no checkpoint commit mentions
     std::vector<Waiting> waiting;
     std::string last_commit; // the newest recorded subject; empty without commits
+    // What the previous session's agent last said through its hooks (git porch agent-hook).
+    std::optional<model::AgentActivity> agent;
 };
 
 Progress load_progress(const model::Context& ctx, const model::StatusReport& report,

@@ -47,6 +47,43 @@ void scan_for_protocol_commits(const git::Repo& repo, const Owners& owners,
     }
 }
 
+// Whether a worker that is not complete has someone working on it. An agent that waits for a
+// person is not stalled: it needs that person. One that stopped before [COMPLETE] (and before
+// a [BLOCKED] or [NEEDS], which say why themselves) needs a new turn. Else a worker with no
+// commit for `stall` is stalled, unless its agent showed signs of life within that time.
+void liveness_alerts(const WorkerStatus& w, const std::string& where, std::int64_t now,
+                     std::int64_t stall, std::vector<Alert>& out) {
+    if (w.state == WorkerState::complete)
+        return;
+    const auto& agent = w.agent;
+    if (agent && agent->state == AgentState::waiting) {
+        out.push_back(
+            {AlertKind::waiting_for_input, w.worker,
+             w.worker + "'s agent has waited for input for " + util::format_age(now - agent->since),
+             "answer it in its session, in " + where});
+        return;
+    }
+    if (agent && agent->state == AgentState::stopped &&
+        (w.state == WorkerState::fresh || w.state == WorkerState::checkpoint)) {
+        out.push_back({AlertKind::agent_stopped, w.worker,
+                       w.worker + "'s agent stopped " + util::format_age(now - agent->since) +
+                           " ago without [COMPLETE]",
+                       "continue its session in " + where +
+                           ", or start a new one with: git porch resume " + w.worker});
+        return;
+    }
+    if (now - w.last_commit.time <= stall || (agent && now - agent->last <= stall))
+        return;
+    out.push_back({AlertKind::stalled, w.worker,
+                   w.worker + " has not committed for " +
+                       util::format_age(now - w.last_commit.time) +
+                       (agent ? ", and its agent's last sign of life was " +
+                                    util::format_age(now - agent->last) + " ago"
+                              : std::string()) +
+                       " (stall_after: " + util::format_age(stall) + ")",
+                   "check that its session is alive; see what it did: git porch log " + w.worker});
+}
+
 } // namespace
 
 std::vector<std::vector<std::string>> dependency_cycles(const StatusReport& report) {
@@ -222,12 +259,7 @@ std::vector<Alert> collect_alerts(const Context& ctx, const StatusReport& report
                      ") is: another worker's branch has it too, and no hook recorded "
                      "it; its state is not taken",
                  "if it is " + w.worker + "'s, record it: git porch reindex " + w.worker});
-        if (w.state != WorkerState::complete && now - w.last_commit.time > stall)
-            out.push_back(
-                {AlertKind::stalled, w.worker,
-                 w.worker + " has not committed for " + util::format_age(now - w.last_commit.time) +
-                     " (stall_after: " + util::format_age(stall) + ")",
-                 "check that its session is alive; see what it did: git porch log " + w.worker});
+        liveness_alerts(w, where, now, stall, out);
         if (w.unvalidated > 0)
             out.push_back({AlertKind::bypassed_hooks, w.worker,
                            w.worker + ": " + std::to_string(w.unvalidated) +
