@@ -15,7 +15,7 @@ assert_contains "$OUT" "next: git porch spawn" "init says what to do next"
 assert_true ".porch.toml exists at the root" test -f .porch.toml
 toml=$(cat .porch.toml)
 # Commented: every line is a comment, blank, or a table header; no active setting.
-active=$(grep -vE '^(#.*|\[naming\]|\[integrate\]|\[parallelization\]|\[qa\]|\[status\]|\[qa\.paths\]|\[protocol\])?$' .porch.toml || true)
+active=$(grep -vE '^(#.*|\[naming\]|\[integrate\]|\[parallelization\]|\[qa\]|\[status\]|\[qa\.paths\]|\[protocol\]|\[worktree\])?$' .porch.toml || true)
 assert_eq "" "$active" ".porch.toml has no uncommented line besides the table headers"
 for key in 'base_branch = "main"' 'stall_after = ' 'worktree = "worktrees/task-{id}-{desc}"' \
     'branch = "work/task-{id}-{desc}"'; do

@@ -496,6 +496,8 @@ TEST_CASE("[worktree] values are typed and bounded", "[config]") {
         many += "\"f" + std::to_string(i) + "\",";
     CHECK_THAT(error_of(many + "]\n"), Contains("'worktree.copy' has 65 entries; at most 64"));
     CHECK_THAT(error_of("[worktree]\nlink = []\n"), Contains("unknown key 'worktree.link'"));
+}
+
 TEST_CASE("[status] behind_alert: a count of commits, 0 for never", "[config]") {
     CHECK(Config{}.behind_alert == 50);
     CHECK(parse("[status]\nbehind_alert = 5\n", "t").behind_alert == 5);
