@@ -59,7 +59,7 @@ enum class AlertKind {
     behind_base, // the branch lacks [status] behind_alert commits of the base branch or more
     duplicate_id,
     unsure_owner,
-    setup_failed, // [worktree] setup failed or ran out of time in its worktree
+    setup_failed,      // [worktree] setup failed or ran out of time in its worktree
     waiting_for_input, // its agent waits for a person: not stalled
     agent_stopped,     // its agent stopped without [COMPLETE]
 };

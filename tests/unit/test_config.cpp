@@ -278,11 +278,10 @@ TEST_CASE("default_file_text is the defaults, commented or not", "[config]") {
     }
     INFO(uncommented);
     CHECK(keys == std::vector<std::string>{"base_branch", "stall_after", "worktree", "branch",
-                                           "integration", "behind_alert", "verify", "copy",
-                                           "clone", "setup", "setup_timeout", "enabled",
-                                           "min_tasks", "max_agents", "auto_cleanup",
-                                           "retry_on_failure", "required", "checks",
-                                           "complete_with_uncommitted"});
+                                           "integration", "behind_alert", "verify", "copy", "clone",
+                                           "setup", "setup_timeout", "enabled", "min_tasks",
+                                           "max_agents", "auto_cleanup", "retry_on_failure",
+                                           "required", "checks", "complete_with_uncommitted"});
     Config c = parse(uncommented, "uncommented");
     CHECK(c.stall_after_seconds == Config{}.stall_after_seconds);
     CHECK(c.behind_alert == Config{}.behind_alert);
