@@ -60,6 +60,8 @@ bool has_any(std::string_view s, std::string_view chars) {
 
 Tree::Tree(std::vector<std::string> files) : m_files(std::move(files)) {
     std::sort(m_files.begin(), m_files.end());
+    for (std::size_t i = 0; i < m_files.size(); ++i)
+        m_by_name[std::string(base_name(m_files[i]))].push_back(i);
 }
 
 bool Tree::has_file(std::string_view path) const {
@@ -83,11 +85,14 @@ std::string Tree::unique_match(std::string_view name) const {
         return std::string(name);
     std::string found;
     const std::string tail = "/" + std::string(name);
-    for (const auto& f : m_files)
-        if (f.ends_with(tail)) {
+    auto same_name = m_by_name.find(std::string(base_name(name)));
+    if (same_name == m_by_name.end())
+        return {};
+    for (std::size_t i : same_name->second)
+        if (m_files[i].ends_with(tail)) {
             if (!found.empty())
                 return {}; // several: the document does not say which
-            found = f;
+            found = m_files[i];
         }
     return found;
 }

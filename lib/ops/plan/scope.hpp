@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace porch::plan {
@@ -23,6 +24,9 @@ public:
 
 private:
     std::vector<std::string> m_files; // sorted
+    // File name -> indexes into m_files: a bare name is looked up, not searched for, in a
+    // repository of tens of thousands of files.
+    std::unordered_map<std::string, std::vector<std::size_t>> m_by_name;
 };
 
 // The paths `text` names, in order, each once: backticked spans that are paths, then bare file
