@@ -25,6 +25,8 @@ import shlex
 import subprocess
 import sys
 
+import stub_agent
+
 here = os.getcwd()
 session = os.environ.get("STUB_SESSION", "8e2f0c1a-5b7d-4e3a-9c61-0f4d2b8a7e11")
 failures = []
@@ -120,17 +122,10 @@ def main():
             fire(step, {"reason": "exit"})
         elif step.startswith("commit:"):
             n += 1
-            with open(os.path.join(here, "stub-%d.txt" % n), "w") as f:
-                f.write("work %d\n" % n)
-            subprocess.run(["git", "add", "stub-%d.txt" % n], check=True)
-            subprocess.run(["git", "commit", "-q", "-m", step[7:].replace("_", " ")], check=True)
+            stub_agent.commit(here, n, step[7:])
         else:
             failures.append("unknown step " + step)
-    with open(os.path.join(os.environ.get("STUB_LOG", "/dev/null")), "a") as f:
-        f.write("%d hook calls\n" % calls)
-    for failure in failures:
-        print("gemini stub: " + failure, file=sys.stderr)
-    return 1 if failures else 0
+    return stub_agent.finish("gemini", calls, failures)
 
 
 if __name__ == "__main__":
