@@ -403,7 +403,7 @@ _git_porch ()
 	agent-hook)
 		case "$(__git_porch_count_args "$subcommand_idx"),$cur" in
 		*,-*)	__gitcomp "--help" ;;
-		0,*)	__gitcomp "started working waiting stopped claude codex" ;;
+		0,*)	__gitcomp "started working waiting stopped claude gemini codex" ;;
 		esac
 		;;
 	check-message)

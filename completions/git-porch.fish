@@ -364,6 +364,7 @@ __git_porch_complete '__git_porch_at_arg agent-hook 0' -a working -d 'The sessio
 __git_porch_complete '__git_porch_at_arg agent-hook 0' -a waiting -d 'The session waits for a person'
 __git_porch_complete '__git_porch_at_arg agent-hook 0' -a stopped -d 'The session stopped'
 __git_porch_complete '__git_porch_at_arg agent-hook 0' -a claude -d "Claude Code's hook input on stdin"
+__git_porch_complete '__git_porch_at_arg agent-hook 0' -a gemini -d "Gemini CLI's hook input on stdin"
 __git_porch_complete '__git_porch_at_arg agent-hook 0' -a codex -d "Codex's notify argument"
 
 # check-message <file|->

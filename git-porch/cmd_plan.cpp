@@ -347,7 +347,8 @@ private:
             options.wave = m_wave;
         options.launch = [this](model::Context& ctx, const model::SpawnRequest& request) {
             auto started = m_pool ? launch_in_pool(ctx, request) : launch_spawned(ctx, request);
-            setup_new_worker(ctx, started.worker, started.worktree, m_no_setup);
+            m_setups[started.worker] =
+                setup_new_worker(ctx, started.worker, started.worktree, m_no_setup);
             return started;
         };
         const auto r = plan::apply(*env.ctx, p, checked, options);
@@ -358,7 +359,8 @@ private:
                 started.push_back({{"worker", s.worker},
                                    {"branch", s.branch},
                                    {"worktree", s.worktree},
-                                   {"slot", s.slot.empty() ? json(nullptr) : json(s.slot)}});
+                                   {"slot", s.slot.empty() ? json(nullptr) : json(s.slot)},
+                                   {"setup", setup_json(m_setups[s.worker])}});
             for (const auto& w : r.waiting)
                 waiting.push_back({{"worker", protocol::worker_name(w.id)}, {"needs", w.needs}});
             std::cout << dump({{"version", 1},
@@ -402,6 +404,7 @@ private:
     std::string m_item, m_task;
     int m_wave = 0;
     bool m_force = false, m_pool = false, m_json = false, m_no_setup = false;
+    std::map<std::string, ops::SetupResult> m_setups; // plan apply: each started worker's setup
 };
 
 } // namespace

@@ -75,6 +75,7 @@ nlohmann::json setup_json(const ops::SetupResult& r) {
     }
     if (r.outcome == ops::SetupOutcome::untrusted)
         j["trust"] = ops::trust_command();
+    j["rerun"] = r.rerun;
     return j;
 }
 

@@ -1,6 +1,7 @@
 #include "model/setup.hpp"
 
 #include "git/cli.hpp"
+#include "model/naming.hpp"
 #include "model/store.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -92,6 +93,31 @@ std::optional<std::string> ensure_excluded(const Context& ctx) {
     if (ensure_line(exclude, pattern))
         return pattern;
     return std::nullopt;
+}
+
+namespace {
+
+fs::path setup_log_folder(const Context& ctx) {
+    return fs::path(ctx.repo.common_dir()) / "porch" / "setup";
+}
+
+} // namespace
+
+fs::path setup_log(const Context& ctx, const std::string& worker) {
+    return setup_log_folder(ctx) / (worker + ".log");
+}
+
+std::map<std::string, fs::path> setup_logs(const Context& ctx) {
+    std::map<std::string, fs::path> logs;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(setup_log_folder(ctx), ec)) {
+        const fs::path& file = entry.path();
+        auto id = file.extension() == ".log" ? protocol::normalize_id(file.stem().string())
+                                             : std::nullopt;
+        if (id && protocol::worker_name(*id) == file.stem().string() && entry.is_regular_file(ec))
+            logs.emplace(file.stem().string(), file);
+    }
+    return logs;
 }
 
 } // namespace porch::model

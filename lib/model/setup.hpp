@@ -6,6 +6,7 @@
 #include "model/context.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,5 +34,11 @@ bool ensure_line(const std::filesystem::path& file, const std::string& line);
 
 // Adds the worktree folder to .git/info/exclude unless it is there; returns the pattern added.
 std::optional<std::string> ensure_excluded(const Context& ctx);
+
+// Where [worktree] setup keeps the output of `worker`'s newest run (task-<id>):
+// <git-common-dir>/porch/setup/<worker>.log. It goes with the worker's worktree (cleanup).
+std::filesystem::path setup_log(const Context& ctx, const std::string& worker);
+// The setup logs there are, by worker; files not named task-<id>.log are not porch's.
+std::map<std::string, std::filesystem::path> setup_logs(const Context& ctx);
 
 } // namespace porch::model

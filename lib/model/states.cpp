@@ -70,7 +70,7 @@ constexpr std::array<std::pair<AlertKind, std::string_view>, 25> alert_kinds = {
     {AlertKind::agent_stopped, "agent-stopped"},
 }};
 
-constexpr std::array<std::pair<FindingKind, std::string_view>, 16> finding_kinds = {{
+constexpr std::array<std::pair<FindingKind, std::string_view>, 17> finding_kinds = {{
     {FindingKind::wrong_branch_commit, "wrong-branch-commit"},
     {FindingKind::branch_without_worktree, "branch-without-worktree"},
     {FindingKind::worktree_without_branch, "worktree-without-branch"},
@@ -87,6 +87,7 @@ constexpr std::array<std::pair<FindingKind, std::string_view>, 16> finding_kinds
     {FindingKind::duplicate_id, "duplicate-id"},
     {FindingKind::out_of_scope, "out-of-scope"},
     {FindingKind::notes_unanchored, "notes-unanchored"},
+    {FindingKind::stale_setup_log, "stale-setup-log"},
 }};
 
 template <typename Enum, std::size_t N>

@@ -104,6 +104,7 @@ enum class FindingKind {
     duplicate_id,
     out_of_scope,
     notes_unanchored, // notes git notes prune or gc would delete
+    stale_setup_log,  // a [worktree] setup log of a worker with no worktree here
 };
 std::string to_string(FindingKind kind);
 

@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 
+import stub_agent
+
 here = os.getcwd()
 session = os.environ.get("STUB_SESSION", "4f1c2a9e-0d6b-4c1e-9a57-2e8f3b6d1c00")
 failures = []
@@ -95,17 +97,10 @@ def main():
             fire(step, {"reason": "other"})
         elif step.startswith("commit:"):
             n += 1
-            with open(os.path.join(here, "stub-%d.txt" % n), "w") as f:
-                f.write("work %d\n" % n)
-            subprocess.run(["git", "add", "stub-%d.txt" % n], check=True)
-            subprocess.run(["git", "commit", "-q", "-m", step[7:].replace("_", " ")], check=True)
+            stub_agent.commit(here, n, step[7:])
         else:
             failures.append("unknown step " + step)
-    with open(os.path.join(os.environ.get("STUB_LOG", "/dev/null")), "a") as f:
-        f.write("%d hook calls\n" % calls)
-    for failure in failures:
-        print("claude stub: " + failure, file=sys.stderr)
-    return 1 if failures else 0
+    return stub_agent.finish("claude", calls, failures)
 
 
 if __name__ == "__main__":

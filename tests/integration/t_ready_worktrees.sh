@@ -215,6 +215,14 @@ run porch plan apply --no-setup
 assert_eq 0 "$RC" "plan apply --no-setup: $ERR"
 assert_true "plan apply --no-setup spawns" test -d worktrees/task-51-unset
 assert_false "but skips the setup" test -e worktrees/task-51-unset/made-by-setup
+printf '[[task]]\nid = "52"\ndesc = "reported"\n[[task]]\nid = "53"\ndesc = "reported"\n' >.porch/plan.toml
+run porch plan apply --json
+assert_eq 0 "$RC" "plan apply --json: $ERR"
+started="d['started'][[s['worker'] for s in d['started']].index('task-52')]"
+assert_eq done "$(json_q "$OUT" "$started['setup']['outcome']")" "plan apply --json reports each worker's setup"
+assert_eq "$logs/task-52.log" "$(json_q "$OUT" "$started['setup']['log']")" "with its log"
+assert_eq "git porch setup task-52" "$(json_q "$OUT" "$started['setup']['rerun']")" \
+    "and the command that runs it again"
 rm -rf .porch
 
 git worktree remove --force worktrees/task-22-trusted
@@ -238,6 +246,27 @@ assert_contains "$ERR" "setup: failed (exit 3) at 'exit 3'; the output is in $lo
 assert_contains "$ERR" "fix it, then: git porch setup task-30" "and how to run it again"
 assert_false "the commands after the failed one do not run" test -e worktrees/task-30-fails/never
 assert_contains "$(events_of task-30)" "setup-failed" "a setup-failed event is recorded"
+mkdir -p .porch
+printf '[[task]]\nid = "54"\ndesc = "planfail"\n' >.porch/plan.toml
+run porch plan apply --json
+assert_eq 0 "$RC" "plan apply --json with a failing setup: $ERR"
+assert_eq failed "$(json_q "$OUT" "d['started'][0]['setup']['outcome']")" "plan apply --json says it failed"
+assert_eq 3 "$(json_q "$OUT" "d['started'][0]['setup']['exit']")" "with the exit status"
+assert_eq "$logs/task-54.log" "$(json_q "$OUT" "d['started'][0]['setup']['log']")" "and the log"
+assert_eq "git porch setup task-54" "$(json_q "$OUT" "d['started'][0]['setup']['rerun']")" \
+    "and the command to re-run it"
+printf '[[task]]\nid = "55"\ndesc = "planskip"\n' >.porch/plan.toml
+run porch plan apply --json --no-setup
+assert_eq skipped "$(json_q "$OUT" "d['started'][0]['setup']['outcome']")" "--no-setup: skipped"
+rm -rf .porch
+settings '[worktree]' 'setup = ["exit 3"]'
+mkdir -p .porch
+printf '[[task]]\nid = "56"\ndesc = "planuntrusted"\n' >.porch/plan.toml
+run porch plan apply --json
+assert_eq untrusted "$(json_q "$OUT" "d['started'][0]['setup']['outcome']")" "a changed setup: untrusted"
+assert_eq "git porch setup --trust" "$(json_q "$OUT" "d['started'][0]['setup']['trust']")" \
+    "with the command that trusts it"
+rm -rf .porch
 alert=$(alert_of task-30)
 assert_contains "$alert" "task-30: its worktree's setup failed (exit 3) at 'exit 3'; the output is in $logs/task-30.log" \
     "status alerts with the log's path"
@@ -273,5 +302,41 @@ assert_true "the log holds every byte ($(stat -c %s "$logs/task-32.log"))" \
     test "$(stat -c %s "$logs/task-32.log")" -ge 5000000
 assert_true "the terminal output is bounded (${#ERR} bytes)" test "${#ERR}" -lt 20000
 assert_contains "$ERR" "setup: ... (the rest is in $logs/task-32.log)" "and says where the rest is"
+
+# --- setup logs go with the worker: cleanup removes them, doctor finds the ones left behind -----
+settings '[worktree]' 'setup = ["true"]'
+expect_ok porch setup --trust
+run porch spawn 60 merged
+assert_eq 0 "$RC" "spawn 60: $ERR"
+assert_true "the setup leaves its log" test -e "$logs/task-60.log"
+tick
+printf 'x\n' >worktrees/task-60-merged/merged.txt
+git -C worktrees/task-60-merged add merged.txt
+git -C worktrees/task-60-merged commit -q -m "[COMPLETE] Merged"
+tick && git merge -q --no-ff -m "Merge task-60" work/task-60-merged
+run porch cleanup
+assert_eq 0 "$RC" "cleanup: $ERR"
+assert_false "cleanup removed the merged worker's worktree" test -d worktrees/task-60-merged
+assert_false "and its setup log" test -e "$logs/task-60.log"
+
+stale_logs() { json_q "$1" "[f['message'].split(' ')[0] for f in d['findings'] if f['kind'] == 'stale-setup-log']"; }
+# task-25 was given back to the pool: its log is left. task-24 still has its worktree. task-61
+# never existed, but its log is young (a spawn may be making its worktree right now).
+touch -d '1 hour ago' "$logs/task-25.log" "$logs/task-24.log"
+printf 'young\n' >"$logs/task-61.log"
+printf 'not a log of porch\n' >"$logs/notes.txt"
+run porch doctor --json
+assert_eq '["task-25"]' "$(stale_logs "$OUT")" "doctor reports the setup log of a worker with no worktree"
+assert_contains "$(json_q "$OUT" "[f['action'] for f in d['findings'] if f['kind'] == 'stale-setup-log'][0]")" \
+    "git porch doctor --fix removes it (or: rm $logs/task-25.log)" "with the command that fixes it"
+run porch doctor --fix --json
+assert_eq '["task-25"]' "$(stale_logs "$OUT")" "doctor --fix: the same finding"
+assert_eq true "$(json_q "$OUT" "[f['fixed'] for f in d['findings'] if f['kind'] == 'stale-setup-log'][0]")" "fixed"
+assert_false "doctor --fix removed it" test -e "$logs/task-25.log"
+assert_true "and kept the log of a worker with its worktree" test -e "$logs/task-24.log"
+assert_true "a young one" test -e "$logs/task-61.log"
+assert_true "and a file that is not porch's" test -e "$logs/notes.txt"
+run porch doctor --json
+assert_eq '[]' "$(stale_logs "$OUT")" "nothing left to report"
 
 finish

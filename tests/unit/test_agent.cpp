@@ -1,5 +1,6 @@
-// An agent's session through its own hooks: the hook input read (Claude Code's, Codex's), what
-// the worker's agent events say now, when another event is worth recording, and compaction.
+// An agent's session through its own hooks: the hook input read (Claude Code's, Gemini's,
+// Codex's), what the worker's agent events say now, when another event is worth recording, and
+// compaction.
 #include "model/agent.hpp"
 #include "model/events.hpp"
 #include "model/store.hpp"
@@ -66,6 +67,32 @@ TEST_CASE("hook input is bounded: deep nesting and huge input are not read", "[a
     std::string big =
         R"({"hook_event_name":"PostToolUse","x":")" + std::string(500000, 'a') + "\"}";
     CHECK(hooks::parse_claude(big));
+}
+
+TEST_CASE("Gemini CLI's hook input: its own event names, Claude's fields", "[agent]") {
+    auto r = hooks::parse_gemini(R"({"session_id":"g-7","transcript_path":"/t.json","cwd":"/w",
+        "hook_event_name":"SessionStart","timestamp":"2026-01-01T00:00:00Z","source":"startup"})");
+    REQUIRE(r);
+    CHECK(r->state == AgentState::started);
+    CHECK(r->agent == "gemini");
+    CHECK(r->session == "g-7");
+    CHECK(r->hook == "SessionStart");
+    for (const char* working : {"BeforeAgent", "BeforeTool", "AfterTool", "AfterModel"})
+        CHECK(hooks::parse_gemini(std::string(R"({"hook_event_name":")") + working +
+                                  R"(","tool_response":{"llmContent":"AfterAgent"}})")
+                  ->state == AgentState::working);
+    CHECK(hooks::parse_gemini(R"({"hook_event_name":"Notification",
+        "notification_type":"ToolPermission","message":"m","details":{}})")
+              ->state == AgentState::waiting);
+    CHECK(hooks::parse_gemini(R"({"hook_event_name":"AfterAgent","prompt_response":"x"})")->state ==
+          AgentState::stopped);
+    CHECK(hooks::parse_gemini(R"({"hook_event_name":"SessionEnd","reason":"exit"})")->state ==
+          AgentState::stopped);
+    // Claude's names are not Gemini's, and the other way round.
+    CHECK_FALSE(hooks::parse_gemini(R"({"hook_event_name":"Stop"})"));
+    CHECK_FALSE(hooks::parse_claude(R"({"hook_event_name":"AfterAgent"})"));
+    CHECK_FALSE(hooks::parse_gemini(R"({"details":{"hook_event_name":"AfterAgent"}})"));
+    CHECK_FALSE(hooks::parse_gemini("[]"));
 }
 
 TEST_CASE("Codex's notify argument: a finished turn is a stopped session", "[agent]") {

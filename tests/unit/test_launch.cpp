@@ -70,10 +70,15 @@ TEST_CASE("agent presets pass the prompt as each agent takes it", "[launch]") {
                                                            "'true'\nexec 'gemini' '--approval-"
                                                            "mode' 'yolo' '--prompt' \"$prompt\" "
                                                            "</dev/null\n"));
-    // aider reads positional arguments as files, and would commit without a protocol tag.
+    // aider reads positional arguments as files, and would commit without a protocol tag. It
+    // has no session hooks: the script records its start and its end, and keeps its status.
     CHECK_THAT(script("aider"),
-               Catch::Matchers::Contains("exec 'aider' '--yes-always' '--no-auto-commits' "
-                                         "'--no-gitignore' '--message' \"$prompt\"\n"));
+               Catch::Matchers::Contains("git porch agent-hook started || true\nstatus=0\n"
+                                         "'aider' '--yes-always' '--no-auto-commits' "
+                                         "'--no-gitignore' '--message' \"$prompt\" || "
+                                         "status=$?\ngit porch agent-hook stopped || true\n"
+                                         "exit \"$status\"\n"));
+    CHECK_THAT(script("aider"), !Catch::Matchers::Contains("\nexec "));
     CHECK_THAT(script("aider"), Catch::Matchers::Contains(
                                     "# The agent is the preset aider (git config porch.agent)"));
     CHECK_THAT(script("aider"), Catch::Matchers::Contains(">&2\n"));

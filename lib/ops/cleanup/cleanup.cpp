@@ -3,6 +3,7 @@
 #include "git/cli.hpp"
 #include "model/events.hpp"
 #include "model/naming.hpp"
+#include "model/setup.hpp"
 #include "model/slots.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
@@ -247,6 +248,10 @@ bool clean_worktree(Run& run, const WorkerBranch& wb, const std::optional<SpawnR
         keep = not_removable_now(run, wt, path, slot);
     if (!keep && !run.options.dry_run)
         keep = remove_or_release(run, wt, slot);
+    if (!keep && !run.options.dry_run) {
+        std::error_code ec; // its [worktree] setup's log goes with the worktree; absent is fine
+        fs::remove(setup_log(run.ctx, wb.worker), ec);
+    }
     if (keep) {
         refuse(run, wb, wt.path, std::move(*keep));
         return false;

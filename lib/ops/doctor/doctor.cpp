@@ -832,6 +832,36 @@ void check_remote_workers(const Context& ctx, const StatusReport& report,
     }
 }
 
+// The [worktree] setup log of a worker that has no worktree here any more (removed by hand,
+// given back to the pool, cleaned by an older porch): nothing reads it again. A young one may
+// belong to a spawn making its worktree right now.
+void check_setup_logs(const Context& ctx, const DoctorOptions& opt, const StatusReport& report,
+                      std::vector<DoctorFinding>& out) {
+    const auto now = fs::file_time_type::clock::now();
+    for (const auto& [worker, log] : setup_logs(ctx)) {
+        const WorkerStatus* w = model::find_worker(report, worker);
+        std::error_code ec;
+        auto age = now - fs::last_write_time(log, ec);
+        if ((w && w->worktree) || ec || age < opt.stale_lock_age)
+            continue;
+        DoctorFinding f{FindingKind::stale_setup_log,
+                        worker +
+                            " has no worktree here, but the log of its [worktree] setup is "
+                            "left in " +
+                            log.string(),
+                        "", false};
+        if (opt.fix && fs::remove(log, ec)) {
+            f.fixed = true;
+            f.action = "removed it";
+        } else {
+            f.action = opt.fix ? "could not remove it: " + ec.message()
+                               : "git porch doctor --fix removes it (or: rm " +
+                                     util::shell_word(log.string()) + ")";
+        }
+        out.push_back(std::move(f));
+    }
+}
+
 } // namespace
 
 std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
@@ -849,6 +879,7 @@ std::vector<DoctorFinding> doctor(Context& ctx, const DoctorOptions& options) {
     check_branches_and_worktrees(ctx, workers, wts, out);
     check_wrong_branch(ctx, options, report, workers, wts, out);
     check_remote_workers(ctx, report, out);
+    check_setup_logs(ctx, options, report, out);
     return out;
 }
 

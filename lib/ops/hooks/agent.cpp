@@ -102,17 +102,43 @@ constexpr std::array<std::pair<std::string_view, AgentState>, 15> claude_events 
     {"SessionEnd", AgentState::stopped},
 }};
 
-} // namespace
+constexpr std::array<std::pair<std::string_view, AgentState>, 11> gemini_events = {{
+    {"SessionStart", AgentState::started},
+    {"BeforeAgent", AgentState::working},
+    {"BeforeModel", AgentState::working},
+    {"AfterModel", AgentState::working},
+    {"BeforeToolSelection", AgentState::working},
+    {"BeforeTool", AgentState::working},
+    {"AfterTool", AgentState::working},
+    {"PreCompress", AgentState::working},
+    {"Notification", AgentState::waiting},
+    {"AfterAgent", AgentState::stopped},
+    {"SessionEnd", AgentState::stopped},
+}};
 
-std::optional<AgentReport> parse_claude(std::string_view input) {
+// Claude's and Gemini's hooks send the same fields: the event's name and the session's id.
+template <std::size_t N>
+std::optional<AgentReport>
+parse_hook_input(std::string_view input, const std::string& agent,
+                 const std::array<std::pair<std::string_view, AgentState>, N>& events) {
     auto fields = top_level_strings(input);
     if (!fields)
         return std::nullopt;
     const std::string name = token(*fields, "hook_event_name");
-    for (const auto& [event, state] : claude_events)
+    for (const auto& [event, state] : events)
         if (event == name)
-            return AgentReport{state, "claude", token(*fields, "session_id"), name};
+            return AgentReport{state, agent, token(*fields, "session_id"), name};
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<AgentReport> parse_claude(std::string_view input) {
+    return parse_hook_input(input, "claude", claude_events);
+}
+
+std::optional<AgentReport> parse_gemini(std::string_view input) {
+    return parse_hook_input(input, "gemini", gemini_events);
 }
 
 std::optional<AgentReport> parse_codex(std::string_view input) {

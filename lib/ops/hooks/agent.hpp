@@ -20,7 +20,7 @@ constexpr std::size_t max_agent_input = std::size_t{1} << 20;
 // What one call of the hook says.
 struct AgentReport {
     model::AgentState state = model::AgentState::working;
-    std::string agent;   // claude, codex; empty for the generic form
+    std::string agent;   // claude, gemini, codex; empty for the generic form
     std::string session; // the agent's session id, when it is a plain token
     std::string hook;    // the agent's name of what happened, when it is a plain word
 };
@@ -30,6 +30,11 @@ struct AgentReport {
 // Notification and PermissionRequest are waiting; Stop and SessionEnd are stopped. nullopt for
 // another event, or input that is not such an object.
 std::optional<AgentReport> parse_claude(std::string_view input);
+// Gemini CLI's hook input (the same fields as Claude's): SessionStart is started; BeforeAgent,
+// BeforeModel, AfterModel, BeforeToolSelection, BeforeTool, AfterTool and PreCompress are
+// working; Notification (a tool permission asked for) is waiting; AfterAgent and SessionEnd are
+// stopped. nullopt for another event, or input that is not such an object.
+std::optional<AgentReport> parse_gemini(std::string_view input);
 // Codex's notify argument (a JSON object: type "agent-turn-complete", thread-id...): stopped.
 std::optional<AgentReport> parse_codex(std::string_view input);
 

@@ -105,7 +105,7 @@ const std::vector<Agent>& presets() {
              },
          .warnings = {"claude runs with --dangerously-skip-permissions: no permission checks at "
                       "all, and its session stays open after [COMPLETE]"},
-         .claude_hooks = true},
+         .hooks = SessionHooks::claude},
         {.preset = "codex",
          // notify: codex runs it with a JSON argument after each turn (git porch agent-hook).
          .command = {"codex", "exec", "-c", "notify=[\"git\",\"porch\",\"agent-hook\",\"codex\"]",
@@ -140,7 +140,8 @@ const std::vector<Agent>& presets() {
          .warnings = {"gemini approves every tool call (--approval-mode yolo) and trusts the "
                       "worktree (GEMINI_CLI_TRUST_WORKSPACE=true), reading the repository's "
                       ".gemini settings; a gemini that ignores that variable stops in the "
-                      "untrusted worktree at its first tool call"}},
+                      "untrusted worktree at its first tool call"},
+         .hooks = SessionHooks::gemini},
         {.preset = "aider",
          .command = {"aider", "--yes-always", "--no-auto-commits", "--no-gitignore"},
          .prompt_option = "--message",
@@ -156,7 +157,10 @@ const std::vector<Agent>& presets() {
              },
          .warnings = {"aider makes no commits and runs no commands (--no-auto-commits, "
                       "--yes-always declines them): when it exits, commit its work with the "
-                      "prompt's Commit Protocol commands"}},
+                      "prompt's Commit Protocol commands"},
+         // aider has no session hooks, and its --notifications-command also fires at the
+         // questions --yes-always answers: the script says when it starts and stops.
+         .hooks = SessionHooks::script},
     };
     return all;
 }
@@ -259,23 +263,54 @@ std::string launch_script(const Assignment& a, const Agent& agent, const std::st
     out += "prompt=${prompt%$'\\n'}\n";
     for (const auto& [key, value] : agent.env)
         out += "export " + key + "=" + util::shell_quote(value) + "\n";
-    out += "exec";
+    std::string run;
     for (const auto& word : agent.command)
-        out += " " + util::shell_quote(word);
+        run += " " + util::shell_quote(word);
     if (!agent.prompt_option.empty())
-        out += " " + util::shell_quote(agent.prompt_option);
-    out += " \"$prompt\"";
+        run += " " + util::shell_quote(agent.prompt_option);
+    run += " \"$prompt\"";
     if (agent.no_stdin)
-        out += " </dev/null";
-    return out + "\n";
+        run += " </dev/null";
+    if (agent.hooks != SessionHooks::script)
+        return out + "exec" + run + "\n";
+    // Nothing of the hook's stops the agent (not even a git without porch), and the agent's
+    // exit status is the script's.
+    out += "git porch agent-hook started || true\n";
+    out += "status=0\n";
+    out += run.substr(1) + " || status=$?\n";
+    out += "git porch agent-hook stopped || true\n";
+    return out + "exit \"$status\"\n";
 }
 
 namespace {
 
-// Claude Code's events that say something of the session (hooks::parse_claude reads them).
-constexpr std::array<std::string_view, 7> claude_hook_events = {
-    "SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Notification",
-    "Stop",         "SessionEnd"};
+// Where an agent's hook configuration goes, and what it names.
+struct HookSettings {
+    std::string_view file;    // relative to the worktree
+    std::string_view command; // what each hook runs
+    std::vector<std::string_view> events;
+    std::string_view name; // the hook's name, for agents that list hooks by name; empty: none
+};
+
+// The events that say something of the session (hooks::parse_claude and parse_gemini read
+// them); tool events take a matcher of every tool.
+const HookSettings& settings_for(SessionHooks hooks) {
+    static const HookSettings claude{claude_settings,
+                                     claude_hook_command,
+                                     {"SessionStart", "UserPromptSubmit", "PreToolUse",
+                                      "PostToolUse", "Notification", "Stop", "SessionEnd"},
+                                     {}};
+    static const HookSettings gemini{
+        gemini_settings,
+        gemini_hook_command,
+        {"SessionStart", "BeforeAgent", "AfterTool", "Notification", "AfterAgent", "SessionEnd"},
+        "porch-agent-hook"};
+    return hooks == SessionHooks::gemini ? gemini : claude;
+}
+
+bool tool_event(std::string_view event) {
+    return event == "PreToolUse" || event == "PostToolUse" || event == "AfterTool";
+}
 
 // The settings file's JSON object; an empty one when there is no file.
 nlohmann::json read_settings(const fs::path& path) {
@@ -295,18 +330,20 @@ nlohmann::json read_settings(const fs::path& path) {
 }
 
 // Adds porch's hook to one event's list, once.
-void add_hook(nlohmann::json& hooks, std::string_view event) {
+void add_hook(nlohmann::json& hooks, std::string_view event, const HookSettings& target) {
     nlohmann::json& groups = hooks[std::string(event)];
     if (!groups.is_array())
         groups = nlohmann::json::array();
     for (const auto& group : groups)
         if (group.is_object() && group.contains("hooks") && group["hooks"].is_array())
             for (const auto& h : group["hooks"])
-                if (h.is_object() && h.value("command", "") == claude_hook_command)
+                if (h.is_object() && h.value("command", "") == target.command)
                     return;
-    nlohmann::json group = {
-        {"hooks", {{{"type", "command"}, {"command", std::string(claude_hook_command)}}}}};
-    if (event == "PreToolUse" || event == "PostToolUse")
+    nlohmann::json hook = {{"type", "command"}, {"command", std::string(target.command)}};
+    if (!target.name.empty())
+        hook["name"] = std::string(target.name);
+    nlohmann::json group = {{"hooks", nlohmann::json::array({std::move(hook)})}};
+    if (tool_event(event))
         group["matcher"] = "*";
     groups.push_back(std::move(group));
 }
@@ -332,9 +369,11 @@ void write_file(const fs::path& path, const std::string& text) {
 
 HookInstall install_agent_hooks(const model::Context& ctx, const Assignment& a,
                                 const Agent& agent) {
-    if (!agent.claude_hooks || a.worktree.empty())
+    if ((agent.hooks != SessionHooks::claude && agent.hooks != SessionHooks::gemini) ||
+        a.worktree.empty())
         return {};
-    const std::string rel(claude_settings);
+    const HookSettings& target = settings_for(agent.hooks);
+    const std::string rel(target.file);
     // A settings file the project tracks would carry porch's hooks into the worker's commits.
     if (git::run_in(a.worktree, {"ls-files", "--error-unmatch", "--", rel}).exit_code == 0)
         return {{},
@@ -346,8 +385,8 @@ HookInstall install_agent_hooks(const model::Context& ctx, const Assignment& a,
     nlohmann::json& hooks = settings["hooks"];
     if (!hooks.is_object())
         hooks = nlohmann::json::object();
-    for (auto event : claude_hook_events)
-        add_hook(hooks, event);
+    for (auto event : target.events)
+        add_hook(hooks, event, target);
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     write_file(path, settings.dump(2) + "\n");

@@ -18,6 +18,14 @@ constexpr std::string_view agent_command_key = "porch.agentCommand";
 constexpr std::string_view agent_key = "porch.agent";
 constexpr std::string_view scripts_dir = ".porch/scripts"; // under the main worktree, excluded
 
+// Where an agent's session reports come from (git porch agent-hook).
+enum class SessionHooks {
+    none,
+    claude, // kickoff --script adds porch's hooks to the worktree's .claude/settings.local.json
+    gemini, // ... to the worktree's .gemini/settings.json, when git does not track that file
+    script, // no hooks of its own: the launch script records started and stopped around it
+};
+
 // How a launch script starts the agent. (Every member has an initializer: the presets in
 // launch.cpp name only the members they set.)
 struct Agent {
@@ -34,9 +42,9 @@ struct Agent {
     // Where the agent would stop for permission or cannot follow the protocol by itself:
     // printed by kickoff --script and by the script when it starts.
     std::vector<std::string> warnings{};
-    // Claude Code: kickoff --script adds porch's hooks to the worktree's
-    // .claude/settings.local.json (install_agent_hooks).
-    bool claude_hooks = false;
+    // How the agent tells porch of its session (git porch agent-hook), beyond its command line
+    // (codex's notify).
+    SessionHooks hooks = SessionHooks::none;
 };
 
 // The presets' names, in the order the documentation lists them.
@@ -73,13 +81,18 @@ constexpr std::string_view claude_settings = ".claude/settings.local.json";
 constexpr std::string_view claude_hook_command =
     "git -C \"${CLAUDE_PROJECT_DIR:-.}\" porch agent-hook claude";
 
+// Gemini CLI's project settings file, and the command its hooks run.
+constexpr std::string_view gemini_settings = ".gemini/settings.json";
+constexpr std::string_view gemini_hook_command =
+    "git -C \"${GEMINI_PROJECT_DIR:-.}\" porch agent-hook gemini";
+
 // What install_agent_hooks did.
 struct HookInstall {
     std::string path; // the settings file written; empty when none
     std::string note; // why not, when the agent supports hooks and they were not installed
 };
 
-// For an agent whose hooks can tell porch about its session (claude): adds `git porch
+// For an agent whose hooks can tell porch about its session (claude, gemini): adds `git porch
 // agent-hook` to its settings in the worker's worktree, merged into the file there (never the
 // person's own settings), and keeps that file out of every commit (.git/info/exclude). Throws
 // porch::Error when the file there is not a JSON object; a file git tracks is left alone (note).

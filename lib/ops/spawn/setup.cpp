@@ -2,6 +2,7 @@
 
 #include "model/events.hpp"
 #include "model/naming.hpp"
+#include "model/setup.hpp"
 #include "model/store.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
@@ -87,10 +88,6 @@ private:
     std::string m_line;
 };
 
-fs::path log_path(const model::Context& ctx, const std::string& worker) {
-    return fs::path(ctx.repo.common_dir()) / "porch" / "setup" / (worker + ".log");
-}
-
 void record(model::Context& ctx, const std::string& worker, const std::string& worktree,
             const SetupResult& r) {
     model::SetupEvent e{
@@ -138,9 +135,10 @@ SetupResult run_setup(model::Context& ctx, const std::string& worker, const std:
     if (commands.empty())
         return r;
     r.outcome = skip ? SetupOutcome::skipped : SetupOutcome::untrusted;
+    r.rerun = rerun_command(worker);
     if (skip || !setup_trusted(ctx))
         return r;
-    r.log = log_path(ctx, worker).string();
+    r.log = model::setup_log(ctx, worker).string();
     Output out(ctx, r.log);
     const int timeout = static_cast<int>(ctx.config.setup_timeout_seconds);
     r.outcome = SetupOutcome::done;

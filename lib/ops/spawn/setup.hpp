@@ -22,7 +22,8 @@ struct SetupResult {
     std::string command;      // failed: the command
     std::int64_t exit = 0;    // failed: its exit status
     bool timed_out = false;
-    std::string log; // where the output is (absolute); empty when nothing ran
+    std::string log;   // where the output is (absolute); empty when nothing ran
+    std::string rerun; // the command that runs it again; empty when there is no setup
 };
 
 // The git config key that holds the trusted setup's fingerprint.
