@@ -64,18 +64,18 @@ git::Oid anchor(const std::string& content) {
     return git::Oid::of_blob(content);
 }
 
-// Every notes commit porch writes says so in its message, after what it records: a tree porch
-// wrote holds the anchor of each of its notes (each write adds its notes' own), and one anyone
-// else wrote (`git notes merge`, `git notes prune`, an older porch) is checked whole once, by
-// porch's next write. A write never reads the other workers' notes or anchors.
-constexpr std::string_view written_by_porch = "\n\nPorch-Notes: anchored\n";
+// Every notes commit porch writes (events, sync's merges, anchors added) begins so, and holds
+// the anchor of each of its notes: each write adds its own notes' anchors, a merge and a repair
+// all of them. A tree anyone else wrote (`git notes merge`, `git notes prune`, by hand) is
+// checked whole once, by porch's next write; no other write reads other workers' notes.
+constexpr std::string_view written_by_porch = "porch: ";
 
 std::vector<git::Oid> parents_of(const std::optional<git::Oid>& tip) {
     return tip ? std::vector<git::Oid>{*tip} : std::vector<git::Oid>{};
 }
 
 std::string message_of(std::string_view what) {
-    return "porch: " + std::string(what) + std::string(written_by_porch);
+    return std::string(written_by_porch) + std::string(what);
 }
 
 // The note on `content`'s blob set to `lines`, with its anchor beside it.
@@ -87,7 +87,7 @@ void set_note(git::Repo::NotesEdit& edit, const std::string& content, const Line
 // The anchors the notes tree of `tip` lacks, when porch did not write it.
 void repair_anchors(const git::Repo& repo, const git::RefName& ref,
                     const std::optional<git::Oid>& tip, git::Repo::NotesEdit& edit) {
-    if (!tip || repo.commit(*tip).message.ends_with(written_by_porch))
+    if (!tip || repo.commit(*tip).message.starts_with(written_by_porch))
         return;
     for (auto& [path, content] : missing_anchors(repo, ref, *tip))
         edit.files.emplace(path, std::move(content));
