@@ -4,10 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string_view>
 
 namespace porch::git {
@@ -23,15 +21,6 @@ namespace {
 // worker's branch. A loose ref is a file under the common git dir; a packed one a line
 // "<hex> <name>" of packed-refs, found as text. Anything else (a symbolic ref, a line this does
 // not read) goes back to libgit2 (nullopt).
-std::optional<std::string> read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 bool is_notes_ref(std::string_view name) {
     return name.starts_with("refs/notes/");
 }
@@ -47,7 +36,7 @@ std::optional<Oid> loose_id(const std::string& text) {
 std::map<std::string, Oid> packed_refs(const fs::path& common, const std::string& prefix,
                                        bool whole) {
     std::map<std::string, Oid> out;
-    auto text = read_file(common / "packed-refs");
+    auto text = read_small_file(common / "packed-refs");
     if (!text)
         return out;
     if (!text->empty() && text->back() != '\n')
@@ -72,7 +61,7 @@ fs::path common_dir(git_repository* repo) {
 // The notes ref `name`: nullopt to ask libgit2, else its id or none.
 std::optional<std::optional<Oid>> notes_ref_target(git_repository* repo, const std::string& name) {
     const fs::path common = common_dir(repo);
-    if (auto text = read_file(common / name)) {
+    if (auto text = read_small_file(common / name)) {
         if (auto id = loose_id(*text))
             return std::optional<Oid>(*id);
         return std::nullopt;
@@ -96,7 +85,7 @@ std::optional<std::vector<Ref>> notes_refs(git_repository* repo, const std::stri
         int valid = 0;
         if (git_reference_name_is_valid(&valid, name.c_str()) < 0 || !valid)
             continue;
-        auto text = read_file(it->path());
+        auto text = read_small_file(it->path());
         auto id = text ? loose_id(*text) : std::nullopt;
         if (!id)
             return std::nullopt;

@@ -13,9 +13,7 @@ namespace porch::git {
 using namespace detail;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::optional<std::string> read_small_file(const fs::path& path) {
+std::optional<std::string> detail::read_small_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return std::nullopt;
@@ -23,6 +21,8 @@ std::optional<std::string> read_small_file(const fs::path& path) {
     ss << in.rdbuf();
     return ss.str();
 }
+
+namespace {
 
 // Parses the content of a HEAD file: "ref: refs/heads/x\n" or a detached id.
 std::optional<RefName> symbolic_head(const std::optional<std::string>& content) {
