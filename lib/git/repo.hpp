@@ -166,28 +166,41 @@ public:
     std::optional<std::string> read_file_at(const Oid& commit, std::string_view path) const;
     Oid write_blob(std::string_view content);
 
-    // Notes, without touching any ref: reads from a notes commit, and builds a notes commit with
-    // one note set so the caller can publish it with update_ref_cas.
+    // Notes, without touching any ref: reads from a notes commit, and builds notes commits the
+    // caller publishes with update_ref_cas.
+    //
+    // The layout porch writes: every note in a fanout folder named by the first two hex digits
+    // of its target ("ab/cdef..."), as git lays out a large notes tree, and files (blobs that
+    // are not notes) beside them. A write rewrites the folders it touches and the top tree (at
+    // most 256 folders), however many notes there are. A tree in another layout (flat, from an
+    // older porch or from git, which writes small trees flat) is moved into folders by the first
+    // write: its notes, and the top-level files whose blob is the target of one of its notes
+    // (the files that keep those objects). Deeper fanout folders git made are followed.
+    // Reads take any layout.
     bool has_note(const Oid& notes_commit, const Oid& target) const;
     // nullopt also when the note is larger than `max_bytes` (notes fetched from others).
     std::optional<std::string> read_note(const Oid& notes_commit, const Oid& target,
                                          std::size_t max_bytes = SIZE_MAX) const;
+    // A child of `parent` (or a root commit) with the note of `target` set to `content`.
     Oid build_note_commit(const std::optional<Oid>& parent, const Oid& target,
                           std::string_view content);
+    // Notes (target hex -> content) and files (path, "ab/name" or "name", -> content; nullopt
+    // removes it) set in the tree of `base` (or an empty tree), committed with `parents`.
+    struct NotesEdit {
+        std::map<std::string, std::string> notes;
+        std::map<std::string, std::optional<std::string>> files;
+    };
+    Oid write_notes(const std::optional<Oid>& base, const NotesEdit& edit,
+                    const std::vector<Oid>& parents, std::string_view message);
     // Every note of a notes commit (any fanout): annotated object (hex) -> note blob.
     std::map<std::string, Oid> note_entries(const Oid& notes_commit) const;
-    // A notes commit whose flat tree holds exactly `entries`, with these parents (a merge of
-    // two stores has two).
+    // A notes commit that holds exactly `entries` (target hex -> note blob), with these parents
+    // (a merge of two stores has two).
     Oid write_notes_commit(const std::map<std::string, Oid>& entries,
                            const std::vector<Oid>& parents, std::string_view message);
-    // The top-level blobs of a notes tree that are not notes (git's notes commands keep such
-    // entries as they are): name -> blob.
+    // The blobs of a notes tree that are not notes (git's notes commands keep such entries as
+    // they are), at the top ("name") or in a fanout folder ("ab/name"): path -> blob.
     std::map<std::string, Oid> notes_tree_files(const Oid& notes_commit) const;
-    // A child of `notes_commit` whose tree also holds each of `files` (name -> content) as a
-    // top-level blob, replacing an entry of the same name.
-    Oid add_notes_tree_files(const Oid& notes_commit,
-                             const std::map<std::string, std::string>& files,
-                             std::string_view message);
     // The size of a blob without reading it; nullopt when `id` is not a blob here.
     std::optional<std::size_t> blob_size(const Oid& id) const;
 

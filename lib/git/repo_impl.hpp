@@ -6,6 +6,7 @@
 #include "git/repo.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,14 +18,17 @@ namespace porch::git {
 struct Repo::Impl {
     detail::RepoPtr repo;
     mutable detail::ConfigPtr config; // snapshot, taken on first use
-    // The notes tree of one notes commit, as target id -> note blob: status reads a note per
-    // worker, and libgit2 would re-read and scan the whole notes tree for each one.
-    // Per notes commit (the live and the archive ref are read side by side): the note of each
-    // annotated object, and the contents read so far, as callers read one note several times.
+    // One notes commit, read once per process. The hooks look up one or two notes by path
+    // (`found`), whatever the size of the tree; readers of every note (status, sync) index the
+    // whole tree once (`index`, `files`): libgit2 keeps no large tree in its cache.
     struct NotesIndex {
+        detail::TreePtr root;
+        bool indexed = false;
         std::unordered_map<std::string, Oid> index;
+        std::unordered_map<std::string, std::optional<Oid>> found;
         std::unordered_map<std::string, std::optional<std::string>> read;
-        std::map<std::string, Oid> files; // top-level blobs that are not notes
+        // Blobs that are not notes, at the top or in a fanout folder ("ab/name"): name -> blob.
+        std::map<std::string, Oid> files;
     };
     mutable std::unordered_map<std::string, NotesIndex> notes;
 };
@@ -56,6 +60,9 @@ inline std::string str(std::string_view s) {
 
 // The root tree of a commit (throws when the commit cannot be read).
 TreePtr tree_of(git_repository* repo, const Oid& commit_id);
+
+// A small file's content (a ref, HEAD, packed-refs), nullopt when it cannot be read.
+std::optional<std::string> read_small_file(const std::filesystem::path& path);
 
 } // namespace detail
 } // namespace porch::git

@@ -1,6 +1,7 @@
 // Blobs and notes: reading and writing blobs, reading notes through a per-commit index, and
 // building notes commits without touching any ref.
 #include "git/repo_impl.hpp"
+#include "util/error.hpp"
 
 namespace porch::git {
 
@@ -41,9 +42,25 @@ bool all_hex(std::string_view name) {
                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+bool is_blob(const git_tree_entry* e) {
+    return e != nullptr && git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+}
+
+bool is_tree(const git_tree_entry* e) {
+    return e != nullptr && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+}
+
+TreePtr subtree(git_repository* repo, const git_tree_entry* e) {
+    git_tree* sub = nullptr;
+    if (!is_tree(e) || git_tree_lookup(&sub, repo, git_tree_entry_id(e)) != 0)
+        return nullptr;
+    return TreePtr(sub);
+}
+
 // Notes trees name each note by its target's hex id, split into fanout folders ("ab/cdef...")
-// once git rewrites a large notes tree; the prefix collects the folders' names. Other entries
-// are not notes (git keeps them as they are): the top-level blobs among them go to `files`.
+// once the tree is large; the prefix collects the folders' names. Other entries are not notes
+// (git keeps them as they are): the blobs among them, at the top or in a first-level folder,
+// go to `files` by path.
 void index_notes(git_repository* repo, const git_tree* tree, const std::string& prefix,
                  std::unordered_map<std::string, Oid>& notes, std::map<std::string, Oid>& files) {
     for (std::size_t i = 0; i < git_tree_entrycount(tree); ++i) {
@@ -51,18 +68,28 @@ void index_notes(git_repository* repo, const git_tree* tree, const std::string& 
         const std::string_view own = git_tree_entry_name(e);
         std::string name = prefix + std::string(own);
         const bool hex = all_hex(own);
-        if (git_tree_entry_type(e) == GIT_OBJECT_TREE && hex && name.size() < 40) {
-            git_tree* sub = nullptr;
-            if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) == 0) {
-                TreePtr owned(sub);
-                index_notes(repo, sub, name, notes, files);
-            }
-        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && hex && name.size() == 40) {
+        if (is_tree(e) && hex && name.size() < 40) {
+            if (TreePtr sub = subtree(repo, e))
+                index_notes(repo, sub.get(), name, notes, files);
+        } else if (is_blob(e) && hex && name.size() == 40) {
             notes.emplace(name, from_raw(git_tree_entry_id(e)));
-        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && prefix.empty()) {
-            files.emplace(name, from_raw(git_tree_entry_id(e)));
+        } else if (is_blob(e) && prefix.size() <= 2) {
+            files.emplace(prefix.empty() ? name : prefix + "/" + std::string(own),
+                          from_raw(git_tree_entry_id(e)));
         }
     }
+}
+
+// The note of `hex` (what is left of the target's name) in `tree`, as git finds it: under the
+// whole name, or in the fanout folder of its next two digits.
+std::optional<Oid> find_note(git_repository* repo, const git_tree* tree, std::string_view hex) {
+    const git_tree_entry* e = git_tree_entry_byname(tree, str(hex).c_str());
+    if (is_blob(e))
+        return from_raw(git_tree_entry_id(e));
+    if (hex.size() <= 2)
+        return std::nullopt;
+    TreePtr sub = subtree(repo, git_tree_entry_byname(tree, str(hex.substr(0, 2)).c_str()));
+    return sub ? find_note(repo, sub.get(), hex.substr(2)) : std::nullopt;
 }
 
 // The user's identity (as git would choose it), dated now: who writes porch's notes commits.
@@ -73,98 +100,240 @@ SignaturePtr signature_now(const Repo& repo) {
     return SignaturePtr(raw);
 }
 
-// The cache of one notes commit, built on first use.
-template <typename Impl> auto& notes_of(Impl& impl, const Oid& notes_commit) {
+// The cache of one notes commit: its tree now, the index of every note on first use of it.
+template <typename Impl> auto& notes_of(Impl& impl, const Oid& notes_commit, bool whole = false) {
     auto [it, added] = impl.notes.try_emplace(notes_commit.hex());
-    if (added) {
-        TreePtr tree = tree_of(impl.repo.get(), notes_commit);
-        index_notes(impl.repo.get(), tree.get(), "", it->second.index, it->second.files);
+    auto& n = it->second;
+    if (added)
+        n.root = tree_of(impl.repo.get(), notes_commit);
+    if (whole && !n.indexed) {
+        index_notes(impl.repo.get(), n.root.get(), "", n.index, n.files);
+        n.indexed = true;
     }
+    return n;
+}
+
+template <typename Impl>
+std::optional<Oid> note_blob(Impl& impl, const Oid& notes_commit, const std::string& key) {
+    auto& n = notes_of(impl, notes_commit);
+    if (n.indexed) {
+        auto it = n.index.find(key);
+        return it == n.index.end() ? std::nullopt : std::optional<Oid>(it->second);
+    }
+    auto [it, added] = n.found.try_emplace(key);
+    if (added)
+        it->second = find_note(impl.repo.get(), n.root.get(), key);
     return it->second;
+}
+
+using BuilderPtr = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>>;
+
+BuilderPtr builder_of(git_repository* repo, const git_tree* base) {
+    git_treebuilder* raw = nullptr;
+    check(git_treebuilder_new(&raw, repo, base), "cannot build a notes tree");
+    return BuilderPtr(raw);
+}
+
+void put(git_treebuilder* b, const std::string& name, const Oid& id, git_filemode_t mode) {
+    git_oid raw = to_raw(id);
+    check(git_treebuilder_insert(nullptr, b, name.c_str(), &raw, mode),
+          "cannot build a notes tree");
+}
+
+// What one fanout folder gets: notes (the rest of the target's name -> blob) and files (name ->
+// blob, nullopt to remove).
+struct FolderEdit {
+    std::map<std::string, Oid> notes;
+    std::map<std::string, std::optional<Oid>> files;
+};
+
+// `base` (may be null) with `edit` applied, following the deeper fanout folders it has; nullopt
+// when nothing is left in it.
+std::optional<Oid> write_folder(git_repository* repo, const git_tree* base,
+                                const FolderEdit& edit) {
+    BuilderPtr b = builder_of(repo, base);
+    std::map<std::string, FolderEdit> deeper;
+    for (const auto& [rest, blob] : edit.notes) {
+        const std::string dir = rest.substr(0, 2);
+        if (base && rest.size() > 2 && is_tree(git_tree_entry_byname(base, dir.c_str())))
+            deeper[dir].notes.emplace(rest.substr(2), blob);
+        else
+            put(b.get(), rest, blob, GIT_FILEMODE_BLOB);
+    }
+    for (const auto& [name, blob] : edit.files) {
+        if (blob)
+            put(b.get(), name, *blob, GIT_FILEMODE_BLOB);
+        else
+            git_treebuilder_remove(b.get(), name.c_str()); // absent already: nothing to do
+    }
+    for (const auto& [dir, inner] : deeper) {
+        TreePtr sub = subtree(repo, git_tree_entry_byname(base, dir.c_str()));
+        if (auto id = write_folder(repo, sub.get(), inner))
+            put(b.get(), dir, *id, GIT_FILEMODE_TREE);
+        else
+            git_treebuilder_remove(b.get(), dir.c_str());
+    }
+    if (git_treebuilder_entrycount(b.get()) == 0)
+        return std::nullopt;
+    git_oid id;
+    check(git_treebuilder_write(&id, b.get()), "cannot write a notes tree");
+    return from_raw(&id);
+}
+
+// The edits of the top tree, by folder: a flat tree's notes and the top-level files whose blob
+// one of its notes annotates move into folders (see Repo::write_notes).
+std::map<std::string, FolderEdit> move_into_folders(git_repository* repo, const git_tree* base,
+                                                    git_treebuilder* top) {
+    std::map<std::string, FolderEdit> folders;
+    std::vector<std::pair<std::string, Oid>> loose;
+    for (std::size_t i = 0; i < git_tree_entrycount(base); ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(base, i);
+        const std::string name = git_tree_entry_name(e);
+        if (!is_blob(e))
+            continue;
+        const Oid id = from_raw(git_tree_entry_id(e));
+        if (name.size() == 40 && all_hex(name)) {
+            folders[name.substr(0, 2)].notes.emplace(name.substr(2), id);
+        } else {
+            loose.emplace_back(name, id);
+        }
+    }
+    for (const auto& [name, id] : loose) {
+        const std::string hex = id.hex();
+        if (folders[hex.substr(0, 2)].notes.count(hex.substr(2)) || find_note(repo, base, hex))
+            folders[hex.substr(0, 2)].files.emplace(name, id);
+    }
+    for (auto& [dir, edit] : folders) {
+        for (const auto& [rest, id] : edit.notes)
+            git_treebuilder_remove(top, (dir + rest).c_str());
+        for (const auto& [name, id] : edit.files)
+            git_treebuilder_remove(top, name.c_str());
+    }
+    return folders;
 }
 
 } // namespace
 
 std::optional<std::string> Repo::read_note(const Oid& notes_commit, const Oid& target,
                                            std::size_t max_bytes) const {
-    auto& n = notes_of(*m_impl, notes_commit);
     const std::string key = target.hex();
-    auto it = n.index.find(key);
-    if (it == n.index.end())
+    auto blob = note_blob(*m_impl, notes_commit, key);
+    if (!blob)
         return std::nullopt;
     if (max_bytes != SIZE_MAX) // checked before the cache: the same note may be read unbounded
-        if (auto size = blob_size(it->second); !size || *size > max_bytes)
+        if (auto size = blob_size(*blob); !size || *size > max_bytes)
             return std::nullopt;
+    auto& n = notes_of(*m_impl, notes_commit);
     if (auto cached = n.read.find(key); cached != n.read.end())
         return cached->second;
-    std::optional<std::string> content = read_blob(it->second);
+    std::optional<std::string> content = read_blob(*blob);
     n.read.emplace(key, content);
     return content;
 }
 
 bool Repo::has_note(const Oid& notes_commit, const Oid& target) const {
-    return notes_of(*m_impl, notes_commit).index.count(target.hex()) > 0;
+    return note_blob(*m_impl, notes_commit, target.hex()).has_value();
 }
 
 Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,
                             std::string_view content) {
-    CommitPtr parent_commit;
-    if (parent) {
-        git_oid raw_parent = to_raw(*parent);
-        git_commit* c = nullptr;
-        check(git_commit_lookup(&c, m_impl->repo.get(), &raw_parent), "cannot read notes commit");
-        parent_commit.reset(c);
+    NotesEdit edit;
+    edit.notes.emplace(target.hex(), std::string(content));
+    std::vector<Oid> parents;
+    if (parent)
+        parents.push_back(*parent);
+    return write_notes(parent, edit, parents, "Notes added by 'git porch'");
+}
+
+namespace {
+
+// The notes tree of `base` (or an empty one) with these notes (target hex -> blob) and files
+// (path -> blob, nullopt removes), laid out as Repo::write_notes says, committed with `parents`.
+Oid commit_notes(const Repo& self, git_repository* repo, const git_tree* base_tree,
+                 const std::map<std::string, Oid>& notes,
+                 const std::map<std::string, std::optional<Oid>>& files,
+                 const std::vector<Oid>& parents, std::string_view message) {
+    BuilderPtr top = builder_of(repo, base_tree);
+    std::map<std::string, FolderEdit> folders;
+    if (base_tree)
+        folders = move_into_folders(repo, base_tree, top.get());
+    for (const auto& [hex, blob] : notes) {
+        if (hex.size() != 40 || !all_hex(hex))
+            throw Error(ErrorKind::fatal, "internal error: a note on '" + hex + "'");
+        folders[hex.substr(0, 2)].notes[hex.substr(2)] = blob;
     }
-    SignaturePtr sig = signature_now(*this);
-    git_oid raw_target = to_raw(target);
-    git_oid out_commit, out_blob;
-    std::string note = str(content);
-    check(git_note_commit_create(&out_commit, &out_blob, m_impl->repo.get(), parent_commit.get(),
-                                 sig.get(), sig.get(), &raw_target, note.c_str(), 1),
-          "cannot write note");
-    return from_raw(&out_commit);
+    for (const auto& [path, blob] : files) {
+        const auto slash = path.find('/');
+        if (slash != std::string::npos)
+            folders[path.substr(0, slash)].files[path.substr(slash + 1)] = blob;
+        else if (blob)
+            put(top.get(), path, *blob, GIT_FILEMODE_BLOB);
+        else
+            git_treebuilder_remove(top.get(), path.c_str());
+    }
+    for (const auto& [dir, folder] : folders) {
+        TreePtr sub =
+            base_tree ? subtree(repo, git_tree_entry_byname(base_tree, dir.c_str())) : nullptr;
+        if (auto id = write_folder(repo, sub.get(), folder))
+            put(top.get(), dir, *id, GIT_FILEMODE_TREE);
+        else
+            git_treebuilder_remove(top.get(), dir.c_str());
+    }
+    git_oid tree_id;
+    check(git_treebuilder_write(&tree_id, top.get()), "cannot write a notes tree");
+    git_tree* raw_tree = nullptr;
+    check(git_tree_lookup(&raw_tree, repo, &tree_id), "cannot read a notes tree");
+    TreePtr tree(raw_tree);
+    std::vector<CommitPtr> owned;
+    std::vector<const git_commit*> parent_ptrs;
+    for (const auto& p : parents) {
+        git_oid raw = to_raw(p);
+        git_commit* c = nullptr;
+        check(git_commit_lookup(&c, repo, &raw), "cannot read notes commit " + p.short_hex());
+        owned.emplace_back(c);
+        parent_ptrs.push_back(c);
+    }
+    SignaturePtr sig = signature_now(self);
+    git_oid out;
+    std::string msg = str(message);
+    check(git_commit_create(&out, repo, nullptr, sig.get(), sig.get(), nullptr, msg.c_str(),
+                            tree.get(), parent_ptrs.size(), parent_ptrs.data()),
+          "cannot write a notes commit");
+    return from_raw(&out);
+}
+
+} // namespace
+
+Oid Repo::write_notes(const std::optional<Oid>& base, const NotesEdit& edit,
+                      const std::vector<Oid>& parents, std::string_view message) {
+    const git_tree* base_tree = base ? notes_of(*m_impl, *base).root.get() : nullptr;
+    std::map<std::string, Oid> notes;
+    for (const auto& [hex, content] : edit.notes)
+        notes.emplace(hex, write_blob(content));
+    std::map<std::string, std::optional<Oid>> files;
+    for (const auto& [path, content] : edit.files) {
+        std::optional<Oid> blob;
+        if (content) {
+            // A file the tree holds already (an anchor, on every write) is not written again.
+            blob = Oid::of_blob(*content);
+            git_tree_entry* e = nullptr;
+            if (!base_tree || git_tree_entry_bypath(&e, base_tree, path.c_str()) != 0 ||
+                from_raw(git_tree_entry_id(e)) != *blob)
+                blob = write_blob(*content);
+            git_tree_entry_free(e);
+        }
+        files.emplace(path, blob);
+    }
+    return commit_notes(*this, m_impl->repo.get(), base_tree, notes, files, parents, message);
 }
 
 std::map<std::string, Oid> Repo::note_entries(const Oid& notes_commit) const {
-    const auto& index = notes_of(*m_impl, notes_commit).index;
+    const auto& index = notes_of(*m_impl, notes_commit, true).index;
     return {index.begin(), index.end()};
 }
 
 std::map<std::string, Oid> Repo::notes_tree_files(const Oid& notes_commit) const {
-    return notes_of(*m_impl, notes_commit).files;
-}
-
-Oid Repo::add_notes_tree_files(const Oid& notes_commit,
-                               const std::map<std::string, std::string>& files,
-                               std::string_view message) {
-    git_oid raw_parent = to_raw(notes_commit);
-    git_commit* c = nullptr;
-    check(git_commit_lookup(&c, m_impl->repo.get(), &raw_parent), "cannot read notes commit");
-    CommitPtr parent(c);
-    TreePtr base = tree_of(m_impl->repo.get(), notes_commit);
-    git_treebuilder* raw_builder = nullptr;
-    check(git_treebuilder_new(&raw_builder, m_impl->repo.get(), base.get()),
-          "cannot build a notes tree");
-    std::unique_ptr<git_treebuilder, decltype(&git_treebuilder_free)> builder(raw_builder,
-                                                                              git_treebuilder_free);
-    for (const auto& [name, content] : files) {
-        git_oid raw = to_raw(write_blob(content));
-        check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &raw, GIT_FILEMODE_BLOB),
-              "cannot build a notes tree");
-    }
-    git_oid tree_id;
-    check(git_treebuilder_write(&tree_id, builder.get()), "cannot write a notes tree");
-    git_tree* raw_tree = nullptr;
-    check(git_tree_lookup(&raw_tree, m_impl->repo.get(), &tree_id), "cannot read a notes tree");
-    TreePtr tree(raw_tree);
-    SignaturePtr sig = signature_now(*this);
-    const git_commit* parents[] = {parent.get()};
-    git_oid out;
-    std::string msg = str(message);
-    check(git_commit_create(&out, m_impl->repo.get(), nullptr, sig.get(), sig.get(), nullptr,
-                            msg.c_str(), tree.get(), 1, parents),
-          "cannot write a notes commit");
-    return from_raw(&out);
+    return notes_of(*m_impl, notes_commit, true).files;
 }
 
 std::optional<std::size_t> Repo::blob_size(const Oid& id) const {
@@ -178,38 +347,7 @@ std::optional<std::size_t> Repo::blob_size(const Oid& id) const {
 
 Oid Repo::write_notes_commit(const std::map<std::string, Oid>& entries,
                              const std::vector<Oid>& parents, std::string_view message) {
-    git_treebuilder* raw_builder = nullptr;
-    check(git_treebuilder_new(&raw_builder, m_impl->repo.get(), nullptr),
-          "cannot build a notes tree");
-    std::unique_ptr<git_treebuilder, decltype(&git_treebuilder_free)> builder(raw_builder,
-                                                                              git_treebuilder_free);
-    for (const auto& [name, blob] : entries) {
-        git_oid raw = to_raw(blob);
-        check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &raw, GIT_FILEMODE_BLOB),
-              "cannot build a notes tree");
-    }
-    git_oid tree_id;
-    check(git_treebuilder_write(&tree_id, builder.get()), "cannot write a notes tree");
-    git_tree* raw_tree = nullptr;
-    check(git_tree_lookup(&raw_tree, m_impl->repo.get(), &tree_id), "cannot read a notes tree");
-    TreePtr tree(raw_tree);
-    std::vector<CommitPtr> owned;
-    std::vector<const git_commit*> parent_ptrs;
-    for (const auto& p : parents) {
-        git_oid raw = to_raw(p);
-        git_commit* c = nullptr;
-        check(git_commit_lookup(&c, m_impl->repo.get(), &raw),
-              "cannot read notes commit " + p.short_hex());
-        owned.emplace_back(c);
-        parent_ptrs.push_back(c);
-    }
-    SignaturePtr sig = signature_now(*this);
-    git_oid out;
-    std::string msg = str(message);
-    check(git_commit_create(&out, m_impl->repo.get(), nullptr, sig.get(), sig.get(), nullptr,
-                            msg.c_str(), tree.get(), parent_ptrs.size(), parent_ptrs.data()),
-          "cannot write a notes commit");
-    return from_raw(&out);
+    return commit_notes(*this, m_impl->repo.get(), nullptr, entries, {}, parents, message);
 }
 
 } // namespace porch::git

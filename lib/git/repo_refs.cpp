@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string_view>
 
@@ -11,6 +12,92 @@ namespace porch::git {
 
 using namespace detail;
 namespace fs = std::filesystem;
+
+namespace {
+
+// porch's notes refs (refs/notes/...) are read here, as files: libgit2 parses every line of
+// packed-refs into a map on the first lookup that finds no loose ref, and packed-refs holds a
+// line per branch: the hooks, which read the notes refs on every commit, would pay for every
+// worker's branch. A loose ref is a file under the common git dir; a packed one a line
+// "<hex> <name>" of packed-refs, found as text. Anything else (a symbolic ref, a line this does
+// not read) goes back to libgit2 (nullopt).
+bool is_notes_ref(std::string_view name) {
+    return name.starts_with("refs/notes/");
+}
+
+// The id in a loose ref's file; nullopt for anything else.
+std::optional<Oid> loose_id(const std::string& text) {
+    if (text.size() < 40 || (text.size() > 40 && text[40] != '\n'))
+        return std::nullopt;
+    return Oid::from_hex(std::string_view(text).substr(0, 40));
+}
+
+// Each packed ref whose name starts with `prefix` (or is `prefix`, with `whole`).
+std::map<std::string, Oid> packed_refs(const fs::path& common, const std::string& prefix,
+                                       bool whole) {
+    std::map<std::string, Oid> out;
+    auto text = read_small_file(common / "packed-refs");
+    if (!text)
+        return out;
+    if (!text->empty() && text->back() != '\n')
+        *text += '\n';
+    const std::string needle = " " + prefix + (whole ? "\n" : "");
+    for (auto pos = text->find(needle); pos != std::string::npos;
+         pos = text->find(needle, pos + 1)) {
+        if (pos < 40 || (pos > 40 && (*text)[pos - 41] != '\n'))
+            continue;
+        const auto end = text->find('\n', pos);
+        auto id = Oid::from_hex(std::string_view(*text).substr(pos - 40, 40));
+        if (id)
+            out.emplace(text->substr(pos + 1, end - pos - 1), *id);
+    }
+    return out;
+}
+
+fs::path common_dir(git_repository* repo) {
+    return fs::path(git_repository_commondir(repo));
+}
+
+// The notes ref `name`: nullopt to ask libgit2, else its id or none.
+std::optional<std::optional<Oid>> notes_ref_target(git_repository* repo, const std::string& name) {
+    const fs::path common = common_dir(repo);
+    if (auto text = read_small_file(common / name)) {
+        if (auto id = loose_id(*text))
+            return std::optional<Oid>(*id);
+        return std::nullopt;
+    }
+    auto packed = packed_refs(common, name, true);
+    auto it = packed.find(name);
+    return it == packed.end() ? std::optional<Oid>() : std::optional<Oid>(it->second);
+}
+
+// The notes refs under `prefix` (ending in '/'): nullopt to ask libgit2.
+std::optional<std::vector<Ref>> notes_refs(git_repository* repo, const std::string& prefix) {
+    const fs::path common = common_dir(repo);
+    std::map<std::string, Oid> found = packed_refs(common, prefix, false);
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(common / prefix, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (!it->is_regular_file(ec) || it->path().extension() == ".lock")
+            continue;
+        const std::string name =
+            prefix + it->path().lexically_relative(common / prefix).generic_string();
+        int valid = 0;
+        if (git_reference_name_is_valid(&valid, name.c_str()) < 0 || !valid)
+            continue;
+        auto text = read_small_file(it->path());
+        auto id = text ? loose_id(*text) : std::nullopt;
+        if (!id)
+            return std::nullopt;
+        found.insert_or_assign(name, *id);
+    }
+    std::vector<Ref> out;
+    for (auto& [name, id] : found)
+        out.push_back({RefName(name), id});
+    return out;
+}
+
+} // namespace
 
 std::optional<RefName> Repo::head_ref() const {
     git_reference* raw = nullptr;
@@ -41,6 +128,9 @@ std::optional<Oid> Repo::resolve_commit(std::string_view rev) const {
 }
 
 std::optional<Oid> Repo::ref_target(const RefName& ref) const {
+    if (is_notes_ref(ref.str()))
+        if (auto id = notes_ref_target(m_impl->repo.get(), ref.str()))
+            return *id;
     git_oid raw;
     int rc = git_reference_name_to_id(&raw, m_impl->repo.get(), ref.str().c_str());
     if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
@@ -85,6 +175,9 @@ bool Repo::ref_exists(const RefName& ref) const {
 }
 
 std::vector<Ref> Repo::refs(std::string_view prefix) const {
+    if (is_notes_ref(prefix) && prefix.ends_with('/'))
+        if (auto found = notes_refs(m_impl->repo.get(), std::string(prefix)))
+            return *found;
     git_reference_iterator* raw_iter = nullptr;
     std::string glob = str(prefix) + "*";
     check(git_reference_iterator_glob_new(&raw_iter, m_impl->repo.get(), glob.c_str()),

@@ -13,9 +13,7 @@ namespace porch::git {
 using namespace detail;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::optional<std::string> read_small_file(const fs::path& path) {
+std::optional<std::string> detail::read_small_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return std::nullopt;
@@ -23,6 +21,8 @@ std::optional<std::string> read_small_file(const fs::path& path) {
     ss << in.rdbuf();
     return ss.str();
 }
+
+namespace {
 
 // Parses the content of a HEAD file: "ref: refs/heads/x\n" or a detached id.
 std::optional<RefName> symbolic_head(const std::optional<std::string>& content) {
@@ -84,11 +84,64 @@ std::vector<Worktree> Repo::worktrees() const {
     return out;
 }
 
+namespace {
+
+using IndexPtr = std::unique_ptr<git_index, Deleter<git_index_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff_free>>;
+
+// The index git commits from: GIT_INDEX_FILE (the temporary index of `git commit -a` or `git
+// commit <paths>`, relative to the hook's folder, where git runs hooks) or the worktree's own.
+IndexPtr commit_index(git_repository* repo) {
+    git_index* raw = nullptr;
+    const char* file = std::getenv("GIT_INDEX_FILE");
+    if (file != nullptr && *file != '\0') {
+        return git_index_open(&raw, fs::absolute(file).c_str()) < 0 ? nullptr : IndexPtr(raw);
+    }
+    return git_repository_index(&raw, repo) < 0 ? nullptr : IndexPtr(raw);
+}
+
+// `git diff --cached --name-only --no-renames` in process, or nullopt when libgit2 cannot read
+// the index (a sparse index, its 'sdir' extension, is refused, never misread).
+std::optional<std::vector<std::string>> staged_in_process(git_repository* repo) {
+    IndexPtr index = commit_index(repo);
+    if (!index)
+        return std::nullopt;
+    TreePtr head;
+    git_object* obj = nullptr;
+    if (git_revparse_single(&obj, repo, "HEAD^{tree}") == 0)
+        head.reset(reinterpret_cast<git_tree*>(obj));
+    else if (!git_repository_head_unborn(repo))
+        return std::nullopt;
+    git_diff* raw = nullptr;
+    if (git_diff_tree_to_index(&raw, repo, head.get(), index.get(), nullptr) < 0)
+        return std::nullopt;
+    DiffPtr diff(raw);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+        const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+        const char* path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+        // `git add -N` stages nothing yet: git diff --cached does not list it.
+        const git_index_entry* e = git_index_get_bypath(index.get(), path, 0);
+        if (e && (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
+            continue;
+        out.emplace_back(path);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+} // namespace
+
 std::vector<std::string> Repo::staged_paths() const {
-    // git reads the index, not libgit2: libgit2 1.5 refuses a sparse index (its 'sdir'
-    // extension, from `git sparse-checkout set --sparse-index`).
+    // In process: the hooks ask on every commit, and a git process costs more than the rest of
+    // the hook. git reads the index when libgit2 1.5 cannot (a sparse index).
     auto dir = workdir();
-    return dir ? git::staged_paths(*dir) : std::vector<std::string>{};
+    if (!dir)
+        return {};
+    if (auto paths = staged_in_process(m_impl->repo.get()))
+        return *paths;
+    return git::staged_paths(*dir);
 }
 
 std::string Repo::operation_in_progress() const {

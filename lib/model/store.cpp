@@ -64,6 +64,35 @@ git::Oid anchor(const std::string& content) {
     return git::Oid::of_blob(content);
 }
 
+// Every notes commit porch writes (events, sync's merges, anchors added) begins so, and holds
+// the anchor of each of its notes: each write adds its own notes' anchors, a merge and a repair
+// all of them. A tree anyone else wrote (`git notes merge`, `git notes prune`, by hand) is
+// checked whole once, by porch's next write; no other write reads other workers' notes.
+constexpr std::string_view written_by_porch = "porch: ";
+
+std::vector<git::Oid> parents_of(const std::optional<git::Oid>& tip) {
+    return tip ? std::vector<git::Oid>{*tip} : std::vector<git::Oid>{};
+}
+
+std::string message_of(std::string_view what) {
+    return std::string(written_by_porch) + std::string(what);
+}
+
+// The note on `content`'s blob set to `lines`, with its anchor beside it.
+void set_note(git::Repo::NotesEdit& edit, const std::string& content, const Lines& lines) {
+    edit.notes[anchor(content).hex()] = note_text(lines);
+    edit.files[anchor_path(content)] = content;
+}
+
+// The anchors the notes tree of `tip` lacks, when porch did not write it.
+void repair_anchors(const git::Repo& repo, const git::RefName& ref,
+                    const std::optional<git::Oid>& tip, git::Repo::NotesEdit& edit) {
+    if (!tip || repo.commit(*tip).message.starts_with(written_by_porch))
+        return;
+    for (auto& [path, content] : missing_anchors(repo, ref, *tip))
+        edit.files.emplace(path, std::move(content));
+}
+
 Lines read_note_lines(const git::Repo& repo, const std::optional<git::Oid>& tip,
                       const git::Oid& target) {
     if (!tip)
@@ -87,9 +116,10 @@ void write_archive(git::Repo& repo, const std::string& worker, const Lines& line
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(archive_ref_name);
         std::size_t n = tip ? archive_count(repo, *tip, worker) + 1 : 1;
-        git::Oid commit = repo.build_note_commit(tip, anchor(archive_anchor_content(worker, n)),
-                                                 note_text(lines));
-        commit = anchored(repo, archive_ref_name, commit);
+        git::Repo::NotesEdit edit;
+        set_note(edit, archive_anchor_content(worker, n), lines);
+        repair_anchors(repo, archive_ref_name, tip, edit);
+        git::Oid commit = repo.write_notes(tip, edit, parents_of(tip), message_of("archive"));
         auto cas = repo.update_ref_cas(archive_ref_name, commit, tip, "porch: archive");
         if (cas == git::CasResult::updated)
             return;
@@ -287,10 +317,14 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
             live.insert(to_line(e));
         }
 
-        std::optional<git::Oid> commit = tip;
-        Lines registry = read_note_lines(repo, tip, registry_anchor);
-        if (worker != session_worker && registry.insert(worker).second)
-            commit = repo.build_note_commit(commit, registry_anchor, note_text(registry));
+        git::Repo::NotesEdit edit;
+        // A worker enters the registry with its first note, so one that has a note is in it:
+        // the registry (a line per worker) is read only for a worker's first event.
+        if (worker != session_worker && !(tip && repo.has_note(*tip, live_anchor))) {
+            Lines registry = read_note_lines(repo, tip, registry_anchor);
+            if (registry.insert(worker).second)
+                set_note(edit, std::string(registry_anchor_content), registry);
+        }
         if (live.size() > compact_threshold) {
             Lines moved = compact(live);
             // A retry after a lost race compacts again: archive only what is not yet archived.
@@ -301,10 +335,12 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
                 archived.insert(moved.begin(), moved.end());
             }
         }
-        commit = repo.build_note_commit(commit, live_anchor, note_text(live));
-        commit = anchored(repo, notes_ref_name, *commit);
+        set_note(edit, anchor_content(worker), live);
+        repair_anchors(repo, notes_ref_name, tip, edit);
+        const git::Oid commit =
+            repo.write_notes(tip, edit, parents_of(tip), message_of(events.front().type));
         auto cas =
-            repo.update_ref_cas(notes_ref_name, *commit, tip, "porch: " + events.front().type);
+            repo.update_ref_cas(notes_ref_name, commit, tip, "porch: " + events.front().type);
         if (cas == git::CasResult::updated)
             return events;
         if (cas == git::CasResult::locked)
@@ -567,6 +603,10 @@ std::string anchor_file_name(std::string_view content) {
     return name;
 }
 
+std::string anchor_path(std::string_view content) {
+    return git::Oid::of_blob(content).hex().substr(0, 2) + "/" + anchor_file_name(content);
+}
+
 namespace {
 
 // The anchors a commit of the live ref can need: the registry's, the session's, and one per
@@ -596,23 +636,36 @@ std::map<std::string, std::string> missing_anchors(const git::Repo& repo, const 
     const auto contents = ref == archive_ref_name ? archive_anchor_contents(repo, commit)
                                                   : live_anchor_contents(repo, commit);
     const auto files = repo.notes_tree_files(commit);
+    auto holds = [&](const std::string& path, const git::Oid& id) {
+        auto it = files.find(path);
+        return it != files.end() && it->second == id;
+    };
     std::map<std::string, std::string> out;
     for (const auto& content : contents) {
         const git::Oid id = anchor(content);
-        if (!repo.has_note(commit, id))
-            continue;
-        auto it = files.find(anchor_file_name(content));
-        if (it == files.end() || it->second != id)
-            out.emplace(anchor_file_name(content), content);
+        // Beside its note, or at the top, where an older porch kept it (moved by the next write).
+        if (repo.has_note(commit, id) && !holds(anchor_path(content), id) &&
+            !holds(anchor_file_name(content), id))
+            out.emplace(anchor_path(content), content);
     }
     return out;
 }
 
+namespace {
+
+git::Oid with_anchors(git::Repo& repo, const git::Oid& commit,
+                      const std::map<std::string, std::string>& missing) {
+    git::Repo::NotesEdit edit;
+    for (const auto& [path, content] : missing)
+        edit.files.emplace(path, content);
+    return repo.write_notes(commit, edit, {commit}, message_of("keep the notes' objects"));
+}
+
+} // namespace
+
 git::Oid anchored(git::Repo& repo, const git::RefName& ref, const git::Oid& commit) {
     auto missing = missing_anchors(repo, ref, commit);
-    if (missing.empty())
-        return commit;
-    return repo.add_notes_tree_files(commit, missing, "porch: keep the notes' objects");
+    return missing.empty() ? commit : with_anchors(repo, commit, missing);
 }
 
 std::size_t unanchored(git::Repo& repo, bool fix) {
@@ -627,8 +680,7 @@ std::size_t unanchored(git::Repo& repo, bool fix) {
                 count += missing.size();
                 break;
             }
-            git::Oid commit =
-                repo.add_notes_tree_files(*tip, missing, "porch: keep the notes' objects");
+            git::Oid commit = with_anchors(repo, *tip, missing);
             if (repo.update_ref_cas(*ref, commit, tip, "porch: keep the notes' objects") ==
                 git::CasResult::updated) {
                 count += missing.size();

@@ -118,13 +118,17 @@ std::vector<std::string> registered_workers(const git::Repo& repo, const NoteSou
 
 // Every note hangs on a blob no commit contains ("porch worker task-1\n"): `git notes prune`
 // deletes the notes whose object is missing, and `git gc` deletes objects nothing reaches. So
-// each notes tree also holds those blobs, as top-level files beside the notes (git's notes
-// commands keep such entries as they are): they exist, stay reachable from the notes ref, and
-// travel with it to every clone. Every write keeps them; doctor --fix repairs older stores.
+// each notes tree also holds those blobs, as files beside the notes (git's notes commands keep
+// such entries as they are): they exist, stay reachable from the notes ref, and travel with it
+// to every clone. Every write adds the anchors of the notes it writes, beside them in their
+// fanout folder; the first write on a tree porch did not write (git notes merge, an older
+// porch) adds all that are missing; doctor --fix repairs older stores.
 //
 // The file name of an anchor: "porch worker task-1\n" -> "porch-worker-task-1" (never a note's
-// hex name).
+// hex name), and its path: in the fanout folder of its note, "<2 hex>/porch-worker-task-1".
+// An older porch kept them at the top of the tree; they still count there.
 std::string anchor_file_name(std::string_view content);
+std::string anchor_path(std::string_view content);
 // The anchors `commit`, a commit of `ref`, lacks for the notes it holds: file name -> content.
 std::map<std::string, std::string> missing_anchors(const git::Repo& repo, const git::RefName& ref,
                                                    const git::Oid& commit);

@@ -26,11 +26,12 @@ maintain() {
         git -C "$dir" notes --ref="$ref" prune
     done
 }
-# strip <dir> <ref>: the ref's tree as an older porch wrote it: notes only.
+# strip <dir> <ref>: the ref's tree as an older porch wrote it: flat, notes only.
 strip() {
     local tip tree
     tip=$(git -C "$1" rev-parse "$2")
-    tree=$(git -C "$1" ls-tree "$tip" | grep -E $'\t[0-9a-f]{40}$' | git -C "$1" mktree)
+    tree=$(git -C "$1" ls-tree -r "$tip" | grep -E $'\t[0-9a-f]{2}/?[0-9a-f]{38}$' |
+        sed -E $'s#\t([0-9a-f]{2})/#\t\\1#' | git -C "$1" mktree)
     git -C "$1" update-ref "$2" "$(git -C "$1" commit-tree -p "$tip" -m old "$tree")"
 }
 
@@ -109,7 +110,7 @@ maintain . porch porch-archive
 assert_eq "$before" "$(events .)" "item 9: after git notes merge, git notes prune and gc keep every event"
 assert_eq "src/web" "$(scope . task-2)" "item 9: after git notes merge, the other clone's worker keeps its scope"
 git -C worktrees/task-1-api commit -q --allow-empty -m "[CHECKPOINT] after the merge"
-assert_contains "$(git ls-tree --name-only refs/notes/porch)" "porch-worker-task-2" \
+assert_contains "$(git ls-tree -r --name-only refs/notes/porch)" "porch-worker-task-2" \
     "item 9: porch's next write puts the other clone's anchor in the notes tree"
 
 finish
