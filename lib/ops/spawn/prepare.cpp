@@ -229,13 +229,17 @@ CopyPlan plan_copies(const model::Context& ctx) {
     const fs::path root(*ctx.root);
     Planner planner(root);
     for (const auto& pattern : cfg.worktree_copy) {
+        // The matches are copied out before any is checked: a refused entry throws, and the
+        // glob's memory must not go with it.
+        std::vector<fs::path> matches;
         glob_t g{};
         const std::string full = (root / pattern).string();
         if (glob(full.c_str(), GLOB_NOSORT, nullptr, &g) == 0)
             for (std::size_t i = 0; i < g.gl_pathc; ++i)
-                planner.add("worktree.copy", pattern,
-                            fs::path(g.gl_pathv[i]).lexically_relative(root));
+                matches.push_back(fs::path(g.gl_pathv[i]).lexically_relative(root));
         globfree(&g);
+        for (const auto& match : matches)
+            planner.add("worktree.copy", pattern, match);
     }
     for (const auto& folder : cfg.worktree_clone)
         planner.add("worktree.clone", folder, fs::path(folder).lexically_normal());
