@@ -251,6 +251,9 @@ private:
     int once(Env& env, const std::string& only) const {
         if (m_fetch)
             sync::fetch_all(*env.ctx);
+        std::optional<ops::WorktreeReads> reads;
+        if (!m_no_worktrees && !m_porcelain)
+            reads.emplace(*env.ctx, only);
         auto report = model::collect_status(*env.ctx, only);
         if (m_local)
             std::erase_if(report.workers, [](const auto& w) { return !w.local; });
@@ -258,8 +261,8 @@ private:
             throw model::no_worker(*env.ctx, only, "", "list workers with: git porch status");
         std::int64_t now = std::time(nullptr);
         std::optional<ops::WorktreeStates> worktrees;
-        if (!m_no_worktrees && !m_porcelain)
-            worktrees = ops::read_worktree_states(*env.ctx, report);
+        if (reads)
+            worktrees = reads->finish(*env.ctx, report);
         std::vector<ops::Alert> alerts;
         if (!m_no_alerts && !m_porcelain)
             alerts = ops::collect_alerts(*env.ctx, report, now,

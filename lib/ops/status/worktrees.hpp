@@ -7,9 +7,11 @@
 #include "model/worker.hpp"
 
 #include <cstddef>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace porch::ops {
 
@@ -27,5 +29,18 @@ constexpr std::size_t worktree_jobs = 8;
 
 // Reads every local worker's worktree of `report`, several at once.
 WorktreeStates read_worktree_states(const model::Context& ctx, const model::StatusReport& report);
+
+// Reading the worktrees is most of status's time, in git processes that leave the cores partly
+// idle: started before the report is collected (for the workers `only` names, or all), they
+// overlap with it. finish() reads any the start missed. Waits for the reads when destroyed.
+class WorktreeReads {
+public:
+    WorktreeReads(const model::Context& ctx, const std::string& only);
+    WorktreeStates finish(const model::Context& ctx, const model::StatusReport& report);
+
+private:
+    std::vector<std::string> m_dirs;
+    std::future<std::vector<std::optional<git::WorktreeReading>>> m_readings;
+};
 
 } // namespace porch::ops
