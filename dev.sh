@@ -66,7 +66,9 @@ fuzz_target() {
 fuzz() {
   local seconds=${PORCH_FUZZ_SECONDS:-20} dir="$build_dir-fuzz" t bin running=0 failed=0
   [ "$seconds" = 0 ] && return 0
+  # Line tables only: a crash's stack trace keeps its lines, at a fraction of -g's compile time.
   CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
     -DPORCH_FUZZ=ON -DPORCH_BUILD_TESTS=OFF >/dev/null
   cmake --build "$dir" --target fuzz_message fuzz_event fuzz_config fuzz_plan fuzz_import
   bin=$(cd "$dir" && pwd)/tests/fuzz
