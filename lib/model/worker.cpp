@@ -163,20 +163,6 @@ private:
     }
 };
 
-// Whether `tip` is in the base's history since `since`: a walk of the base's new commits only
-// (bounded; beyond the bound git's own ancestry test decides).
-bool merged_into(const git::Repo& repo, const git::Oid& base, const git::Oid& since,
-                 const git::Oid& tip) {
-    constexpr std::size_t bound = 20000;
-    std::size_t seen = 0;
-    bool found = false;
-    repo.walk(base, since, [&](const git::Commit& c) {
-        found = c.id == tip;
-        return !found && ++seen < bound;
-    });
-    return found || (seen >= bound && repo.is_ancestor(tip, base));
-}
-
 // The newest verdict of each check and the clock of the newest retry, read from QA's events.
 struct Verdicts {
     std::map<std::string, NewestVerdict> newest;
@@ -449,13 +435,17 @@ Stops count_ahead(const Context& ctx, const ViewBase& vb, const git::Oid& tip,
         // The base has not moved since the worker started: the count recorded with the tip is
         // exact, and no history is walked.
         w.commits_ahead = *recorded_ahead;
-    } else if (base && w.spawn_base && merged_into(ctx.repo, *base, *w.spawn_base, tip)) {
-        w.commits_ahead = 0; // integrated: the base's new commits include the tip
-    } else if (base && !ctx.repo.is_ancestor(tip, *base)) {
-        w.commits_ahead = ctx.repo.count_ahead(tip, *base);
-        stops.joins_base = ctx.repo.merge_base(tip, *base);
-        if (!stops.base)
-            stops.base = stops.joins_base;
+    } else if (base) {
+        // One merge base answers both questions (each a walk of the base's new commits): the
+        // tip is in the base's history (integrated, or nothing of its own yet) when it is the
+        // merge base itself; otherwise the walk for the state stops there.
+        auto joins = ctx.repo.merge_base(tip, *base);
+        if (joins != tip) {
+            w.commits_ahead = ctx.repo.count_ahead(tip, *base);
+            stops.joins_base = joins;
+            if (!stops.base)
+                stops.base = joins;
+        }
     }
     return stops;
 }
