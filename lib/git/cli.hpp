@@ -37,11 +37,9 @@ struct WorktreeReading {
     std::size_t untracked = 0;      // untracked paths; an untracked folder counts once
     std::vector<std::string> paths; // all of them, in git's order (a folder ends in '/')
 };
-// Reads the worktree at `dir` as `git status` does (sparse checkouts, the untracked cache and
-// fsmonitor honoured; ignored files and what the sparse checkout leaves out are not work).
-// nullopt when git cannot look.
-std::optional<WorktreeReading> read_worktree(const std::string& dir);
-// read_worktree for each of `dirs`, with up to `jobs` git processes at once; in `dirs`' order.
+// Reads each worktree of `dirs` as `git status` does (sparse checkouts, the untracked cache and
+// fsmonitor honoured; ignored files and what the sparse checkout leaves out are not work), with
+// up to `jobs` git processes at once; in `dirs`' order, nullopt where git cannot look.
 std::vector<std::optional<WorktreeReading>> read_worktrees(const std::vector<std::string>& dirs,
                                                            std::size_t jobs);
 // Uncommitted changes to tracked files only (untracked files do not count).
