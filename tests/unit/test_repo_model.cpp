@@ -198,6 +198,38 @@ TEST_CASE("wanted_settings and ensure_excluded", "[setup]") {
     CHECK(read_text(repo.path() / ".git/info/exclude").ends_with("/worktrees/\n"));
 }
 
+TEST_CASE("the worktree list, read from git's administrative files", "[git]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    repo.git({"worktree", "add", "-q", "-b", "one", "wt/one"});
+    repo.git({"worktree", "add", "-q", "--detach", "wt/two"});
+    repo.git({"worktree", "add", "-q", "-b", "three", "wt/three"});
+    repo.git({"worktree", "lock", "wt/two"});
+    fs::remove_all(repo.path() / "wt/three");
+    // As git 2.48's worktree.useRelativePaths writes it: relative to the administrative folder.
+    const fs::path admin = repo.path() / ".git/worktrees/one";
+    std::ofstream(admin / "gitdir", std::ios::trunc) << "../../../wt/one/.git\n";
+    // Not a worktree for git: no HEAD.
+    fs::create_directories(repo.path() / ".git/worktrees/half");
+    std::ofstream(repo.path() / ".git/worktrees/half/gitdir") << "/nowhere/.git\n";
+    std::ofstream(repo.path() / ".git/worktrees/half/commondir") << "../..\n";
+
+    const auto wts = repo.context().repo.worktrees();
+    REQUIRE(wts.size() == 4);
+    CHECK(wts[0].is_main);
+    CHECK(wts[0].path == repo.path().string());
+    CHECK(wts[1].name == "one");
+    CHECK(wts[1].path == (repo.path() / "wt/one").string());
+    CHECK(wts[1].head == git::RefName("refs/heads/one"));
+    CHECK_FALSE(wts[1].missing);
+    CHECK(wts[2].name == "three");
+    CHECK(wts[2].missing);
+    CHECK(wts[3].name == "two");
+    CHECK(wts[3].locked);
+    CHECK_FALSE(wts[3].head);
+    CHECK_FALSE(wts[1].locked);
+}
+
 TEST_CASE("dirty_paths: uncommitted and untracked work, as git status sees it", "[git]") {
     RepoFixture repo;
     repo.commit("Initial commit",
