@@ -69,6 +69,20 @@ def timed(fn, rounds, warm=False):
     return median_ms(samples)
 
 
+def timed_side_by_side(fns, rounds):
+    """Median milliseconds of each of `fns` (name -> callable), called in turn round after round
+    after one uncounted call each: a drift of the machine's speed reaches all of them alike."""
+    for fn in fns.values():
+        fn()
+    samples = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
+    return {name: median_ms(s) for name, s in samples.items()}
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths)))

@@ -13,7 +13,7 @@ usage: bench/status_worktrees.py [path/to/git-porch] [--files N] [--commits N]
 import argparse
 from concurrent.futures import ThreadPoolExecutor
 
-from common import Sandbox, find_binary, table, timed
+from common import Sandbox, find_binary, table, timed_side_by_side
 
 JOBS = 8  # git status processes at once, as status itself runs them
 FLOOR = f"git status --porcelain in every worktree, {JOBS} at once"
@@ -73,14 +73,13 @@ def git_status_all(box, paths):
 def measure(box, repo, rounds):
     porch = lambda *flags: (lambda: box.run(["git", "porch", "status", *flags], cwd=repo))
     paths = worktrees(box, repo)
-    return {
-        "status": timed(porch(), rounds, warm=True),
-        "status --no-worktrees": timed(porch("--no-worktrees"), rounds, warm=True),
-        "status --no-alerts": timed(porch("--no-alerts"), rounds, warm=True),
-        "status --no-alerts --no-worktrees": timed(porch("--no-alerts", "--no-worktrees"),
-                                                   rounds, warm=True),
-        FLOOR: timed(lambda: git_status_all(box, paths), rounds, warm=True),
-    }
+    return timed_side_by_side({
+        "status": porch(),
+        "status --no-worktrees": porch("--no-worktrees"),
+        "status --no-alerts": porch("--no-alerts"),
+        "status --no-alerts --no-worktrees": porch("--no-alerts", "--no-worktrees"),
+        FLOOR: lambda: git_status_all(box, paths),
+    }, rounds)
 
 
 def main():
