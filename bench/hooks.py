@@ -6,9 +6,10 @@ medians, their ratio, and the time porch adds (hooked minus bare).
 Targets: at most 2x a bare commit at every size, and what porch adds at the largest size within
 1.2x of what it adds at the smallest: a worker's commit must not pay for the size of the team.
 CPU time (the commit and its hooks) is printed beside wall time: on a shared machine it moves
-less.
+less. The hooks are direct (links to git-porch, as a git-porch installed in /usr/bin gets
+them); --shims measures the shell shims instead (a git-porch elsewhere).
 
-usage: bench/hooks.py [path/to/git-porch] [--commits N] [--workers 5,100,1000]
+usage: bench/hooks.py [path/to/git-porch] [--commits N] [--workers 5,100,1000] [--shims]
 """
 import argparse
 import os
@@ -58,10 +59,13 @@ def main():
     ap.add_argument("binary", nargs="?")
     ap.add_argument("--commits", type=int, default=40)
     ap.add_argument("--workers", default="5,100,1000")
+    ap.add_argument("--shims", action="store_true", help="hooks as shell shims, not links")
     args = ap.parse_args()
     sizes = [int(n) for n in args.workers.split(",")]
     box = Sandbox(find_binary(args.binary))
     try:
+        box.run(["git", "config", "--global", "porch.directHooks",
+                 "false" if args.shims else "true"])
         worktrees = {n: generate(box, box.dir / f"r{n}", n) for n in sizes}
         hooked = {n: [] for n in sizes}
         bare = {n: [] for n in sizes}
@@ -90,7 +94,8 @@ def main():
             added[n], ratios[n], added_cpu[n] = h - b, h / b, hc - bc
             rows.append([f"{n:,}", f"{b:.1f} ms", f"{h:.1f} ms", f"{h / b:.2f}x", f"{h - b:.1f} ms",
                          f"{bc:.1f} ms", f"{hc:.1f} ms", f"{hc - bc:.1f} ms"])
-        print(f"git commit in a worker worktree, {args.commits} commits each side and size, medians:")
+        print(f"git commit in a worker worktree, {args.commits} commits each side and size, "
+              f"hooks {'as shims' if args.shims else 'direct'}, medians:")
         table(rows, ["workers", "bare", "hooked", "ratio", "added", "cpu bare", "cpu hooked",
                      "cpu added"])
         worst = max(ratios.values())

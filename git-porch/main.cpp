@@ -1,6 +1,7 @@
 // git-porch: the front end. Parses the command line, opens the repository for the commands
 // that need one, and turns porch::Error into git's messages and exit codes.
 #include "command.hpp"
+#include "model/hook_files.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
 
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -87,8 +89,23 @@ void print_error(const Error& e) {
     }
 }
 
+// The hook this binary runs as when a hook file is a link to it (a direct hook, see
+// lib/model/hook_files.cpp): git runs it by the hook's path, pre-commit by <name>.legacy once
+// it has taken the hook's place.
+std::optional<std::string_view> run_as_hook(const char* argv0) {
+    std::string name = std::filesystem::path(argv0).filename().string();
+    if (name.ends_with(".legacy"))
+        name.resize(name.size() - std::string_view(".legacy").size());
+    for (auto hook : hooks::hook_names)
+        if (name == hook)
+            return hook;
+    return std::nullopt;
+}
+
 int run(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (auto hook = argc > 0 ? run_as_hook(argv[0]) : std::nullopt)
+        args.insert(args.begin(), {"hook", std::string(*hook)});
     if (args.empty()) {
         std::cerr << top_usage();
         return exit_usage;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -28,7 +29,7 @@ std::string read_file(const fs::path& path) {
     return ss.str();
 }
 
-bool is_ours(const fs::path& path) {
+bool is_shim(const fs::path& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         return false;
@@ -37,6 +38,21 @@ bool is_ours(const fs::path& path) {
     std::getline(in, first);
     std::getline(in, second);
     return second.starts_with(marker);
+}
+
+// A direct hook: a symbolic link to git-porch, which knows the hook by the name it is run as.
+std::optional<fs::path> direct_target(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(path, ec)))
+        return std::nullopt;
+    fs::path target = fs::read_symlink(path, ec);
+    if (ec || target.filename() != "git-porch")
+        return std::nullopt;
+    return target;
+}
+
+bool is_ours(const fs::path& path) {
+    return is_shim(path) || direct_target(path).has_value();
 }
 
 bool present(const fs::path& p) {
@@ -74,6 +90,7 @@ struct Where {
     std::string hooks_path_setting; // core.hooksPath as configured, empty when unset
     fs::path root;                  // this worktree's root
     fs::path own;                   // the repository's own hooks folder, <common dir>/hooks
+    std::optional<bool> direct;     // porch.directHooks, when set
 };
 
 Where locate_hooks(const std::string& cwd) {
@@ -99,7 +116,70 @@ Where locate_hooks(const std::string& cwd) {
         while (!w.hooks_path_setting.empty() && w.hooks_path_setting.back() == '\n')
             w.hooks_path_setting.pop_back();
     }
+    auto direct = git::run({"config", "--type=bool", "--get", "porch.directHooks"}, opts);
+    if (direct.ok())
+        w.direct = util::trim(direct.out) == "true";
+    else if (direct.exit_code != 1) // 1: unset
+        throw Error(ErrorKind::fatal,
+                    "porch.directHooks is not a boolean: " + direct.last_error_line(),
+                    "git config porch.directHooks true (or false, or --unset it)");
     return w;
+}
+
+// Whether porch's `name` hook is a link to `binary` rather than a shim: it spares the commit a
+// shell, but a link left behind when the binary moves makes git skip the hook, where a shim
+// still finds git-porch on PATH. So by default only for a binary in a folder a package manager
+// or `make install` keeps it in, and only in the repository's own hooks folder (one named by
+// core.hooksPath may be shared or committed); porch.directHooks decides otherwise. A hook to
+// chain needs the shim, which runs it first.
+bool wants_direct(const Where& w, std::string_view name, const std::string& binary) {
+    const fs::path chained = w.dir / (std::string(name) + std::string(chained_suffix));
+    std::error_code ec;
+    if (binary.empty() || fs::exists(fs::symlink_status(chained, ec)))
+        return false;
+    if (w.direct)
+        return *w.direct;
+    if (!w.hooks_path_setting.empty())
+        return false;
+    const std::string folder = fs::path(binary).parent_path().string();
+    for (const char* kept :
+         {"/usr/bin", "/bin", "/usr/local/bin", "/usr/lib/git-core", "/usr/libexec/git-core"})
+        if (folder == kept)
+            return true;
+    return false;
+}
+
+// Whether the hook file is what install would write now.
+bool up_to_date(const Where& w, std::string_view name, const std::string& binary) {
+    const fs::path hook = w.dir / std::string(name);
+    if (wants_direct(w, name, binary)) {
+        auto target = direct_target(hook);
+        return target && *target == fs::path(binary);
+    }
+    return is_shim(hook) && read_file(hook) == shim_text(name, binary);
+}
+
+// Makes `hook` a link to `binary`, through a temporary link and a rename.
+void write_link(const fs::path& hook, const std::string& binary) {
+    fs::path tmp = hook;
+    tmp += ".porch-tmp";
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    fs::create_symlink(binary, tmp, ec);
+    if (ec || ::rename(tmp.c_str(), hook.c_str()) != 0) {
+        const std::string why = ec ? ec.message() : std::strerror(errno);
+        fs::remove(tmp, ec);
+        throw Error(ErrorKind::fatal, "cannot install " + hook.string() + ": " + why);
+    }
+}
+
+// Writes porch's `name` hook as install wants it now.
+void write_hook(const Where& w, std::string_view name, const std::string& binary) {
+    const fs::path hook = w.dir / std::string(name);
+    if (wants_direct(w, name, binary))
+        write_link(hook, binary);
+    else
+        write_executable(hook, shim_text(name, binary));
 }
 
 enum class Manager { none, husky, lefthook, pre_commit };
@@ -268,7 +348,7 @@ HookInfo inspect(const Where& w, const Managers& m, std::string_view name,
     }
     if (is_ours(hook)) {
         info.state = present(chained) ? State::chained : State::ours;
-        info.shim_outdated = !binary.empty() && read_file(hook) != shim_text(name, binary);
+        info.shim_outdated = !binary.empty() && !up_to_date(w, name, binary);
         // Our shim calls a manager's hook that runs porch too.
         Manager chained_manager = script_manager(chained);
         info.runs_twice = chained_manager != Manager::none &&
@@ -387,10 +467,9 @@ void remove_leftovers(const Where& w, std::string_view name, Report& report) {
 void chain(const Where& w, std::string_view name, const std::string& binary, Report& report) {
     fs::path hook = w.dir / std::string(name);
     fs::path chained = w.dir / (std::string(name) + std::string(chained_suffix));
-    std::string shim = shim_text(name, binary);
     if (is_ours(hook)) {
-        if (read_file(hook) != shim) {
-            write_executable(hook, shim);
+        if (!up_to_date(w, name, binary)) {
+            write_hook(w, name, binary);
             report.actions.push_back("updated " + std::string(name));
         }
     } else if (present(hook)) {
@@ -403,7 +482,7 @@ void chain(const Where& w, std::string_view name, const std::string& binary, Rep
         // call it first from the shim.
         rename_or_fail(hook, chained);
         try {
-            write_executable(hook, shim);
+            write_executable(hook, shim_text(name, binary));
         } catch (...) {
             rename_or_fail(chained, hook);
             throw;
@@ -411,7 +490,7 @@ void chain(const Where& w, std::string_view name, const std::string& binary, Rep
         report.actions.push_back("installed " + std::string(name) + " (your hook is kept as " +
                                  chained.filename().string() + " and still runs first)");
     } else {
-        write_executable(hook, shim);
+        write_hook(w, name, binary);
         report.actions.push_back("installed " + std::string(name));
     }
 }

@@ -457,6 +457,84 @@ assert_contains "$OUT" "updated commit-msg" "install rewrites the shims for this
 assert_contains "$(cat .git/hooks/commit-msg)" "'$PORCH_BIN' hook commit-msg" "the shim names this binary again"
 cd "$T"
 
+# --- direct hooks: links to git-porch, no shell on the commit path --------------------------------
+new_repo d
+cd d
+git config porch.directHooks true
+expect_ok porch init
+dcommon=$T/d/.git/hooks
+for h in "${HOOKS[@]}"; do
+    assert_true "$h is a symbolic link" test -L "$dcommon/$h"
+    assert_eq "$PORCH_BIN" "$(readlink "$dcommon/$h")" "$h links to this git-porch"
+done
+expect_ok porch hooks status --json
+assert_json "$OUT" '[(h["state"], h["outdated"]) for h in d["hooks"]]' \
+    '[["installed",false],["installed",false],["installed",false]]' "direct hooks are installed and current"
+git add .porch.toml && commit "Add porch settings"
+expect_ok porch spawn 1 direct
+cd worktrees/task-1-direct
+try_commit "no tag, direct"
+assert_ne 0 "$RC" "a direct commit-msg hook refuses a worker's bad message"
+assert_contains "$ERR" "commit rejected (task-1)" "the refusal comes from porch, run by the hook's name"
+try_commit "[CHECKPOINT] direct hooks work"
+assert_eq 0 "$RC" "a good message passes: $ERR"
+assert_eq "" "$ERR" "nothing on stderr"
+assert_eq "[CHECKPOINT] direct hooks work" "$(recorded task-1)" "post-commit recorded the commit"
+# pre-commit (the tool) keeps the hook it replaces as <name>.legacy and runs it by that name.
+printf '[CHECKPOINT] run as legacy\n' >"$T/legacy-msg"
+ln -s "$PORCH_BIN" "$T/commit-msg.legacy"
+run "$T/commit-msg.legacy" "$T/legacy-msg"
+assert_eq 0 "$RC" "run as commit-msg.legacy, git-porch checks the message: $ERR"
+printf 'no tag\n' >"$T/legacy-msg"
+run "$T/commit-msg.legacy" "$T/legacy-msg"
+assert_eq 1 "$RC" "and refuses a bad one"
+cd "$T/d"
+# Idempotent; a foreign hook to chain needs the shim, which runs it first.
+expect_ok porch hooks install
+assert_eq "nothing to do" "$OUT" "installing direct hooks again changes nothing"
+rm "$dcommon/post-merge"
+printf '#!/bin/sh\necho merged >>"%s"\n' "$T/d.merge.log" >"$dcommon/post-merge"
+chmod +x "$dcommon/post-merge"
+expect_ok porch hooks install
+assert_true "a hook chaining the user's is a shim" test -f "$dcommon/post-merge" -a ! -L "$dcommon/post-merge"
+assert_true "the user's hook is kept" test -f "$dcommon/post-merge.porch-chained"
+# Switched off: install writes shims in place of the links.
+git config porch.directHooks false
+expect_ok porch hooks status
+assert_contains "$OUT" "  commit-msg   installed (outdated: run git porch hooks install)" \
+    "with porch.directHooks false a link is outdated"
+expect_ok porch hooks install
+assert_contains "$OUT" "updated commit-msg" "install replaces the link"
+assert_contains "$(sed -n 2p "$dcommon/commit-msg")" "# git-porch hook shim v1 (commit-msg)" "by the shim"
+git config porch.directHooks true
+expect_ok porch hooks install
+assert_true "and back to a link" test -L "$dcommon/commit-msg"
+# The binary moved: git would skip a dangling link's hook; status and doctor tell and repair.
+cp "$PORCH_BIN" "$T/moved-git-porch" && mkdir -p "$T/moved" && mv "$T/moved-git-porch" "$T/moved/git-porch"
+run "$T/moved/git-porch" hooks install
+assert_eq 0 "$RC" "install from another binary: $ERR"
+assert_eq "$T/moved/git-porch" "$(readlink "$dcommon/commit-msg")" "the links follow the installing binary"
+rm -rf "$T/moved"
+expect_ok porch hooks status --json
+assert_json "$OUT" '[h["outdated"] for h in d["hooks"]]' '[true,true,true]' \
+    "links to a binary that is gone are outdated"
+run porch doctor --fix
+assert_contains "$OUT$ERR" "commit-msg" "doctor names the dangling hooks"
+assert_eq "$PORCH_BIN" "$(readlink "$dcommon/commit-msg")" "doctor --fix links them to this binary again"
+# A setting git cannot read as a boolean is refused, naming the fix.
+git config porch.directHooks maybe
+expect_fail 128 "porch.directHooks is not a boolean" -- porch hooks install
+assert_contains "$ERR" "git config porch.directHooks true" "with the command to fix it"
+git config porch.directHooks true
+# uninstall takes the links away and restores the chained hook.
+expect_ok porch hooks uninstall
+for h in "${HOOKS[@]}"; do
+    assert_false "$h link removed" test -L "$dcommon/$h"
+done
+assert_true "the user's post-merge is back" test -f "$dcommon/post-merge" -a ! -e "$dcommon/post-merge.porch-chained"
+rm -f "$T/commit-msg.legacy"
+cd "$T"
+
 # --- no hook needs a terminal or reads standard input ---------------------------------------------
 new_repo tty
 cd tty
