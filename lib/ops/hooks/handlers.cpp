@@ -27,10 +27,10 @@ namespace {
 
 constexpr std::string_view spawned_needle = "\"type\":\"spawned\"";
 
-// The scope of the spawn that counts for the worker on `branch` (see spawn_that_counts).
-std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker,
-                                        const std::string& branch) {
-    const auto events = store::read_matching(repo, worker, spawned_needle);
+// The scope of the spawn that counts for the worker on `branch` (see spawn_that_counts), of
+// the worker's spawned `events`.
+std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& branch,
+                                        const std::vector<store::Event>& events) {
     std::vector<const store::Event*> spawns;
     for (const auto& e : events)
         if (model::type_of(e) == model::EventType::spawned)
@@ -38,6 +38,11 @@ std::vector<std::string> declared_scope(const git::Repo& repo, const std::string
     const auto* spawned =
         model::spawn_that_counts(spawns, branch, repo.config_string("porch.cloneId").value_or(""));
     return spawned ? model::SpawnedEvent::decode(*spawned).scope : std::vector<std::string>{};
+}
+
+std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker,
+                                        const std::string& branch) {
+    return declared_scope(repo, branch, store::read_matching(repo, worker, spawned_needle));
 }
 
 // Whether `commit` is on some remote's copy of the branch HEAD is on: a fast-forward to it (git
@@ -420,6 +425,7 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         // on every commit.
         std::unordered_map<std::string, std::size_t> known;
         std::optional<git::Oid> base;
+        std::vector<store::Event> spawns; // for the scope, from the same read
         for (const auto& line : store::read_lines(ctx.repo, worker)) {
             std::string_view type, id, ahead, spawn_base;
             for (const auto& f : store::scan_fields(line)) {
@@ -432,9 +438,11 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
                 else if (f.key == "base")
                     spawn_base = f.value;
             }
-            if (type == "spawned")
+            if (type == "spawned") {
                 base = git::Oid::from_hex(spawn_base);
-            else if (type == "commit" && !id.empty())
+                if (auto e = store::from_line(line); e && e->worker == worker)
+                    spawns.push_back(std::move(*e));
+            } else if (type == "commit" && !id.empty())
                 if (auto n = util::parse_count(ahead))
                     known[std::string(id)] = *n;
         }
@@ -454,7 +462,7 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         store::Event event = model::commit_event(
             worker, commit, "hook", model::ahead_after(ctx.repo, commit, known, base),
             model::paths_outside(ctx.repo, commit,
-                                 declared_scope(ctx.repo, worker, where.head_branch)));
+                                 declared_scope(ctx.repo, where.head_branch, spawns)));
         store::append(ctx.repo, std::move(event));
         return {};
     } catch (const std::exception& e) {
