@@ -1,8 +1,10 @@
 // String helpers: util/text.
+#include "util/random.hpp"
 #include "util/text.hpp"
 
 #include <catch2/catch.hpp>
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -245,4 +247,20 @@ TEST_CASE("plural adds an s unless the count is 1", "[text]") {
     CHECK(plural(0, "commit") == "0 commits");
     CHECK(plural(1, "commit") == "1 commit");
     CHECK(plural(2, "path") == "2 paths");
+}
+
+TEST_CASE("random_hex: hex digits from the kernel, never repeating in practice", "[random]") {
+    std::set<std::string> seen;
+    for (int i = 0; i < 2000; ++i) {
+        const std::string id = random_hex(16);
+        REQUIRE(id.size() == 32);
+        CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+        seen.insert(id);
+    }
+    CHECK(seen.size() == 2000);
+    CHECK(random_hex(0).empty());
+    for (int i = 0; i < 100; ++i) {
+        const int n = random_int(3, 5);
+        CHECK((n >= 3 && n <= 5));
+    }
 }
