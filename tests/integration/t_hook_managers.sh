@@ -269,6 +269,27 @@ if ((HAVE_PRE_COMMIT)); then
     cd worktrees/task-1-pc
     try_commit "item 11: untagged after uninstall"
     assert_eq 0 "$RC" "item 11: after hooks uninstall porch no longer enforces: $ERR"
+    # Direct hooks (links to git-porch): pre-commit keeps the link as commit-msg.legacy, and
+    # git-porch run by that name is porch's commit-msg.
+    cd "$T"
+    new_repo pcd
+    cd pcd
+    git config porch.directHooks true
+    expect_ok porch init -q
+    git add .porch.toml && commit "Add porch settings"
+    printf 'repos: []\n' >.pre-commit-config.yaml
+    git add .pre-commit-config.yaml && commit "Add pre-commit"
+    run pre-commit install "${PC_TYPES[@]}"
+    assert_eq 0 "$RC" "test setup: pre-commit install over direct hooks: $ERR"
+    assert_eq "$PORCH_BIN" "$(readlink .git/hooks/commit-msg.legacy)" \
+        "item 11, direct: pre-commit kept porch's link as commit-msg.legacy"
+    run porch hooks status
+    assert_contains "$OUT" "  commit-msg   run by commit-msg.legacy (kept by pre-commit)" \
+        "item 11, direct: status says porch runs through the .legacy link"
+    expect_ok porch spawn 1 pcd
+    enforced "item 11, direct" task-1 worktrees/task-1-pcd
+    expect_ok porch hooks uninstall
+    assert_false "item 11, direct: uninstall removes the .legacy link" test -e .git/hooks/commit-msg.legacy
     cd "$T/pc"
     rm -rf .git/hooks && cp -a "$T/pc-hooks" .git/hooks
     # Following the advice: after `pre-commit install -f`, git porch hooks install.
