@@ -135,7 +135,10 @@ Where locate_hooks(const std::string& cwd) {
 bool wants_direct(const Where& w, std::string_view name, const std::string& binary) {
     const fs::path chained = w.dir / (std::string(name) + std::string(chained_suffix));
     std::error_code ec;
-    if (binary.empty() || fs::exists(fs::symlink_status(chained, ec)))
+    // A link is recognised as porch's by its target's name: a renamed binary, or one replaced
+    // while it ran ("git-porch (deleted)"), gets the shim.
+    if (binary.empty() || fs::path(binary).filename() != "git-porch" ||
+        fs::exists(fs::symlink_status(chained, ec)))
         return false;
     if (w.direct)
         return *w.direct;

@@ -521,6 +521,14 @@ assert_json "$OUT" '[h["outdated"] for h in d["hooks"]]' '[true,true,true]' \
 run porch doctor --fix
 assert_contains "$OUT$ERR" "commit-msg" "doctor names the dangling hooks"
 assert_eq "$PORCH_BIN" "$(readlink "$dcommon/commit-msg")" "doctor --fix links them to this binary again"
+# A binary under another name gets shims: a link is known as porch's by its target's name.
+cp "$PORCH_BIN" "$T/porch-dev"
+run "$T/porch-dev" hooks install
+assert_eq 0 "$RC" "install from a renamed binary: $ERR"
+assert_true "a renamed binary installs a shim, not a link" test -f "$dcommon/commit-msg" -a ! -L "$dcommon/commit-msg"
+rm -f "$T/porch-dev"
+expect_ok porch hooks install
+assert_true "this binary links again" test -L "$dcommon/commit-msg"
 # A setting git cannot read as a boolean is refused, naming the fix.
 git config porch.directHooks maybe
 expect_fail 128 "porch.directHooks is not a boolean" -- porch hooks install
