@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <malloc.h>
 #include <optional>
 #include <sstream>
 #include <unistd.h>
@@ -178,6 +179,12 @@ int run(int argc, char** argv) {
 } // namespace porch::cli
 
 int main(int argc, char** argv) {
+    // Keep freed memory for reuse: every object libgit2 writes allocates and frees a deflate
+    // state of some 256 KB, and glibc would hand it back to the kernel each time, then fault
+    // fresh pages in for the next one (about a millisecond of a commit's post-commit hook).
+    // A porch process is short-lived; what it frees goes back when it exits.
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     // Writing to a closed pipe (`git porch status | head`) must end quietly, not kill us midway
     // through a child's output.
     std::signal(SIGPIPE, SIG_IGN);
