@@ -21,15 +21,9 @@ using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object_free>>;
 using RevwalkPtr = std::unique_ptr<git_revwalk, Deleter<git_revwalk_free>>;
 using SignaturePtr = std::unique_ptr<git_signature, Deleter<git_signature_free>>;
 using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
-using WorktreePtr = std::unique_ptr<git_worktree, Deleter<git_worktree_free>>;
 using NotePtr = std::unique_ptr<git_note, Deleter<git_note_free>>;
 using RefIterPtr = std::unique_ptr<git_reference_iterator, Deleter<git_reference_iterator_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb_free>>;
-
-struct StrArray {
-    git_strarray value{};
-    ~StrArray() { git_strarray_dispose(&value); }
-};
 
 struct Buf {
     git_buf value = GIT_BUF_INIT;

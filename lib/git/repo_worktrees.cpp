@@ -2,9 +2,9 @@
 // (merge, rebase, ...) left in progress.
 #include "git/cli.hpp"
 #include "git/repo_impl.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,9 +60,7 @@ std::optional<Worktree> linked_worktree(const fs::path& admin) {
     for (const char* file : {"commondir", "gitdir", "HEAD"})
         if (!fs::is_regular_file(admin / file, ec))
             return std::nullopt;
-    std::string link = read_small_file(admin / "gitdir").value_or("");
-    while (!link.empty() && std::isspace(static_cast<unsigned char>(link.back())))
-        link.pop_back();
+    const std::string link = util::trim_right(read_small_file(admin / "gitdir").value_or(""));
     if (link.empty())
         return std::nullopt;
     Worktree w;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <sys/stat.h>
@@ -60,23 +61,32 @@ bool present(const fs::path& p) {
     return fs::exists(fs::symlink_status(p, ec));
 }
 
-// Writes through a temporary file and a rename, so a hook is never seen half-written.
-void write_executable(const fs::path& path, const std::string& content) {
+// Puts at `path` what `make` makes at a temporary path beside it (returning why it could not,
+// or ""), by a rename: a hook is never seen half-written, and a failed step leaves no temporary
+// file behind.
+void install_file(const fs::path& path, const std::function<std::string(const fs::path&)>& make) {
     fs::path tmp = path;
     tmp += ".porch-tmp";
-    {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    std::string why = make(tmp);
+    if (why.empty() && ::rename(tmp.c_str(), path.c_str()) != 0)
+        why = std::strerror(errno);
+    if (!why.empty()) {
+        fs::remove(tmp, ec);
+        throw Error(ErrorKind::fatal, "cannot install " + path.string() + ": " + why);
+    }
+}
+
+void write_executable(const fs::path& path, const std::string& content) {
+    install_file(path, [&](const fs::path& tmp) -> std::string {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out << content;
         out.close();
         if (!out)
-            throw Error(ErrorKind::fatal, "cannot write " + tmp.string());
-    }
-    if (::chmod(tmp.c_str(), 0755) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        int saved = errno;
-        fs::remove(tmp);
-        throw Error(ErrorKind::fatal,
-                    "cannot install " + path.string() + ": " + std::strerror(saved));
-    }
+            return "cannot write " + tmp.string();
+        return ::chmod(tmp.c_str(), 0755) == 0 ? "" : std::strerror(errno);
+    });
 }
 
 void rename_or_fail(const fs::path& from, const fs::path& to) {
@@ -133,12 +143,10 @@ Where locate_hooks(const std::string& cwd) {
 // core.hooksPath may be shared or committed); porch.directHooks decides otherwise. A hook to
 // chain needs the shim, which runs it first.
 bool wants_direct(const Where& w, std::string_view name, const std::string& binary) {
-    const fs::path chained = w.dir / (std::string(name) + std::string(chained_suffix));
-    std::error_code ec;
     // A link is recognised as porch's by its target's name: a renamed binary, or one replaced
     // while it ran ("git-porch (deleted)"), gets the shim.
     if (binary.empty() || fs::path(binary).filename() != "git-porch" ||
-        fs::exists(fs::symlink_status(chained, ec)))
+        present(w.dir / (std::string(name) + std::string(chained_suffix))))
         return false;
     if (w.direct)
         return *w.direct;
@@ -162,18 +170,12 @@ bool up_to_date(const Where& w, std::string_view name, const std::string& binary
     return is_shim(hook) && read_file(hook) == shim_text(name, binary);
 }
 
-// Makes `hook` a link to `binary`, through a temporary link and a rename.
 void write_link(const fs::path& hook, const std::string& binary) {
-    fs::path tmp = hook;
-    tmp += ".porch-tmp";
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    fs::create_symlink(binary, tmp, ec);
-    if (ec || ::rename(tmp.c_str(), hook.c_str()) != 0) {
-        const std::string why = ec ? ec.message() : std::strerror(errno);
-        fs::remove(tmp, ec);
-        throw Error(ErrorKind::fatal, "cannot install " + hook.string() + ": " + why);
-    }
+    install_file(hook, [&](const fs::path& tmp) {
+        std::error_code ec;
+        fs::create_symlink(binary, tmp, ec);
+        return ec ? ec.message() : std::string();
+    });
 }
 
 // Writes porch's `name` hook as install wants it now.

@@ -15,14 +15,16 @@ namespace {
 void fill_random(unsigned char* out, std::size_t size) {
     std::size_t done = 0;
     while (done < size) {
-        ssize_t got = ::getrandom(out + done, size - done, 0);
+        const ssize_t got = ::getrandom(out + done, size - done, 0);
         if (got > 0) {
             done += static_cast<std::size_t>(got);
-        } else if (got < 0 && errno != EINTR) {
-            std::random_device device; // no getrandom(2): the OS's device, a word at a time
-            for (; done < size; ++done)
-                out[done] = static_cast<unsigned char>(device());
+            continue;
         }
+        if (got < 0 && errno == EINTR)
+            continue;
+        std::random_device device; // no getrandom(2): the OS's device, a word at a time
+        for (; done < size; ++done)
+            out[done] = static_cast<unsigned char>(device());
     }
 }
 
