@@ -321,11 +321,10 @@ private:
             for (std::size_t i = 0; i < w.ids.size(); ++i) {
                 const auto* t = plan::find(p, w.ids[i]);
                 std::string scope = t->scope.empty() ? "(no scope)" : util::join(t->scope, ", ");
-                lines.push_back(
-                    {std::string("     ") + (i + 1 == w.ids.size() ? "\u2514" : "\u251c") +
-                         "\u2500\u2500 Agent " + std::to_string(++agent) + ": [" +
-                         protocol::worker_name(t->id) + "-" + t->desc + "] " + display(scope),
-                     0});
+                std::string line = i + 1 == w.ids.size() ? "     \u2514" : "     \u251c";
+                line += "\u2500\u2500 Agent " + std::to_string(++agent) + ": [";
+                line += protocol::worker_name(t->id) + "-" + t->desc + "] " + display(scope);
+                lines.push_back({std::move(line), 0});
             }
         }
         lines.push_back({"", 0});

@@ -50,6 +50,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
+void append_unique(std::vector<std::string>& to, const std::vector<std::string>& from) {
+    for (const auto& s : from)
+        if (std::find(to.begin(), to.end(), s) == to.end())
+            to.push_back(s);
+}
+
 std::string plural(std::size_t n, std::string_view word) {
     return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }

@@ -17,6 +17,8 @@ std::string to_upper(std::string_view s);
 std::string to_lower(std::string_view s);
 // The parts with `sep` between them ("" for none).
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// Appends each string of `from` that `to` does not hold yet, keeping the order.
+void append_unique(std::vector<std::string>& to, const std::vector<std::string>& from);
 // "1 commit", "3 commits": the count and the word, with an "s" unless the count is 1.
 std::string plural(std::size_t n, std::string_view word);
 // `text` as one shell word: in single quotes, each ' written as '\''.

@@ -46,7 +46,7 @@ const Item& item(const Manifest& m, int number) {
     return m.items.front();
 }
 
-Manifest import_text(const std::string& text) {
+Manifest import_plain(const std::string& text) {
     return import_documents({{"doc.md", text}});
 }
 
@@ -175,9 +175,9 @@ TEST_CASE("plan: item errors", "[plan]") {
 }
 
 TEST_CASE("plan import: task lists, checked items, priority and scope", "[plan][import]") {
-    auto m = import_text("- [ ] Fix null check in `src/user.py` **HIGH**\n"
-                         "- [x] Done already in `a.c`\n"
-                         "- [ ] Add tests for `tests/t.py` (P1)\n");
+    auto m = import_plain("- [ ] Fix null check in `src/user.py` **HIGH**\n"
+                          "- [x] Done already in `a.c`\n"
+                          "- [ ] Add tests for `tests/t.py` (P1)\n");
     REQUIRE(m.items.size() == 2);
     CHECK(item(m, 1).action == "fix");
     CHECK(item(m, 1).kind == "task");
@@ -194,12 +194,12 @@ TEST_CASE("plan import: task lists, checked items, priority and scope", "[plan][
 }
 
 TEST_CASE("plan import: numbered lists, headings, nested bullets", "[plan][import]") {
-    auto m = import_text("# Release\n\nIntro text that is not an item.\n\n"
-                         "1. Create the schema in `db/schema.sql`\n"
-                         "2. Update models in `src/models/`\n"
-                         "   - including `src/models/extra.py`\n"
-                         "## Auth\n"
-                         "* Refactor login in `src/auth/` and `src/session.py`\n");
+    auto m = import_plain("# Release\n\nIntro text that is not an item.\n\n"
+                          "1. Create the schema in `db/schema.sql`\n"
+                          "2. Update models in `src/models/`\n"
+                          "   - including `src/models/extra.py`\n"
+                          "## Auth\n"
+                          "* Refactor login in `src/auth/` and `src/session.py`\n");
     REQUIRE(m.items.size() == 3); // the paragraph is no item when the document has lists
     CHECK(item(m, 1).kind == "numbered");
     CHECK(item(m, 1).heading == "Release");
@@ -212,7 +212,8 @@ TEST_CASE("plan import: numbered lists, headings, nested bullets", "[plan][impor
 }
 
 TEST_CASE("plan import: paragraphs are the fallback", "[plan][import]") {
-    auto m = import_text("Migrate the exports in `src/export.py`.\n\nFix a typo in `README.md`.\n");
+    auto m =
+        import_plain("Migrate the exports in `src/export.py`.\n\nFix a typo in `README.md`.\n");
     REQUIRE(m.items.size() == 2);
     CHECK(item(m, 1).kind == "paragraph");
     CHECK(item(m, 2).size == "S");
@@ -220,11 +221,11 @@ TEST_CASE("plan import: paragraphs are the fallback", "[plan][import]") {
 }
 
 TEST_CASE("plan import: dependency phrases resolve to items", "[plan][import]") {
-    auto m = import_text("- Create the database schema in `db/schema.sql`\n"
-                         "- Update models in `src/models/` after the database schema\n"
-                         "- Write docs in `docs/`, requires `src/models/` done\n"
-                         "- Add caching in `src/cache.py`, depends on item 1; blocked by #2\n"
-                         "- Add metrics in `src/metrics.py`, blocked by the security review\n");
+    auto m = import_plain("- Create the database schema in `db/schema.sql`\n"
+                          "- Update models in `src/models/` after the database schema\n"
+                          "- Write docs in `docs/`, requires `src/models/` done\n"
+                          "- Add caching in `src/cache.py`, depends on item 1; blocked by #2\n"
+                          "- Add metrics in `src/metrics.py`, blocked by the security review\n");
     CHECK(item(m, 2).needs == std::vector<std::string>{"1"});
     CHECK(item(m, 3).needs == std::vector<std::string>{"2"});
     CHECK(item(m, 3).scope == std::vector<std::string>{"docs/"}); // not the needed item's path
@@ -237,8 +238,8 @@ TEST_CASE("plan import: dependency phrases resolve to items", "[plan][import]") 
 }
 
 TEST_CASE("plan import: vague items need clarification", "[plan][import]") {
-    auto m = import_text("- Improve performance\n- Add missing tests\n- Something\n"
-                         "- Fix `a.c`, after the performance\n");
+    auto m = import_plain("- Improve performance\n- Add missing tests\n- Something\n"
+                          "- Fix `a.c`, after the performance\n");
     CHECK_THAT(item(m, 1).issues.at(0), Contains("Vague action \"improve\""));
     CHECK(item(m, 2).ready()); // no scope, but clear work
     CHECK_THAT(item(m, 3).issues.at(0), Contains("No action verb"));
@@ -253,9 +254,9 @@ TEST_CASE("plan import: vague items need clarification", "[plan][import]") {
 
 TEST_CASE("plan import: sizes follow the seed's signals", "[plan][import]") {
     auto m =
-        import_text("- Fix typo in `a.md`\n- Update the parser in `p.c`\n"
-                    "- Add comprehensive checks in `c.c`\n- Add export in `a.c`, `b.c`, `c.c`\n"
-                    "- Refactor the entire storage layer in `s/` and `t/`\n");
+        import_plain("- Fix typo in `a.md`\n- Update the parser in `p.c`\n"
+                     "- Add comprehensive checks in `c.c`\n- Add export in `a.c`, `b.c`, `c.c`\n"
+                     "- Refactor the entire storage layer in `s/` and `t/`\n");
     CHECK(item(m, 1).size == "S");
     CHECK(item(m, 2).size == "M");
     CHECK(item(m, 3).size == "L");

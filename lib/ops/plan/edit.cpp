@@ -72,19 +72,13 @@ Task& holder_of(Plan& plan, int n) {
          list_hint);
 }
 
-void add_unique(std::vector<std::string>& to, const std::vector<std::string>& from) {
-    for (const auto& s : from)
-        if (std::find(to.begin(), to.end(), s) == to.end())
-            to.push_back(s);
-}
-
 // Every need on `from` becomes one on `to`; nobody needs itself.
 void rename_needs(Plan& plan, const std::string& from, const std::string& to) {
     for (auto& t : plan.tasks) {
         std::vector<std::string> needs;
         for (const auto& n : t.needs)
             if (auto id = n == from ? to : n; id != t.id)
-                add_unique(needs, {id});
+                util::append_unique(needs, {id});
         t.needs = std::move(needs);
     }
 }
@@ -117,7 +111,7 @@ void absorb(Task& t, const std::vector<PlanItem>& items) {
         summarize_items(t);
     else
         for (const auto& item : items)
-            add_unique(t.scope, item.scope);
+            util::append_unique(t.scope, item.scope);
 }
 
 // What a task needs, as a line of the report, when it changed.
@@ -171,11 +165,11 @@ Edit merge_tasks(Plan plan, std::string_view into_id, std::string_view from_id) 
     Task& into = task_of(plan, into_id);
     if (into.id == from.id)
         fail("cannot merge " + named(into) + " with itself", list_hint);
-    add_unique(into.scope, from.scope);
-    add_unique(into.needs, from.needs);
-    add_unique(into.checkpoints, from.checkpoints);
-    add_unique(into.verify, from.verify);
-    add_unique(into.produces, from.produces);
+    util::append_unique(into.scope, from.scope);
+    util::append_unique(into.needs, from.needs);
+    util::append_unique(into.checkpoints, from.checkpoints);
+    util::append_unique(into.verify, from.verify);
+    util::append_unique(into.produces, from.produces);
     if (!from.description.empty() && from.description != into.description)
         into.description += (into.description.empty() ? "" : "\n") + from.description;
     const bool both_items = !into.items.empty() && !from.items.empty();

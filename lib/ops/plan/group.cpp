@@ -61,12 +61,6 @@ std::string higher_priority(const std::string& a, const std::string& b) {
     return !b.empty() && priority_rank(b) < priority_rank(a) ? b : a;
 }
 
-void add_unique(std::vector<std::string>& to, const std::vector<std::string>& from) {
-    for (const auto& s : from)
-        if (std::find(to.begin(), to.end(), s) == to.end())
-            to.push_back(s);
-}
-
 // The folder a scope is in, or is: "src/user.py" -> "src", "src/auth/" -> "src/auth",
 // "src/*.ts" -> "src", "README.md" -> "".
 std::string folder_of(const std::string& scope) {
@@ -253,7 +247,7 @@ std::vector<Unit> units_of(const std::vector<Item>& items) {
         if (l.shared.empty())
             ++u.needs;
         else
-            add_unique(u.shared, {l.shared});
+            util::append_unique(u.shared, {l.shared});
     }
     std::vector<Unit> out;
     for (auto& entry : by_root)
@@ -265,7 +259,7 @@ std::vector<std::string> scopes_of(const std::vector<Item>& items,
                                    const std::vector<std::size_t>& members) {
     std::vector<std::string> out;
     for (auto m : members)
-        add_unique(out, items[m].scope);
+        util::append_unique(out, items[m].scope);
     return out;
 }
 
@@ -519,7 +513,7 @@ Worker worker_of(const std::vector<Item>& items, std::vector<std::size_t> member
     int minutes = 0;
     for (auto m : dependency_order(items, members)) {
         w.items.push_back(items[m].number);
-        add_unique(w.scope, items[m].scope);
+        util::append_unique(w.scope, items[m].scope);
         minutes += minutes_of(items[m].size);
     }
     w.size = size_of_minutes(minutes);
@@ -658,7 +652,7 @@ void summarize_items(Task& task) {
     task.priority.clear();
     int minutes = 0;
     for (const auto& item : task.items) {
-        add_unique(task.scope, item.scope);
+        util::append_unique(task.scope, item.scope);
         minutes += minutes_of(item.size);
         task.priority = higher_priority(task.priority, item.priority);
     }
@@ -677,12 +671,12 @@ void link_needs(Plan& plan) {
         for (const auto& n : t.needs) {
             const Task* other = find(plan, n);
             if (!other || other->items.empty()) // written by hand: not ours to drop
-                add_unique(needs, {n});
+                util::append_unique(needs, {n});
         }
         for (const auto& item : t.items)
             for (int n : item.needs)
                 if (auto it = holder.find(n); it != holder.end() && it->second != t.id)
-                    add_unique(needs, {it->second});
+                    util::append_unique(needs, {it->second});
         t.needs = std::move(needs);
     }
 }
@@ -709,7 +703,7 @@ void order_items(std::vector<PlanItem>& items) {
 std::string focus_of(const std::vector<PlanItem>& items) {
     std::vector<std::string> scopes;
     for (const auto& item : items)
-        add_unique(scopes, item.scope);
+        util::append_unique(scopes, item.scope);
     return focus_text(folder_of_all(scopes), {}, items.empty() ? "" : items.front().text,
                       items.size());
 }

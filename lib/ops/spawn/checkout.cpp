@@ -16,10 +16,8 @@ using namespace model;
 
 namespace {
 
-constexpr std::string_view verb = "cannot check out";
-
 std::string refusal(const std::string& text) {
-    return std::string(verb) + " " + text;
+    return "cannot check out " + text;
 }
 
 // The worker as the view sees it; refuses what cannot be taken over.
