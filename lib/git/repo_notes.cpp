@@ -3,6 +3,8 @@
 #include "git/repo_impl.hpp"
 #include "util/error.hpp"
 
+#include <git2/sys/commit.h>
+
 namespace porch::git {
 
 using namespace detail;
@@ -281,23 +283,19 @@ Oid commit_notes(const Repo& self, git_repository* repo, const git_tree* base_tr
     }
     git_oid tree_id;
     check(git_treebuilder_write(&tree_id, top.get()), "cannot write a notes tree");
-    git_tree* raw_tree = nullptr;
-    check(git_tree_lookup(&raw_tree, repo, &tree_id), "cannot read a notes tree");
-    TreePtr tree(raw_tree);
-    std::vector<CommitPtr> owned;
-    std::vector<const git_commit*> parent_ptrs;
-    for (const auto& p : parents) {
-        git_oid raw = to_raw(p);
-        git_commit* c = nullptr;
-        check(git_commit_lookup(&c, repo, &raw), "cannot read notes commit " + p.short_hex());
-        owned.emplace_back(c);
-        parent_ptrs.push_back(c);
-    }
+    // By ids: the tree was just written and the parents are notes commits; looking them up
+    // would read back and inflate objects this process has in hand.
+    std::vector<git_oid> parent_ids;
+    for (const auto& p : parents)
+        parent_ids.push_back(to_raw(p));
+    std::vector<const git_oid*> parent_ptrs;
+    for (const auto& id : parent_ids)
+        parent_ptrs.push_back(&id);
     SignaturePtr sig = signature_now(self);
     git_oid out;
     std::string msg = str(message);
-    check(git_commit_create(&out, repo, nullptr, sig.get(), sig.get(), nullptr, msg.c_str(),
-                            tree.get(), parent_ptrs.size(), parent_ptrs.data()),
+    check(git_commit_create_from_ids(&out, repo, nullptr, sig.get(), sig.get(), nullptr,
+                                     msg.c_str(), &tree_id, parent_ptrs.size(), parent_ptrs.data()),
           "cannot write a notes commit");
     return from_raw(&out);
 }
