@@ -87,31 +87,7 @@ public:
         app.allow_extras();
     }
 
-    int run(Env& env) override {
-        hooks::Outcome outcome;
-        try {
-            if (m_name == "commit-msg") {
-                if (m_args.empty())
-                    throw Error(ErrorKind::invalid, "commit-msg needs the message file");
-                outcome = hooks::commit_msg(env.cwd, m_args.front());
-            } else if (m_name == "pre-commit") {
-                outcome = hooks::pre_commit(env.cwd);
-            } else {
-                outcome = hooks::post_commit(env.cwd, m_name == "post-merge");
-            }
-        } catch (const Error& e) {
-            // A broken .porch.toml or repository must not silently pass a worker's commit, but
-            // it must say exactly why; post-commit never fails.
-            if (m_name == "post-commit" || m_name == "post-merge") {
-                std::cerr << "git porch: warning: " << display(e.what()) << '\n';
-                return 0;
-            }
-            throw;
-        }
-        if (!outcome.message.empty())
-            std::cerr << display_lines(outcome.message);
-        return outcome.exit_code;
-    }
+    int run(Env& env) override { return run_hook(m_name, m_args, env.cwd); }
 
 private:
     std::string m_name;
@@ -119,6 +95,32 @@ private:
 };
 
 } // namespace
+
+int run_hook(std::string_view name, const std::vector<std::string>& args, const std::string& cwd) {
+    hooks::Outcome outcome;
+    try {
+        if (name == "commit-msg") {
+            if (args.empty())
+                throw Error(ErrorKind::invalid, "commit-msg needs the message file");
+            outcome = hooks::commit_msg(cwd, args.front());
+        } else if (name == "pre-commit") {
+            outcome = hooks::pre_commit(cwd);
+        } else {
+            outcome = hooks::post_commit(cwd, name == "post-merge");
+        }
+    } catch (const Error& e) {
+        // A broken .porch.toml or repository must not silently pass a worker's commit, but
+        // it must say exactly why; post-commit never fails.
+        if (name == "post-commit" || name == "post-merge") {
+            std::cerr << "git porch: warning: " << display(e.what()) << '\n';
+            return 0;
+        }
+        throw;
+    }
+    if (!outcome.message.empty())
+        std::cerr << display_lines(outcome.message);
+    return outcome.exit_code;
+}
 
 std::unique_ptr<Command> make_hooks() {
     return std::make_unique<Hooks>();

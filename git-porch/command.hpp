@@ -53,6 +53,9 @@ std::unique_ptr<Command> make_checkout();
 std::unique_ptr<Command> make_cleanup();
 std::unique_ptr<Command> make_doctor();
 std::unique_ptr<Command> make_hook();
+// `git porch hook <name> <args>`, which the hooks run on every commit: main calls it without
+// building the command line parser.
+int run_hook(std::string_view name, const std::vector<std::string>& args, const std::string& cwd);
 std::unique_ptr<Command> make_hooks();
 std::unique_ptr<Command> make_log();
 std::unique_ptr<Command> make_graph();

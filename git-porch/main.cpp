@@ -5,6 +5,7 @@
 #include "render.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -103,10 +104,31 @@ std::optional<std::string_view> run_as_hook(const char* argv0) {
     return std::nullopt;
 }
 
-int run(int argc, char** argv) {
+std::string current_dir() {
+    std::error_code ec;
+    std::string cwd = std::filesystem::current_path(ec).string();
+    if (ec)
+        throw Error(ErrorKind::fatal, "cannot read the current directory: " + ec.message());
+    return cwd;
+}
+
+// A hook's run, from a direct hook (argv[0] names it) or a shim (`git-porch hook <name> ...`),
+// goes straight to its handler: it is on every commit's path, and the parser is not.
+std::optional<int> run_hook_directly(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (auto hook = argc > 0 ? run_as_hook(argv[0]) : std::nullopt)
-        args.insert(args.begin(), {"hook", std::string(*hook)});
+        return run_hook(*hook, args, current_dir());
+    if (args.size() < 2 || args[0] != "hook" || !run_as_hook(args[1].c_str()) ||
+        std::any_of(args.begin() + 2, args.end(),
+                    [](const std::string& a) { return a.starts_with("-"); }))
+        return std::nullopt;
+    return run_hook(args[1], {args.begin() + 2, args.end()}, current_dir());
+}
+
+int run(int argc, char** argv) {
+    if (auto code = run_hook_directly(argc, argv))
+        return *code;
+    std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         std::cerr << top_usage();
         return exit_usage;
@@ -160,10 +182,7 @@ int run(int argc, char** argv) {
     }
 
     Env env;
-    std::error_code ec;
-    env.cwd = std::filesystem::current_path(ec).string();
-    if (ec)
-        throw Error(ErrorKind::fatal, "cannot read the current directory: " + ec.message());
+    env.cwd = current_dir();
     std::error_code self_ec;
     env.binary = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
     if (info->needs_repo) {
