@@ -31,6 +31,9 @@ struct Repo::Impl {
         std::map<std::string, Oid> files;
     };
     mutable std::unordered_map<std::string, NotesIndex> notes;
+    // Where porch's notes objects are written: the loose objects alone (see repo_notes.cpp).
+    git_repository* object_writer(const Repo& self);
+    detail::RepoPtr writer; // made on first use
 };
 
 namespace detail {

@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 
 #include <git2/sys/commit.h>
+#include <git2/sys/odb_backend.h>
 
 namespace porch::git {
 
@@ -30,9 +31,41 @@ std::optional<std::string> Repo::read_file_at(const Oid& commit_id, std::string_
     return read_blob(from_raw(git_tree_entry_id(owned.get())));
 }
 
+// A handle on the repository's loose objects alone, for writing. Through the whole object
+// database, each new object was first looked for in every pack and then, not found there, the
+// pack folder was listed again in case a pack had appeared: a directory read per object, four
+// per recorded event. A copy of an object that a pack holds already is harmless (gc drops it).
+// Readers see the new objects at once: loose objects are looked up on disk on every read.
+git_repository* Repo::Impl::object_writer(const Repo& self) {
+    if (writer)
+        return writer.get();
+    git_buf path = GIT_BUF_INIT;
+    check(git_repository_item_path(&path, repo.get(), GIT_REPOSITORY_ITEM_OBJECTS),
+          "cannot find the object folder");
+    const std::string objects(path.ptr, path.size);
+    git_buf_dispose(&path);
+    git_odb* raw_odb = nullptr;
+    check(git_odb_new(&raw_odb), "cannot open the object folder");
+    OdbPtr odb(raw_odb);
+    // As libgit2 sets up its own loose backend: default compression, core.fsyncObjectFiles.
+    const bool fsync = self.config_bool("core.fsyncObjectFiles").value_or(false);
+    git_odb_backend* loose = nullptr;
+    check(git_odb_backend_loose(&loose, objects.c_str(), -1, fsync ? 1 : 0, 0, 0),
+          "cannot open the object folder " + objects);
+    if (int rc = git_odb_add_backend(odb.get(), loose, 1); rc < 0) {
+        loose->free(loose);
+        check(rc, "cannot open the object folder " + objects);
+    }
+    git_repository* raw = nullptr;
+    check(git_repository_wrap_odb(&raw, odb.get()), "cannot open the object folder " + objects);
+    writer.reset(raw);
+    return raw;
+}
+
 Oid Repo::write_blob(std::string_view content) {
     git_oid raw;
-    check(git_blob_create_from_buffer(&raw, m_impl->repo.get(), content.data(), content.size()),
+    check(git_blob_create_from_buffer(&raw, m_impl->object_writer(*this), content.data(),
+                                      content.size()),
           "cannot write object");
     return from_raw(&raw);
 }
@@ -149,11 +182,11 @@ struct FolderEdit {
     std::map<std::string, std::optional<Oid>> files;
 };
 
-// `base` (may be null) with `edit` applied, following the deeper fanout folders it has; nullopt
-// when nothing is left in it.
-std::optional<Oid> write_folder(git_repository* repo, const git_tree* base,
+// `base` (may be null, read from `repo`) with `edit` applied, following the deeper fanout
+// folders it has, written through `writer`; nullopt when nothing is left in it.
+std::optional<Oid> write_folder(git_repository* repo, git_repository* writer, const git_tree* base,
                                 const FolderEdit& edit) {
-    BuilderPtr b = builder_of(repo, base);
+    BuilderPtr b = builder_of(writer, base);
     std::map<std::string, FolderEdit> deeper;
     for (const auto& [rest, blob] : edit.notes) {
         const std::string dir = rest.substr(0, 2);
@@ -170,7 +203,7 @@ std::optional<Oid> write_folder(git_repository* repo, const git_tree* base,
     }
     for (const auto& [dir, inner] : deeper) {
         TreePtr sub = subtree(repo, git_tree_entry_byname(base, dir.c_str()));
-        if (auto id = write_folder(repo, sub.get(), inner))
+        if (auto id = write_folder(repo, writer, sub.get(), inner))
             put(b.get(), dir, *id, GIT_FILEMODE_TREE);
         else
             git_treebuilder_remove(b.get(), dir.c_str());
@@ -250,12 +283,13 @@ Oid Repo::build_note_commit(const std::optional<Oid>& parent, const Oid& target,
 namespace {
 
 // The notes tree of `base` (or an empty one) with these notes (target hex -> blob) and files
-// (path -> blob, nullopt removes), laid out as Repo::write_notes says, committed with `parents`.
-Oid commit_notes(const Repo& self, git_repository* repo, const git_tree* base_tree,
-                 const std::map<std::string, Oid>& notes,
+// (path -> blob, nullopt removes), laid out as Repo::write_notes says, committed with `parents`:
+// read from `repo`, written through `writer`.
+Oid commit_notes(const Repo& self, git_repository* repo, git_repository* writer,
+                 const git_tree* base_tree, const std::map<std::string, Oid>& notes,
                  const std::map<std::string, std::optional<Oid>>& files,
                  const std::vector<Oid>& parents, std::string_view message) {
-    BuilderPtr top = builder_of(repo, base_tree);
+    BuilderPtr top = builder_of(writer, base_tree);
     std::map<std::string, FolderEdit> folders;
     if (base_tree)
         folders = move_into_folders(repo, base_tree, top.get());
@@ -276,7 +310,7 @@ Oid commit_notes(const Repo& self, git_repository* repo, const git_tree* base_tr
     for (const auto& [dir, folder] : folders) {
         TreePtr sub =
             base_tree ? subtree(repo, git_tree_entry_byname(base_tree, dir.c_str())) : nullptr;
-        if (auto id = write_folder(repo, sub.get(), folder))
+        if (auto id = write_folder(repo, writer, sub.get(), folder))
             put(top.get(), dir, *id, GIT_FILEMODE_TREE);
         else
             git_treebuilder_remove(top.get(), dir.c_str());
@@ -294,7 +328,7 @@ Oid commit_notes(const Repo& self, git_repository* repo, const git_tree* base_tr
     SignaturePtr sig = signature_now(self);
     git_oid out;
     std::string msg = str(message);
-    check(git_commit_create_from_ids(&out, repo, nullptr, sig.get(), sig.get(), nullptr,
+    check(git_commit_create_from_ids(&out, writer, nullptr, sig.get(), sig.get(), nullptr,
                                      msg.c_str(), &tree_id, parent_ptrs.size(), parent_ptrs.data()),
           "cannot write a notes commit");
     return from_raw(&out);
@@ -322,7 +356,8 @@ Oid Repo::write_notes(const std::optional<Oid>& base, const NotesEdit& edit,
         }
         files.emplace(path, blob);
     }
-    return commit_notes(*this, m_impl->repo.get(), base_tree, notes, files, parents, message);
+    return commit_notes(*this, m_impl->repo.get(), m_impl->object_writer(*this), base_tree, notes,
+                        files, parents, message);
 }
 
 std::map<std::string, Oid> Repo::note_entries(const Oid& notes_commit) const {
@@ -345,7 +380,8 @@ std::optional<std::size_t> Repo::blob_size(const Oid& id) const {
 
 Oid Repo::write_notes_commit(const std::map<std::string, Oid>& entries,
                              const std::vector<Oid>& parents, std::string_view message) {
-    return commit_notes(*this, m_impl->repo.get(), nullptr, entries, {}, parents, message);
+    return commit_notes(*this, m_impl->repo.get(), m_impl->object_writer(*this), nullptr, entries,
+                        {}, parents, message);
 }
 
 } // namespace porch::git
