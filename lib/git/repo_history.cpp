@@ -170,7 +170,8 @@ std::vector<std::string> Repo::diff_paths(const std::optional<Oid>& from, const 
                                           const std::vector<std::string>& only) const {
     TreePtr old_tree = from ? tree_of(m_impl->repo.get(), *from) : TreePtr();
     TreePtr new_tree = tree_of(m_impl->repo.get(), to);
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    git_diff_options opts;
+    check(git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION), "cannot set up a diff");
     std::vector<char*> specs;
     for (const auto& p : only)
         specs.push_back(const_cast<char*>(p.c_str()));
