@@ -78,9 +78,9 @@ void ensure_init() {
         // git does not re-hash every object it reads; libgit2 does by default, and for a note
         // of a few hundred events that is most of a hook's read time.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-        // Nor does git check that the objects a new tree or commit names exist: every object
-        // porch writes names objects it has just written or read, and each check opened and
-        // inflated a loose object again (four per recorded event).
+        // Nor does git check that the objects a new tree, commit or ref names exist: porch only
+        // names objects it has just written or read, and each check opened and inflated a loose
+        // object again (four per recorded event).
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
         // git skips /etc/gitconfig under GIT_CONFIG_NOSYSTEM; libgit2 does not know the variable.
         if (const char* nosystem = std::getenv("GIT_CONFIG_NOSYSTEM");
