@@ -105,8 +105,11 @@ int run_hook(std::string_view name, const std::vector<std::string>& args, const 
             outcome = hooks::commit_msg(cwd, args.front());
         } else if (name == "pre-commit") {
             outcome = hooks::pre_commit(cwd);
-        } else {
+        } else if (name == "post-commit" || name == "post-merge") {
             outcome = hooks::post_commit(cwd, name == "post-merge");
+        } else {
+            throw Error(ErrorKind::invalid, "'" + std::string(name) + "' is not a hook porch runs",
+                        "see 'git porch hook -h'");
         }
     } catch (const Error& e) {
         // A broken .porch.toml or repository must not silently pass a worker's commit, but

@@ -118,11 +118,15 @@ std::optional<int> run_hook_directly(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (auto hook = argc > 0 ? run_as_hook(argv[0]) : std::nullopt)
         return run_hook(*hook, args, current_dir());
-    if (args.size() < 2 || args[0] != "hook" || !run_as_hook(args[1].c_str()) ||
+    // Anything but a hook's exact name and plain arguments (a typo, -h) gets the parser's
+    // usage message.
+    const auto name =
+        args.size() >= 2 && args[0] == "hook" ? run_as_hook(args[1].c_str()) : std::nullopt;
+    if (!name || *name != args[1] ||
         std::any_of(args.begin() + 2, args.end(),
                     [](const std::string& a) { return a.starts_with("-"); }))
         return std::nullopt;
-    return run_hook(args[1], {args.begin() + 2, args.end()}, current_dir());
+    return run_hook(*name, {args.begin() + 2, args.end()}, current_dir());
 }
 
 int run(int argc, char** argv) {

@@ -5,6 +5,7 @@
 
 #include <git2/sys/commit.h>
 #include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 
 namespace porch::git {
 
@@ -59,6 +60,12 @@ git_repository* Repo::Impl::object_writer(const Repo& self) {
     git_repository* raw = nullptr;
     check(git_repository_wrap_odb(&raw, odb.get()), "cannot open the object folder " + objects);
     writer.reset(raw);
+    // The repository's own settings (core.protectNTFS and the like, which tree entries are
+    // checked against), instead of the writer loading the user's config files a second time.
+    git_config* config = nullptr;
+    check(git_repository_config(&config, repo.get()), "cannot read git config");
+    ConfigPtr owned(config);
+    check(git_repository_set_config(raw, config), "cannot read git config");
     return raw;
 }
 

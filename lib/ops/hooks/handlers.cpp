@@ -29,8 +29,8 @@ constexpr std::string_view spawned_needle = "\"type\":\"spawned\"";
 
 // The scope of the spawn that counts for the worker on `branch` (see spawn_that_counts), of
 // the worker's spawned `events`.
-std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& branch,
-                                        const std::vector<store::Event>& events) {
+std::vector<std::string> scope_of_spawns(const git::Repo& repo, const std::string& branch,
+                                         const std::vector<store::Event>& events) {
     std::vector<const store::Event*> spawns;
     for (const auto& e : events)
         if (model::type_of(e) == model::EventType::spawned)
@@ -42,7 +42,7 @@ std::vector<std::string> declared_scope(const git::Repo& repo, const std::string
 
 std::vector<std::string> declared_scope(const git::Repo& repo, const std::string& worker,
                                         const std::string& branch) {
-    return declared_scope(repo, branch, store::read_matching(repo, worker, spawned_needle));
+    return scope_of_spawns(repo, branch, store::read_matching(repo, worker, spawned_needle));
 }
 
 // Whether `commit` is on some remote's copy of the branch HEAD is on: a fast-forward to it (git
@@ -462,7 +462,7 @@ Outcome post_commit(const std::string& cwd, bool after_merge) {
         store::Event event = model::commit_event(
             worker, commit, "hook", model::ahead_after(ctx.repo, commit, known, base),
             model::paths_outside(ctx.repo, commit,
-                                 declared_scope(ctx.repo, where.head_branch, spawns)));
+                                 scope_of_spawns(ctx.repo, where.head_branch, spawns)));
         store::append(ctx.repo, std::move(event));
         return {};
     } catch (const std::exception& e) {
