@@ -62,10 +62,10 @@ git_repository* Repo::Impl::object_writer(const Repo& self) {
     writer.reset(raw);
     // The repository's own settings (core.protectNTFS and the like, which tree entries are
     // checked against), instead of the writer loading the user's config files a second time.
-    git_config* config = nullptr;
-    check(git_repository_config(&config, repo.get()), "cannot read git config");
-    ConfigPtr owned(config);
-    check(git_repository_set_config(raw, config), "cannot read git config");
+    git_config* settings = nullptr;
+    check(git_repository_config(&settings, repo.get()), "cannot read git config");
+    ConfigPtr owned(settings);
+    check(git_repository_set_config(raw, settings), "cannot read git config");
     return raw;
 }
 
