@@ -80,6 +80,10 @@ public:
     std::optional<std::string> main_workdir() const; // the main worktree's root
     bool is_bare() const;
     bool is_shallow() const;
+    // Reads look among the loose objects before the packs. For the hooks: what they read (the
+    // commit just made, porch's notes) is loose until gc, and the first look into a pack opens
+    // and maps its index. Elsewhere a packed object would be looked for loose twice.
+    void prefer_loose_objects();
     // True when HEAD is unborn and no branch has a commit: nothing to branch from.
     bool has_no_commits() const;
 

@@ -33,6 +33,7 @@ struct Repo::Impl {
     mutable std::unordered_map<std::string, NotesIndex> notes;
     // Where porch's notes objects are written: the loose objects alone (see repo_notes.cpp).
     git_repository* object_writer(const Repo& self);
+    git_odb_backend* loose_backend(const Repo& self);
     detail::RepoPtr writer; // made on first use
 };
 

@@ -32,6 +32,21 @@ std::optional<std::string> Repo::read_file_at(const Oid& commit_id, std::string_
     return read_blob(from_raw(git_tree_entry_id(owned.get())));
 }
 
+// A backend on the repository's loose objects, set up as libgit2 sets up its own: default
+// compression, core.fsyncObjectFiles.
+git_odb_backend* Repo::Impl::loose_backend(const Repo& self) {
+    git_buf path = GIT_BUF_INIT;
+    check(git_repository_item_path(&path, repo.get(), GIT_REPOSITORY_ITEM_OBJECTS),
+          "cannot find the object folder");
+    const std::string objects(path.ptr, path.size);
+    git_buf_dispose(&path);
+    const bool fsync = self.config_bool("core.fsyncObjectFiles").value_or(false);
+    git_odb_backend* loose = nullptr;
+    check(git_odb_backend_loose(&loose, objects.c_str(), -1, fsync ? 1 : 0, 0, 0),
+          "cannot open the object folder " + objects);
+    return loose;
+}
+
 // A handle on the repository's loose objects alone, for writing. Through the whole object
 // database, each new object was first looked for in every pack and then, not found there, the
 // pack folder was listed again in case a pack had appeared: a directory read per object, four
@@ -40,25 +55,16 @@ std::optional<std::string> Repo::read_file_at(const Oid& commit_id, std::string_
 git_repository* Repo::Impl::object_writer(const Repo& self) {
     if (writer)
         return writer.get();
-    git_buf path = GIT_BUF_INIT;
-    check(git_repository_item_path(&path, repo.get(), GIT_REPOSITORY_ITEM_OBJECTS),
-          "cannot find the object folder");
-    const std::string objects(path.ptr, path.size);
-    git_buf_dispose(&path);
     git_odb* raw_odb = nullptr;
     check(git_odb_new(&raw_odb), "cannot open the object folder");
     OdbPtr odb(raw_odb);
-    // As libgit2 sets up its own loose backend: default compression, core.fsyncObjectFiles.
-    const bool fsync = self.config_bool("core.fsyncObjectFiles").value_or(false);
-    git_odb_backend* loose = nullptr;
-    check(git_odb_backend_loose(&loose, objects.c_str(), -1, fsync ? 1 : 0, 0, 0),
-          "cannot open the object folder " + objects);
+    git_odb_backend* loose = loose_backend(self);
     if (int rc = git_odb_add_backend(odb.get(), loose, 1); rc < 0) {
         loose->free(loose);
-        check(rc, "cannot open the object folder " + objects);
+        check(rc, "cannot open the object folder");
     }
     git_repository* raw = nullptr;
-    check(git_repository_wrap_odb(&raw, odb.get()), "cannot open the object folder " + objects);
+    check(git_repository_wrap_odb(&raw, odb.get()), "cannot open the object folder");
     writer.reset(raw);
     // The repository's own settings (core.protectNTFS and the like, which tree entries are
     // checked against), instead of the writer loading the user's config files a second time.
@@ -67,6 +73,18 @@ git_repository* Repo::Impl::object_writer(const Repo& self) {
     ConfigPtr owned(settings);
     check(git_repository_set_config(raw, settings), "cannot read git config");
     return raw;
+}
+
+void Repo::prefer_loose_objects() {
+    git_odb* raw = nullptr;
+    check(git_repository_odb(&raw, m_impl->repo.get()), "cannot open the object folder");
+    OdbPtr odb(raw);
+    git_odb_backend* loose = m_impl->loose_backend(*this);
+    // Above the packs (2) and libgit2's own loose backend (1).
+    if (int rc = git_odb_add_backend(odb.get(), loose, 3); rc < 0) {
+        loose->free(loose);
+        check(rc, "cannot open the object folder");
+    }
 }
 
 Oid Repo::write_blob(std::string_view content) {

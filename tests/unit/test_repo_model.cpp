@@ -198,6 +198,24 @@ TEST_CASE("wanted_settings and ensure_excluded", "[setup]") {
     CHECK(read_text(repo.path() / ".git/info/exclude").ends_with("/worktrees/\n"));
 }
 
+TEST_CASE("prefer_loose_objects: packed and loose objects read, new ones written", "[git]") {
+    RepoFixture repo;
+    const std::string first = repo.commit("Initial commit", {{"a.txt", "packed\n"}});
+    repo.git({"gc", "-q"}); // the first commit and its blob now live in a pack only
+    const std::string second = repo.commit("Second", {{"b.txt", "loose\n"}});
+    auto ctx = repo.context();
+    ctx.repo.prefer_loose_objects();
+    CHECK(ctx.repo.commit(*git::Oid::from_hex(first)).message == "Initial commit\n");
+    CHECK(ctx.repo.commit(*git::Oid::from_hex(second)).message == "Second\n");
+    CHECK(ctx.repo.read_blob(*git::Oid::from_hex(repo.git_line({"rev-parse", first + ":a.txt"}))) ==
+          "packed\n");
+    CHECK(ctx.repo.read_blob(*git::Oid::from_hex(repo.git_line({"rev-parse", "HEAD:b.txt"}))) ==
+          "loose\n");
+    const git::Oid written = ctx.repo.write_blob("new\n");
+    CHECK(repo.git_line({"cat-file", "-p", written.hex()}) == "new");
+    CHECK(ctx.repo.read_blob(written) == "new\n");
+}
+
 TEST_CASE("the worktree list, read from git's administrative files", "[git]") {
     RepoFixture repo;
     repo.commit("Initial commit");

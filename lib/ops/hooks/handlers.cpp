@@ -346,6 +346,15 @@ Outcome guard_base(const model::Context& ctx, const model::Location& where,
 
 } // namespace
 
+namespace {
+// What a git hook reads is mostly loose: the commit just made, porch's notes.
+model::Context open_for_hook(const std::string& cwd) {
+    auto ctx = model::open_context(cwd);
+    ctx.repo.prefer_loose_objects();
+    return ctx;
+}
+} // namespace
+
 protocol::CommentStyle comment_style(const git::Repo& repo) {
     // With -m or -F (git tells the hook by GIT_EDITOR=:) the default cleanup is "whitespace":
     // git keeps '#' lines, so none may be skipped here either.
@@ -369,7 +378,7 @@ protocol::CommentStyle comment_style(const git::Repo& repo) {
 }
 
 Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
-    auto ctx = model::open_context(cwd);
+    auto ctx = open_for_hook(cwd);
     auto where = model::locate(ctx);
     if (!where.is_worker())
         return guard_base(ctx, where, message_file);
@@ -402,7 +411,7 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
 }
 
 Outcome pre_commit(const std::string& cwd) {
-    auto ctx = model::open_context(cwd);
+    auto ctx = open_for_hook(cwd);
     auto where = model::locate(ctx);
     if (!where.is_worker())
         return {};
@@ -412,7 +421,7 @@ Outcome pre_commit(const std::string& cwd) {
 Outcome post_commit(const std::string& cwd, bool after_merge) {
     std::string commit_hint;
     try {
-        auto ctx = model::open_context(cwd);
+        auto ctx = open_for_hook(cwd);
         auto where = model::locate(ctx);
         if (!where.branch_worker)
             return {};
