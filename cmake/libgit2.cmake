@@ -49,7 +49,7 @@ if(PORCH_LIBGIT2_STATIC_OK)
   # GSSAPI (Kerberos ships no archive) is stood in for in lib/git/handles.cpp.
   target_link_libraries(porch_libgit2 INTERFACE ${_paths} Threads::Threads ${CMAKE_DL_LIBS})
   target_link_options(porch_libgit2 INTERFACE -Wl,--wrap=git_mbedtls_stream_global_init
-    -Wl,--wrap=libssh2_init)
+    -Wl,--wrap=libssh2_init -Wl,--wrap=deflateInit_)
   target_compile_definitions(porch_libgit2 INTERFACE PORCH_STATIC_LIBGIT2=1)
   # Some of Debian's archives are not position-independent.
   set(CMAKE_POSITION_INDEPENDENT_CODE OFF)
