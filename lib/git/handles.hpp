@@ -24,6 +24,7 @@ using ConfigPtr = std::unique_ptr<git_config, Deleter<git_config_free>>;
 using NotePtr = std::unique_ptr<git_note, Deleter<git_note_free>>;
 using RefIterPtr = std::unique_ptr<git_reference_iterator, Deleter<git_reference_iterator_free>>;
 using OdbPtr = std::unique_ptr<git_odb, Deleter<git_odb_free>>;
+using TransactionPtr = std::unique_ptr<git_transaction, Deleter<git_transaction_free>>;
 
 struct Buf {
     git_buf value = GIT_BUF_INIT;

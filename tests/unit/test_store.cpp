@@ -9,6 +9,7 @@
 
 using namespace porch;
 using porch::test::RepoFixture;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -136,10 +137,24 @@ TEST_CASE("update_ref_cas moves a ref only from the value the caller saw", "[git
     const auto first = *git::Oid::from_hex(repo.commit("First"));
     const auto second = *git::Oid::from_hex(repo.commit("Second"));
     auto ctx = repo.context();
-    const git::RefName ref("refs/heads/topic");
+    // Notes refs are moved by a transaction of porch's own (repo_refs.cpp), branches by libgit2.
+    const git::RefName ref(GENERATE(as<std::string>{}, "refs/heads/topic", "refs/notes/topic"));
+    CAPTURE(ref.str());
 
     CHECK(ctx.repo.update_ref_cas(ref, first, std::nullopt, "create") == git::CasResult::updated);
     CHECK(ctx.repo.ref_target(ref) == first);
+    SECTION("a packed ref: compared and moved; a held lock is reported, not waited for") {
+        repo.git({"pack-refs", "--all"});
+        REQUIRE_FALSE(fs::exists(repo.path() / ".git" / ref.str()));
+        CHECK(ctx.repo.update_ref_cas(ref, second, second, "stale") == git::CasResult::conflict);
+        CHECK(ctx.repo.update_ref_cas(ref, second, first, "move") == git::CasResult::updated);
+        CHECK(repo.git_line({"rev-parse", ref.str()}) == second.hex());
+        CHECK(repo.git_line({"reflog", "-1", "--format=%gs", ref.str()}) == "move");
+        std::ofstream(repo.path() / ".git" / (ref.str() + ".lock")) << first.hex() << "\n";
+        CHECK(ctx.repo.update_ref_cas(ref, first, second, "locked") == git::CasResult::locked);
+        CHECK(fs::exists(repo.path() / ".git" / (ref.str() + ".lock"))); // another's lock stays
+        CHECK(repo.git_line({"rev-parse", ref.str()}) == second.hex());
+    }
     SECTION("creating a ref that exists is a conflict") {
         CHECK(ctx.repo.update_ref_cas(ref, second, std::nullopt, "create") ==
               git::CasResult::conflict);
