@@ -4,6 +4,7 @@
 
 #include "git/handles.hpp"
 #include "git/repo.hpp"
+#include "util/file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -64,9 +65,6 @@ inline std::string str(std::string_view s) {
 
 // The root tree of a commit (throws when the commit cannot be read).
 TreePtr tree_of(git_repository* repo, const Oid& commit_id);
-
-// A small file's content (a ref, HEAD, packed-refs), nullopt when it cannot be read.
-std::optional<std::string> read_small_file(const std::filesystem::path& path);
 
 } // namespace detail
 } // namespace porch::git

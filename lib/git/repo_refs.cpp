@@ -36,7 +36,7 @@ std::optional<Oid> loose_id(const std::string& text) {
 std::map<std::string, Oid> packed_refs(const fs::path& common, const std::string& prefix,
                                        bool whole) {
     std::map<std::string, Oid> out;
-    auto text = read_small_file(common / "packed-refs");
+    auto text = util::read_file((common / "packed-refs").string());
     if (!text)
         return out;
     if (!text->empty() && text->back() != '\n')
@@ -61,7 +61,7 @@ fs::path common_dir(git_repository* repo) {
 // The notes ref `name`: nullopt to ask libgit2, else its id or none.
 std::optional<std::optional<Oid>> notes_ref_target(git_repository* repo, const std::string& name) {
     const fs::path common = common_dir(repo);
-    if (auto text = read_small_file(common / name)) {
+    if (auto text = util::read_file((common / name).string())) {
         if (auto id = loose_id(*text))
             return std::optional<Oid>(*id);
         return std::nullopt;
@@ -85,7 +85,7 @@ std::optional<std::vector<Ref>> notes_refs(git_repository* repo, const std::stri
         int valid = 0;
         if (git_reference_name_is_valid(&valid, name.c_str()) < 0 || !valid)
             continue;
-        auto text = read_small_file(it->path());
+        auto text = util::read_file(it->path().string());
         auto id = text ? loose_id(*text) : std::nullopt;
         if (!id)
             return std::nullopt;

@@ -4,13 +4,12 @@
 #include "model/scope.hpp"
 #include "model/toml_read.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <toml++/toml.h>
 #include <utility>
 
@@ -506,17 +505,15 @@ Config parse(std::string_view toml_text, std::string_view source_name) {
 }
 
 Config load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto text = util::read_file(path);
+    if (!text) {
         if (!std::filesystem::exists(path))
             return {};
-        in.open(path, std::ios::binary); // it may have appeared just now (a concurrent init)
-        if (!in)
+        text = util::read_file(path); // it may have appeared just now (a concurrent init)
+        if (!text)
             throw Error(ErrorKind::fatal, "cannot read " + path);
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str(), file_name);
+    return parse(*text, file_name);
 }
 
 std::string_view default_file_text() {

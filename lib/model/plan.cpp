@@ -4,12 +4,12 @@
 #include "model/naming.hpp"
 #include "model/toml_read.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 namespace porch::plan {
@@ -300,15 +300,13 @@ Plan parse(std::string_view toml_text, std::string_view source_name) {
 
 std::optional<Plan> load(const std::string& root) {
     const auto path = std::filesystem::path(root) / plan_path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    const auto text = util::read_file(path.string());
+    if (!text) {
         if (!std::filesystem::exists(path))
             return std::nullopt;
         throw Error(ErrorKind::fatal, "cannot read " + path.string());
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str(), plan_path);
+    return parse(*text, plan_path);
 }
 
 const Task* find(const Plan& plan, std::string_view id) {

@@ -4,10 +4,10 @@
 #include "model/naming.hpp"
 #include "model/store.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace porch::model {
 
@@ -25,12 +25,7 @@ std::string exclude_pattern(const protocol::Template& worktree_template) {
 } // namespace
 
 bool ensure_line(const fs::path& file, const std::string& line) {
-    std::string content;
-    if (std::ifstream in(file, std::ios::binary); in) {
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        content = ss.str();
-    }
+    const std::string content = util::read_file(file.string()).value_or("");
     for (auto existing : util::split_lines(content))
         if (util::trim(existing) == line)
             return false;

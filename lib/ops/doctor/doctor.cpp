@@ -15,13 +15,13 @@
 #include "model/worker.hpp"
 #include "model/worktree_advice.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/process.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -678,9 +678,7 @@ void check_config(const Context& ctx, const DoctorOptions& opt, std::vector<Doct
 }
 
 std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return util::trim(text);
+    return util::trim(util::read_file(file.string()).value_or(""));
 }
 
 // A worktree still locked with the reason git (`initializing`) or spawn gives it while making

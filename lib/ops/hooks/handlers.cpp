@@ -11,6 +11,7 @@
 #include "model/store.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -18,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <unordered_map>
 
 namespace porch::hooks {
@@ -102,10 +102,8 @@ public:
         m_only = own_paths(ctx.repo);
         if (message_file.empty())
             return;
-        std::ifstream in(message_file, std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        std::string kept = protocol::committable_message(ss.str(), comment_style(ctx.repo));
+        std::string kept = protocol::committable_message(util::read_file(message_file).value_or(""),
+                                                         comment_style(ctx.repo));
         if (kept.empty())
             return;
         m_subject = kept.substr(0, kept.find('\n'));
@@ -305,10 +303,8 @@ Outcome guard_base(const model::Context& ctx, const model::Location& where,
                    const std::string& message_file) {
     if (where.head_branch.empty() || ctx.repo.operation_in_progress() == "merge")
         return {};
-    std::ifstream in(message_file, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto msg = protocol::parse_message(ss.str(), comment_style(ctx.repo));
+    auto msg = protocol::parse_message(util::read_file(message_file).value_or(""),
+                                       comment_style(ctx.repo));
     if (msg.kind != protocol::Kind::protocol)
         return {};
     std::vector<model::WorkerPlace> places;
@@ -387,12 +383,10 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
         return *refused;
     if (ctx.repo.operation_in_progress() == "merge")
         return {};
-    std::ifstream in(message_file, std::ios::binary);
-    if (!in)
+    const auto text = util::read_file(message_file);
+    if (!text)
         return {1, "git porch: cannot read the commit message file " + message_file + "\n"};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto msg = protocol::parse_message(ss.str(), comment_style(ctx.repo));
+    auto msg = protocol::parse_message(*text, comment_style(ctx.repo));
     if (msg.kind == protocol::Kind::empty)
         return {}; // git aborts an empty message itself, with its own words
     if (msg.kind == protocol::Kind::protocol && msg.status == protocol::Status::complete &&
