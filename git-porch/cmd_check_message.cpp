@@ -4,11 +4,11 @@
 #include "model/message.hpp"
 #include "ops/hooks/handlers.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -25,11 +25,10 @@ std::string read_input(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         throw Error(ErrorKind::fatal, "cannot read '" + path + "': it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto text = util::read_file(path);
+    if (!text)
         throw Error(ErrorKind::fatal, "cannot read '" + path + "': " + std::strerror(errno));
-    ss << in.rdbuf();
-    return ss.str();
+    return std::move(*text);
 }
 
 protocol::CommentStyle comment_style(const std::string& cwd) {

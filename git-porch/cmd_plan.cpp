@@ -11,14 +11,13 @@
 #include "ops/plan/import.hpp"
 #include "render.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace porch::cli {
 
@@ -165,12 +164,10 @@ private:
                  "overwrite it with: git porch plan import --force <file.md>...");
         std::vector<plan::Document> docs;
         for (const auto& f : m_files) {
-            std::ifstream in(fs::path(env.cwd) / f, std::ios::binary);
-            if (!in)
+            auto text = util::read_file((fs::path(env.cwd) / f).string());
+            if (!text)
                 fail("cannot read " + f);
-            std::ostringstream ss;
-            ss << in.rdbuf();
-            docs.push_back({f, ss.str()});
+            docs.push_back({f, std::move(*text)});
         }
         auto m =
             plan::import_documents(docs, {plan::repository_tree(root_of(env)), env.ctx->config});

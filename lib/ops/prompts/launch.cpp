@@ -4,13 +4,13 @@
 #include "model/naming.hpp"
 #include "model/setup.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/text.hpp"
 
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace porch::prompts {
 
@@ -317,11 +317,9 @@ nlohmann::json read_settings(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec))
         return nlohmann::json::object();
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto settings = nlohmann::json::parse(text.str(), nullptr, false);
-    if (!in || !settings.is_object() ||
+    const auto text = util::read_file(path.string());
+    auto settings = nlohmann::json::parse(text.value_or(""), nullptr, false);
+    if (!text || !settings.is_object() ||
         (settings.contains("hooks") && !settings["hooks"].is_object()))
         throw Error(ErrorKind::fatal,
                     path.string() + " is not a JSON object porch can add its hooks to",

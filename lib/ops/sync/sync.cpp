@@ -5,6 +5,7 @@
 #include "model/store.hpp"
 #include "model/worker.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 #include "util/process.hpp"
 #include "util/random.hpp"
 #include "util/regex.hpp"
@@ -12,10 +13,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 namespace porch::sync {
@@ -516,12 +515,8 @@ SyncResult sync(model::Context& ctx, const SyncOptions& options) {
 
 std::optional<std::int64_t> last_fetch_time(const model::Context& ctx) {
     fs::path fetch_head = fs::path(ctx.repo.common_dir()) / "FETCH_HEAD";
-    std::ifstream in(fetch_head);
-    if (!in)
-        return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().find("'" + std::string(store::notes_ref)) == std::string::npos)
+    const auto text = util::read_file(fetch_head.string());
+    if (!text || text->find("'" + std::string(store::notes_ref)) == std::string::npos)
         return std::nullopt;
     std::error_code ec;
     auto when = fs::last_write_time(fetch_head, ec);
