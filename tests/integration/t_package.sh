@@ -13,6 +13,22 @@ if command -v readelf >/dev/null; then
     if ! grep -q INTERP <<<"$headers"; then
         assert_contains "$headers" "GNU_EH_FRAME" "the static binary has a frame index (PT_GNU_EH_FRAME)"
     fi
+    # The code a commit's hooks run comes first (cmake/hook-order.ld): a hook faults in a few
+    # 64 KB windows of it, not one for each scattered function.
+    if ! grep -q INTERP <<<"$headers"; then
+        section=$(readelf -SW "$PORCH_BIN" |
+            awk '{ for (i = 1; i < NF; i++) if ($i == ".text.porch_hooks") print $(i + 2), $(i + 4) }')
+        read -r start size <<<"$section"
+        assert_true "the static binary has the hooks' code section (.text.porch_hooks)" \
+            test -n "$start"
+        for hook in commit_msg post_commit; do
+            at=$(nm -C "$PORCH_BIN" | awk -v f="porch::hooks::$hook(" \
+                '!at && index($0, f) && !/clone/ { at = $1; print at }')
+            assert_true "porch::hooks::$hook is in .text.porch_hooks (else rerun bench/hook_order.py)" \
+                test -n "$at" -a $((16#${at:-0})) -ge $((16#${start:-0})) \
+                -a $((16#${at:-0})) -lt $((16#${start:-0} + 16#${size:-0}))
+        done
+    fi
     run "$PORCH_BIN" no-such-command
     assert_eq 129 "$RC" "an unknown command is a usage error (exception thrown and caught)"
 else
