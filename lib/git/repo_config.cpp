@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <git2/sys/repository.h>
 #include <memory>
 
 namespace porch::git {
@@ -97,11 +98,19 @@ std::optional<std::string> env_config(std::string_view wanted_key) {
     return config_count_env(wanted);
 }
 
-git_config* snapshot(const RepoPtr& repo, ConfigPtr& cache) {
+// libgit2 reads its own settings (core.*, once each) from the repository's config, and a live
+// config stats every file before each lookup, ~20 times in a hook; so the repository reads the
+// snapshot porch reads. Writes go through the live config, and a new snapshot is taken after.
+git_config* snapshot(git_repository* repo, ConfigPtr& live, ConfigPtr& cache) {
     if (!cache) {
         git_config* raw = nullptr;
-        check(git_repository_config_snapshot(&raw, repo.get()), "cannot read git config");
+        if (!live) {
+            check(git_repository_config(&raw, repo), "cannot read git config");
+            live.reset(raw);
+        }
+        check(git_config_snapshot(&raw, live.get()), "cannot read git config");
         cache.reset(raw);
+        check(git_repository_set_config(repo, raw), "cannot read git config");
     }
     return cache.get();
 }
@@ -112,7 +121,7 @@ std::optional<std::string> Repo::config_string(std::string_view key) const {
     // libgit2 never sees `git -c` settings; git's hooks and users rely on them.
     if (auto v = env_config(key))
         return v;
-    git_config* cfg = snapshot(m_impl->repo, m_impl->config);
+    git_config* cfg = snapshot(m_impl->repo.get(), m_impl->live, m_impl->config);
     const char* value = nullptr;
     int rc = git_config_get_string(&value, cfg, str(key).c_str());
     if (rc == GIT_ENOTFOUND)
@@ -130,7 +139,7 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
             return true; // `git -c key` alone means true
         throw Error(ErrorKind::fatal, "bad boolean config value '" + *v + "' for " + str(key));
     }
-    git_config* cfg = snapshot(m_impl->repo, m_impl->config);
+    git_config* cfg = snapshot(m_impl->repo.get(), m_impl->live, m_impl->config);
     int value = 0;
     int rc = git_config_get_bool(&value, cfg, str(key).c_str());
     if (rc == GIT_ENOTFOUND)
@@ -141,13 +150,14 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
 
 void Repo::refresh_config() {
     m_impl->config.reset();
+    snapshot(m_impl->repo.get(), m_impl->live, m_impl->config);
 }
 
 // A remote is a `remote.<name>.url` (or pushurl) entry, as for git_remote_list; read by walking
 // the config because git_remote_list's regex match leaks PCRE2 match data in libgit2 1.5.1.
 std::vector<std::string> Repo::remotes() const {
     git_config_iterator* raw = nullptr;
-    check(git_config_iterator_new(&raw, snapshot(m_impl->repo, m_impl->config)),
+    check(git_config_iterator_new(&raw, snapshot(m_impl->repo.get(), m_impl->live, m_impl->config)),
           "cannot list the remotes");
     std::unique_ptr<git_config_iterator, void (*)(git_config_iterator*)> iter(
         raw, git_config_iterator_free);
@@ -168,16 +178,14 @@ std::vector<std::string> Repo::remotes() const {
 }
 
 void Repo::set_config_string(std::string_view key, std::string_view value) {
-    git_config* raw = nullptr;
-    check(git_repository_config(&raw, m_impl->repo.get()), "cannot open git config");
-    ConfigPtr all(raw);
+    snapshot(m_impl->repo.get(), m_impl->live, m_impl->config); // loads the live config
     git_config* local_raw = nullptr;
-    check(git_config_open_level(&local_raw, all.get(), GIT_CONFIG_LEVEL_LOCAL),
+    check(git_config_open_level(&local_raw, m_impl->live.get(), GIT_CONFIG_LEVEL_LOCAL),
           "cannot open the repository's config");
     ConfigPtr local(local_raw);
     check(git_config_set_string(local.get(), str(key).c_str(), str(value).c_str()),
           "cannot write config " + str(key));
-    m_impl->config.reset(); // the snapshot is stale now
+    refresh_config(); // the snapshot is stale now
 }
 
 Signature Repo::default_signature() const {

@@ -18,7 +18,11 @@ namespace porch::git {
 
 struct Repo::Impl {
     detail::RepoPtr repo;
-    mutable detail::ConfigPtr config; // snapshot, taken on first use
+    // The config files as libgit2 loaded them (`live`, which stats every file before each
+    // lookup to see whether it changed) and a snapshot of them (`config`, taken on first use),
+    // which the repository then reads too: see repo_config.cpp.
+    mutable detail::ConfigPtr live;
+    mutable detail::ConfigPtr config;
     // One notes commit, read once per process. The hooks look up one or two notes by path
     // (`found`), whatever the size of the tree; readers of every note (status, sync) index the
     // whole tree once (`index`, `files`): libgit2 keeps no large tree in its cache.

@@ -101,7 +101,9 @@ Repo Repo::discover(const std::string& start) {
             check(git_repository_set_workdir(raw, absolute(*work_tree).c_str(), 0),
                   "cannot use GIT_WORK_TREE " + work_tree->string());
     }
-    return Repo(std::move(impl));
+    Repo repo(std::move(impl));
+    repo.refresh_config(); // libgit2's own lookups read the snapshot from now on
+    return repo;
 }
 
 std::string Repo::git_dir() const {
