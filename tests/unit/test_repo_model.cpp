@@ -216,6 +216,29 @@ TEST_CASE("prefer_loose_objects: packed and loose objects read, new ones written
     CHECK(ctx.repo.read_blob(written) == "new\n");
 }
 
+TEST_CASE("config: one snapshot for porch and libgit2, new after a write or a refresh", "[git]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    repo.git({"config", "user.name", "Before"});
+    auto ctx = repo.context();
+    CHECK(ctx.repo.default_signature().name == "Before"); // libgit2 reads the repository's config
+    CHECK_FALSE(ctx.repo.config_string("porch.mine"));
+    ctx.repo.set_config_string("porch.mine", "1");
+    CHECK(ctx.repo.config_string("porch.mine") == "1");
+    CHECK(repo.git_line({"config", "porch.mine"}) == "1");
+    // Another process's writes: seen after refresh_config, by porch and by libgit2 alike.
+    repo.git({"config", "user.name", "After"});
+    repo.git({"config", "porch.theirs", "2"});
+    CHECK(ctx.repo.default_signature().name == "Before");
+    CHECK_FALSE(ctx.repo.config_string("porch.theirs"));
+    ctx.repo.refresh_config();
+    CHECK(ctx.repo.default_signature().name == "After");
+    CHECK(ctx.repo.config_string("porch.theirs") == "2");
+    ctx.repo.set_config_string("porch.mine", "3"); // a write keeps the others' settings
+    CHECK(repo.git_line({"config", "porch.theirs"}) == "2");
+    CHECK(ctx.repo.config_string("porch.mine") == "3");
+}
+
 TEST_CASE("the worktree list, read from git's administrative files", "[git]") {
     RepoFixture repo;
     repo.commit("Initial commit");
