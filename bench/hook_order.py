@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Writes cmake/hook-order.ld: the code a commit's hooks run, gathered at the front of the static
-git-porch so a hook faults in a few 64 KB windows of it instead of one for each scattered
-function (a hook's time is mostly page faults: ~2 million instructions, ~140 faults).
+"""Writes cmake/hook-order.ld: the code and data a commit's hooks use, gathered at the front of
+their sections of the static git-porch, so a hook faults in a few 64 KB windows of each instead
+of one per scattered function or variable (a hook's time is mostly page faults: commit-msg runs
+~2 million instructions and took ~140 faults, half of them in code).
 
-It commits in a worker's worktree (an empty commit and one with a staged file in its scope)
-with porch's hooks run under valgrind's callgrind, which names every function they run, and
-finds each one's input section in the link map of the same build: a function section
-(`.text.<name>`, the build compiles with -ffunction-sections) or, for C archives compiled
-without them (libgit2, libc, PCRE2, zlib), the whole `.text` of the archive member.
+It commits in a worker's worktree (an empty commit, one with a staged file in its scope, one
+after gc) twice, with porch's hooks run under valgrind: callgrind names every function they run,
+lackey every address they read or write. The link map of the same build gives the input section
+of each: a function's or variable's own (the build compiles with -ffunction-sections and
+-fdata-sections) or, for C archives compiled without them (libgit2, libc, PCRE2, zlib), the
+archive member's whole `.text`, `.rodata`, `.data` or `.bss`.
 
 A list that no longer matches the code costs speed only: a pattern that matches nothing is
 ignored by the linker. Rerun after changes to the hook path; needs valgrind and a static build.
@@ -27,32 +29,9 @@ from common import ROOT, Sandbox, find_binary
 from hooks import generate
 
 HOOKS = ["commit-msg", "post-commit"]
-
-
-def traced_hooks(box, binary):
-    """A hooks folder whose hooks run porch's under callgrind, writing to box.dir/cg.<pid>."""
-    links, hooks = box.dir / "as-hook", box.dir / "traced-hooks"
-    links.mkdir()
-    hooks.mkdir()
-    for name in HOOKS:
-        (links / name).symlink_to(binary)
-        script = hooks / name
-        script.write_text("#!/bin/sh\nexec valgrind -q --tool=callgrind --demangle=no "
-                          f"--callgrind-out-file={box.dir}/cg.%p {links / name} \"$@\"\n")
-        script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return hooks
-
-
-def functions_run(box):
-    """The mangled names of the functions callgrind saw, in all its outputs."""
-    names = set()
-    for out in box.dir.glob("cg.*"):
-        for line in out.read_text(errors="replace").splitlines():
-            m = re.match(r"c?fn=\(\d+\) (.+)$", line)
-            if m:
-                names.add(re.sub(r"'\d+$", "", m.group(1)))  # 'N: a recursion level
-    return names
-
+# The output sections reordered, each with what the hooks use in a section of its own before it.
+OUTPUTS = [".text", ".rodata", ".data.rel.ro", ".data", ".bss"]
+SUFFIX = ".porch_hooks"
 
 # Run natively but not under valgrind, which gives a process no vDSO and a CPU without AVX-512:
 # glibc's set-up of the vDSO, and every variant of a string function it picks at start.
@@ -60,58 +39,144 @@ NATIVE_ONLY = ["_dl_new_object", "_dl_lookup_symbol_x", "_dl_setup_hash", "_dl_a
 CPU_VARIANT = re.compile(r"^(__\w+?)_(sse2|ssse3|sse4_1|sse4_2|avx2|avx512\w*|avx|evex\w*)(?:_|$)")
 
 
-def with_natives(names, addresses):
+def traced_commits(binary, tool, each):
+    """Runs the commits with porch's hooks under valgrind `tool` (its options; `{out}` is where
+    a run writes), then calls `each` with the contents of each file they wrote."""
+    box = Sandbox(binary)
+    try:
+        wt = generate(box, box.dir / "repo", 100)
+        links, hooks = box.dir / "as-hook", box.dir / "traced-hooks"
+        links.mkdir()
+        hooks.mkdir()
+        for name in HOOKS:
+            (links / name).symlink_to(binary)
+            script = hooks / name
+            options = tool.format(out=f"{box.dir}/trace.%p")
+            script.write_text(f"#!/bin/sh\nexec valgrind -q {options} {links / name} \"$@\"\n")
+            script.chmod(script.stat().st_mode | stat.S_IXUSR)
+        traced = ["git", "-c", f"core.hooksPath={hooks}", "commit", "-q"]
+        box.run(traced + ["--allow-empty", "-m", "[CHECKPOINT] empty"], cwd=wt)
+        (wt / "src").mkdir(exist_ok=True)
+        (wt / "src" / "a.txt").write_text("a\n")
+        box.run(["git", "add", "src/a.txt"], cwd=wt)
+        box.run(traced + ["-m", "[CHECKPOINT] a file"], cwd=wt)
+        box.run(["git", "gc", "-q"], cwd=wt)  # and with every object in a pack
+        box.run(traced + ["--allow-empty", "-m", "[CHECKPOINT] packed"], cwd=wt)
+        for out in sorted(box.dir.glob("trace.*")):
+            each(out.read_bytes())
+    finally:
+        box.close()
+
+
+def functions_run(binary):
+    """The mangled names of the functions the hooks run (callgrind's `fn=(id) name` lines)."""
+    names = set()
+
+    def each(text):
+        for m in re.finditer(rb"^c?fn=\(\d+\) (.+)$", text, re.M):
+            names.add(re.sub(r"'\d+$", "", m.group(1).decode()))  # 'N: a recursion level
+
+    traced_commits(binary, "--tool=callgrind --demangle=no --callgrind-out-file={out}", each)
+    return names
+
+
+def data_used(binary, low, high):
+    """The addresses in [low, high) the hooks load or store (lackey's ` L addr,size` lines)."""
+    used = set()
+
+    def each(text):
+        for m in re.finditer(rb"^ [LSM] ([0-9a-f]+),", text, re.M):
+            address = int(m.group(1), 16)
+            if low <= address < high:
+                used.add(address)
+
+    traced_commits(binary, "--tool=lackey --trace-mem=yes --log-file={out}", each)
+    return used
+
+
+def symbols(binary):
+    """Each defined symbol's addresses: a local one can have a copy in each translation unit."""
+    out = subprocess.run(["nm", "--defined-only", binary], check=True, capture_output=True,
+                         text=True).stdout
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            found.setdefault(parts[2], []).append((parts[1], int(parts[0], 16)))
+    return found
+
+
+def with_natives(names, found):
     """`names` and what the hooks run outside valgrind in their place (NATIVE_ONLY, CPU_VARIANT)."""
     families = {m.group(1) for m in map(CPU_VARIANT.match, names) if m}
-    variants = {n for n in addresses if (m := CPU_VARIANT.match(n)) and m.group(1) in families}
+    variants = {n for n in found if (m := CPU_VARIANT.match(n)) and m.group(1) in families}
     return names | variants | set(NATIVE_ONLY)
 
 
-def symbol_addresses(binary):
-    """Each function's addresses: a local one can have a copy in each translation unit."""
-    out = subprocess.run(["nm", "--defined-only", binary], check=True, capture_output=True,
-                         text=True).stdout
-    addresses = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTwWiI":
-            addresses.setdefault(parts[2], []).append(int(parts[0], 16))
-    return addresses
-
-
-def text_inputs(map_file):
-    """(start, size, section, file) of each input section of the output's code, from an ld map:
-    ` .text.name 0xADDR 0xSIZE file`, or the name alone on a line when it is long."""
-    inputs, in_text, pending = [], False, None
+def map_inputs(map_file):
+    """{output: sorted (start, size, section, file)} of OUTPUTS' input sections, from an ld map:
+    ` .text.name 0xADDR 0xSIZE file`, or the name alone on a line when it is long. An output's
+    SUFFIX section (once linked with this script) counts as the output."""
+    inputs, current, pending = {o: [] for o in OUTPUTS}, None, None
     for line in Path(map_file).read_text(errors="replace").splitlines():
-        if re.match(r"^\S", line):  # an output section: ours (once linked with it), .text, others
-            in_text = re.match(r"^\.text(\.porch_hooks)?(\s|$)", line) is not None
+        if re.match(r"^\S", line):  # an output section
+            name = line.split()[0].removesuffix(SUFFIX)
+            current = name if name in OUTPUTS else None
             continue
-        if not in_text:
+        if current is None:
             continue
-        m = re.match(r"^ (\.text\S*)\s*$", line)
+        m = re.match(r"^ (\.\S+|COMMON)\s*$", line)
         if m:
             pending = m.group(1)
             continue
-        m = re.match(r"^ (\.text\S*)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
-        if m and (m.group(1) or pending):
-            inputs.append((int(m.group(2), 16), int(m.group(3), 16), m.group(1) or pending,
-                           m.group(4).strip()))
+        m = re.match(r"^ (\.\S+|COMMON)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+        if m and (m.group(1) or pending) and int(m.group(3), 16) > 0:
+            inputs[current].append((int(m.group(2), 16), int(m.group(3), 16),
+                                    m.group(1) or pending, m.group(4).strip()))
         pending = None
-    return sorted(inputs)
+    return {o: sorted(v) for o, v in inputs.items()}
 
 
-def pattern(section, file, addresses):
+def pattern(section, file, found):
     """The linker script's input section description of `section` of `file`: by its name alone
-    when it is a function's own section, else by the file (glibc names sections by the CPU a
-    variant is for, `.text.evex`, in many files)."""
-    m = re.match(r"^\.text\.(?:(?:unlikely|startup|hot|exit)\.)?(.+)$", section)
-    if m and m.group(1) in addresses:
+    when it is one function's or variable's own section, else by the file (glibc names sections
+    by the CPU a variant is for, `.text.evex`, in many files; strings share `.rodata.str1.1`)."""
+    m = re.match(r"^\.(?:text|rodata|data\.rel\.ro|data|bss)\."
+                 r"(?:(?:unlikely|startup|hot|exit|local)\.)?(.+)$", section)
+    if m and m.group(1) in found:
         return f"*({section})"
     m = re.match(r"^(.*)\((.+)\)$", file)
     if m:  # archive(member)
         return f"*{os.path.basename(m.group(1))}:{m.group(2)}({section})"
     return f"*{'/'.join(Path(file).parts[-2:])}({section})"
+
+
+def containing(inputs, addresses):
+    """The input sections that hold any of `addresses`."""
+    starts = [i[0] for i in inputs]
+    held = set()
+    for address in addresses:
+        i = bisect.bisect_right(starts, address) - 1
+        if i >= 0 and address < inputs[i][0] + inputs[i][1]:
+            held.add(inputs[i])
+    return held
+
+
+# Strings and constants, which the link merges across files: the map gives their sizes before
+# merging, so an address says nothing about which file's they were. They are small (~55 KB for
+# all the files the hooks run code of), and taken whole for those files.
+MERGED = re.compile(r"^\.rodata\.(?:.+\.)?(?:str|cst)\d")  # .rodata.<comdat>.str1.1 too
+
+
+def hot_inputs(inputs, code, used):
+    """{output: the input sections the hooks use}."""
+    hot = {".text": containing(inputs[".text"], code)}
+    files = {i[3] for i in hot[".text"]}
+    for output in OUTPUTS[1:]:
+        plain = [i for i in inputs[output] if not MERGED.match(i[2])]
+        hot[output] = containing(plain, used) | {
+            i for i in inputs[output] if MERGED.match(i[2]) and i[3] in files}
+    return hot
 
 
 def main():
@@ -124,38 +189,25 @@ def main():
     map_file = args.map or binary + ".map"
     if not Path(map_file).is_file():
         sys.exit(f"hook_order: no link map at {map_file}; build the static git-porch first")
-    box = Sandbox(binary)
-    try:
-        wt = generate(box, box.dir / "repo", 100)
-        hooks = traced_hooks(box, binary)
-        traced = ["git", "-c", f"core.hooksPath={hooks}", "commit", "-q"]
-        box.run(traced + ["--allow-empty", "-m", "[CHECKPOINT] empty"], cwd=wt)
-        (wt / "src").mkdir(exist_ok=True)
-        (wt / "src" / "a.txt").write_text("a\n")
-        box.run(["git", "add", "src/a.txt"], cwd=wt)
-        box.run(traced + ["-m", "[CHECKPOINT] a file"], cwd=wt)
-        box.run(["git", "gc", "-q"], cwd=wt)  # and with every object in a pack
-        box.run(traced + ["--allow-empty", "-m", "[CHECKPOINT] packed"], cwd=wt)
-        names = functions_run(box)
-    finally:
-        box.close()
-    addresses = symbol_addresses(binary)
-    inputs = text_inputs(map_file)
-    starts = [i[0] for i in inputs]
-    patterns = set()
-    for name in with_natives(names, addresses):
-        for address in addresses.get(name, []):
-            i = bisect.bisect_right(starts, address) - 1
-            if i >= 0 and address < inputs[i][0] + inputs[i][1]:
-                patterns.add(pattern(inputs[i][2], inputs[i][3], addresses))
-    if not patterns:
-        sys.exit("hook_order: no function of the hooks found in the link map")
-    body = "\n".join(f"    {p}" for p in sorted(patterns))
+    inputs, found = map_inputs(map_file), symbols(binary)
+    code = [a for n in with_natives(functions_run(binary), found)
+            for kind, a in found.get(n, []) if kind in "tTwWiI"]
+    data = [i for o in OUTPUTS[1:] for i in inputs[o]]
+    used = data_used(binary, min(i[0] for i in data), max(i[0] + i[1] for i in data))
+    blocks, counts = [], []
+    for output, held in hot_inputs(inputs, code, used).items():
+        patterns = {pattern(section, file, found) for _, _, section, file in held}
+        if not patterns:
+            sys.exit(f"hook_order: nothing the hooks use found in {output} of the link map")
+        body = "\n".join(f"    {p}" for p in sorted(patterns))
+        blocks.append(f"SECTIONS\n{{\n  {output}{SUFFIX} :\n  {{\n{body}\n  }}\n}}\n"
+                      f"INSERT BEFORE {output};\n")
+        counts.append(f"{len(patterns)} {output}")
     Path(args.out).write_text(
-        "/* Generated by bench/hook_order.py: the code a commit's hooks run, first in the static\n"
-        "   git-porch (see that script). Rerun it rather than edit this. */\n"
-        f"SECTIONS\n{{\n  .text.porch_hooks :\n  {{\n{body}\n  }}\n}}\nINSERT BEFORE .text;\n")
-    print(f"hook_order: {len(patterns)} input sections of {len(names)} functions -> {args.out}")
+        "/* Generated by bench/hook_order.py: the code and data a commit's hooks use, first in\n"
+        "   their sections of the static git-porch (see that script). Rerun it, do not edit. */\n"
+        + "\n".join(blocks))
+    print(f"hook_order: input sections {', '.join(counts)} -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -63,9 +63,9 @@ if(PORCH_LIBGIT2_STATIC_OK)
     # fetch and push go through the git program.
     add_link_options(-static)
     porch_static_eh_frame_hdr()
-    # A section per function, so that git-porch's link can put the code a commit's hooks run
-    # together at its front (git-porch/CMakeLists.txt, cmake/hook-order.ld).
-    add_compile_options(-ffunction-sections)
+    # A section per function and variable, so that git-porch's link can put the code and data
+    # a commit's hooks use together (git-porch/CMakeLists.txt, cmake/hook-order.ld).
+    add_compile_options(-ffunction-sections -fdata-sections)
     set(PORCH_WHOLLY_STATIC TRUE)
     set(PORCH_PCRE2 ${PORCH_ARCHIVE_pcre2-8})
   endif()
