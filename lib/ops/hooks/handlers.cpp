@@ -207,9 +207,10 @@ std::string scope_advice(const Redo& redo, const std::vector<std::string>& outsi
 }
 
 // What pre-commit enforces: HEAD on the worktree's own branch, staged paths inside the scope.
-// `message_file` is empty in pre-commit, which runs before there is a message.
+// `message_file` is empty in pre-commit, which runs before there is a message; `merging`: a
+// merge is in progress (asked once: it is nine file lookups).
 std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Location& where,
-                                     const std::string& message_file) {
+                                     const std::string& message_file, bool merging) {
     if (where.on_wrong_branch()) {
         std::string head =
             where.head_branch.empty() ? "a detached HEAD" : "'" + where.head_branch + "'";
@@ -221,7 +222,7 @@ std::optional<Outcome> refuse_staged(const model::Context& ctx, const model::Loc
             text += "then commit again:\n" + redo.both_commands(redo.only());
         return Outcome{1, text};
     }
-    if (ctx.repo.operation_in_progress() == "merge")
+    if (merging)
         return std::nullopt; // a merge brings in other workers' files by design
     std::string worker = *where.branch_worker;
     auto scope = declared_scope(ctx.repo, worker, where.head_branch);
@@ -379,9 +380,10 @@ Outcome commit_msg(const std::string& cwd, const std::string& message_file) {
     if (!where.is_worker())
         return guard_base(ctx, where, message_file);
     // pre-commit's checks run here: one process per commit instead of two, on every commit.
-    if (auto refused = refuse_staged(ctx, where, message_file))
+    const bool merging = ctx.repo.operation_in_progress() == "merge";
+    if (auto refused = refuse_staged(ctx, where, message_file, merging))
         return *refused;
-    if (ctx.repo.operation_in_progress() == "merge")
+    if (merging)
         return {};
     const auto text = util::read_file(message_file);
     if (!text)
@@ -409,7 +411,8 @@ Outcome pre_commit(const std::string& cwd) {
     auto where = model::locate(ctx);
     if (!where.is_worker())
         return {};
-    return refuse_staged(ctx, where, "").value_or(Outcome{});
+    return refuse_staged(ctx, where, "", ctx.repo.operation_in_progress() == "merge")
+        .value_or(Outcome{});
 }
 
 Outcome post_commit(const std::string& cwd, bool after_merge) {
