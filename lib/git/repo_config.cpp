@@ -99,7 +99,7 @@ std::optional<std::string> env_config(std::string_view wanted_key) {
 }
 
 // libgit2 reads its own settings (core.*, once each) from the repository's config, and a live
-// config stats every file before each lookup, ~20 times in a hook; so the repository reads the
+// config stats every file before each lookup (~10 stats in a hook); so the repository reads the
 // snapshot porch reads. Writes go through the live config, and a new snapshot is taken after.
 git_config* snapshot(git_repository* repo, ConfigPtr& live, ConfigPtr& cache) {
     if (!cache) {

@@ -19,8 +19,8 @@ namespace porch::git {
 struct Repo::Impl {
     detail::RepoPtr repo;
     // The config files as libgit2 loaded them (`live`, which stats every file before each
-    // lookup to see whether it changed) and a snapshot of them (`config`, taken on first use),
-    // which the repository then reads too: see repo_config.cpp.
+    // lookup to see whether it changed) and a snapshot of them (`config`, taken when the
+    // repository is opened and after each write), which libgit2 reads too: see repo_config.cpp.
     mutable detail::ConfigPtr live;
     mutable detail::ConfigPtr config;
     // One notes commit, read once per process. The hooks look up one or two notes by path

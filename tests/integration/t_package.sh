@@ -12,10 +12,8 @@ if command -v readelf >/dev/null; then
     headers=$(readelf -lW "$PORCH_BIN")
     if ! grep -q INTERP <<<"$headers"; then
         assert_contains "$headers" "GNU_EH_FRAME" "the static binary has a frame index (PT_GNU_EH_FRAME)"
-    fi
-    # The code and data a commit's hooks use come first (cmake/hook-order.ld): a hook faults in
-    # a few 64 KB windows of them, not one for each scattered function or variable.
-    if ! grep -q INTERP <<<"$headers"; then
+        # The code and data a commit's hooks use come first (cmake/hook-order.ld): a hook faults
+        # in a few 64 KB windows of them, not one for each scattered function or variable.
         sections=$(readelf -SW "$PORCH_BIN")
         for name in .text .rodata .data.rel.ro .data .bss; do
             assert_contains "$sections" " $name.porch_hooks " "the static binary has $name.porch_hooks"
