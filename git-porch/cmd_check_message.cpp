@@ -17,8 +17,8 @@ namespace porch::cli {
 namespace {
 
 std::string read_input(const std::string& path) {
-    std::ostringstream ss;
     if (path == "-") {
+        std::ostringstream ss;
         ss << std::cin.rdbuf();
         return ss.str();
     }

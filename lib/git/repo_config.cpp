@@ -101,14 +101,20 @@ std::optional<std::string> env_config(std::string_view wanted_key) {
 // libgit2 reads its own settings (core.*, once each) from the repository's config, and a live
 // config stats every file before each lookup (~10 stats in a hook); so the repository reads the
 // snapshot porch reads. Writes go through the live config, and a new snapshot is taken after.
+// The live config: loaded by the first snapshot, before the repository's is replaced by one.
+git_config* live_config(git_repository* repo, ConfigPtr& live) {
+    if (!live) {
+        git_config* raw = nullptr;
+        check(git_repository_config(&raw, repo), "cannot read git config");
+        live.reset(raw);
+    }
+    return live.get();
+}
+
 git_config* snapshot(git_repository* repo, ConfigPtr& live, ConfigPtr& cache) {
     if (!cache) {
         git_config* raw = nullptr;
-        if (!live) {
-            check(git_repository_config(&raw, repo), "cannot read git config");
-            live.reset(raw);
-        }
-        check(git_config_snapshot(&raw, live.get()), "cannot read git config");
+        check(git_config_snapshot(&raw, live_config(repo, live)), "cannot read git config");
         cache.reset(raw);
         check(git_repository_set_config(repo, raw), "cannot read git config");
     }
@@ -178,9 +184,9 @@ std::vector<std::string> Repo::remotes() const {
 }
 
 void Repo::set_config_string(std::string_view key, std::string_view value) {
-    snapshot(m_impl->repo.get(), m_impl->live, m_impl->config); // loads the live config
     git_config* local_raw = nullptr;
-    check(git_config_open_level(&local_raw, m_impl->live.get(), GIT_CONFIG_LEVEL_LOCAL),
+    check(git_config_open_level(&local_raw, live_config(m_impl->repo.get(), m_impl->live),
+                                GIT_CONFIG_LEVEL_LOCAL),
           "cannot open the repository's config");
     ConfigPtr local(local_raw);
     check(git_config_set_string(local.get(), str(key).c_str(), str(value).c_str()),
