@@ -27,12 +27,17 @@ extern "C" int __wrap_libssh2_init(int /*flags*/) {
 
 // libgit2 writes loose objects with zlib's default stream: a 32 KB window and a 64 KB hash table,
 // 256 KB in all, cleared and first touched by every process that writes one (post-commit writes
-// four: ~0.3 ms of page faults here). porch's objects are notes and trees of a few KB, and git
-// inflates any window size; a 4 KB window and a small table (24 KB) compress them as well.
-extern "C" int __wrap_deflateInit_(z_streamp stream, int level, const char* version, int size) {
+// four: ~0.3 ms of page faults here). porch's objects are a worker's live note (at most 48 events,
+// ~15 KB), notes trees (the top one ~7 KB at 1,000 workers: 256 fanout folders) and commits.
+// Deflating them was half of post-commit's instructions at 1,000 workers, and inflating the top
+// tree a fifth of commit-msg's, for little: a tree is mostly object ids. They are written stored
+// (zlib's level 0, as git writes them with core.looseCompression=0): a valid zlib stream any git
+// reads, copied instead of compressed; git gc compresses them into a pack. libgit2 cannot be
+// asked for this itself: to its loose backend, level 0 means no zlib stream at all.
+extern "C" int __wrap_deflateInit_(z_streamp stream, int /*level*/, const char* version, int size) {
     constexpr int window_bits = 12, mem_level = 4;
-    return deflateInit2_(stream, level, Z_DEFLATED, window_bits, mem_level, Z_DEFAULT_STRATEGY,
-                         version, size);
+    return deflateInit2_(stream, Z_NO_COMPRESSION, Z_DEFLATED, window_bits, mem_level,
+                         Z_DEFAULT_STRATEGY, version, size);
 }
 
 // libgit2's HTTP "Negotiate" authentication is the only user of GSSAPI, and Kerberos ships no

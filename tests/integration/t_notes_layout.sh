@@ -46,6 +46,8 @@ assert_contains "$(git notes --ref=porch show "$anchor")" '"subject":"[CHECKPOIN
 assert_eq 2 "$(git notes --ref=porch list | wc -l | tr -d ' ')" "git notes list: the worker's and the registry's notes"
 assert_contains "$(git cat-file -p "$(git notes --ref=porch list "$anchor")")" '"type":"commit"' \
     "git notes list finds the note's blob"
+# porch writes its loose objects stored (zlib level 0): git reads and checks every one of them.
+expect_ok git fsck --strict --no-dangling
 before=$(events .)
 maintain .
 assert_eq "$before" "$(events .)" "git notes prune and gc --prune=now keep every event in the new layout"
