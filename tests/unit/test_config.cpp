@@ -447,6 +447,10 @@ TEST_CASE("non-ASCII text reaches toml++ shielded and comes back intact", "[conf
     CHECK_THAT(error_of("caf\xc3\xa9 = 1\n"), Contains("cfg.toml:1:"));
     // Plane-15 private-use characters cannot pass the shield.
     CHECK(error_of("# \xf3\xb0\x80\x80\n") == "cfg.toml:1:3: a private-use character (plane 15)");
+    // ASCII passes as it is; one non-ASCII character anywhere and the whole text is shielded.
+    CHECK(porch::config::toml_shield("a = \"b\"\n# c\n", "cfg.toml", "f") == "a = \"b\"\n# c\n");
+    CHECK(porch::config::toml_shield("a = 1 # \xc2\xa0\n", "cfg.toml", "f") ==
+          "a = 1 # \xf3\xb0\x82\xa0\n");
 }
 
 TEST_CASE("[worktree] copy, clone, setup and setup_timeout are read", "[config]") {
