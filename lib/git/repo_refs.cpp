@@ -1,6 +1,7 @@
 // Refs: reading, listing, and compare-and-swap updates (creating a branch, deleting a ref).
 #include "git/repo_impl.hpp"
 #include "util/error.hpp"
+#include "util/file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -32,24 +33,78 @@ std::optional<Oid> loose_id(const std::string& text) {
     return Oid::from_hex(std::string_view(text).substr(0, 40));
 }
 
-// Each packed ref whose name starts with `prefix` (or is `prefix`, with `whole`).
+// packed-refs is a header line ("# pack-refs with: peeled fully-peeled sorted "), then a line
+// "<hex> <name>" per ref, an annotated tag's followed by "^<hex>" (what it peels to).
+
+std::size_t next_line(std::string_view text, std::size_t pos) {
+    const auto end = text.find('\n', pos);
+    return end == std::string_view::npos ? text.size() : end + 1;
+}
+
+// The name on a ref line (its newline included or not); nullopt for any other line.
+std::optional<std::string_view> ref_name(std::string_view line) {
+    if (!line.empty() && line.back() == '\n')
+        line.remove_suffix(1);
+    if (line.size() < 42 || line[40] != ' ' || line.front() == '#' || line.front() == '^')
+        return std::nullopt;
+    return line.substr(41);
+}
+
+// The start of the first ref line in [lo, end of text) whose name is not below `key`, by
+// bisection: the file is sorted by name. `lo` is the start of a line that is not a peeled one.
+std::size_t lower_bound(std::string_view text, std::size_t lo, std::string_view key) {
+    std::size_t hi = text.size();
+    while (lo < hi) {
+        std::size_t start = lo + (hi - lo) / 2;
+        while (start > lo && text[start - 1] != '\n')
+            --start;
+        if (text[start] == '^' && start > lo) { // a peeled line: look at its ref instead
+            --start;
+            while (start > lo && text[start - 1] != '\n')
+                --start;
+        }
+        const std::size_t end = next_line(text, start);
+        const auto name = ref_name(text.substr(start, end - start));
+        if (name && *name >= key) {
+            hi = start;
+        } else {
+            lo = end;
+            if (lo < text.size() && text[lo] == '^')
+                lo = next_line(text, lo);
+        }
+    }
+    return lo;
+}
+
+// Each packed ref whose name starts with `prefix` (or is `prefix`, with `whole`). The file is
+// mapped, not read, and bisected when git wrote it sorted (git and libgit2 always do): at 1,000
+// workers it is ~70 KB, and post-commit looks in it three times.
 std::map<std::string, Oid> packed_refs(const fs::path& common, const std::string& prefix,
                                        bool whole) {
     std::map<std::string, Oid> out;
-    auto text = util::read_file((common / "packed-refs").string());
-    if (!text)
-        return out;
-    if (!text->empty() && text->back() != '\n')
-        *text += '\n';
-    const std::string needle = " " + prefix + (whole ? "\n" : "");
-    for (auto pos = text->find(needle); pos != std::string::npos;
-         pos = text->find(needle, pos + 1)) {
-        if (pos < 40 || (pos > 40 && (*text)[pos - 41] != '\n'))
+    const util::MappedFile file((common / "packed-refs").string());
+    const std::string_view text = file.text();
+    std::size_t pos = 0;
+    bool sorted = false;
+    if (text.starts_with("# pack-refs with:")) {
+        pos = next_line(text, 0);
+        sorted = text.substr(0, pos).find(" sorted ") != std::string_view::npos;
+    }
+    if (sorted)
+        pos = lower_bound(text, pos, prefix);
+    while (pos < text.size()) {
+        const std::size_t end = next_line(text, pos);
+        const std::string_view line = text.substr(pos, end - pos);
+        pos = end;
+        const auto name = ref_name(line);
+        if (!name)
             continue;
-        const auto end = text->find('\n', pos);
-        auto id = Oid::from_hex(std::string_view(*text).substr(pos - 40, 40));
-        if (id)
-            out.emplace(text->substr(pos + 1, end - pos - 1), *id);
+        if (name->starts_with(prefix) && (!whole || name->size() == prefix.size())) {
+            if (auto id = Oid::from_hex(line.substr(0, 40)))
+                out.emplace(std::string(*name), *id);
+        } else if (sorted && *name > prefix && !name->starts_with(prefix)) {
+            break; // past every name that starts with the prefix
+        }
     }
     return out;
 }

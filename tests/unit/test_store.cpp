@@ -4,8 +4,10 @@
 #include "repo_fixture.hpp"
 #include "util/error.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <sstream>
 
 using namespace porch;
 using porch::test::RepoFixture;
@@ -176,6 +178,68 @@ TEST_CASE("update_ref_cas moves a ref only from the value the caller saw", "[git
         CHECK(ctx.repo.delete_ref_if(ref, first));
         CHECK_FALSE(ctx.repo.ref_exists(ref));
     }
+}
+
+TEST_CASE("notes refs are found in a large packed-refs, sorted or not", "[git]") {
+    RepoFixture repo;
+    const std::string commit = repo.commit("First");
+    repo.git({"tag", "-a", "-m", "tag", "annotated"});
+    const std::string tag = repo.git_line({"rev-parse", "refs/tags/annotated"});
+    // Names on both sides of refs/notes/ and of each notes ref, tags with their peeled lines.
+    std::vector<std::string> names = {"refs/notes/porch",
+                                      "refs/notes/porch-archive",
+                                      "refs/notes/porch/x",
+                                      "refs/notes/remotes/origin/porch",
+                                      "refs/notes/remotes/origin/porch-archive",
+                                      "refs/notes-x/porch",
+                                      "refs/notes/a",
+                                      "refs/notes/zz",
+                                      "refs/notez"};
+    for (int i = 0; i < 400; ++i) {
+        names.push_back("refs/heads/work/task-" + std::to_string(i) + "-bench");
+        names.push_back("refs/tags/t" + std::to_string(i));
+        names.push_back("refs/remotes/origin/b" + std::to_string(i));
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> records;
+    for (const auto& name : names)
+        records.push_back(name.starts_with("refs/tags/") ? tag + " " + name + "\n^" + commit + "\n"
+                                                         : commit + " " + name + "\n");
+    const bool sorted = GENERATE(true, false);
+    CAPTURE(sorted);
+    if (!sorted)
+        std::reverse(records.begin(), records.end());
+    std::string text =
+        sorted ? "# pack-refs with: peeled fully-peeled sorted \n" : "# pack-refs with: peeled \n";
+    for (const auto& r : records)
+        text += r;
+    fs::remove_all(repo.path() / ".git" / "refs" / "tags");
+    fs::remove(repo.path() / ".git" / "refs" / "heads" / "main");
+    std::ofstream(repo.path() / ".git" / "packed-refs", std::ios::binary) << text;
+
+    auto ctx = repo.context();
+    for (const std::string prefix :
+         {"refs/notes/", "refs/notes/remotes/origin/", "refs/notes/porch/"}) {
+        std::vector<std::string> found;
+        for (const auto& ref : ctx.repo.refs(prefix))
+            found.push_back(ref.name.str() + " " + ref.target.hex());
+        std::vector<std::string> expected;
+        std::istringstream git_view(
+            repo.git({"for-each-ref", "--format=%(refname) %(objectname)", prefix}));
+        for (std::string line; std::getline(git_view, line);)
+            expected.push_back(line);
+        CHECK(found == expected);
+        CHECK_FALSE(found.empty());
+    }
+    for (const std::string name : {"refs/notes/porch", "refs/notes/porch-archive", "refs/notes/zz"})
+        CHECK(ctx.repo.ref_target(git::RefName(name)) == git::Oid::from_hex(commit));
+    CHECK_FALSE(ctx.repo.ref_target(git::RefName("refs/notes/missing")));
+    CHECK_FALSE(ctx.repo.ref_target(git::RefName("refs/notes/porch-")));
+    // The ref below refs/notes/porch/ stands in the way of a loose refs/notes/porch: libgit2 says
+    // so.
+    CHECK_THROWS(ctx.repo.update_ref_cas(git::RefName("refs/notes/porch"),
+                                         *git::Oid::from_hex(commit), git::Oid::from_hex(commit),
+                                         "move"));
 }
 
 TEST_CASE("a lock left by a killed process fails the append quickly, naming the lock", "[store]") {
