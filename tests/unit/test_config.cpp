@@ -453,6 +453,25 @@ TEST_CASE("non-ASCII text reaches toml++ shielded and comes back intact", "[conf
           "a = 1 # \xf3\xb0\x82\xa0\n");
 }
 
+TEST_CASE("comment lines read as before: positions, strings and bad comments", "[config]") {
+    // Errors after comment lines keep their line and column.
+    CHECK(error_of("# a\n  # b\n\nstall_after = true # c\n") ==
+          "cfg.toml:4:15: 'stall_after' must be a duration such as \"2h\" or \"90m\", not a "
+          "boolean");
+    // In a multi-line string, a line that starts with '#' is text.
+    CHECK(parse("# one\n[integrate]\nverify = \"\"\"\n# not a comment\nmake\"\"\"\n", "cfg.toml")
+              .integrate_verify == "# not a comment\nmake");
+    CHECK(parse("[integrate]\nverify = '''\n  # kept\n'''\n", "cfg.toml").integrate_verify ==
+          "  # kept\n");
+    // In an array over several lines, a comment line is still a comment.
+    CHECK(parse("[worktree]\ncopy = [\n  # .env\n  \".envrc\",\n]\n", "cfg.toml").worktree_copy ==
+          std::vector<std::string>{".envrc"});
+    // A comment toml++ refuses (a control character) is still refused, where it is.
+    CHECK_THAT(error_of("# fine\n# \x01 not\nbase_branch = \"main\"\n"), StartsWith("cfg.toml:2:"));
+    // The file init writes reads as the defaults.
+    check_defaults(parse(porch::config::default_file_text(), "cfg.toml"));
+}
+
 TEST_CASE("[worktree] copy, clone, setup and setup_timeout are read", "[config]") {
     const auto c = parse("[worktree]\ncopy = [\".env\", \"config/*.local\"]\n"
                          "clone = [\"node_modules\", \".venv/\"]\n"
