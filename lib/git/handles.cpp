@@ -28,7 +28,7 @@ extern "C" int __wrap_libssh2_init(int /*flags*/) {
 // libgit2 writes loose objects with zlib's default stream: a 32 KB window and a 64 KB hash table,
 // 256 KB in all, cleared and first touched by every process that writes one (post-commit writes
 // four: ~0.3 ms of page faults here). porch's objects are a worker's live note (at most 48 events,
-// ~15 KB), notes trees (the top one ~7 KB at 1,000 workers: 256 fanout folders) and commits.
+// ~18 KB), notes trees (the top one ~7 KB at 1,000 workers: 256 fanout folders) and commits.
 // Deflating them was half of post-commit's instructions at 1,000 workers, and inflating the top
 // tree a fifth of commit-msg's, for little: a tree is mostly object ids. They are written stored
 // (zlib's level 0, as git writes them with core.looseCompression=0): a valid zlib stream any git
