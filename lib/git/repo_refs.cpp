@@ -52,7 +52,7 @@ std::optional<std::string_view> ref_name(std::string_view line) {
 
 // The start of the first ref line in [lo, end of text) whose name is not below `key`, by
 // bisection: the file is sorted by name. `lo` is the start of a line that is not a peeled one.
-std::size_t lower_bound(std::string_view text, std::size_t lo, std::string_view key) {
+std::size_t first_not_below(std::string_view text, std::size_t lo, std::string_view key) {
     std::size_t hi = text.size();
     while (lo < hi) {
         std::size_t start = lo + (hi - lo) / 2;
@@ -91,7 +91,7 @@ std::map<std::string, Oid> packed_refs(const fs::path& common, const std::string
         sorted = text.substr(0, pos).find(" sorted ") != std::string_view::npos;
     }
     if (sorted)
-        pos = lower_bound(text, pos, prefix);
+        pos = first_not_below(text, pos, prefix);
     while (pos < text.size()) {
         const std::size_t end = next_line(text, pos);
         const std::string_view line = text.substr(pos, end - pos);

@@ -235,8 +235,8 @@ TEST_CASE("notes refs are found in a large packed-refs, sorted or not", "[git]")
         CHECK(ctx.repo.ref_target(git::RefName(name)) == git::Oid::from_hex(commit));
     CHECK_FALSE(ctx.repo.ref_target(git::RefName("refs/notes/missing")));
     CHECK_FALSE(ctx.repo.ref_target(git::RefName("refs/notes/porch-")));
-    // The ref below refs/notes/porch/ stands in the way of a loose refs/notes/porch: libgit2 says
-    // so.
+    // refs/notes/porch/x is found below the name being moved: the update is left to libgit2,
+    // which refuses it.
     CHECK_THROWS(ctx.repo.update_ref_cas(git::RefName("refs/notes/porch"),
                                          *git::Oid::from_hex(commit), git::Oid::from_hex(commit),
                                          "move"));
