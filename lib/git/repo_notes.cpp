@@ -1,6 +1,7 @@
 // Blobs and notes: reading and writing blobs, reading notes through a per-commit index, and
 // building notes commits without touching any ref.
 #include "git/repo_impl.hpp"
+#include "git/tree_edit.hpp"
 #include "util/error.hpp"
 
 #include <git2/sys/commit.h>
@@ -186,20 +187,6 @@ std::optional<Oid> note_blob(Impl& impl, const Oid& notes_commit, const std::str
     return it->second;
 }
 
-using BuilderPtr = std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>>;
-
-BuilderPtr builder_of(git_repository* repo, const git_tree* base) {
-    git_treebuilder* raw = nullptr;
-    check(git_treebuilder_new(&raw, repo, base), "cannot build a notes tree");
-    return BuilderPtr(raw);
-}
-
-void put(git_treebuilder* b, const std::string& name, const Oid& id, git_filemode_t mode) {
-    git_oid raw = to_raw(id);
-    check(git_treebuilder_insert(nullptr, b, name.c_str(), &raw, mode),
-          "cannot build a notes tree");
-}
-
 // What one fanout folder gets: notes (the rest of the target's name -> blob) and files (name ->
 // blob, nullopt to remove).
 struct FolderEdit {
@@ -211,39 +198,38 @@ struct FolderEdit {
 // folders it has, written through `writer`; nullopt when nothing is left in it.
 std::optional<Oid> write_folder(git_repository* repo, git_repository* writer, const git_tree* base,
                                 const FolderEdit& edit) {
-    BuilderPtr b = builder_of(writer, base);
+    TreeEdit tree(base);
     std::map<std::string, FolderEdit> deeper;
     for (const auto& [rest, blob] : edit.notes) {
         const std::string dir = rest.substr(0, 2);
         if (base && rest.size() > 2 && is_tree(git_tree_entry_byname(base, dir.c_str())))
             deeper[dir].notes.emplace(rest.substr(2), blob);
         else
-            put(b.get(), rest, blob, GIT_FILEMODE_BLOB);
+            tree.put(rest, to_raw(blob), GIT_FILEMODE_BLOB);
     }
     for (const auto& [name, blob] : edit.files) {
         if (blob)
-            put(b.get(), name, *blob, GIT_FILEMODE_BLOB);
+            tree.put(name, to_raw(*blob), GIT_FILEMODE_BLOB);
         else
-            git_treebuilder_remove(b.get(), name.c_str()); // absent already: nothing to do
+            tree.remove(name);
     }
     for (const auto& [dir, inner] : deeper) {
         TreePtr sub = subtree(repo, git_tree_entry_byname(base, dir.c_str()));
         if (auto id = write_folder(repo, writer, sub.get(), inner))
-            put(b.get(), dir, *id, GIT_FILEMODE_TREE);
+            tree.put(dir, to_raw(*id), GIT_FILEMODE_TREE);
         else
-            git_treebuilder_remove(b.get(), dir.c_str());
+            tree.remove(dir);
     }
-    if (git_treebuilder_entrycount(b.get()) == 0)
+    if (tree.empty())
         return std::nullopt;
-    git_oid id;
-    check(git_treebuilder_write(&id, b.get()), "cannot write a notes tree");
+    const git_oid id = tree.write(writer);
     return from_raw(&id);
 }
 
 // The edits of the top tree, by folder: a flat tree's notes and the top-level files whose blob
 // one of its notes annotates move into folders (see Repo::write_notes).
 std::map<std::string, FolderEdit> move_into_folders(git_repository* repo, const git_tree* base,
-                                                    git_treebuilder* top) {
+                                                    TreeEdit& top) {
     std::map<std::string, FolderEdit> folders;
     std::vector<std::pair<std::string, Oid>> loose;
     for (std::size_t i = 0; i < git_tree_entrycount(base); ++i) {
@@ -265,9 +251,9 @@ std::map<std::string, FolderEdit> move_into_folders(git_repository* repo, const 
     }
     for (auto& [dir, edit] : folders) {
         for (const auto& [rest, id] : edit.notes)
-            git_treebuilder_remove(top, (dir + rest).c_str());
+            top.remove(dir + rest);
         for (const auto& [name, id] : edit.files)
-            git_treebuilder_remove(top, name.c_str());
+            top.remove(name);
     }
     return folders;
 }
@@ -314,10 +300,10 @@ Oid commit_notes(const Repo& self, git_repository* repo, git_repository* writer,
                  const git_tree* base_tree, const std::map<std::string, Oid>& notes,
                  const std::map<std::string, std::optional<Oid>>& files,
                  const std::vector<Oid>& parents, std::string_view message) {
-    BuilderPtr top = builder_of(writer, base_tree);
+    TreeEdit top(base_tree);
     std::map<std::string, FolderEdit> folders;
     if (base_tree)
-        folders = move_into_folders(repo, base_tree, top.get());
+        folders = move_into_folders(repo, base_tree, top);
     for (const auto& [hex, blob] : notes) {
         if (hex.size() != 40 || !all_hex(hex))
             throw Error(ErrorKind::fatal, "internal error: a note on '" + hex + "'");
@@ -328,20 +314,19 @@ Oid commit_notes(const Repo& self, git_repository* repo, git_repository* writer,
         if (slash != std::string::npos)
             folders[path.substr(0, slash)].files[path.substr(slash + 1)] = blob;
         else if (blob)
-            put(top.get(), path, *blob, GIT_FILEMODE_BLOB);
+            top.put(path, to_raw(*blob), GIT_FILEMODE_BLOB);
         else
-            git_treebuilder_remove(top.get(), path.c_str());
+            top.remove(path);
     }
     for (const auto& [dir, folder] : folders) {
         TreePtr sub =
             base_tree ? subtree(repo, git_tree_entry_byname(base_tree, dir.c_str())) : nullptr;
         if (auto id = write_folder(repo, writer, sub.get(), folder))
-            put(top.get(), dir, *id, GIT_FILEMODE_TREE);
+            top.put(dir, to_raw(*id), GIT_FILEMODE_TREE);
         else
-            git_treebuilder_remove(top.get(), dir.c_str());
+            top.remove(dir);
     }
-    git_oid tree_id;
-    check(git_treebuilder_write(&tree_id, top.get()), "cannot write a notes tree");
+    const git_oid tree_id = top.write(writer);
     // By ids: the tree was just written and the parents are notes commits; looking them up
     // would read back and inflate objects this process has in hand.
     std::vector<git_oid> parent_ids;

@@ -3,8 +3,10 @@
 #include "model/store.hpp"
 #include "repo_fixture.hpp"
 #include "util/error.hpp"
+#include "util/process.hpp"
 
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -240,6 +242,89 @@ TEST_CASE("notes refs are found in a large packed-refs, sorted or not", "[git]")
     CHECK_THROWS(ctx.repo.update_ref_cas(git::RefName("refs/notes/porch"),
                                          *git::Oid::from_hex(commit), git::Oid::from_hex(commit),
                                          "move"));
+}
+
+namespace {
+
+// `git <args>` in the fixture's worktree with `input` on stdin.
+std::string git_with_input(const RepoFixture& repo, const std::vector<std::string>& args,
+                           const std::string& input) {
+    std::vector<std::string> argv{"git"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    process::Result r = process::run(argv, {repo.path().string(), input, {}});
+    REQUIRE(r.ok());
+    return r.out.substr(0, r.out.find('\n'));
+}
+
+// Every tree of a notes commit is the tree `git mktree` makes of its entries: in git's order
+// (a folder's name sorts as if it ended in '/'), modes written as git writes them.
+void require_canonical(const RepoFixture& repo, const git::Oid& notes_commit) {
+    std::vector<std::string> trees = {repo.git_line({"rev-parse", notes_commit.hex() + "^{tree}"})};
+    std::istringstream listed(repo.git({"ls-tree", "-r", "-t", notes_commit.hex()}));
+    for (std::string line; std::getline(listed, line);)
+        if (line.find(" tree ") != std::string::npos)
+            trees.push_back(line.substr(line.find(" tree ") + 6, 40));
+    for (const auto& tree : trees) {
+        CAPTURE(tree);
+        CHECK(git_with_input(repo, {"mktree"}, repo.git({"ls-tree", tree})) == tree);
+    }
+}
+
+} // namespace
+
+TEST_CASE("notes trees are written in git's canonical form, from any base tree", "[git]") {
+    RepoFixture repo;
+    repo.commit("First");
+    auto ctx = repo.context();
+    const std::string ab = "ab" + std::string(38, '1'), cd = "cd" + std::string(38, '2');
+    // Beside the fanout folder "ab": names that sort before and after it only because a
+    // folder's name is compared as "ab/" ('-' < '.' < '/' < '0').
+    git::Repo::NotesEdit edit;
+    edit.notes = {{ab, "note on ab\n"}, {cd, "note on cd\n"}};
+    edit.files = {{"ab-x", "top\n"}, {"ab.x", "top\n"}, {"ab0", "top\n"}, {"ab/x", "in ab\n"}};
+    const git::Oid first = ctx.repo.write_notes(std::nullopt, edit, {}, "first");
+    require_canonical(repo, first);
+    CHECK(repo.git({"ls-tree", "--name-only", first.hex()}) == "ab-x\nab.x\nab\nab0\ncd\n");
+    CHECK(ctx.repo.read_note(first, *git::Oid::from_hex(ab)) == "note on ab\n");
+
+    SECTION("an edit keeps the order: replaced, added and removed entries") {
+        git::Repo::NotesEdit next;
+        next.notes = {{ab, "ab again\n"}, {"ef" + std::string(38, '3'), "note on ef\n"}};
+        next.files = {{"ab.x", std::nullopt}, {"ab/y", "also in ab\n"}, {"a", "first\n"}};
+        const git::Oid second = ctx.repo.write_notes(first, next, {first}, "second");
+        require_canonical(repo, second);
+        CHECK(repo.git({"ls-tree", "--name-only", second.hex()}) == "a\nab-x\nab\nab0\ncd\nef\n");
+        CHECK(repo.git({"ls-tree", "--name-only", second.hex() + ":ab"}) ==
+              std::string(38, '1') + "\nx\ny\n");
+        CHECK(ctx.repo.read_note(second, *git::Oid::from_hex(ab)) == "ab again\n");
+    }
+    SECTION("a base tree out of order (written by another tool) is written in order") {
+        const std::string blob = git_with_input(repo, {"hash-object", "-w", "--stdin"}, "x\n");
+        const std::string folder = repo.git_line({"rev-parse", first.hex() + ":ab"});
+        std::string raw;
+        for (const auto& [mode, name, id] : std::vector<std::array<std::string, 3>>{
+                 {"100644", "zz", blob}, {"40000", "ab", folder}, {"100644", "ab0", blob}}) {
+            raw += mode + " " + name + std::string(1, '\0');
+            for (std::size_t i = 0; i < id.size(); i += 2)
+                raw += static_cast<char>(std::stoi(id.substr(i, 2), nullptr, 16));
+        }
+        const std::string tree = git_with_input(
+            repo, {"hash-object", "-w", "-t", "tree", "--literally", "--stdin"}, raw);
+        const auto base = *git::Oid::from_hex(repo.git_line({"commit-tree", tree, "-m", "other"}));
+        git::Repo::NotesEdit next;
+        next.notes = {{cd, "note on cd\n"}};
+        const git::Oid written = ctx.repo.write_notes(base, next, {base}, "reordered");
+        require_canonical(repo, written);
+        CHECK(repo.git({"ls-tree", "--name-only", written.hex()}) == "ab\nab0\ncd\nzz\n");
+    }
+    SECTION("names git refuses in a tree are refused") {
+        for (const std::string path : {".git", "ab/.GIT", "ab/../x", "ab/.", "ab/"}) {
+            CAPTURE(path);
+            git::Repo::NotesEdit bad;
+            bad.files = {{path, "x\n"}};
+            CHECK_THROWS_AS(ctx.repo.write_notes(first, bad, {first}, "bad"), Error);
+        }
+    }
 }
 
 TEST_CASE("a lock left by a killed process fails the append quickly, naming the lock", "[store]") {
