@@ -71,18 +71,19 @@ def main():
         bare = {n: [] for n in sizes}
         hooked_cpu = {n: [] for n in sizes}
         bare_cpu = {n: [] for n in sizes}
-        # Interleaved, sizes and sides alike, so drift in machine load hits all of them.
+        # Interleaved, sizes and sides alike, so drift in machine load hits all of them. Each
+        # round starts at the next size and swaps which side goes first: a commit's place in
+        # the round moves its time (the first size read ~0.1x lower than the last here), and a
+        # fixed order would put that bias into the comparison between sizes.
         for i in range(args.commits):
-            for n in sizes:
+            for n in sizes[i % len(sizes):] + sizes[:i % len(sizes)]:
                 wt = worktrees[n]
-                wall, cpu = timed_cpu(box, ["git", "commit", "-q", "--allow-empty", "-m",
-                                            f"[CHECKPOINT] hooked {i}"], wt)
-                hooked[n].append(wall)
-                hooked_cpu[n].append(cpu)
-                wall, cpu = timed_cpu(box, ["git", "-c", "core.hooksPath=/dev/null", "commit",
-                                            "-q", "--allow-empty", "-m", f"[CHECKPOINT] bare {i}"], wt)
-                bare[n].append(wall)
-                bare_cpu[n].append(cpu)
+                sides = [("hooked", []), ("bare", ["-c", "core.hooksPath=/dev/null"])]
+                for side, config in sides if i % 2 == 0 else reversed(sides):
+                    wall, cpu = timed_cpu(box, ["git", *config, "commit", "-q", "--allow-empty",
+                                                "-m", f"[CHECKPOINT] {side} {i}"], wt)
+                    (hooked if side == "hooked" else bare)[n].append(wall)
+                    (hooked_cpu if side == "hooked" else bare_cpu)[n].append(cpu)
         rows, added, ratios, added_cpu = [], {}, {}, {}
         for n in sizes:
             log = box.run(["git", "porch", "log", "task-1", "--json"], cwd=worktrees[n]).stdout
