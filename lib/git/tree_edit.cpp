@@ -67,8 +67,11 @@ void TreeEdit::remove(std::string_view name) {
 git_oid TreeEdit::write(git_repository* writer) {
     if (!std::is_sorted(m_entries.begin(), m_entries.end(), before))
         std::sort(m_entries.begin(), m_entries.end(), before);
+    std::size_t size = 0;
+    for (const Entry& e : m_entries)
+        size += sizeof "100644 " + e.name.size() + GIT_OID_RAWSZ; // the NUL after the name too
     std::string raw;
-    raw.reserve(m_entries.size() * (8 + GIT_OID_RAWSZ) + 64);
+    raw.reserve(size);
     for (const Entry& e : m_entries) {
         char mode[8];
         const auto octal =
