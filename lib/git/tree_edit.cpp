@@ -2,6 +2,7 @@
 
 #include "git/handles.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -12,11 +13,7 @@ namespace porch::git::detail {
 namespace {
 
 bool refused_name(std::string_view name) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    const bool dot_git =
-        name.size() == 4 &&
-        std::equal(name.begin(), name.end(), ".git", [&](char a, char b) { return lower(a) == b; });
-    return name.empty() || name == "." || name == ".." || dot_git ||
+    return name.empty() || name == "." || name == ".." || util::to_lower(name) == ".git" ||
            name.find_first_of(std::string_view("/\0", 2)) != std::string_view::npos;
 }
 
