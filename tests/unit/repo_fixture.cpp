@@ -84,12 +84,13 @@ RepoFixture::~RepoFixture() {
     fs::remove_all(m_path, ec);
 }
 
-process::Result RepoFixture::try_git(const std::vector<std::string>& args,
-                                     const fs::path& dir) const {
+process::Result RepoFixture::try_git(const std::vector<std::string>& args, const fs::path& dir,
+                                     const std::string& input) const {
     std::vector<std::string> argv{"git"};
     argv.insert(argv.end(), args.begin(), args.end());
     process::Options options;
     options.cwd = dir.empty() ? m_path.string() : dir.string();
+    options.input = input;
     const std::string date = "@" + std::to_string(m_now) + " +0000";
     options.env = {"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date};
     return process::run(argv, options);

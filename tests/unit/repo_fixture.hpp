@@ -34,8 +34,9 @@ public:
     const fs::path& path() const { return m_path; }
 
     // Runs `git <args>` in `dir` (the main worktree when empty), at the fixture's clock, for a
-    // step that is expected to fail.
-    process::Result try_git(const std::vector<std::string>& args, const fs::path& dir = {}) const;
+    // step that is expected to fail; `input` goes to its stdin.
+    process::Result try_git(const std::vector<std::string>& args, const fs::path& dir = {},
+                            const std::string& input = {}) const;
     // Runs `git <args>` in `dir` (the main worktree when empty); REQUIREs success; returns stdout.
     std::string git(const std::vector<std::string>& args, const fs::path& dir = {}) const;
     // The same, trimmed to one line: `git rev-parse HEAD` and the like.

@@ -3,7 +3,6 @@
 #include "model/store.hpp"
 #include "repo_fixture.hpp"
 #include "util/error.hpp"
-#include "util/process.hpp"
 
 #include <algorithm>
 #include <array>
@@ -249,9 +248,7 @@ namespace {
 // `git <args>` in the fixture's worktree with `input` on stdin.
 std::string git_with_input(const RepoFixture& repo, const std::vector<std::string>& args,
                            const std::string& input) {
-    std::vector<std::string> argv{"git"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    process::Result r = process::run(argv, {repo.path().string(), input, {}});
+    process::Result r = repo.try_git(args, {}, input);
     REQUIRE(r.ok());
     return r.out.substr(0, r.out.find('\n'));
 }
@@ -304,9 +301,9 @@ TEST_CASE("notes trees are written in git's canonical form, from any base tree",
         std::string raw;
         for (const auto& [mode, name, id] : std::vector<std::array<std::string, 3>>{
                  {"100644", "zz", blob}, {"40000", "ab", folder}, {"100644", "ab0", blob}}) {
-            raw += mode + " " + name + std::string(1, '\0');
-            for (std::size_t i = 0; i < id.size(); i += 2)
-                raw += static_cast<char>(std::stoi(id.substr(i, 2), nullptr, 16));
+            const auto bytes = git::Oid::from_hex(id)->bytes;
+            raw +=
+                mode + " " + name + std::string(1, '\0') + std::string(bytes.begin(), bytes.end());
         }
         const std::string tree = git_with_input(
             repo, {"hash-object", "-w", "-t", "tree", "--literally", "--stdin"}, raw);
