@@ -99,8 +99,8 @@ std::optional<Message> not_a_report(const std::string& subject) {
         m.kind = Kind::fixup;
     else if (subject.starts_with("Revert \"") || subject.starts_with("Reapply \""))
         m.kind = Kind::revert;
-    else if (merge_pattern().match(subject))
-        m.kind = Kind::merge;
+    else if (subject.starts_with("Merge ") && merge_pattern().match(subject))
+        m.kind = Kind::merge; // the pattern starts so: most subjects skip compiling it
     else if (subject.empty())
         m.kind = Kind::empty;
     else
@@ -183,7 +183,7 @@ Message classify_subject(std::string_view raw_subject) {
     if (rest.front() != ' ')
         return invalid(subject, "a space must follow " + tag + example_for(name));
     m.text = util::trim(rest);
-    if (any_tag_pattern().match(m.text))
+    if (m.text.starts_with('[') && any_tag_pattern().match(m.text)) // as the pattern does
         return invalid(subject, "use exactly one status tag per commit" + example_for(name));
     return m;
 }
