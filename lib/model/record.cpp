@@ -8,8 +8,11 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <unordered_set>
+#include <utility>
 
 namespace porch::model {
 
@@ -157,9 +160,11 @@ std::vector<store::Event> missing_commits(const Context& ctx, const WorkerBranch
     return commits;
 }
 
+// The events the worker's branch has that its notes lack, added to `all`.
 ReindexResult reindex_worker(Context& ctx, const WorkerBranch& wb, const std::string& base_name,
                              const std::optional<git::Oid>& base,
-                             const std::vector<git::Worktree>& worktrees) {
+                             const std::vector<git::Worktree>& worktrees,
+                             std::vector<store::Event>& all) {
     ReindexResult result{wb.worker};
     Recorded recorded = read_recorded(ctx.repo, wb.worker);
     std::vector<store::Event> events;
@@ -181,8 +186,7 @@ ReindexResult reindex_worker(Context& ctx, const WorkerBranch& wb, const std::st
         for (auto& e : commits)
             events.push_back(std::move(e));
     }
-    if (!events.empty())
-        store::append(ctx.repo, std::move(events));
+    std::move(events.begin(), events.end(), std::back_inserter(all));
     return result;
 }
 
@@ -196,8 +200,16 @@ std::vector<ReindexResult> reindex(Context& ctx, const std::string& only) {
     const std::optional<git::Oid> base = ctx.repo.resolve_commit(git::branch_ref(base_name));
     const auto worktrees = ctx.repo.worktrees();
     std::vector<ReindexResult> results;
-    for (const auto& wb : branches)
-        results.push_back(reindex_worker(ctx, wb, base_name, base, worktrees));
+    // One notes commit for many workers (a thousand workers were a thousand ref updates), in
+    // batches so that a long history is not held in memory whole.
+    constexpr std::size_t batch = 10000;
+    std::vector<store::Event> events;
+    for (const auto& wb : branches) {
+        results.push_back(reindex_worker(ctx, wb, base_name, base, worktrees, events));
+        if (events.size() >= batch)
+            store::append(ctx.repo, std::exchange(events, {}));
+    }
+    store::append(ctx.repo, std::move(events));
     return results;
 }
 

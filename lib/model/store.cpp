@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
@@ -287,14 +289,41 @@ std::string tracking_ref(std::string_view remote, std::string_view ref) {
            std::string(ref.substr(prefix.size()));
 }
 
+namespace {
+
+// One worker's share of an append: its events take the next clocks of its live note, which is
+// compacted when long (into `archived`, once across retries) and set in `edit`.
+void add_to_live_note(git::Repo& repo, const std::optional<git::Oid>& tip,
+                      const std::string& worker, const std::vector<Event*>& events, Lines& archived,
+                      git::Repo::NotesEdit& edit) {
+    Lines live = read_note_lines(repo, tip, anchor(anchor_content(worker)));
+    std::uint64_t clock = 0;
+    for (const auto& line : live)
+        clock = std::max(clock, lamport_of(line));
+    for (auto* e : events) {
+        e->lamport = ++clock;
+        live.insert(to_line(*e));
+    }
+    if (live.size() > compact_threshold) {
+        Lines moved = compact(live);
+        // A retry after a lost race compacts again: archive only what is not yet archived.
+        for (const auto& line : archived)
+            moved.erase(line);
+        if (!moved.empty()) {
+            write_archive(repo, worker, moved);
+            archived.insert(moved.begin(), moved.end());
+        }
+    }
+    set_note(edit, anchor_content(worker), live);
+}
+
+} // namespace
+
 std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
     if (events.empty())
         return events;
-    const std::string worker = events.front().worker;
-    for (const auto& e : events)
-        if (e.worker != worker)
-            throw Error(ErrorKind::fatal, "internal error: one append, several workers");
-    const git::Oid live_anchor = anchor(anchor_content(worker));
+    // Each worker's events, in their order.
+    std::map<std::string, std::vector<Event*>> by_worker;
     const git::Oid registry_anchor = anchor(std::string(registry_anchor_content));
     const std::string clone = clone_id(repo);
     const std::int64_t now = now_seconds();
@@ -303,39 +332,28 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         e.id = util::random_hex(16);
         if (e.time == 0)
             e.time = now;
+        by_worker[e.worker].push_back(&e);
     }
-    Lines archived;
+    std::map<std::string, Lines> archived;
     LockWatch lock(notes_ref_name);
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(notes_ref_name);
-        Lines live = read_note_lines(repo, tip, live_anchor);
-        std::uint64_t clock = 0;
-        for (const auto& line : live)
-            clock = std::max(clock, lamport_of(line));
-        for (auto& e : events) {
-            e.lamport = ++clock;
-            live.insert(to_line(e));
-        }
-
         git::Repo::NotesEdit edit;
         // A worker enters the registry with its first note, so one that has a note is in it:
         // the registry (a line per worker) is read only for a worker's first event.
-        if (worker != session_worker && !(tip && repo.has_note(*tip, live_anchor))) {
-            Lines registry = read_note_lines(repo, tip, registry_anchor);
-            if (registry.insert(worker).second)
-                set_note(edit, std::string(registry_anchor_content), registry);
-        }
-        if (live.size() > compact_threshold) {
-            Lines moved = compact(live);
-            // A retry after a lost race compacts again: archive only what is not yet archived.
-            for (const auto& line : archived)
-                moved.erase(line);
-            if (!moved.empty()) {
-                write_archive(repo, worker, moved);
-                archived.insert(moved.begin(), moved.end());
+        std::optional<Lines> registry;
+        bool joined = false;
+        for (const auto& [worker, mine] : by_worker) {
+            if (worker != session_worker &&
+                !(tip && repo.has_note(*tip, anchor(anchor_content(worker))))) {
+                if (!registry)
+                    registry = read_note_lines(repo, tip, registry_anchor);
+                joined = registry->insert(worker).second || joined;
             }
+            add_to_live_note(repo, tip, worker, mine, archived[worker], edit);
         }
-        set_note(edit, anchor_content(worker), live);
+        if (joined)
+            set_note(edit, std::string(registry_anchor_content), *registry);
         repair_anchors(repo, notes_ref_name, tip, edit);
         const git::Oid commit =
             repo.write_notes(tip, edit, parents_of(tip), message_of(events.front().type));

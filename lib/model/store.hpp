@@ -55,8 +55,8 @@ using Lines = std::set<std::string>;
 std::string note_text(const Lines& lines);
 Lines note_lines(std::string_view text);
 
-// Appends events of one worker in a single compare-and-swap; fills in lamport, time (when 0),
-// clone and id, and returns the events as written.
+// Appends events, of one worker or several, in a single compare-and-swap (one notes commit);
+// fills in lamport, time (when 0), clone and id, and returns the events as written.
 std::vector<Event> append(git::Repo& repo, std::vector<Event> events);
 Event append(git::Repo& repo, Event event);
 

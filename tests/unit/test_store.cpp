@@ -83,6 +83,30 @@ TEST_CASE("the registry lists every worker with events, not the session", "[stor
     CHECK(store::read(ctx.repo, std::string(store::session_worker)).size() == 1);
 }
 
+TEST_CASE("one append of several workers' events is one notes commit", "[store]") {
+    RepoFixture repo;
+    repo.commit("Initial commit");
+    auto ctx = repo.context();
+    store::append(ctx.repo, event("task-1", "spawned"));
+    const auto before = ctx.repo.ref_target(store::notes_ref_name);
+    REQUIRE(before);
+    auto written = store::append(
+        ctx.repo, std::vector<store::Event>{event("task-2", "spawned"), event("task-1", "retry"),
+                                            event("task-2", "commit", {{"commit", "abc"}})});
+    REQUIRE(written.size() == 3);
+    CHECK(written[0].lamport == 1); // each worker's clock goes on from its own note
+    CHECK(written[1].lamport == 2);
+    CHECK(written[2].lamport == 2);
+    const auto after = ctx.repo.ref_target(store::notes_ref_name);
+    REQUIRE(after);
+    CHECK(repo.git_line({"rev-parse", after->hex() + "^"}) == before->hex());
+    CHECK(store::registered_workers(ctx.repo) == std::vector<std::string>{"task-1", "task-2"});
+    CHECK(store::read(ctx.repo, "task-1").size() == 2);
+    auto two = store::read(ctx.repo, "task-2");
+    REQUIRE(two.size() == 2);
+    CHECK(two[1].field("commit") == "abc");
+}
+
 TEST_CASE("read skips malformed lines and lines of another worker, and counts them", "[store]") {
     RepoFixture repo;
     repo.commit("Initial commit");

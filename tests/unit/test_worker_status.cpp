@@ -236,6 +236,35 @@ TEST_CASE("reindex adopts a worker branch made without porch", "[worker][reindex
     CHECK_THROWS_AS(model::reindex(ctx, "task-9"), Error);
 }
 
+TEST_CASE("reindex of many workers writes one notes commit", "[worker][reindex]") {
+    RepoFixture repo;
+    repo.commit("Initial commit", {{"README", "hello\n"}});
+    for (const std::string n : {"3", "4", "5"}) {
+        repo.git({"checkout", "--quiet", "-b", "work/task-" + n + "-old", "main"});
+        repo.commit("[CHECKPOINT] Work " + n, {{"f" + n, n + "\n"}});
+    }
+    repo.checkout("main");
+    auto ctx = repo.context();
+    store::Event start;
+    start.worker = std::string(store::session_worker);
+    start.type = "checkpoint";
+    store::append(ctx.repo, start);
+    const auto before = ctx.repo.ref_target(store::notes_ref_name);
+    REQUIRE(before);
+
+    auto results = model::reindex(ctx);
+    CHECK(results.size() == 3);
+    const auto after = ctx.repo.ref_target(store::notes_ref_name);
+    REQUIRE(after);
+    CHECK(repo.git_line({"rev-parse", after->hex() + "^"}) == before->hex());
+    for (const std::string n : {"3", "4", "5"}) {
+        auto events = store::read(ctx.repo, "task-" + n);
+        REQUIRE(events.size() == 2);
+        CHECK(events[0].type == "spawned");
+        CHECK(events[1].field("subject") == "[CHECKPOINT] Work " + n);
+    }
+}
+
 TEST_CASE_METHOD(Spawned, "a worker merged into the base is no longer ahead", "[worker]") {
     repo.commit("[CHECKPOINT] Part one", {{"a", "1\n"}}, worktree);
     const std::string done = repo.commit("[COMPLETE] Done", {{"b", "2\n"}}, worktree);
