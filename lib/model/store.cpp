@@ -291,30 +291,38 @@ std::string tracking_ref(std::string_view remote, std::string_view ref) {
 
 namespace {
 
-// One worker's share of an append: its events take the next clocks of its live note, which is
-// compacted when long (into `archived`, once across retries) and set in `edit`.
+// One worker's share of an append: its events, its live note's anchor (computed once for every
+// attempt) and what compaction archived already (a retry after a lost race compacts again).
+struct Share {
+    std::string anchor_content;
+    git::Oid anchor;
+    std::vector<Event*> events;
+    Lines archived;
+};
+
+// The worker's events take the next clocks of its live note, which is compacted when long and
+// set in `edit`.
 void add_to_live_note(git::Repo& repo, const std::optional<git::Oid>& tip,
-                      const std::string& worker, const std::vector<Event*>& events, Lines& archived,
-                      git::Repo::NotesEdit& edit) {
-    Lines live = read_note_lines(repo, tip, anchor(anchor_content(worker)));
+                      const std::string& worker, Share& share, git::Repo::NotesEdit& edit) {
+    Lines live = read_note_lines(repo, tip, share.anchor);
     std::uint64_t clock = 0;
     for (const auto& line : live)
         clock = std::max(clock, lamport_of(line));
-    for (auto* e : events) {
+    for (auto* e : share.events) {
         e->lamport = ++clock;
         live.insert(to_line(*e));
     }
     if (live.size() > compact_threshold) {
         Lines moved = compact(live);
-        // A retry after a lost race compacts again: archive only what is not yet archived.
-        for (const auto& line : archived)
+        // Archive only what is not yet archived.
+        for (const auto& line : share.archived)
             moved.erase(line);
         if (!moved.empty()) {
             write_archive(repo, worker, moved);
-            archived.insert(moved.begin(), moved.end());
+            share.archived.insert(moved.begin(), moved.end());
         }
     }
-    set_note(edit, anchor_content(worker), live);
+    set_note(edit, share.anchor_content, live);
 }
 
 } // namespace
@@ -323,7 +331,7 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
     if (events.empty())
         return events;
     // Each worker's events, in their order.
-    std::map<std::string, std::vector<Event*>> by_worker;
+    std::map<std::string, Share> by_worker;
     const git::Oid registry_anchor = anchor(std::string(registry_anchor_content));
     const std::string clone = clone_id(repo);
     const std::int64_t now = now_seconds();
@@ -332,9 +340,13 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         e.id = util::random_hex(16);
         if (e.time == 0)
             e.time = now;
-        by_worker[e.worker].push_back(&e);
+        auto [it, added] = by_worker.try_emplace(e.worker);
+        if (added) {
+            it->second.anchor_content = anchor_content(e.worker);
+            it->second.anchor = anchor(it->second.anchor_content);
+        }
+        it->second.events.push_back(&e);
     }
-    std::map<std::string, Lines> archived;
     LockWatch lock(notes_ref_name);
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
         std::optional<git::Oid> tip = repo.ref_target(notes_ref_name);
@@ -343,14 +355,13 @@ std::vector<Event> append(git::Repo& repo, std::vector<Event> events) {
         // the registry (a line per worker) is read only for a worker's first event.
         std::optional<Lines> registry;
         bool joined = false;
-        for (const auto& [worker, mine] : by_worker) {
-            if (worker != session_worker &&
-                !(tip && repo.has_note(*tip, anchor(anchor_content(worker))))) {
+        for (auto& [worker, share] : by_worker) {
+            if (worker != session_worker && !(tip && repo.has_note(*tip, share.anchor))) {
                 if (!registry)
                     registry = read_note_lines(repo, tip, registry_anchor);
                 joined = registry->insert(worker).second || joined;
             }
-            add_to_live_note(repo, tip, worker, mine, archived[worker], edit);
+            add_to_live_note(repo, tip, worker, share, edit);
         }
         if (joined)
             set_note(edit, std::string(registry_anchor_content), *registry);
